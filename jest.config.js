@@ -1,0 +1,47 @@
+/**
+ * One jest config, three levels chosen by file name (see docs/testing.md):
+ *   unit  *.spec.ts       pure code, PGlite, in-memory; no service needed
+ *   int   *.int-spec.ts   the running PostgreSQL and the Kafka broker from infra/kafka
+ *   e2e   *.e2e-spec.ts   a whole app through HTTP (supertest), embedded PGlite
+ * `npm test` runs all three; `npm run test:unit|test:int|test:e2e` run one.
+ *
+ * NestJS 12 packages are published as ESM only; Node 20.19+ loads them from CommonJS
+ * (require(esm)), but jest's own module loader does not, so jest compiles them to
+ * CommonJS with swc (transformIgnorePatterns below).
+ */
+const swcTs = [
+  '@swc/jest',
+  {
+    swcrc: false,
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+  },
+];
+const swcJs = ['@swc/jest', { swcrc: false, jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];
+
+const esmPackages = ['@nestjs', 'file-type', 'strtok3', 'token-types', 'uint8array-extras', '@tokenizer', 'cookie'];
+
+const base = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': swcTs, '^.+\\.m?js$': swcJs },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
+  // keep in sync with tsconfig.json "paths" and .swcrc "jsc.paths"
+  moduleNameMapper: { '^@app/([^/]+)$': '<rootDir>/libs/$1/src' },
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};
+
+module.exports = {
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+  projects: [
+    { ...base, displayName: 'unit', testRegex: '.*\\.spec\\.ts$' },
+    { ...base, displayName: 'int', testRegex: '.*\\.int-spec\\.ts$' },
+    { ...base, displayName: 'e2e', testRegex: '.*\\.e2e-spec\\.ts$' },
+  ],
+};

@@ -1,0 +1,44 @@
+/**
+ * Suites that need a real service (PostgreSQL, Kafka) read its address from the
+ * environment. With `REQUIRE_SERVICES=1` (CI) a missing variable is a failure; without it
+ * the suite is skipped and one line says which variable to set.
+ */
+const announced = new Set<string>();
+
+export const serviceEnv = (variable: string): string | undefined => {
+  const value = process.env[variable]?.trim();
+  return value ? value : undefined;
+};
+
+export const servicesRequired = (): boolean => process.env.REQUIRE_SERVICES === '1';
+
+/**
+ * `describe` for a suite that needs the service at `variable`.
+ * Present: the suite runs. Absent and required: the suite fails. Absent: skipped, with one line.
+ */
+export const describeWithService = (
+  variable: string,
+  service: string,
+  name: string,
+  body: (address: string) => void,
+): void => {
+  const address = serviceEnv(variable);
+  if (address) {
+    describe(name, () => body(address));
+    return;
+  }
+  if (servicesRequired()) {
+    describe(name, () => {
+      it(`needs ${service}: set ${variable}`, () => {
+        throw new Error(`REQUIRE_SERVICES=1 but ${variable} is not set: ${service} is required for "${name}"`);
+      });
+    });
+    return;
+  }
+  if (!announced.has(name)) {
+    announced.add(name);
+    process.stderr.write(`skipped "${name}": set ${variable} to run it against ${service}\n`);
+  }
+  const skipped = describe.skip;
+  skipped(name, () => body(''));
+};
