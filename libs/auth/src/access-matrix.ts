@@ -1,0 +1,102 @@
+import type { Role } from './principal';
+
+/**
+ * The action catalogue and who may do what ("Who may do what" in domain.md), as data.
+ * docs/auth.md holds this table rendered by {@link renderAccessMatrix}; a spec keeps the
+ * two in sync.
+ *
+ * `write` marks actions that change something: auditors are refused every one of them
+ * (AUTH.READ_ONLY). `roles` lists who may; everyone else is refused. Tenancy (R3) is not
+ * here: it is {@link canSeeCase}'s job, per case.
+ *
+ * Where domain.md is silent we chose: the system role (timers and sagas) reads cases and
+ * records SLA breaches, sends surveys and closes resolved cases; only supervisors change a
+ * priority (R9 also mentions agents; the roles table does not).
+ */
+export interface ActionSpec {
+  readonly write: boolean;
+  /** completes "may not …" in refusal messages */
+  readonly description: string;
+  readonly roles: readonly Role[];
+}
+
+const SA = 'support-admin';
+const AG = 'agent';
+const SV = 'supervisor';
+const AU = 'auditor';
+const SY = 'system';
+
+const read = (description: string, ...roles: Role[]): ActionSpec => ({ write: false, description, roles });
+const write = (description: string, ...roles: Role[]): ActionSpec => ({ write: true, description, roles });
+
+export const ACCESS_MATRIX = {
+  'case.open': write('open a case', SA),
+  'case.read': read('read a case', SA, AG, SV, AU, SY),
+  'case.list': read('list cases', SA, AG, SV, AU, SY),
+  'case.claim': write('claim a case', AG, SV),
+  'case.reassign': write('reassign a case', SV),
+  'case.respond': write('respond to a case', AG, SV),
+  'case.request-info': write('request information from the customer', AG, SV),
+  'case.provide-info': write('provide requested information', SA),
+  'case.reply': write('reply on a case', SA),
+  'case.escalate': write('escalate a case', AG, SV),
+  'case.change-priority': write("change a case's priority", SV),
+  'case.resolve': write('resolve a case', AG, SV),
+  'case.reopen': write('reopen a case', SA),
+  'case.close': write('close a resolved case', SY),
+  'case.link-incident': write('link a case to an incident', AG, SV),
+  'case.request-credit': write('request a service credit', SA),
+  'case.issue-credit': write('issue a service credit', SV),
+  'case.request-incident-report': write('request an incident report', SA),
+  'case.send-incident-report': write('send an incident report', AG, SV),
+  'case.answer-survey': write('answer the satisfaction survey', SA),
+  'case.send-survey': write('send the satisfaction survey', SY),
+  'case.record-sla-breach': write('record an SLA breach', SY),
+  'incident.declare': write('declare an incident', SV),
+  'incident.resolve': write('resolve an incident', SV),
+  'incident.read': read('read incidents', AG, SV, AU),
+  'audit.read': read('replay audit history', AU),
+  'audit.verify': read('verify the integrity of the history', AU),
+  'audit.export': read('export audit history', AU),
+  'report.read': read('read reports', SV, AU),
+  'vendor.manage': write('manage support vendors', SV),
+  'calendar.manage': write('manage business calendars', SV),
+} as const satisfies Record<string, ActionSpec>;
+
+export type Action = keyof typeof ACCESS_MATRIX;
+
+export const ACTIONS = Object.keys(ACCESS_MATRIX) as Action[];
+
+export const isAction = (value: unknown): value is Action =>
+  typeof value === 'string' && Object.prototype.hasOwnProperty.call(ACCESS_MATRIX, value);
+
+export const actionSpec = (action: Action): ActionSpec => ACCESS_MATRIX[action];
+
+/** how roles are named in messages and docs */
+export const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  'support-admin': 'support admin',
+  'customer-admin': 'customer admin',
+  agent: 'agent',
+  supervisor: 'supervisor',
+  auditor: 'auditor',
+  system: 'system',
+};
+
+const COLUMNS: readonly Role[] = ['support-admin', 'customer-admin', 'agent', 'supervisor', 'auditor', 'system'];
+
+/** The matrix as a markdown table: ✓ allowed, — AUTH.FORBIDDEN, otherwise the refusal code's suffix. */
+export function renderAccessMatrix(): string {
+  const header = `| action | kind | ${COLUMNS.join(' | ')} |`;
+  const rule = `| --- | --- | ${COLUMNS.map(() => ':---:').join(' | ')} |`;
+  const rows = ACTIONS.map((action) => {
+    const spec: ActionSpec = ACCESS_MATRIX[action];
+    const cells = COLUMNS.map((role) => {
+      if (spec.roles.includes(role)) return '✓';
+      if (role === 'auditor' && spec.write) return 'READ_ONLY';
+      if (role === 'customer-admin' && spec.roles.includes('support-admin')) return 'MISSING_PRIVILEGE';
+      return '—';
+    });
+    return `| \`${action}\` | ${spec.write ? 'write' : 'read'} | ${cells.join(' | ')} |`;
+  });
+  return [header, rule, ...rows].join('\n');
+}
