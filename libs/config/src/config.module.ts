@@ -1,0 +1,18 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { AppConfig } from './app-config';
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/**
+ * Provides the validated {@link AppConfig}. The config is loaded by the app's `main.ts`
+ * before Nest starts (so a bad value stops the process with one line, before any module
+ * is built) and handed in here; libraries receive their options from it, never from
+ * `process.env`.
+ */
+@Global()
+@Module({})
+export class AppConfigModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: AppConfigModule, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] };
+  }
+}
