@@ -1,0 +1,193 @@
+import { IANAZone } from 'luxon';
+import { InvalidCalendar } from './calendar.errors';
+import { MAX_YEAR, MIN_YEAR, Timeline } from './timeline';
+
+/**
+ * Business calendars: a time zone, the working hours of each weekday, public holidays.
+ *
+ * A calendar is built once from its JSON form (see docs/business-time.md for the file
+ * format) by {@link createCalendar} or {@link parseCalendar}; both validate and throw
+ * {@link InvalidCalendar} with a one-line message naming the source and the fault. The
+ * result is immutable; it carries a private, lazily filled cache of its working intervals
+ * per year, which is what makes the arithmetic fast (memoisation: no observable state).
+ */
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** One working interval of a day, in local wall-clock time; `end` may be `24:00`. */
+export interface WorkingHours {
+  readonly start: string;
+  readonly end: string;
+  /** minutes after local midnight */
+  readonly startMinute: number;
+  readonly endMinute: number;
+}
+
+/** A public holiday: a local date (`YYYY-MM-DD`) on which nobody works. */
+export interface Holiday {
+  readonly date: string;
+  readonly name: string;
+}
+
+/** The JSON form of a calendar, as stored in `config/calendars/<id>.json`. */
+export interface CalendarFile {
+  readonly id: string;
+  /** recorded in events next to `id`, so a result can be recomputed with the same calendar */
+  readonly version: number | string;
+  readonly name?: string;
+  readonly description?: string;
+  /** an IANA time zone, e.g. `Europe/Paris` */
+  readonly timeZone: string;
+  /** every weekday, each a list of `"HH:MM-HH:MM"` in order; `[]` for a day off */
+  readonly week: Readonly<Record<Weekday, readonly string[]>>;
+  readonly holidays: readonly Holiday[];
+}
+
+/** @internal the key of a calendar's precomputed timeline; not exported from the library */
+export const TIMELINE: unique symbol = Symbol('business-time.timeline');
+
+/** A validated, ready-to-use calendar. */
+export interface Calendar {
+  readonly id: string;
+  readonly version: number | string;
+  readonly name: string;
+  readonly timeZone: string;
+  readonly week: Readonly<Record<Weekday, readonly WorkingHours[]>>;
+  /** sorted by date */
+  readonly holidays: readonly Holiday[];
+  /** @internal */
+  readonly [TIMELINE]: Timeline;
+}
+
+const FIELDS = ['id', 'version', 'name', 'description', 'timeZone', 'week', 'holidays'];
+const REQUIRED = ['id', 'version', 'timeZone', 'week', 'holidays'];
+const ID = /^[a-z0-9][a-z0-9._-]*$/;
+const ZONE = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
+const RANGE = /^(\d\d):(\d\d)-(\d\d):(\d\d)$/;
+const DATE = /^(\d{4})-(\d\d)-(\d\d)$/;
+
+/** Builds a calendar from its JSON form, validating it (`source` names it in errors). */
+export const createCalendar = (input: CalendarFile, source?: string): Calendar =>
+  parseCalendar(input, source ?? `calendar "${String((input as { id?: unknown })?.id)}"`);
+
+/** Validates untrusted JSON (e.g. a parsed file) and builds the calendar from it. */
+export const parseCalendar = (raw: unknown, source: string): Calendar => {
+  const fail = (fault: string): never => {
+    throw new InvalidCalendar(source, fault);
+  };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('expected a JSON object');
+  const file = raw as Record<string, unknown>;
+  for (const field of REQUIRED) if (!(field in file)) fail(`missing field "${field}"`);
+  for (const field of Object.keys(file)) {
+    if (!FIELDS.includes(field)) fail(`unknown field "${field}" (expected ${FIELDS.join(', ')})`);
+  }
+
+  const { id, version, name, timeZone } = file;
+  if (typeof id !== 'string' || !ID.test(id)) {
+    fail(`id ${show(id)} must be lower-case letters, digits, ".", "_" or "-"`);
+  }
+  const versionOk =
+    (typeof version === 'number' && Number.isSafeInteger(version) && version >= 0) ||
+    (typeof version === 'string' && version.trim() !== '');
+  if (!versionOk) fail(`version ${show(version)} must be a non-negative integer or a non-empty string`);
+  if (name !== undefined && typeof name !== 'string') fail(`name ${show(name)} must be a string`);
+  if (typeof timeZone !== 'string' || !ZONE.test(timeZone) || !IANAZone.isValidZone(timeZone)) {
+    fail(`unknown time zone ${show(timeZone)} (expected an IANA name such as "Europe/Paris")`);
+  }
+
+  const week = parseWeek(file.week, fail);
+  const holidays = parseHolidays(file.holidays, fail);
+  const calendar = {
+    id: id as string,
+    version: version as number | string,
+    name: (name as string | undefined) ?? (id as string),
+    timeZone: timeZone as string,
+    week,
+    holidays,
+  };
+  return Object.freeze({ ...calendar, [TIMELINE]: new Timeline(calendar.timeZone, week, holidays) });
+};
+
+const parseWeek = (raw: unknown, fail: (fault: string) => never): Record<Weekday, readonly WorkingHours[]> => {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('week must be an object of weekdays');
+  const days = raw as Record<string, unknown>;
+  for (const key of Object.keys(days)) {
+    if (!(WEEKDAYS as readonly string[]).includes(key)) {
+      fail(`week: unknown weekday key "${key}" (expected ${WEEKDAYS.join(', ')})`);
+    }
+  }
+  const week = {} as Record<Weekday, readonly WorkingHours[]>;
+  for (const day of WEEKDAYS) {
+    const list = days[day];
+    if (list === undefined) fail(`week: missing field "${day}" (use [] for a day off)`);
+    if (!Array.isArray(list)) fail(`week.${day} must be a list of "HH:MM-HH:MM" strings`);
+    const hours: WorkingHours[] = [];
+    (list as unknown[]).forEach((entry, i) => {
+      const where = `week.${day}[${i}] ${show(entry)}`;
+      const match = typeof entry === 'string' ? RANGE.exec(entry) : null;
+      if (!match) return fail(`${where}: bad time format (expected "HH:MM-HH:MM", 00:00 to 24:00)`);
+      const startMinute = minutes(match[1], match[2]);
+      const endMinute = minutes(match[3], match[4]);
+      if (startMinute === undefined || endMinute === undefined || startMinute === 1440) {
+        return fail(`${where}: bad time format (hours 00-23, minutes 00-59; only an end may be 24:00)`);
+      }
+      if (endMinute <= startMinute) return fail(`${where}: end is not after start`);
+      const previous = hours[hours.length - 1];
+      if (previous && startMinute < previous.endMinute) {
+        fail(`${where}: overlaps or comes before week.${day}[${i - 1}] "${previous.start}-${previous.end}"`);
+      }
+      const [start, end] = (entry as string).split('-');
+      hours.push(Object.freeze({ start, end, startMinute, endMinute }));
+    });
+    week[day] = Object.freeze(hours);
+  }
+  if (WEEKDAYS.every((day) => week[day].length === 0)) fail('week: no working time on any day');
+  return Object.freeze(week);
+};
+
+const parseHolidays = (raw: unknown, fail: (fault: string) => never): readonly Holiday[] => {
+  if (!Array.isArray(raw)) return fail('holidays must be a list of { "date": "YYYY-MM-DD", "name": "..." }');
+  const seen = new Map<string, number>();
+  const holidays = raw.map((entry: unknown, i): Holiday => {
+    if (typeof entry !== 'object' || entry === null) return fail(`holidays[${i}] must be an object`);
+    const { date, name, ...rest } = entry as Record<string, unknown>;
+    if (date === undefined) fail(`holidays[${i}]: missing field "date"`);
+    if (name === undefined) fail(`holidays[${i}]: missing field "name"`);
+    const extra = Object.keys(rest)[0];
+    if (extra !== undefined) fail(`holidays[${i}]: unknown field "${extra}" (expected date, name)`);
+    if (typeof date !== 'string' || !isValidDate(date)) {
+      fail(
+        `holidays[${i}].date ${show(date)}: bad date (expected an existing date YYYY-MM-DD, ${MIN_YEAR}-${MAX_YEAR})`,
+      );
+    }
+    if (typeof name !== 'string' || name.trim() === '') fail(`holidays[${i}].name must be a non-empty string`);
+    const first = seen.get(date as string);
+    if (first !== undefined) fail(`holidays[${i}].date "${date}": duplicate holiday (also holidays[${first}])`);
+    seen.set(date as string, i);
+    return Object.freeze({ date: date as string, name: name as string });
+  });
+  return Object.freeze([...holidays].sort((a, b) => (a.date < b.date ? -1 : 1)));
+};
+
+const minutes = (hh: string, mm: string): number | undefined => {
+  const h = Number(hh);
+  const m = Number(mm);
+  if (m > 59 || h > 24 || (h === 24 && m !== 0)) return undefined;
+  return h * 60 + m;
+};
+
+const isValidDate = (text: string): boolean => {
+  const match = DATE.exec(text);
+  if (!match) return false;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (y < MIN_YEAR || y > MAX_YEAR) return false;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+};
+
+const show = (value: unknown): string => {
+  if (value === undefined) return 'undefined';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+};

@@ -1,0 +1,29 @@
+/**
+ * @app/business-time: business calendars and business-time arithmetic (domain.md R10).
+ * Pure, except the loaders (`loadCalendars`, `loadCalendarFile`, `loadSlaPolicy` in
+ * calendar.loader.ts), which read the configuration files once at boot.
+ * See docs/business-time.md.
+ */
+export { WEEKDAYS, createCalendar, parseCalendar } from './calendar';
+export type { Calendar, CalendarFile, Holiday, Weekday, WorkingHours } from './calendar';
+export { InvalidCalendar } from './calendar.errors';
+export { loadCalendarFile, loadCalendars, loadSlaPolicy } from './calendar.loader';
+export {
+  addBusinessTime,
+  businessDayLength,
+  businessDays,
+  businessTimeBetween,
+  isWorkingTime,
+  nextWorkingMoment,
+  workingIntervals,
+} from './business-time';
+export { MAX_YEAR, MIN_YEAR } from './timeline';
+export {
+  PRIORITIES,
+  InvalidSlaPolicy,
+  calendarIdForRegion,
+  firstResponseDue,
+  firstResponseTarget,
+  parseSlaPolicy,
+} from './sla-policy';
+export type { Priority, SlaPolicy } from './sla-policy';
