@@ -9,6 +9,7 @@ describe('loadAppConfig', () => {
       databaseUrl: undefined,
       logLevel: 'info',
       kafkaBrokers: undefined,
+      auth: { secret: undefined, oidcIssuer: undefined, oidcAudience: undefined, consumerDomains: undefined },
       mode: 'embedded',
     });
   });
@@ -44,6 +45,9 @@ describe('loadAppConfig', () => {
     ['LOG_LEVEL', 'loud', 'fatal, error, warn, info, debug, trace, silent'],
     ['DATABASE_URL', 'mysql://x', 'a postgres:// or postgresql:// connection URL'],
     ['KAFKA_BROKERS', 'localhost', 'a comma-separated list of host:port'],
+    ['AUTH_SECRET', 'short', 'a secret of at least 32 characters'],
+    ['OIDC_ISSUER', 'issuer.example', 'an http(s) URL of an OpenID Connect issuer'],
+    ['CONSUMER_DOMAINS', 'gmail', 'a comma-separated list of e-mail domains'],
   ])('refuses %s=%s with one line naming the variable and what it accepts', (variable, value, accepts) => {
     let error: unknown;
     try {

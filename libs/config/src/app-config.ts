@@ -27,6 +27,18 @@ export class EnvironmentVariables {
 
   @IsOptional() @Matches(/^[A-Za-z0-9._-]+:\d{1,5}(,[A-Za-z0-9._-]+:\d{1,5})*$/)
   KAFKA_BROKERS?: string;
+
+  @IsOptional() @IsString() @MinLength(32)
+  AUTH_SECRET?: string;
+
+  @IsOptional() @Matches(/^https?:\/\/\S+$/)
+  OIDC_ISSUER?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  OIDC_AUDIENCE?: string;
+
+  @IsOptional() @Matches(/^[a-z0-9.-]+\.[a-z]{2,}(,[a-z0-9.-]+\.[a-z]{2,})*$/i)
+  CONSUMER_DOMAINS?: string;
 }
 
 const ACCEPTS: Record<keyof EnvironmentVariables, string> = {
@@ -36,6 +48,10 @@ const ACCEPTS: Record<keyof EnvironmentVariables, string> = {
   DATABASE_URL: 'a postgres:// or postgresql:// connection URL',
   LOG_LEVEL: LOG_LEVELS.join(', '),
   KAFKA_BROKERS: 'a comma-separated list of host:port',
+  AUTH_SECRET: 'a secret of at least 32 characters (HS256 key for local tokens)',
+  OIDC_ISSUER: 'an http(s) URL of an OpenID Connect issuer',
+  OIDC_AUDIENCE: 'the audience your tokens carry',
+  CONSUMER_DOMAINS: 'a comma-separated list of e-mail domains (e.g. gmail.com,yahoo.com)',
 };
 
 /** A bad configuration value: its message is one line naming the variable and what it accepts. */
@@ -61,6 +77,15 @@ export interface AppConfig {
   readonly databaseUrl?: string;
   readonly logLevel: LogLevel;
   readonly kafkaBrokers?: readonly string[];
+  readonly auth: {
+    /** HS256 secret for local tokens; when unset, one is created in dataDir on first start */
+    readonly secret?: string;
+    /** verify tokens against this issuer's JWKS instead of the local secret */
+    readonly oidcIssuer?: string;
+    readonly oidcAudience?: string;
+    /** consumer e-mail domains refused (R2); unset means the built-in list */
+    readonly consumerDomains?: readonly string[];
+  };
   /** 'server' with DATABASE_URL, else 'embedded' (PGlite in dataDir) */
   readonly mode: 'server' | 'embedded';
 }
@@ -84,6 +109,12 @@ export const loadAppConfig = (env: Record<string, string | undefined> = process.
     databaseUrl: parsed.DATABASE_URL,
     logLevel: parsed.LOG_LEVEL,
     kafkaBrokers: parsed.KAFKA_BROKERS?.split(','),
+    auth: {
+      secret: parsed.AUTH_SECRET,
+      oidcIssuer: parsed.OIDC_ISSUER,
+      oidcAudience: parsed.OIDC_AUDIENCE,
+      consumerDomains: parsed.CONSUMER_DOMAINS?.toLowerCase().split(','),
+    },
     mode: parsed.DATABASE_URL ? 'server' : 'embedded',
   };
 };

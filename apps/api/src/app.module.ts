@@ -1,0 +1,47 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AuthModule, loadOrCreateLocalSecret } from '@app/auth';
+import { AppConfig, AppConfigModule } from '@app/config';
+import { CLOCK, Clock, systemClock } from '@app/clock';
+import { EventStoreModule } from '@app/event-store';
+import type { Logger } from '@app/observability';
+import { ROOT_LOGGER } from './app.tokens';
+import { HealthController } from './health/health.controller';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+
+export interface ApiModuleOptions {
+  readonly config: AppConfig;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+}
+
+/** The HTTP API: wiring only; rules live in the libs. */
+@Module({})
+export class ApiModule {
+  static forRoot({ config, logger, clock = systemClock }: ApiModuleOptions): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        CqrsModule.forRoot(),
+        AuthModule.forRootAsync({
+          useFactory: async () => ({
+            verifier: config.auth.oidcIssuer
+              ? { mode: 'oidc' as const, issuer: config.auth.oidcIssuer, audience: config.auth.oidcAudience }
+              : { mode: 'local' as const, secret: await loadOrCreateLocalSecret(config.dataDir, config.auth.secret) },
+            consumerDomains: config.auth.consumerDomains,
+          }),
+        }),
+        EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }) }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: ROOT_LOGGER, useValue: logger },
+        { provide: CLOCK, useValue: clock },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+      exports: [ROOT_LOGGER, CLOCK],
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { PinoNestLogger } from '@app/observability';
+import { ApiModule, type ApiModuleOptions } from './app.module';
+import { validationExceptionFactory } from './http/validation';
+
+/** 1 MB: bigger bodies get 413 (the case API carries text and attachment references, not files) */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Builds the API application (used by main.ts and by the e2e tests). */
+export const createApiApp = async (options: ApiModuleOptions): Promise<NestFastifyApplication> => {
+  const adapter = new FastifyAdapter({
+    loggerInstance: options.logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: (req) => {
+      const given = req.headers['x-correlation-id'];
+      return typeof given === 'string' && given ? given : crypto.randomUUID();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(options), adapter, {
+    logger: new PinoNestLogger(options.logger),
+    abortOnError: false,
+  });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: validationExceptionFactory,
+    }),
+  );
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Support case backend')
+      .setDescription('Event-sourced case lifecycle for enterprise support desks. Errors are RFC 9457 problem details.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+};

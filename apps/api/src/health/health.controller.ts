@@ -1,0 +1,40 @@
+import { Controller, Get, HttpCode, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { EVENT_STORE, type EventStore } from '@app/event-store';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { Public } from '@app/auth';
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The process is up (no dependency is checked). */
+  @Get('live')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'The process answers.' })
+  live() {
+    return { status: 'ok' };
+  }
+
+  /** The store answers and its migrations ran. */
+  @Get('ready')
+  @ApiOkResponse({ description: 'Ready: migrations ran and the event store answers.' })
+  @ApiServiceUnavailableResponse({ description: 'Not ready; `details` says which check failed.' })
+  async ready() {
+    const started = Date.now();
+    try {
+      await this.store.ping();
+    } catch (e) {
+      throw new ServiceUnavailableException({
+        code: 'HEALTH.NOT_READY',
+        message: `The event store (${this.config.mode}) does not answer: ${(e as Error).message}`,
+      });
+    }
+    return { status: 'ok', details: { eventStore: { status: 'up', mode: this.config.mode, ms: Date.now() - started } } };
+  }
+}

@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { ConfigurationError, loadAppConfig } from '@app/config';
+import { createLogger } from '@app/observability';
+import { createApiApp } from './bootstrap';
+
+const main = async () => {
+  let config;
+  try {
+    config = loadAppConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigurationError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const logger = createLogger({ level: config.logLevel, service: 'api' });
+  try {
+    const app = await createApiApp({ config, logger });
+    await app.listen({ port: config.port, host: config.host });
+    logger.info({ port: config.port, host: config.host, mode: config.mode, dataDir: config.dataDir }, 'api listening');
+  } catch (e) {
+    logger.fatal({ err: e }, `api failed to start: ${(e as Error).message}`);
+    process.exit(1);
+  }
+};
+
+void main();

@@ -1,0 +1,36 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadAppConfig, type AppConfig } from '@app/config';
+import { ManualClock } from '@app/clock';
+import { createLogger } from '@app/observability';
+import { createApiApp } from '../src/bootstrap';
+
+export interface ApiTestApp {
+  readonly app: NestFastifyApplication;
+  readonly config: AppConfig;
+  readonly clock: ManualClock;
+  readonly dataDir: string;
+  close(): Promise<void>;
+}
+
+/** The API on embedded PGlite in a fresh temporary DATA_DIR, with a manual clock. */
+export const startApiTestApp = async (env: Record<string, string> = {}): Promise<ApiTestApp> => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'api-e2e-'));
+  const config = loadAppConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  const clock = new ManualClock('2026-03-02T09:00:00Z');
+  const app = await createApiApp({ config, logger: createLogger({ level: 'silent', service: 'api-test' }), clock });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return {
+    app,
+    config,
+    clock,
+    dataDir,
+    close: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+};
