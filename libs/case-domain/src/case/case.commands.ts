@@ -1,0 +1,159 @@
+import type { Actor } from '../shared/decider';
+import type {
+  Attachment,
+  Channel,
+  EscalationTarget,
+  Impact,
+  InfoItem,
+  Outcome,
+  Priority,
+  Requester,
+  Workaround,
+} from './case.types';
+
+/**
+ * Commands to the case aggregate, one per use case of the API. Every command names the
+ * case and carries the `actor` so events can say who; whether that actor may send it is
+ * the API's check (roles, tenancy: R1–R4), whether the case's state allows it is ours.
+ */
+interface CaseCommandOf<T extends string> {
+  readonly type: T;
+  readonly caseId: string;
+  readonly actor: Actor;
+}
+
+/** R5–R9: the end of the intake funnel. The priority is derived, never typed in (R9). */
+export interface OpenCase extends CaseCommandOf<'OpenCase'> {
+  /** the customer organisation */
+  readonly tenant: string;
+  readonly requester: Requester;
+  readonly subject: string;
+  readonly description: string;
+  readonly product: string;
+  /** BCP 47 tag, e.g. `fr`, `en-GB` (R8) */
+  readonly language: string;
+  readonly channel: Channel;
+  readonly impact: Impact;
+  readonly workaround: Workaround;
+  /** a case this one follows, e.g. after a closed case came back (R6, R15) */
+  readonly relatedCaseId?: string;
+}
+
+/** An agent claims a case, or a supervisor (re)assigns it; `force` takes it from its holder. */
+export interface AssignCase extends CaseCommandOf<'AssignCase'> {
+  readonly agentId: string;
+  readonly byId: string;
+  readonly force?: boolean;
+}
+
+export interface RespondToCase extends CaseCommandOf<'RespondToCase'> {
+  readonly agentId: string;
+  readonly message: string;
+}
+
+/** R11 */
+export interface RequestInfo extends CaseCommandOf<'RequestInfo'> {
+  readonly agentId: string;
+  readonly items: readonly InfoItem[];
+  readonly message: string;
+}
+
+/** R11: the customer's answer, with attachments by reference. */
+export interface ProvideInfo extends CaseCommandOf<'ProvideInfo'> {
+  readonly message: string;
+  readonly attachments?: readonly Attachment[];
+}
+
+/** A customer's message on the case. */
+export interface ReplyToCase extends CaseCommandOf<'ReplyToCase'> {
+  readonly message: string;
+}
+
+/** R13 */
+export interface EscalateCase extends CaseCommandOf<'EscalateCase'> {
+  readonly target: EscalationTarget;
+  readonly reason: string;
+}
+
+/** R9: an agent or supervisor overrides the derived priority, with a reason. */
+export interface ChangePriority extends CaseCommandOf<'ChangePriority'> {
+  readonly priority: Priority;
+  readonly reason: string;
+}
+
+/** R12 */
+export interface ResolveCase extends CaseCommandOf<'ResolveCase'> {
+  readonly outcome: Outcome;
+  readonly summary: string;
+  /** required for `cannot-reproduce` (R12: recommendations are given) */
+  readonly recommendations?: string;
+  /** only with `feature-request`: where the customer can propose the feature */
+  readonly featureRequestUrl?: string;
+}
+
+/** R15: the customer says a resolved case is not solved. */
+export interface ReopenCase extends CaseCommandOf<'ReopenCase'> {
+  readonly reason: string;
+}
+
+/** R14: the caller has checked that the incident exists. */
+export interface LinkToIncident extends CaseCommandOf<'LinkToIncident'> {
+  readonly incidentId: string;
+}
+
+/** R14 */
+export interface RequestCredit extends CaseCommandOf<'RequestCredit'> {
+  readonly reason?: string;
+}
+
+/** R14: a supervisor approves and issues the credit. */
+export interface IssueCredit extends CaseCommandOf<'IssueCredit'> {
+  readonly amount: number;
+  /** ISO 4217 code, e.g. `EUR` */
+  readonly currency: string;
+}
+
+/** R14 */
+export type RequestIncidentReport = CaseCommandOf<'RequestIncidentReport'>;
+
+/** R14 */
+export interface SendIncidentReport extends CaseCommandOf<'SendIncidentReport'> {
+  readonly reportUrl: string;
+}
+
+/** R15, system: see `afterCaseEvent` for the id. */
+export interface SendSurvey extends CaseCommandOf<'SendSurvey'> {
+  readonly surveyId: string;
+}
+
+/** R15 */
+export interface AnswerSurvey extends CaseCommandOf<'AnswerSurvey'> {
+  /** integer 1..5 */
+  readonly rating: number;
+  readonly comment?: string;
+}
+
+/** R15, system: the auto-close timer, a configured number of days after resolution. */
+export type CloseCase = CaseCommandOf<'CloseCase'>;
+
+export type CaseCommand =
+  | OpenCase
+  | AssignCase
+  | RespondToCase
+  | RequestInfo
+  | ProvideInfo
+  | ReplyToCase
+  | EscalateCase
+  | ChangePriority
+  | ResolveCase
+  | ReopenCase
+  | LinkToIncident
+  | RequestCredit
+  | IssueCredit
+  | RequestIncidentReport
+  | SendIncidentReport
+  | SendSurvey
+  | AnswerSurvey
+  | CloseCase;
+
+export type CaseCommandType = CaseCommand['type'];

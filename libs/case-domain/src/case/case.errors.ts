@@ -1,0 +1,149 @@
+import { DomainRuleViolation, type ViolationKind } from '../shared/domain-rule-violation';
+import type { CaseStatus } from './case.types';
+
+/**
+ * Refusals of the case aggregate. Each has a stable `code` and a message for a person;
+ * `action` is a phrase like "respond to it" (see `actionOf` in decide/guards.ts).
+ */
+export abstract class CaseRuleViolation extends DomainRuleViolation {
+  readonly kind: ViolationKind = 'conflict';
+
+  protected constructor(
+    readonly caseId: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class CaseNotFound extends CaseRuleViolation {
+  readonly code = 'CASE.NOT_FOUND';
+  override readonly kind: ViolationKind = 'not-found';
+  constructor(caseId: string) {
+    super(caseId, `Case ${caseId} does not exist.`);
+  }
+}
+
+export class CaseAlreadyOpened extends CaseRuleViolation {
+  readonly code = 'CASE.ALREADY_OPENED';
+  constructor(caseId: string) {
+    super(caseId, `Case ${caseId} is already open: a case id is used once.`);
+  }
+}
+
+export class CaseAlreadyClosed extends CaseRuleViolation {
+  readonly code = 'CASE.ALREADY_CLOSED';
+  constructor(caseId: string, action: string, hint = '') {
+    super(caseId, `Case ${caseId} is closed, so you cannot ${action}.${hint ? ` ${hint}` : ''}`);
+  }
+}
+
+export class CaseAlreadyResolved extends CaseRuleViolation {
+  readonly code = 'CASE.ALREADY_RESOLVED';
+  constructor(caseId: string, action: string) {
+    super(caseId, `Case ${caseId} is already resolved, so you cannot ${action}. Reopen it first if it is not solved.`);
+  }
+}
+
+export class CaseNotResolved extends CaseRuleViolation {
+  readonly code = 'CASE.NOT_RESOLVED';
+  constructor(caseId: string, status: CaseStatus, action: string) {
+    super(caseId, `Case ${caseId} is ${status}, not resolved, so you cannot ${action} yet.`);
+  }
+}
+
+export class CaseHeldByAnotherAgent extends CaseRuleViolation {
+  readonly code = 'CASE.HELD_BY_ANOTHER_AGENT';
+  constructor(
+    caseId: string,
+    readonly holderId: string,
+  ) {
+    super(caseId, `Case ${caseId} is held by agent ${holderId}; only a supervisor can reassign it (force).`);
+  }
+}
+
+export class CaseNotLinkedToIncident extends CaseRuleViolation {
+  readonly code = 'CASE.NOT_LINKED_TO_INCIDENT';
+  constructor(caseId: string, action: string) {
+    super(caseId, `Case ${caseId} is not linked to a recorded incident, so you cannot ${action} (R14).`);
+  }
+}
+
+export class CaseLinkedToAnotherIncident extends CaseRuleViolation {
+  readonly code = 'CASE.LINKED_TO_ANOTHER_INCIDENT';
+  constructor(
+    caseId: string,
+    readonly incidentId: string,
+  ) {
+    super(caseId, `Case ${caseId} is already linked to incident ${incidentId}; a case follows one incident.`);
+  }
+}
+
+export class CreditNotRequested extends CaseRuleViolation {
+  readonly code = 'CASE.CREDIT_NOT_REQUESTED';
+  constructor(caseId: string) {
+    super(
+      caseId,
+      `No service credit was requested for case ${caseId}: a credit is issued only on the customer's request (R14).`,
+    );
+  }
+}
+
+export class CreditAlreadyIssued extends CaseRuleViolation {
+  readonly code = 'CASE.CREDIT_ALREADY_ISSUED';
+  constructor(caseId: string, amount: number, currency: string) {
+    super(
+      caseId,
+      `A service credit of ${amount} ${currency} was already issued for case ${caseId}: at most one per case (R14).`,
+    );
+  }
+}
+
+export class IncidentReportNotRequested extends CaseRuleViolation {
+  readonly code = 'CASE.INCIDENT_REPORT_NOT_REQUESTED';
+  constructor(caseId: string) {
+    super(
+      caseId,
+      `No incident report was requested for case ${caseId}: it is sent only on the customer's request (R14).`,
+    );
+  }
+}
+
+export class IncidentReportAlreadySent extends CaseRuleViolation {
+  readonly code = 'CASE.INCIDENT_REPORT_ALREADY_SENT';
+  constructor(caseId: string, reportUrl: string) {
+    super(caseId, `An incident report (${reportUrl}) was already sent for case ${caseId}.`);
+  }
+}
+
+export class SurveyNotSent extends CaseRuleViolation {
+  readonly code = 'CASE.SURVEY_NOT_SENT';
+  constructor(caseId: string) {
+    super(caseId, `No satisfaction survey was sent for case ${caseId}, so there is nothing to answer yet.`);
+  }
+}
+
+export class SurveyAlreadySent extends CaseRuleViolation {
+  readonly code = 'CASE.SURVEY_ALREADY_SENT';
+  constructor(caseId: string, surveyId: string) {
+    super(
+      caseId,
+      `Survey ${surveyId} was already sent for this resolution of case ${caseId}: one survey per resolution.`,
+    );
+  }
+}
+
+export class SurveyAlreadyAnswered extends CaseRuleViolation {
+  readonly code = 'CASE.SURVEY_ALREADY_ANSWERED';
+  constructor(caseId: string) {
+    super(caseId, `The satisfaction survey of case ${caseId} was already answered.`);
+  }
+}
+
+export class UnknownCaseCommand extends CaseRuleViolation {
+  readonly code = 'CASE.UNKNOWN_COMMAND';
+  override readonly kind: ViolationKind = 'invalid';
+  constructor(command: { readonly type?: unknown; readonly caseId?: unknown }) {
+    super(String(command.caseId), `Unknown case command ${String(command.type)}.`);
+  }
+}

@@ -1,0 +1,139 @@
+import type {
+  Attachment,
+  Channel,
+  EscalationTarget,
+  Impact,
+  InfoItem,
+  Instant,
+  Outcome,
+  Priority,
+  Requester,
+  Workaround,
+} from './case.types';
+
+/**
+ * Events of the case stream (`case-<id>`). Names are domain.md's and never change: a new
+ * shape gets a new `schemaVersion` and an upcaster on read (style.md). Every event's data
+ * says which case (`caseId`), when (`at`, ISO UTC) and who (`byId`, the actor's id), so a
+ * reader needs nothing but the event. Data holds only JSON values: it must come back from
+ * the store's jsonb column equal to what was written.
+ */
+export const CASE_EVENT_SCHEMA_VERSIONS = {
+  Opened: 1,
+  PriorityChanged: 1,
+  AgentAssigned: 1,
+  AgentResponded: 1,
+  InfoRequested: 1,
+  InfoProvided: 1,
+  CustomerReplied: 1,
+  Escalated: 1,
+  // SlaBreached: 1,  ← comes with the SLA work (R10); add its data below and a case in evolve
+  LinkedToIncident: 1,
+  Resolved: 1,
+  Reopened: 1,
+  CreditRequested: 1,
+  CreditIssued: 1,
+  IncidentReportRequested: 1,
+  IncidentReportSent: 1,
+  SurveySent: 1,
+  SurveyAnswered: 1,
+  Closed: 1,
+} as const;
+
+export type CaseEventType = keyof typeof CASE_EVENT_SCHEMA_VERSIONS;
+export const CASE_EVENT_TYPES = Object.keys(CASE_EVENT_SCHEMA_VERSIONS) as CaseEventType[];
+
+interface CaseEventBase {
+  readonly caseId: string;
+  readonly at: Instant;
+  readonly byId: string;
+}
+
+export interface CaseEventDataMap {
+  Opened: CaseEventBase & {
+    readonly tenant: string;
+    readonly requester: Requester;
+    readonly subject: string;
+    readonly description: string;
+    readonly product: string;
+    readonly language: string;
+    readonly channel: Channel;
+    readonly impact: Impact;
+    readonly workaround: Workaround;
+    readonly relatedCaseId?: string;
+    /** derived from the intake by `priorityFor` (R9) */
+    readonly priority: Priority;
+  };
+  PriorityChanged: CaseEventBase & { readonly from: Priority; readonly to: Priority; readonly reason: string };
+  AgentAssigned: CaseEventBase & {
+    readonly agentId: string;
+    readonly previousAgentId?: string;
+    /** true when the case was taken from another agent (a supervisor's reassignment) */
+    readonly forced: boolean;
+  };
+  /** `firstResponse`: the first agent response of this resolution cycle (R10's clock stops). */
+  AgentResponded: CaseEventBase & {
+    readonly agentId: string;
+    readonly message: string;
+    readonly firstResponse: boolean;
+  };
+  InfoRequested: CaseEventBase & {
+    readonly agentId: string;
+    readonly items: readonly InfoItem[];
+    readonly message: string;
+    readonly firstResponse: boolean;
+  };
+  /** `endsWait`: the case was awaiting the customer and goes back to the agents (R11). */
+  InfoProvided: CaseEventBase & {
+    readonly message: string;
+    readonly attachments: readonly Attachment[];
+    readonly endsWait: boolean;
+  };
+  CustomerReplied: CaseEventBase & { readonly message: string; readonly endsWait: boolean };
+  Escalated: CaseEventBase & { readonly target: EscalationTarget; readonly reason: string };
+  LinkedToIncident: CaseEventBase & { readonly incidentId: string };
+  Resolved: CaseEventBase & {
+    readonly outcome: Outcome;
+    readonly summary: string;
+    readonly recommendations?: string;
+    readonly featureRequestUrl?: string;
+    readonly incidentId?: string;
+    /** the resolution cycle this ends (1, then 2 after a reopen…) */
+    readonly cycle: number;
+  };
+  /** `cycle`: the new cycle this reopen starts (R15). */
+  Reopened: CaseEventBase & { readonly reason: string; readonly cycle: number };
+  CreditRequested: CaseEventBase & { readonly incidentId: string; readonly reason?: string };
+  CreditIssued: CaseEventBase & { readonly incidentId: string; readonly amount: number; readonly currency: string };
+  IncidentReportRequested: CaseEventBase & { readonly incidentId: string };
+  IncidentReportSent: CaseEventBase & { readonly incidentId: string; readonly reportUrl: string };
+  SurveySent: CaseEventBase & { readonly surveyId: string; readonly cycle: number };
+  SurveyAnswered: CaseEventBase & {
+    readonly surveyId: string;
+    readonly rating: number;
+    readonly comment?: string;
+    /** the cycle the answered survey was sent for */
+    readonly cycle: number;
+  };
+  Closed: CaseEventBase & { readonly outcome: Outcome; readonly cycle: number };
+}
+
+export type CaseEventOf<T extends CaseEventType> = {
+  readonly type: T;
+  readonly schemaVersion: (typeof CASE_EVENT_SCHEMA_VERSIONS)[T];
+  readonly data: CaseEventDataMap[T];
+};
+
+/** Structurally a `NewEvent` of `@app/event-store`; the API adds `metadata` (actor, tenant, correlation). */
+export type CaseEvent = { [T in CaseEventType]: CaseEventOf<T> }[CaseEventType];
+
+/** Builds an event with its type's schema version. */
+export const caseEvent = <T extends CaseEventType>(type: T, data: CaseEventDataMap[T]): CaseEventOf<T> => ({
+  type,
+  schemaVersion: CASE_EVENT_SCHEMA_VERSIONS[type],
+  data,
+});
+
+export type Opened = CaseEventOf<'Opened'>;
+export type Resolved = CaseEventOf<'Resolved'>;
+export type CreditIssued = CaseEventOf<'CreditIssued'>;

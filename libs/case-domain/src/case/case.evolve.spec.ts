@@ -1,0 +1,88 @@
+import { foldEvents } from '../shared/decider';
+import { caseDecider } from './case.decide';
+import type { CaseEvent } from './case.events';
+import { evolve } from './case.evolve';
+import { initialCaseState, type OpenedCase } from './case.state';
+import {
+  assigned,
+  closed,
+  creditIssued,
+  creditRequested,
+  ev,
+  infoRequested,
+  linked,
+  opened,
+  reopened,
+  resolved,
+  responded,
+  surveyAnswered,
+  surveySent,
+} from './testing/case.fixtures';
+
+const fold = (events: CaseEvent[]) => foldEvents(caseDecider, events) as OpenedCase;
+
+describe('evolve', () => {
+  it('Opened creates an open case at version 1, cycle 1, with the derived priority', () =>
+    expect(fold([opened])).toMatchObject({ status: 'open', version: 1, cycle: 1, priority: 'P1', escalations: [] }));
+
+  it('version counts every event folded: the stream version', () =>
+    expect(fold([opened, assigned(), responded, infoRequested]).version).toBe(4));
+
+  it('R11: InfoRequested makes the case await the customer; an answer gives it back to the agents', () => {
+    const waiting = fold([
+      opened,
+      infoRequested,
+      ev('InfoRequested', {
+        agentId: 'a',
+        items: ['troubleshooting', 'logs'],
+        message: 'And this.',
+        firstResponse: false,
+      }),
+    ]);
+    expect(waiting.status).toBe('awaiting-customer');
+    expect(waiting.pendingInfoRequest?.items).toEqual(['logs', 'troubleshooting']);
+    const answered = evolve(waiting, ev('CustomerReplied', { message: 'Done.', endsWait: true })) as OpenedCase;
+    expect(answered.status).toBe('open');
+    expect(answered.pendingInfoRequest).toBeUndefined();
+  });
+
+  it('R10: the first response is kept for the case and for the cycle; R15: a reopen restarts the cycle clock', () => {
+    const state = fold([opened, responded, resolved(), reopened(2)]);
+    expect(state).toMatchObject({ status: 'open', cycle: 2, firstRespondedAt: responded.data.at });
+    expect(state.cycleFirstRespondedAt).toBeUndefined();
+    expect(state.resolution).toBeUndefined();
+  });
+
+  it('R14/R15: credit, survey and closure are recorded', () => {
+    const state = fold([
+      opened,
+      linked(),
+      resolved({ outcome: 'outage' }),
+      creditRequested(),
+      creditIssued(),
+      surveySent(),
+      surveyAnswered(),
+      closed(),
+    ]);
+    expect(state).toMatchObject({
+      status: 'closed',
+      incidentId: 'inc-1',
+      credit: { amount: 120, currency: 'EUR' },
+      survey: { id: 'survey-1', cycle: 1, answer: { rating: 5 } },
+    });
+  });
+
+  it('never throws on a history it does not expect: an unknown event only bumps the version', () => {
+    const state = fold([opened]);
+    const future = { type: 'SlaBreached', schemaVersion: 1, data: { caseId: 'x' } } as unknown as CaseEvent;
+    expect(evolve(state, future)).toEqual({ ...state, version: 2 });
+    expect(evolve(initialCaseState, resolved())).toEqual({ status: 'not-opened', version: 1 });
+    expect(evolve(state, opened)).toEqual({ ...state, version: 2 });
+  });
+
+  it('does not mutate the state it is given', () => {
+    const state = Object.freeze(fold([opened]));
+    expect(() => evolve(state, assigned())).not.toThrow();
+    expect(state.assigneeId).toBeUndefined();
+  });
+});

@@ -1,0 +1,89 @@
+import type {
+  CaseStatus,
+  Channel,
+  EscalationTarget,
+  Impact,
+  InfoItem,
+  Instant,
+  Outcome,
+  Priority,
+  Requester,
+  Workaround,
+} from './case.types';
+
+/**
+ * The state `decide` needs, folded from the case's events by `evolve`. A union on
+ * `status`: before `Opened` the case does not exist. `version` counts the events folded,
+ * which is the stream version (the expected version of the next append).
+ */
+export interface UnopenedCase {
+  readonly status: 'not-opened';
+  readonly version: number;
+}
+
+export interface Escalation {
+  readonly target: EscalationTarget;
+  readonly reason: string;
+  readonly at: Instant;
+  readonly byId: string;
+}
+
+export interface Resolution {
+  readonly outcome: Outcome;
+  readonly summary: string;
+  readonly recommendations?: string;
+  readonly featureRequestUrl?: string;
+  readonly at: Instant;
+  readonly byId: string;
+}
+
+export interface OpenedCase {
+  readonly status: CaseStatus;
+  readonly version: number;
+  readonly id: string;
+  readonly tenant: string;
+  readonly requester: Requester;
+  readonly subject: string;
+  readonly description: string;
+  readonly product: string;
+  readonly language: string;
+  readonly channel: Channel;
+  readonly impact: Impact;
+  readonly workaround: Workaround;
+  readonly relatedCaseId?: string;
+  readonly priority: Priority;
+  readonly openedAt: Instant;
+  readonly assigneeId?: string;
+  /** the first agent response ever (an answer or an information request, R10) */
+  readonly firstRespondedAt?: Instant;
+  /** resolution cycle: 1 at opening, +1 at each reopen (R15) */
+  readonly cycle: number;
+  readonly cycleStartedAt: Instant;
+  /** the first agent response of the current cycle: the R10 clock of this cycle stopped */
+  readonly cycleFirstRespondedAt?: Instant;
+  /** set while awaiting the customer (R11); the items asked for so far */
+  readonly pendingInfoRequest?: { readonly items: readonly InfoItem[]; readonly since: Instant };
+  readonly escalations: readonly Escalation[];
+  /** the current cycle's resolution; cleared by a reopen */
+  readonly resolution?: Resolution;
+  readonly closedAt?: Instant;
+  readonly incidentId?: string;
+  readonly creditRequest?: { readonly at: Instant; readonly reason?: string };
+  readonly credit?: { readonly amount: number; readonly currency: string; readonly at: Instant; readonly byId: string };
+  readonly incidentReport?: { readonly requestedAt: Instant; readonly sentAt?: Instant; readonly reportUrl?: string };
+  /** ids of the surveys sent before the latest one: a survey id is used once per case */
+  readonly earlierSurveyIds: readonly string[];
+  /** the latest survey (one per resolution cycle) */
+  readonly survey?: {
+    readonly id: string;
+    readonly cycle: number;
+    readonly sentAt: Instant;
+    readonly answer?: { readonly rating: number; readonly comment?: string; readonly at: Instant };
+  };
+}
+
+export type CaseState = UnopenedCase | OpenedCase;
+
+export const initialCaseState: CaseState = Object.freeze({ status: 'not-opened', version: 0 }) as UnopenedCase;
+
+export const isOpenedCase = (state: CaseState): state is OpenedCase => state.status !== 'not-opened';

@@ -1,0 +1,72 @@
+/**
+ * The vocabulary of a case, shared by commands, events, state and view. Each closed set is
+ * also exported as an array so the API can validate DTOs against the same list (`@IsIn`).
+ */
+
+/** The four statuses the API shows (exact strings). */
+export const CASE_STATUSES = ['open', 'awaiting-customer', 'resolved', 'closed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** R9 */
+export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** R8 */
+export const CHANNELS = ['chat', 'email'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** R9 intake answers */
+export const SERVICE_STATES = ['unusable', 'not-as-expected', 'works-not-as-desired'] as const;
+export type ServiceState = (typeof SERVICE_STATES)[number];
+export const IMPACT_SCOPES = ['several-users', 'one-user'] as const;
+export type ImpactScope = (typeof IMPACT_SCOPES)[number];
+export const WORKAROUNDS = ['none', 'available'] as const;
+export type Workaround = (typeof WORKAROUNDS)[number];
+
+export interface Impact {
+  readonly serviceState: ServiceState;
+  readonly scope: ImpactScope;
+  readonly collaborationHarmed: boolean;
+}
+
+/** The intake answers the priority is derived from (R9). */
+export interface PriorityIntake {
+  readonly impact: Impact;
+  readonly workaround: Workaround;
+}
+
+/** R11 */
+export const INFO_ITEMS = ['reproduction-steps', 'troubleshooting', 'logs', 'message-headers'] as const;
+export type InfoItem = (typeof INFO_ITEMS)[number];
+
+/** R13 */
+export const ESCALATION_TARGETS = ['product-team', 'third-party', 'supervisor'] as const;
+export type EscalationTarget = (typeof ESCALATION_TARGETS)[number];
+
+/** R12 */
+export const OUTCOMES = [
+  'solved',
+  'feature-request',
+  'cannot-reproduce',
+  'third-party',
+  'out-of-scope',
+  'outage',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** R11: an attachment travels by reference; the bytes live elsewhere. */
+export interface Attachment {
+  readonly name: string;
+  readonly size: number;
+  readonly contentType: string;
+  /** hex SHA-256 of the content, 64 characters */
+  readonly sha256: string;
+}
+
+export interface Requester {
+  readonly id: string;
+  readonly email: string;
+}
+
+/** ISO 8601 instant in UTC, as events store it (`Date#toISOString()`). */
+export type Instant = string;

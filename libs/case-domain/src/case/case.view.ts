@@ -1,0 +1,123 @@
+import type { CaseState, Escalation } from './case.state';
+import type { CaseStatus, Channel, Impact, InfoItem, Instant, Outcome, Priority, Workaround } from './case.types';
+
+/**
+ * The JSON shape of GET /v1/cases/{id}. Optional fields are left out when unset (never
+ * `null`), so the body is the same whether it comes from a fold or from a projection.
+ */
+export interface CaseView {
+  readonly id: string;
+  readonly status: CaseStatus;
+  readonly priority: Priority;
+  readonly subject: string;
+  readonly description: string;
+  readonly product: string;
+  readonly language: string;
+  readonly channel: Channel;
+  readonly impact: Impact;
+  readonly workaround: Workaround;
+  readonly relatedCaseId?: string;
+  readonly tenant: string;
+  readonly requesterId: string;
+  readonly assigneeId?: string;
+  readonly openedAt: Instant;
+  readonly firstRespondedAt?: Instant;
+  /** while awaiting the customer: what was asked and since when (R11) */
+  readonly pendingInfoRequest?: { readonly items: readonly InfoItem[]; readonly since: Instant };
+  readonly resolvedAt?: Instant;
+  readonly closedAt?: Instant;
+  readonly outcome?: Outcome;
+  readonly resolution?: {
+    readonly summary: string;
+    readonly recommendations?: string;
+    readonly featureRequestUrl?: string;
+  };
+  readonly incidentId?: string;
+  readonly escalations: readonly Escalation[];
+  readonly creditRequested: boolean;
+  readonly credit?: { readonly amount: number; readonly currency: string; readonly issuedAt: Instant };
+  readonly incidentReport: {
+    readonly requested: boolean;
+    readonly sent: boolean;
+    readonly requestedAt?: Instant;
+    readonly sentAt?: Instant;
+    readonly reportUrl?: string;
+  };
+  readonly survey: {
+    readonly sent: boolean;
+    readonly answered: boolean;
+    readonly surveyId?: string;
+    readonly sentAt?: Instant;
+    readonly rating?: number;
+    readonly comment?: string;
+    readonly answeredAt?: Instant;
+  };
+  /** resolution cycle: 1, then +1 per reopen (R15) */
+  readonly cycle: number;
+  /** the stream version: the ETag the API sends (W/"<version>") */
+  readonly version: number;
+}
+
+/** Drops the keys whose value is undefined, so optional fields are absent rather than undefined. */
+const present = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+
+/**
+ * The case as the API shows it, or null when it was never opened (the API answers 404).
+ * `version` defaults to the number of events folded into `state`.
+ */
+export const toCaseView = (state: CaseState, version: number = state.version): CaseView | null => {
+  if (state.status === 'not-opened') return null;
+  const { resolution, credit, incidentReport: report, survey } = state;
+  return present<CaseView>({
+    id: state.id,
+    status: state.status,
+    priority: state.priority,
+    subject: state.subject,
+    description: state.description,
+    product: state.product,
+    language: state.language,
+    channel: state.channel,
+    impact: state.impact,
+    workaround: state.workaround,
+    relatedCaseId: state.relatedCaseId,
+    tenant: state.tenant,
+    requesterId: state.requester.id,
+    assigneeId: state.assigneeId,
+    openedAt: state.openedAt,
+    firstRespondedAt: state.firstRespondedAt,
+    pendingInfoRequest: state.pendingInfoRequest,
+    resolvedAt: resolution?.at,
+    closedAt: state.closedAt,
+    outcome: resolution?.outcome,
+    resolution:
+      resolution &&
+      present({
+        summary: resolution.summary,
+        recommendations: resolution.recommendations,
+        featureRequestUrl: resolution.featureRequestUrl,
+      }),
+    incidentId: state.incidentId,
+    escalations: state.escalations,
+    creditRequested: state.creditRequest !== undefined,
+    credit: credit && { amount: credit.amount, currency: credit.currency, issuedAt: credit.at },
+    incidentReport: present({
+      requested: report !== undefined,
+      sent: report?.sentAt !== undefined,
+      requestedAt: report?.requestedAt,
+      sentAt: report?.sentAt,
+      reportUrl: report?.reportUrl,
+    }),
+    survey: present({
+      sent: survey !== undefined,
+      answered: survey?.answer !== undefined,
+      surveyId: survey?.id,
+      sentAt: survey?.sentAt,
+      rating: survey?.answer?.rating,
+      comment: survey?.answer?.comment,
+      answeredAt: survey?.answer?.at,
+    }),
+    cycle: state.cycle,
+    version,
+  });
+};

@@ -1,0 +1,84 @@
+import { InvalidCommand } from '../../shared/domain-rule-violation';
+import { requireOneOf, requireText } from '../../shared/validation';
+import type { ProvideInfo, ReplyToCase, RequestInfo, RespondToCase } from '../case.commands';
+import { caseEvent, type CaseEvent } from '../case.events';
+import type { CaseState } from '../case.state';
+import { INFO_ITEMS, type Attachment } from '../case.types';
+import { requireInProgress } from './guards';
+
+/**
+ * The conversation: agents answer or ask (R10, R11), customers answer or write. All of it
+ * needs a case in progress: a resolved case is reopened first (R15), a closed one is over.
+ */
+
+export const respondToCase = (state: CaseState, c: RespondToCase, at: string): CaseEvent[] => {
+  requireText('agentId', c.agentId);
+  requireText('message', c.message);
+  const current = requireInProgress(state, c);
+  const firstResponse = current.cycleFirstRespondedAt === undefined;
+  return [
+    caseEvent('AgentResponded', {
+      caseId: current.id,
+      at,
+      byId: c.actor.id,
+      agentId: c.agentId,
+      message: c.message,
+      firstResponse,
+    }),
+  ];
+};
+
+/** R11: the case then waits on the customer; asking again while waiting adds items. */
+export const requestInfo = (state: CaseState, c: RequestInfo, at: string): CaseEvent[] => {
+  requireText('agentId', c.agentId);
+  if (!Array.isArray(c.items) || c.items.length === 0) throw new InvalidCommand('items', 'must name at least one item');
+  const items = [...new Set(c.items.map((item) => requireOneOf('items', item, INFO_ITEMS)))];
+  requireText('message', c.message);
+  const current = requireInProgress(state, c);
+  const firstResponse = current.cycleFirstRespondedAt === undefined;
+  return [
+    caseEvent('InfoRequested', {
+      caseId: current.id,
+      at,
+      byId: c.actor.id,
+      agentId: c.agentId,
+      items,
+      message: c.message,
+      firstResponse,
+    }),
+  ];
+};
+
+/**
+ * R11: the customer's answer, text and attachments by reference. Accepted unasked too
+ * (a customer may send logs before anyone asks); only an answer to a request ends the wait.
+ */
+export const provideInfo = (state: CaseState, c: ProvideInfo, at: string): CaseEvent[] => {
+  const attachments = (c.attachments ?? []).map(validAttachment);
+  if (attachments.length === 0) requireText('message', c.message);
+  else if (typeof c.message !== 'string') throw new InvalidCommand('message', 'must be text');
+  const current = requireInProgress(state, c);
+  const endsWait = current.status === 'awaiting-customer';
+  return [
+    caseEvent('InfoProvided', { caseId: current.id, at, byId: c.actor.id, message: c.message, attachments, endsWait }),
+  ];
+};
+
+export const replyToCase = (state: CaseState, c: ReplyToCase, at: string): CaseEvent[] => {
+  requireText('message', c.message);
+  const current = requireInProgress(state, c);
+  const endsWait = current.status === 'awaiting-customer';
+  return [caseEvent('CustomerReplied', { caseId: current.id, at, byId: c.actor.id, message: c.message, endsWait })];
+};
+
+const SHA256 = /^[0-9a-f]{64}$/i;
+
+const validAttachment = (a: Attachment, index: number): Attachment => {
+  const field = `attachments[${index}]`;
+  requireText(`${field}.name`, a?.name);
+  if (!Number.isSafeInteger(a.size) || a.size < 0)
+    throw new InvalidCommand(`${field}.size`, 'must be a whole number of bytes');
+  requireText(`${field}.contentType`, a.contentType);
+  if (!SHA256.test(String(a.sha256))) throw new InvalidCommand(`${field}.sha256`, 'must be 64 hexadecimal digits');
+  return { name: a.name, size: a.size, contentType: a.contentType, sha256: a.sha256.toLowerCase() };
+};

@@ -1,0 +1,66 @@
+import { deciderSpec } from '@app/testing';
+import { InvalidCommand } from '../../shared/domain-rule-violation';
+import { caseDecider } from '../case.decide';
+import { CaseAlreadyOpened } from '../case.errors';
+import { caseEvent, type CaseEventDataMap } from '../case.events';
+import { AT, CASE_ID, cmd, customer, opened } from '../testing/case.fixtures';
+
+const given = deciderSpec(caseDecider);
+
+const openedNow = (o: Partial<CaseEventDataMap['Opened']> = {}) =>
+  caseEvent('Opened', {
+    caseId: CASE_ID,
+    at: AT,
+    byId: customer.id,
+    tenant: 'org-acme',
+    requester: { id: 'admin-1', email: 'admin@acme.example' },
+    subject: 'SSO login fails',
+    description: 'Nobody in the sales team can sign in since 9:00.',
+    product: 'cloud-identity-premium',
+    language: 'fr',
+    channel: 'email',
+    impact: { serviceState: 'unusable', scope: 'several-users', collaborationHarmed: false },
+    workaround: 'none',
+    priority: 'P1',
+    ...o,
+  });
+
+describe('OpenCase (R5–R9)', () => {
+  it('R8/R9: opens the case with channel, language and the priority derived from the intake', () =>
+    given([]).when(cmd.open()).then([openedNow()]));
+
+  it('R9: the priority comes from the intake answers: a workaround gives P3', () =>
+    given([])
+      .when(cmd.open({ workaround: 'available' }))
+      .then([openedNow({ workaround: 'available', priority: 'P3' })]));
+
+  it('R6/R15: records the case this one follows', () =>
+    given([])
+      .when(cmd.open({ relatedCaseId: 'case-0000', channel: 'chat', language: 'en-GB' }))
+      .then([openedNow({ relatedCaseId: 'case-0000', channel: 'chat', language: 'en-GB' })]));
+
+  it('refuses to open a case twice: a case id is used once', () =>
+    given([opened])
+      .when(cmd.open())
+      .thenThrows(CaseAlreadyOpened, (e) => expect(e.code).toBe('CASE.ALREADY_OPENED')));
+
+  it.each([
+    ['subject', cmd.open({ subject: '  ' })],
+    ['description', cmd.open({ description: '' })],
+    ['requester.email', cmd.open({ requester: { id: 'admin-1', email: 'not-an-address' } })],
+    ['language', cmd.open({ language: 'french please' })],
+    ['channel', cmd.open({ channel: 'phone' as never })],
+    [
+      'impact.collaborationHarmed',
+      cmd.open({ impact: { serviceState: 'unusable', scope: 'one-user', collaborationHarmed: 'yes' as never } }),
+    ],
+    ['workaround', cmd.open({ workaround: 'maybe' as never })],
+    ['relatedCaseId', cmd.open({ relatedCaseId: CASE_ID })],
+  ])('refuses a bad %s as an invalid command', (field, command) =>
+    given([])
+      .when(command)
+      .thenThrows(InvalidCommand, (e) => expect(e.field).toBe(field)),
+  );
+
+  // "does nothing" has no case here: opening twice is refused, never ignored
+});

@@ -1,0 +1,186 @@
+/**
+ * Builders for the case specs: commands and events with sensible defaults, overridable.
+ * Given events are stamped `EARLIER`; `when` runs at SPEC_NOW, so expected events use `AT`.
+ * Test support only: imports nothing outside this library.
+ */
+import type { Actor } from '../../shared/decider';
+import type * as C from '../case.commands';
+import { caseEvent, type CaseEventDataMap, type CaseEventOf } from '../case.events';
+
+export const CASE_ID = 'case-0001';
+export const EARLIER = '2026-03-02T08:00:00.000Z';
+/** SPEC_NOW of @app/testing, the default `now` of `when` (index.spec.ts checks they agree) */
+export const AT = '2026-03-02T09:30:00.000Z';
+
+export const customer: Actor = { id: 'admin-1', role: 'support-admin' };
+export const agent: Actor = { id: 'agent-1', role: 'agent' };
+export const otherAgent: Actor = { id: 'agent-2', role: 'agent' };
+export const supervisor: Actor = { id: 'super-1', role: 'supervisor' };
+export const system: Actor = { id: 'system:timer', role: 'system' };
+
+// ── commands ───────────────────────────────────────────────────────────────
+export const cmd = {
+  open: (o: Partial<C.OpenCase> = {}): C.OpenCase => ({
+    type: 'OpenCase',
+    caseId: CASE_ID,
+    actor: customer,
+    tenant: 'org-acme',
+    requester: { id: 'admin-1', email: 'admin@acme.example' },
+    subject: 'SSO login fails',
+    description: 'Nobody in the sales team can sign in since 9:00.',
+    product: 'cloud-identity-premium',
+    language: 'fr',
+    channel: 'email',
+    impact: { serviceState: 'unusable', scope: 'several-users', collaborationHarmed: false },
+    workaround: 'none',
+    ...o,
+  }),
+  assign: (agentId = agent.id, o: Partial<C.AssignCase> = {}): C.AssignCase => ({
+    type: 'AssignCase',
+    caseId: CASE_ID,
+    actor: agent,
+    agentId,
+    byId: agent.id,
+    ...o,
+  }),
+  respond: (o: Partial<C.RespondToCase> = {}): C.RespondToCase => ({
+    type: 'RespondToCase',
+    caseId: CASE_ID,
+    actor: agent,
+    agentId: agent.id,
+    message: 'We are looking into it.',
+    ...o,
+  }),
+  requestInfo: (o: Partial<C.RequestInfo> = {}): C.RequestInfo => ({
+    type: 'RequestInfo',
+    caseId: CASE_ID,
+    actor: agent,
+    agentId: agent.id,
+    items: ['logs'],
+    message: 'Please send the logs.',
+    ...o,
+  }),
+  provideInfo: (o: Partial<C.ProvideInfo> = {}): C.ProvideInfo => ({
+    type: 'ProvideInfo',
+    caseId: CASE_ID,
+    actor: customer,
+    message: 'Logs attached.',
+    ...o,
+  }),
+  reply: (o: Partial<C.ReplyToCase> = {}): C.ReplyToCase => ({
+    type: 'ReplyToCase',
+    caseId: CASE_ID,
+    actor: customer,
+    message: 'Any news?',
+    ...o,
+  }),
+  escalate: (o: Partial<C.EscalateCase> = {}): C.EscalateCase => ({
+    type: 'EscalateCase',
+    caseId: CASE_ID,
+    actor: agent,
+    target: 'product-team',
+    reason: 'Needs a code fix.',
+    ...o,
+  }),
+  changePriority: (o: Partial<C.ChangePriority> = {}): C.ChangePriority => ({
+    type: 'ChangePriority',
+    caseId: CASE_ID,
+    actor: supervisor,
+    priority: 'P2',
+    reason: 'Only one team is affected.',
+    ...o,
+  }),
+  resolve: (o: Partial<C.ResolveCase> = {}): C.ResolveCase => ({
+    type: 'ResolveCase',
+    caseId: CASE_ID,
+    actor: agent,
+    outcome: 'solved',
+    summary: 'SAML certificate renewed.',
+    ...o,
+  }),
+  reopen: (o: Partial<C.ReopenCase> = {}): C.ReopenCase => ({
+    type: 'ReopenCase',
+    caseId: CASE_ID,
+    actor: customer,
+    reason: 'It fails again.',
+    ...o,
+  }),
+  link: (incidentId = 'inc-1'): C.LinkToIncident => ({
+    type: 'LinkToIncident',
+    caseId: CASE_ID,
+    actor: agent,
+    incidentId,
+  }),
+  requestCredit: (o: Partial<C.RequestCredit> = {}): C.RequestCredit => ({
+    type: 'RequestCredit',
+    caseId: CASE_ID,
+    actor: customer,
+    ...o,
+  }),
+  issueCredit: (o: Partial<C.IssueCredit> = {}): C.IssueCredit => ({
+    type: 'IssueCredit',
+    caseId: CASE_ID,
+    actor: supervisor,
+    amount: 120,
+    currency: 'EUR',
+    ...o,
+  }),
+  requestReport: (): C.RequestIncidentReport => ({ type: 'RequestIncidentReport', caseId: CASE_ID, actor: customer }),
+  sendReport: (reportUrl = 'https://status.example/reports/inc-1'): C.SendIncidentReport => ({
+    type: 'SendIncidentReport',
+    caseId: CASE_ID,
+    actor: agent,
+    reportUrl,
+  }),
+  sendSurvey: (surveyId = 'survey-1'): C.SendSurvey => ({
+    type: 'SendSurvey',
+    caseId: CASE_ID,
+    actor: system,
+    surveyId,
+  }),
+  answerSurvey: (o: Partial<C.AnswerSurvey> = {}): C.AnswerSurvey => ({
+    type: 'AnswerSurvey',
+    caseId: CASE_ID,
+    actor: customer,
+    rating: 4,
+    ...o,
+  }),
+  close: (): C.CloseCase => ({ type: 'CloseCase', caseId: CASE_ID, actor: system }),
+};
+
+// ── events ─────────────────────────────────────────────────────────────────
+type Data<T extends keyof CaseEventDataMap> = Omit<CaseEventDataMap[T], 'caseId' | 'at' | 'byId'> &
+  Partial<Pick<CaseEventDataMap[T], 'caseId' | 'at' | 'byId'>>;
+
+/** An event of this case, stamped EARLIER unless `at` is given. */
+export const ev = <T extends keyof CaseEventDataMap>(type: T, data: Data<T>, byId = agent.id): CaseEventOf<T> =>
+  caseEvent(type, { caseId: CASE_ID, at: EARLIER, byId, ...data } as CaseEventDataMap[T]);
+
+const { type: _t, caseId: _c, actor: _a, ...openData } = cmd.open();
+export const opened = ev('Opened', { ...openData, priority: 'P1' }, customer.id);
+export const assigned = (agentId = agent.id) => ev('AgentAssigned', { agentId, forced: false }, agentId);
+export const responded = ev('AgentResponded', { agentId: agent.id, message: 'Looking.', firstResponse: true });
+export const infoRequested = ev('InfoRequested', {
+  agentId: agent.id,
+  items: ['logs'],
+  message: 'Logs please.',
+  firstResponse: true,
+});
+export const linked = (incidentId = 'inc-1') => ev('LinkedToIncident', { incidentId });
+export const resolved = (o: Partial<Data<'Resolved'>> = {}) =>
+  ev('Resolved', { outcome: 'solved', summary: 'Fixed.', cycle: 1, ...o });
+export const reopened = (cycle = 2) => ev('Reopened', { reason: 'Not fixed.', cycle }, customer.id);
+export const closed = (cycle = 1) => ev('Closed', { outcome: 'solved', cycle }, system.id);
+export const creditRequested = (incidentId = 'inc-1') => ev('CreditRequested', { incidentId }, customer.id);
+export const creditIssued = (incidentId = 'inc-1') =>
+  ev('CreditIssued', { incidentId, amount: 120, currency: 'EUR' }, supervisor.id);
+export const reportRequested = (incidentId = 'inc-1') => ev('IncidentReportRequested', { incidentId }, customer.id);
+export const reportSent = (reportUrl = 'https://status.example/reports/inc-1') =>
+  ev('IncidentReportSent', { incidentId: 'inc-1', reportUrl });
+export const surveySent = (surveyId = 'survey-1', cycle = 1) => ev('SurveySent', { surveyId, cycle }, system.id);
+export const surveyAnswered = (surveyId = 'survey-1') =>
+  ev('SurveyAnswered', { surveyId, rating: 5, cycle: 1 }, customer.id);
+
+/** An event stamped AT (SPEC_NOW): what `when` is expected to produce. */
+export const evNow = <T extends keyof CaseEventDataMap>(type: T, data: Data<T>, byId = agent.id): CaseEventOf<T> =>
+  ev(type, { ...data, at: AT }, byId);

@@ -1,0 +1,57 @@
+/**
+ * @app/case-domain: the pure core of the support desk (architecture.md). Commands, events,
+ * state, decide/evolve for cases and incidents, the priority policy (R9), the survey
+ * process manager, stream ids and the case view. Imports no framework and does no I/O.
+ * docs/domain-model.md describes the rules.
+ */
+
+// shared
+export type { Actor, Decider } from './shared/decider';
+export { foldEvents } from './shared/decider';
+export { DomainRuleViolation, InvalidCommand, type ViolationKind } from './shared/domain-rule-violation';
+export {
+  CASE_STREAM_CATEGORY,
+  INCIDENT_STREAM_CATEGORY,
+  caseIdFromStreamId,
+  incidentIdFromStreamId,
+  toCaseStreamId,
+  toIncidentStreamId,
+} from './shared/stream-ids';
+
+// case: vocabulary, commands, events, state
+export * from './case/case.types';
+export type * from './case/case.commands';
+export {
+  CASE_EVENT_SCHEMA_VERSIONS,
+  CASE_EVENT_TYPES,
+  caseEvent,
+  type CaseEvent,
+  type CaseEventDataMap,
+  type CaseEventOf,
+  type CaseEventType,
+  type CreditIssued,
+  type Opened,
+  type Resolved,
+} from './case/case.events';
+export {
+  initialCaseState,
+  isOpenedCase,
+  type CaseState,
+  type Escalation,
+  type OpenedCase,
+  type Resolution,
+  type UnopenedCase,
+} from './case/case.state';
+
+// case: behaviour
+export { caseDecider, decide, decide as decideCase } from './case/case.decide';
+export { evolve, evolve as evolveCase } from './case/case.evolve';
+export * from './case/case.errors';
+export { priorityFor } from './case/priority.policy';
+export { SURVEY_SENDER, afterCaseEvent, surveyIdFor } from './case/survey.process-manager';
+export { toCaseView, type CaseView } from './case/case.view';
+
+// incident
+export * from './incident/incident.model';
+export * from './incident/incident.errors';
+export { decideIncident, evolveIncident, incidentDecider } from './incident/incident.decider';
