@@ -40,6 +40,8 @@ const base = {
 };
 
 module.exports = {
+  // PGlite with a data directory takes a few seconds to start on a busy 2-core machine
+  testTimeout: 30_000,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   projects: [
     { ...base, displayName: 'unit', testRegex: '.*\\.spec\\.ts$' },

@@ -3,17 +3,47 @@
  * `pg` pool (PostgreSQL server) or PGlite (embedded). Both speak the same SQL, so one
  * schema and one migration set serve both.
  */
+export interface SqlQueryOptions {
+  /**
+   * Names the statement so that PostgreSQL parses and plans it once per connection and
+   * reuses the plan (a `pg` named prepared statement). Worth it on hot paths: on a small
+   * machine, planning costs as much as the insert itself. One name, one SQL text, always.
+   * PGlite ignores it.
+   */
+  readonly name?: string;
+}
+
 export interface SqlQueryable {
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[] }>;
+  query<R = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: SqlQueryOptions,
+  ): Promise<{ rows: R[] }>;
+}
+
+/** What a transaction callback gets: one connection, inside BEGIN … COMMIT. */
+export interface SqlTransaction extends SqlQueryable {
+  /** runs several statements (no parameters) inside the transaction, e.g. a migration file */
+  exec(sql: string): Promise<void>;
 }
 
 export interface SqlDatabase extends SqlQueryable {
   readonly kind: 'postgres' | 'pglite';
-  /** runs `fn` in one transaction on one connection; rolls back if it throws */
-  transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction on one connection; rolls back if it throws.
+   * Inside `fn`, use `tx` only: on PGlite (one connection) a call to the database itself
+   * waits for this transaction to end, so it would never return.
+   */
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
   /** runs several statements (no parameters), e.g. a migration file */
   exec(sql: string): Promise<void>;
-  /** LISTEN on a channel; resolves to an unlisten function */
+  /**
+   * LISTEN on a channel; resolves to an unlisten function.
+   * `onNotify` may also be called with `''` after a lost connection was re-established:
+   * notifications sent meanwhile are lost, so a listener should then look for itself.
+   */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /** NOTIFY outside any transaction: listeners get it at once */
+  notify(channel: string, payload?: string): Promise<void>;
   close(): Promise<void>;
 }

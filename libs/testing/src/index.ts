@@ -1,1 +1,4 @@
 export * from './services';
+export * from './decider-spec';
+export * from './postgres';
+export * from './wait-for';

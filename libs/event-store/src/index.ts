@@ -1,0 +1,20 @@
+export * from './event-store.port';
+export * from './event-store.errors';
+export * from './event-store.tokens';
+export * from './sql-database.port';
+export { PgDatabase, type PgDatabaseOptions } from './postgres/pg-database';
+export { PgliteDatabase } from './pglite/pglite-database';
+export { openDatabase, type OpenDatabaseOptions } from './open-database';
+export type { Migration } from './migrations/migration';
+export { migrate, appliedMigrationVersion, type MigrateOptions } from './migrations/migrate';
+export { EVENT_STORE_MIGRATIONS, EVENT_STORE_COMPONENT } from './migrations/event-store.migrations';
+export { SqlEventStore, defaultPolling, type SqlEventStoreOptions, type FollowPolling } from './sql-event-store';
+export { compareCheckpoints } from './event-rows';
+export { createEventStore, type EventStoreOptions, type EventStoreHandle } from './create-event-store';
+export { EventStoreModule, type EventStoreModuleAsyncOptions } from './event-store.module';
+export {
+  handleCommand,
+  type StreamDecider,
+  type HandleCommandOptions,
+  type HandleCommandResult,
+} from './handle-command';

@@ -1,0 +1,35 @@
+/**
+ * Wakes followers of the global log when it may have grown: after an append in this
+ * process, or a NOTIFY from any process. A generation counter closes the gap between a
+ * follower's read and its wait: a wake that lands in between is not lost, because the
+ * follower passes the generation it saw before reading and returns at once if it moved.
+ */
+export class LogSignal {
+  private generation = 0;
+  private readonly waiters = new Set<() => void>();
+
+  get current(): number {
+    return this.generation;
+  }
+
+  fire(): void {
+    this.generation += 1;
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  /** resolves once fired after generation `since`, after `ms`, or when `signal` aborts */
+  wait(since: number, ms: number, signal: AbortSignal): Promise<void> {
+    if (this.generation !== since || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.waiters.add(done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+}

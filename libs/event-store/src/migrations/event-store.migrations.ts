@@ -1,0 +1,11 @@
+import { eventsMigration } from './0001-events.migration';
+import type { Migration } from './migration';
+
+/**
+ * The event store's migrations, in order. Kept as TypeScript constants, not .sql files,
+ * so that the swc build (which only compiles .ts) ships them. Add, never edit: an applied
+ * migration whose text changed is refused at start.
+ */
+export const EVENT_STORE_MIGRATIONS: readonly Migration[] = [eventsMigration];
+
+export const EVENT_STORE_COMPONENT = 'event-store';

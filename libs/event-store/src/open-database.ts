@@ -1,0 +1,23 @@
+import { PgDatabase } from './postgres/pg-database';
+import { PgliteDatabase } from './pglite/pglite-database';
+import type { SqlDatabase } from './sql-database.port';
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL server; when absent, PGlite is used */
+  readonly databaseUrl?: string;
+  /** PGlite data directory (created if missing); in memory when absent too */
+  readonly dataDir?: string;
+  /** PostgreSQL pool size; default 10 */
+  readonly poolSize?: number;
+  /** errors that belong to no caller (a dropped idle connection, a failed reconnect) */
+  readonly onError?: (error: Error) => void;
+}
+
+/** PostgreSQL when a URL is given, else PGlite in `dataDir`, else PGlite in memory. */
+export const openDatabase = async ({
+  databaseUrl,
+  dataDir,
+  poolSize,
+  onError,
+}: OpenDatabaseOptions): Promise<SqlDatabase> =>
+  databaseUrl ? new PgDatabase({ connectionString: databaseUrl, poolSize, onError }) : PgliteDatabase.open(dataDir);

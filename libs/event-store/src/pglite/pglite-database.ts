@@ -1,0 +1,70 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { SqlDatabase, SqlTransaction } from '../sql-database.port';
+
+/**
+ * {@link SqlDatabase} over PGlite: PostgreSQL compiled to WASM, in-process, one connection.
+ *
+ * One connection means one session: if two callers' statements were interleaved, one
+ * caller's statements would run inside the other's BEGIN … COMMIT. So every query, exec and
+ * transaction goes through one FIFO queue here, whatever PGlite's own locking does.
+ */
+export class PgliteDatabase implements SqlDatabase {
+  readonly kind = 'pglite' as const;
+  private tail: Promise<unknown> = Promise.resolve();
+  private closing?: Promise<void>;
+
+  private constructor(private readonly pg: PGlite) {}
+
+  /** Opens PGlite in `dataDir` (created if missing), or in memory when none is given. */
+  static async open(dataDir?: string): Promise<PgliteDatabase> {
+    if (dataDir) await mkdir(dataDir, { recursive: true });
+    return new PgliteDatabase(await PGlite.create(dataDir));
+  }
+
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[] }> {
+    return this.serialised(async () => ({ rows: (await this.pg.query<R>(sql, params as unknown[] | undefined)).rows }));
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.serialised(async () => {
+      await this.pg.exec(sql);
+    });
+  }
+
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    return this.serialised(() => this.pg.transaction((tx) => fn(transactionOn(tx))));
+  }
+
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+    return this.serialised(async () => {
+      const unlisten = await this.pg.listen(channel, onNotify);
+      return () => this.serialised(() => unlisten());
+    });
+  }
+
+  async notify(channel: string, payload = ''): Promise<void> {
+    await this.query('SELECT pg_notify($1, $2)', [channel, payload]);
+  }
+
+  close(): Promise<void> {
+    // queued work finishes first; later calls fail because PGlite is closed
+    this.closing ??= this.serialised(() => this.pg.close());
+    return this.closing;
+  }
+
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+}
+
+const transactionOn = (tx: Transaction): SqlTransaction => ({
+  async query<R>(sql: string, params?: readonly unknown[]) {
+    return { rows: (await tx.query<R>(sql, params as unknown[] | undefined)).rows };
+  },
+  async exec(sql: string) {
+    await tx.exec(sql);
+  },
+});

@@ -1,0 +1,113 @@
+import type { AppendRequest } from './append-request';
+import { EventIdConflict, ExpectedVersionConflict } from './event-store.errors';
+import type { AppendResult } from './event-store.port';
+import { APPEND_MANY, APPEND_ONE, FIND_EVENT_IDS, STREAM_VERSION } from './event-store.sql';
+import { checkpointOf } from './event-rows';
+import type { SqlQueryable } from './sql-database.port';
+import { uniqueViolation } from './sql-errors';
+
+interface AppendedRow {
+  stream_version: number | string;
+  global_position: number | string;
+  transaction_id: string;
+}
+
+interface StoredIdRow extends AppendedRow {
+  event_id: string;
+  stream_id: string;
+}
+
+/**
+ * With expected version 'any', a collision on the next version is retried. Each collision
+ * means another append succeeded, so this cannot livelock; the bound only caps starvation.
+ */
+const ANY_VERSION_ATTEMPTS = 50;
+
+/**
+ * Appends with the guarded one-statement INSERT (event-store.sql.ts). The fast path is
+ * that one round trip. Only when it fails does it look further: are these events already
+ * stored (a retry), or did the stream move (a conflict)? So idempotency costs nothing
+ * until a retry actually happens.
+ *
+ * `recover` runs after a failed statement, before the next one on `q` (inside a caller's
+ * transaction it rolls back to a savepoint, as a failed statement aborts the transaction).
+ */
+export const appendEvents = async (
+  q: SqlQueryable,
+  r: AppendRequest,
+  recover: () => Promise<unknown> = async () => undefined,
+): Promise<AppendResult> => {
+  const single = r.eventIds.length === 1;
+  const params = single
+    ? [r.streamId, r.eventIds[0], r.types[0], r.schemaVersions[0], r.data[0], r.metadata[0], r.expectedVersion]
+    : [r.streamId, r.eventIds, r.types, r.schemaVersions, r.data, r.metadata, r.expectedVersion];
+  for (let attempt = 1; ; attempt += 1) {
+    let rows: AppendedRow[];
+    try {
+      const append = single ? APPEND_ONE : APPEND_MANY;
+      rows = (await q.query<AppendedRow>(append.text, params, append)).rows;
+    } catch (error) {
+      const constraint = uniqueViolation(error);
+      if (!constraint) throw error;
+      await recover();
+      // A unique index makes a concurrent inserter wait for the other transaction and then
+      // fail once it commits. On the event id: the same events were stored meanwhile (a
+      // concurrent retry, which must end in the original result) or clash with others. On
+      // the primary key: another writer took the version first.
+      const original = await findOriginal(q, r);
+      if (original) return original;
+      if (constraint !== 'events_pkey') throw error;
+      if (r.expectedVersion === null && attempt < ANY_VERSION_ATTEMPTS) continue;
+      throw new ExpectedVersionConflict(r.streamId, r.expected, await streamVersion(q, r.streamId));
+    }
+    if (rows.length > 0) return appended(r.streamId, rows);
+    // The guard refused. Idempotency is decided before the version: a retry of events that
+    // were stored (and moved the stream on) returns the original result, not a conflict.
+    const original = await findOriginal(q, r);
+    if (original) return original;
+    throw new ExpectedVersionConflict(r.streamId, r.expected, await streamVersion(q, r.streamId));
+  }
+};
+
+export const streamVersion = async (q: SqlQueryable, streamId: string): Promise<number> =>
+  Number((await q.query<{ v: number | string }>(STREAM_VERSION.text, [streamId], STREAM_VERSION)).rows[0]?.v ?? 0);
+
+const appended = (streamId: string, rows: AppendedRow[], duplicate = false): AppendResult => {
+  const ordered = [...rows].sort((a, b) => Number(a.stream_version) - Number(b.stream_version));
+  const last = ordered[ordered.length - 1];
+  return {
+    streamId,
+    nextExpectedVersion: Number(last.stream_version),
+    globalPositions: ordered.map((row) => Number(row.global_position)),
+    checkpoint: checkpointOf(last),
+    duplicate,
+  };
+};
+
+/**
+ * The original result when every event id of the batch is stored in this stream; undefined
+ * when none is stored; {@link EventIdConflict} when some are stored elsewhere or only some.
+ */
+const findOriginal = async (q: SqlQueryable, r: AppendRequest): Promise<AppendResult | undefined> => {
+  if (!r.idsGiven) return undefined;
+  const { rows } = await q.query<StoredIdRow>(FIND_EVENT_IDS.text, [r.eventIds], FIND_EVENT_IDS);
+  if (rows.length === 0) return undefined;
+  const elsewhere = rows.filter((row) => row.stream_id !== r.streamId);
+  if (elsewhere.length > 0) {
+    const where = elsewhere.map((row) => `${row.event_id} is in stream ${row.stream_id}`).join(', ');
+    throw new EventIdConflict(
+      r.streamId,
+      elsewhere.map((row) => row.event_id),
+      where,
+    );
+  }
+  if (rows.length < r.eventIds.length) {
+    const stored = rows.map((row) => row.event_id);
+    throw new EventIdConflict(
+      r.streamId,
+      stored,
+      `only ${rows.length} of the batch's ${r.eventIds.length} events are stored`,
+    );
+  }
+  return appended(r.streamId, rows, true);
+};

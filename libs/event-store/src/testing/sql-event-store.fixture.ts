@@ -1,0 +1,44 @@
+import type { EventStoreHandle } from '../create-event-store';
+import type { AppendResult, EventStore, ExpectedVersion, NewEvent } from '../event-store.port';
+import { EVENT_STORE_COMPONENT, EVENT_STORE_MIGRATIONS } from '../migrations/event-store.migrations';
+import { migrate } from '../migrations/migrate';
+
+/** What the contract suite needs from an adapter besides the port itself. */
+export interface EventStoreFixture {
+  readonly store: EventStore;
+  /**
+   * Writers really run side by side (several connections). The suite then insists that it
+   * saw transactions commit out of order, so a pass means the reader was really tested.
+   */
+  readonly concurrentWriters: boolean;
+  /** appends inside a transaction that stays open until `whileOpen` resolves */
+  appendHoldingOpen(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedVersion,
+    whileOpen: (inserted: AppendResult) => Promise<void>,
+  ): Promise<AppendResult>;
+  /** runs the store's migrations again; resolves to the versions it applied */
+  migrateAgain(): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+/** The fixture for a {@link SqlEventStore} made by `createEventStore`. */
+export const sqlEventStoreFixture = (
+  { store, db }: EventStoreHandle,
+  { concurrentWriters, onClose }: { concurrentWriters: boolean; onClose?: () => Promise<void> },
+): EventStoreFixture => ({
+  store,
+  concurrentWriters,
+  appendHoldingOpen: (streamId, events, expected, whileOpen) =>
+    db.transaction(async (tx) => {
+      const inserted = await store.appendInTransaction(tx, streamId, events, expected);
+      await whileOpen(inserted);
+      return inserted;
+    }),
+  migrateAgain: () => migrate(db, { component: EVENT_STORE_COMPONENT, migrations: EVENT_STORE_MIGRATIONS }),
+  close: async () => {
+    await store.close();
+    await onClose?.();
+  },
+});
