@@ -7,6 +7,8 @@ import { CLOCK, Clock, systemClock } from '@app/clock';
 import { EventStoreModule } from '@app/event-store';
 import type { Logger } from '@app/observability';
 import { ROOT_LOGGER } from './app.tokens';
+import { WorkerFeaturesModule } from '@app/workers';
+import { CasesModule } from './cases/cases.module';
 import { HealthController } from './health/health.controller';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 
@@ -22,6 +24,8 @@ export class ApiModule {
   static forRoot({ config, logger, clock = systemClock }: ApiModuleOptions): DynamicModule {
     return {
       module: ApiModule,
+      // global: the clock and logger it provides are injected by the feature modules it imports
+      global: true,
       imports: [
         AppConfigModule.forRoot(config),
         CqrsModule.forRoot(),
@@ -34,6 +38,9 @@ export class ApiModule {
           }),
         }),
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }) }),
+        CasesModule,
+        // embedded default: projections, timers and the relay run in the API process
+        ...(config.workersInProcess ? [WorkerFeaturesModule.forRoot(config)] : []),
       ],
       controllers: [HealthController],
       providers: [

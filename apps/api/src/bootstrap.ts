@@ -14,7 +14,7 @@ export const createApiApp = async (options: ApiModuleOptions): Promise<NestFasti
   const adapter = new FastifyAdapter({
     loggerInstance: options.logger,
     bodyLimit: BODY_LIMIT_BYTES,
-    genReqId: (req) => {
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-correlation-id'];
       return typeof given === 'string' && given ? given : crypto.randomUUID();
     },

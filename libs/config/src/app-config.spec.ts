@@ -10,6 +10,7 @@ describe('loadAppConfig', () => {
       logLevel: 'info',
       kafkaBrokers: undefined,
       auth: { secret: undefined, oidcIssuer: undefined, oidcAudience: undefined, consumerDomains: undefined },
+      workersInProcess: true,
       mode: 'embedded',
     });
   });
@@ -30,6 +31,7 @@ describe('loadAppConfig', () => {
       databaseUrl: 'postgres://app@db:5432/support',
       logLevel: 'debug',
       kafkaBrokers: ['127.0.0.1:9092', 'kafka-2:9092'],
+      workersInProcess: false,
       mode: 'server',
     });
   });
@@ -45,6 +47,7 @@ describe('loadAppConfig', () => {
     ['LOG_LEVEL', 'loud', 'fatal, error, warn, info, debug, trace, silent'],
     ['DATABASE_URL', 'mysql://x', 'a postgres:// or postgresql:// connection URL'],
     ['KAFKA_BROKERS', 'localhost', 'a comma-separated list of host:port'],
+    ['WORKERS_IN_PROCESS', 'yes', 'true or false'],
     ['AUTH_SECRET', 'short', 'a secret of at least 32 characters'],
     ['OIDC_ISSUER', 'issuer.example', 'an http(s) URL of an OpenID Connect issuer'],
     ['CONSUMER_DOMAINS', 'gmail', 'a comma-separated list of e-mail domains'],

@@ -28,6 +28,9 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^[A-Za-z0-9._-]+:\d{1,5}(,[A-Za-z0-9._-]+:\d{1,5})*$/)
   KAFKA_BROKERS?: string;
 
+  @IsOptional() @IsIn(['true', 'false'])
+  WORKERS_IN_PROCESS?: string;
+
   @IsOptional() @IsString() @MinLength(32)
   AUTH_SECRET?: string;
 
@@ -48,6 +51,7 @@ const ACCEPTS: Record<keyof EnvironmentVariables, string> = {
   DATABASE_URL: 'a postgres:// or postgresql:// connection URL',
   LOG_LEVEL: LOG_LEVELS.join(', '),
   KAFKA_BROKERS: 'a comma-separated list of host:port',
+  WORKERS_IN_PROCESS: 'true or false',
   AUTH_SECRET: 'a secret of at least 32 characters (HS256 key for local tokens)',
   OIDC_ISSUER: 'an http(s) URL of an OpenID Connect issuer',
   OIDC_AUDIENCE: 'the audience your tokens carry',
@@ -86,6 +90,8 @@ export interface AppConfig {
     /** consumer e-mail domains refused (R2); unset means the built-in list */
     readonly consumerDomains?: readonly string[];
   };
+  /** run projections, timers and the relay inside the API process (default: true in embedded mode) */
+  readonly workersInProcess: boolean;
   /** 'server' with DATABASE_URL, else 'embedded' (PGlite in dataDir) */
   readonly mode: 'server' | 'embedded';
 }
@@ -115,6 +121,7 @@ export const loadAppConfig = (env: Record<string, string | undefined> = process.
       oidcAudience: parsed.OIDC_AUDIENCE,
       consumerDomains: parsed.CONSUMER_DOMAINS?.toLowerCase().split(','),
     },
+    workersInProcess: parsed.WORKERS_IN_PROCESS ? parsed.WORKERS_IN_PROCESS === 'true' : !parsed.DATABASE_URL,
     mode: parsed.DATABASE_URL ? 'server' : 'embedded',
   };
 };

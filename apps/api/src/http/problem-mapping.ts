@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
+import { DomainRuleViolation } from '@app/case-domain';
 
 export interface Problem {
   readonly type: string;
@@ -18,14 +19,11 @@ interface WithStatus {
   readonly message: string;
 }
 
-type ErrorMapping = readonly [predicate: (e: unknown) => boolean, status: number];
-
-/** Domain and store errors are pure (no HTTP in them); the edge decides their status here. */
-const mappings: ErrorMapping[] = [];
-
-/** Lets a module say which status its error family gets (e.g. CaseRuleViolation → 409). */
-export const mapErrorToStatus = (predicate: (e: unknown) => boolean, status: number): void => {
-  mappings.push([predicate, status]);
+/** Domain errors are pure (no HTTP in them); their `kind` decides the status here, once. */
+const DOMAIN_STATUS: Record<DomainRuleViolation['kind'], number> = {
+  conflict: HttpStatus.CONFLICT,
+  'not-found': HttpStatus.NOT_FOUND,
+  invalid: HttpStatus.BAD_REQUEST,
 };
 
 const problemType = (code: string) => `https://support-backend.dev/problems/${code.toLowerCase().replace(/[._]/g, '-')}`;
@@ -60,15 +58,14 @@ const fromFastifyError = (e: Error & { statusCode: number; code?: string }): Pro
 
 export const toProblem = (e: unknown): Problem => {
   if (e instanceof HttpException) return fromHttpException(e);
-  for (const [predicate, status] of mappings) {
-    if (predicate(e)) {
-      const code = codeOf(e) ?? 'ERROR';
-      return { type: problemType(code), title: titleOf(status), status, detail: (e as Error).message, code };
-    }
+  if (e instanceof DomainRuleViolation) {
+    const status = DOMAIN_STATUS[e.kind];
+    return { type: problemType(e.code), title: titleOf(status), status, detail: e.message, code: e.code };
   }
   if (hasStatus(e) && e.status >= 400 && e.status < 600) {
     const code = e.code ?? 'HTTP.ERROR';
-    return { type: problemType(code), title: titleOf(e.status), status: e.status, detail: e.message, code };
+    const errors = (e as { errors?: Problem['errors'] }).errors;
+    return { type: problemType(code), title: titleOf(e.status), status: e.status, detail: e.message, code, ...(errors ? { errors } : {}) };
   }
   const statusCode = (e as { statusCode?: unknown })?.statusCode;
   if (e instanceof Error && typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {

@@ -1,0 +1,146 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ACCESS_POLICY, toActor, type AccessPolicy, type Principal } from '@app/auth';
+import {
+  afterCaseEvent,
+  caseDecider,
+  CaseNotFound,
+  isOpenedCase,
+  toCaseStreamId,
+  toCaseView,
+  type CaseCommand,
+  type CaseEvent,
+  type CaseState,
+  type CaseView,
+} from '@app/case-domain';
+import { CLOCK, type Clock } from '@app/clock';
+import {
+  EVENT_STORE,
+  ExpectedVersionConflict,
+  handleCommand,
+  type EventMetadata,
+  type EventStore,
+  type RecordedEvent,
+  type StreamDecider,
+} from '@app/event-store';
+import { eventIdFor, StaleVersion } from '../http/http.errors';
+
+/** What every write needs besides the command: who, which request, which version the caller saw. */
+export interface WriteContext {
+  readonly principal: Principal;
+  readonly correlationId: string;
+  readonly idempotencyKey?: string;
+  /** from If-Match: the version the caller decided on */
+  readonly expectedVersion?: number;
+}
+
+export interface CaseWriteResult {
+  readonly view: CaseView;
+  /** global position of the last event written (for read-your-writes on projections) */
+  readonly position?: number;
+}
+
+/** How many times a write re-reads and decides again when another writer got there first. */
+const CONFLICT_RETRIES = 3;
+
+/**
+ * The application shell of every case write: read the stream, fold, check the caller may
+ * see this case and saw its current version, decide, append at the version read, then run
+ * the process manager (R15: the survey after a resolution). Rules live in @app/case-domain.
+ */
+@Injectable()
+export class CaseCommandsService {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ACCESS_POLICY) private readonly policy: AccessPolicy,
+  ) {}
+
+  async execute(
+    caseId: string,
+    context: WriteContext,
+    toCommand: (state: CaseState) => CaseCommand,
+  ): Promise<CaseWriteResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.executeOnce(caseId, context, toCommand);
+      } catch (e) {
+        // without If-Match the caller did not decide on a version: deciding again on the
+        // new state is what it asked for; with If-Match, a moved stream is its 412
+        if (e instanceof ExpectedVersionConflict && context.expectedVersion === undefined && attempt < CONFLICT_RETRIES)
+          continue;
+        if (e instanceof ExpectedVersionConflict) throw new StaleVersion(caseId, context.expectedVersion, e.actual);
+        throw e;
+      }
+    }
+  }
+
+  /** The case as the caller may see it, or 404 (an unknown case and another organisation's look the same: R3). */
+  async read(caseId: string, principal: Principal): Promise<{ state: CaseState; recorded: RecordedEvent[] }> {
+    const { events } = await this.store.readStream(toCaseStreamId(caseId));
+    // the stored events of a case stream are CaseEvents; RecordedEvent only adds fields
+    const state = (events as unknown as CaseEvent[]).reduce(caseDecider.evolve, caseDecider.initialState);
+    this.assertVisible(caseId, state, principal);
+    return { state, recorded: events };
+  }
+
+  private async executeOnce(caseId: string, context: WriteContext, toCommand: (state: CaseState) => CaseCommand) {
+    const now = this.clock.now();
+    const streamId = toCaseStreamId(caseId);
+    const decider: StreamDecider<CaseState, undefined, CaseEvent> = {
+      ...caseDecider,
+      decide: (state, _none, at) => {
+        const command = toCommand(state);
+        if (command.type !== 'OpenCase') this.assertVisible(caseId, state, context.principal);
+        if (context.expectedVersion !== undefined && context.expectedVersion !== state.version)
+          throw new StaleVersion(caseId, context.expectedVersion, state.version);
+        return this.stamp(caseDecider.decide(state, command, at), state, context);
+      },
+    };
+    const result = await handleCommand(this.store, streamId, decider, undefined, { eventMetadata: this.metadata(context), now });
+    let state = result.newState;
+    let position = result.appended?.globalPositions.at(-1);
+    // the process manager reacts to what was just recorded (R15: SurveySent after Resolved);
+    // its commands are idempotent (the survey id derives from the case and cycle)
+    for (const event of result.newEvents) {
+      const follow = afterCaseEvent(event);
+      if (!follow) continue;
+      const system: StreamDecider<CaseState, undefined, CaseEvent> = {
+        ...caseDecider,
+        decide: (s, _none, at) => this.stamp(caseDecider.decide(s, follow, at), s, context, 'follow'),
+      };
+      const next = await handleCommand(this.store, streamId, system, undefined, {
+        eventMetadata: { ...this.metadata(context), actor: follow.actor, causationId: event.data.caseId },
+        now,
+      });
+      state = next.newState;
+      position = next.appended?.globalPositions.at(-1) ?? position;
+    }
+    const view = toCaseView(state);
+    if (!view) throw new CaseNotFound(caseId);
+    return { view, position };
+  }
+
+  /** Adds the case's tenant to each event's metadata and, under an idempotency key, stable event ids. */
+  private stamp(events: CaseEvent[], state: CaseState, context: WriteContext, step = 'command'): CaseEvent[] {
+    const tenant = isOpenedCase(state) ? state.tenant : undefined;
+    return events.map((event, i) => ({
+      ...event,
+      ...(context.idempotencyKey ? { eventId: eventIdFor(`${context.principal.sub}:${step}`, context.idempotencyKey, i) } : {}),
+      metadata: { tenant: tenant ?? (event.type === 'Opened' ? event.data.tenant : undefined) },
+    }));
+  }
+
+  private assertVisible(caseId: string, state: CaseState, principal: Principal): void {
+    if (!isOpenedCase(state) || !this.policy.canSeeCase(principal, state.tenant, state.language))
+      throw new CaseNotFound(caseId);
+  }
+
+  private metadata(context: WriteContext): EventMetadata {
+    const { principal, correlationId, idempotencyKey } = context;
+    return {
+      actor: toActor(principal),
+      correlationId,
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    };
+  }
+}

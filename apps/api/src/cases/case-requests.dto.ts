@@ -1,0 +1,169 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsPositive,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import {
+  CHANNELS,
+  ESCALATION_TARGETS,
+  IMPACT_SCOPES,
+  INFO_ITEMS,
+  OUTCOMES,
+  PRIORITIES,
+  SERVICE_STATES,
+  WORKAROUNDS,
+  type Channel,
+  type EscalationTarget,
+  type ImpactScope,
+  type InfoItem,
+  type Outcome,
+  type Priority,
+  type ServiceState,
+  type Workaround,
+} from '@app/case-domain';
+
+/**
+ * Request bodies of the case API (the contract in the lifecycle issue). Validation runs
+ * with `whitelist` + `forbidNonWhitelisted`, so an unknown property is a 400.
+ * Text limits keep one request well under the 1 MB body limit.
+ */
+const MESSAGE_MAX = 20_000;
+const REASON_MAX = 2_000;
+
+export class ImpactDto {
+  @ApiProperty({ enum: SERVICE_STATES }) @IsIn(SERVICE_STATES) serviceState!: ServiceState;
+  @ApiProperty({ enum: IMPACT_SCOPES }) @IsIn(IMPACT_SCOPES) scope!: ImpactScope;
+  @ApiProperty() @IsBoolean() collaborationHarmed!: boolean;
+}
+
+export class OpenCaseRequest {
+  @ApiProperty({ maxLength: 200 }) @IsString() @IsNotEmpty() @MaxLength(200) subject!: string;
+  @ApiProperty({ maxLength: MESSAGE_MAX }) @IsString() @IsNotEmpty() @MaxLength(MESSAGE_MAX) description!: string;
+  @ApiProperty({ maxLength: 100 }) @IsString() @IsNotEmpty() @MaxLength(100) product!: string;
+  @ApiProperty({ description: 'BCP 47 language tag (R8)', example: 'fr' })
+  @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'language must be a BCP 47 tag such as fr or en-GB' })
+  language!: string;
+  @ApiProperty({ enum: CHANNELS }) @IsIn(CHANNELS) channel!: Channel;
+  @ApiProperty({ type: ImpactDto }) @ValidateNested() @Type(() => ImpactDto) impact!: ImpactDto;
+  @ApiProperty({ enum: WORKAROUNDS }) @IsIn(WORKAROUNDS) workaround!: Workaround;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() relatedCaseId?: string;
+}
+
+export class AssignCaseRequest {
+  @ApiPropertyOptional({ description: 'defaults to the caller; a supervisor may name another agent' })
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  agentId?: string;
+}
+
+export class MessageRequest {
+  @ApiProperty({ maxLength: MESSAGE_MAX }) @IsString() @IsNotEmpty() @MaxLength(MESSAGE_MAX) message!: string;
+}
+
+export class RequestInfoRequest {
+  @ApiProperty({ enum: INFO_ITEMS, isArray: true })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(INFO_ITEMS.length) @ArrayUnique() @IsIn(INFO_ITEMS, { each: true })
+  items!: InfoItem[];
+  @ApiProperty({ maxLength: MESSAGE_MAX }) @IsString() @IsNotEmpty() @MaxLength(MESSAGE_MAX) message!: string;
+}
+
+export class AttachmentDto {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(255) name!: string;
+  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) size!: number;
+  @ApiProperty({ example: 'text/plain' }) @Matches(/^[\w.+-]+\/[\w.+-]+$/, { message: 'contentType must be a media type such as text/plain' })
+  contentType!: string;
+  @ApiProperty({ description: 'hex SHA-256 of the content' }) @Matches(/^[a-f0-9]{64}$/, { message: 'sha256 must be 64 lowercase hex characters' })
+  sha256!: string;
+}
+
+export class ProvideInfoRequest {
+  @ApiProperty({ maxLength: MESSAGE_MAX }) @IsString() @IsNotEmpty() @MaxLength(MESSAGE_MAX) message!: string;
+  @ApiPropertyOptional({ type: [AttachmentDto] })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => AttachmentDto)
+  attachments?: AttachmentDto[];
+}
+
+export class EscalateRequest {
+  @ApiProperty({ enum: ESCALATION_TARGETS }) @IsIn(ESCALATION_TARGETS) target!: EscalationTarget;
+  @ApiProperty({ maxLength: REASON_MAX }) @IsString() @IsNotEmpty() @MaxLength(REASON_MAX) reason!: string;
+}
+
+export class ChangePriorityRequest {
+  @ApiProperty({ enum: PRIORITIES }) @IsIn(PRIORITIES) priority!: Priority;
+  @ApiProperty({ maxLength: REASON_MAX }) @IsString() @IsNotEmpty() @MaxLength(REASON_MAX) reason!: string;
+}
+
+export class ResolveRequest {
+  @ApiProperty({ enum: OUTCOMES }) @IsIn(OUTCOMES) outcome!: Outcome;
+  @ApiProperty({ maxLength: MESSAGE_MAX }) @IsString() @IsNotEmpty() @MaxLength(MESSAGE_MAX) summary!: string;
+  @ApiPropertyOptional({ maxLength: MESSAGE_MAX, description: 'required with cannot-reproduce' })
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(MESSAGE_MAX)
+  recommendations?: string;
+  @ApiPropertyOptional({ description: 'with feature-request: where to propose the feature' })
+  @IsOptional() @IsUrl({ require_protocol: true, protocols: ['http', 'https'] })
+  featureRequestUrl?: string;
+}
+
+export class ReasonRequest {
+  @ApiProperty({ maxLength: REASON_MAX }) @IsString() @IsNotEmpty() @MaxLength(REASON_MAX) reason!: string;
+}
+
+export class LinkIncidentRequest {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() incidentId!: string;
+}
+
+export class RequestCreditRequest {
+  @ApiPropertyOptional({ maxLength: REASON_MAX }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(REASON_MAX)
+  reason?: string;
+}
+
+export class IssueCreditRequest {
+  @ApiProperty({ example: 250, description: 'in the currency unit, at most 2 decimals' })
+  @IsPositive() @Max(1_000_000_000)
+  amount!: number;
+  @ApiProperty({ example: 'EUR', description: 'ISO 4217 code' })
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as EUR' })
+  currency!: string;
+}
+
+export class EmptyRequest {}
+
+export class SendIncidentReportRequest {
+  @ApiProperty({ example: 'https://status.example.com/reports/42' })
+  @IsUrl({ require_protocol: true, protocols: ['http', 'https'] })
+  reportUrl!: string;
+}
+
+export class SurveyResponseRequest {
+  @ApiProperty({ minimum: 1, maximum: 5 }) @IsInt() @Min(1) @Max(5) rating!: number;
+  @ApiPropertyOptional({ maxLength: REASON_MAX }) @IsOptional() @IsString() @MaxLength(REASON_MAX) comment?: string;
+}
+
+export class ListCasesQuery {
+  @ApiPropertyOptional({ enum: ['open', 'awaiting-customer', 'resolved', 'closed'] })
+  @IsOptional() @IsIn(['open', 'awaiting-customer', 'resolved', 'closed'])
+  status?: string;
+  @ApiPropertyOptional({ enum: PRIORITIES }) @IsOptional() @IsIn(PRIORITIES) priority?: Priority;
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  limit?: number;
+  @ApiPropertyOptional({ description: 'the nextCursor of the previous page' })
+  @IsOptional() @IsString() @MaxLength(500)
+  cursor?: string;
+}
