@@ -2,7 +2,7 @@ import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { PinoNestLogger } from '@app/observability';
+import { Metrics, PinoNestLogger } from '@app/observability';
 import { ApiModule, type ApiModuleOptions } from './app.module';
 import { validationExceptionFactory } from './http/validation';
 
@@ -19,7 +19,15 @@ export const createApiApp = async (options: ApiModuleOptions): Promise<NestFasti
       return typeof given === 'string' && given ? given : crypto.randomUUID();
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(options), adapter, {
+  const metrics = options.metrics ?? new Metrics({ service: 'api' });
+  // one histogram sample per answered request, labelled by route pattern (not the raw URL)
+  adapter.getInstance().addHook('onResponse', async (request, reply) => {
+    metrics.httpRequests.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot({ ...options, metrics }), adapter, {
     logger: new PinoNestLogger(options.logger),
     abortOnError: false,
   });

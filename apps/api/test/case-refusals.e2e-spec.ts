@@ -103,4 +103,12 @@ describe('case refusals (409 with the rule code)', () => {
     const history = await http().get(`/v1/cases/${id}/events`).set(as(tok.auditor)).expect(200);
     expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['Opened']);
   });
+
+  it('counts refusals and acceptances on /metrics by command', async () => {
+    const id = await open();
+    await post(id, 'survey-response', tok.admin, { rating: 3 }).expect(409);
+    const text = (await http().get('/metrics').expect(200)).text;
+    expect(text).toMatch(/case_commands_total\{[^}]*command="AnswerSurvey",result="refused"[^}]*\} [1-9]/);
+    expect(text).toMatch(/case_commands_total\{[^}]*command="OpenCase",result="accepted"[^}]*\} [1-9]/);
+  });
 });

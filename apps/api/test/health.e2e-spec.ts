@@ -37,3 +37,19 @@ describe('health', () => {
     expect(res.body).toMatchObject({ status: 503, code: 'HEALTH.NOT_READY' });
   });
 });
+
+describe('metrics', () => {
+  let t: ApiTestApp;
+  beforeAll(async () => {
+    t = await startApiTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('serves Prometheus metrics with HTTP request durations by route', async () => {
+    await request(t.app.getHttpServer()).get('/health/live').expect(200);
+    const res = await request(t.app.getHttpServer()).get('/metrics').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/health\/live"[^}]*\} 1/);
+    expect(res.text).toContain('# TYPE case_commands_total counter');
+  });
+});

@@ -4,6 +4,7 @@ import {
   afterCaseEvent,
   caseDecider,
   CaseNotFound,
+  DomainRuleViolation,
   isOpenedCase,
   toCaseStreamId,
   toCaseView,
@@ -13,6 +14,7 @@ import {
   type CaseView,
 } from '@app/case-domain';
 import { CLOCK, type Clock } from '@app/clock';
+import { METRICS, type Metrics } from '@app/observability';
 import {
   EVENT_STORE,
   ExpectedVersionConflict,
@@ -53,6 +55,7 @@ export class CaseCommandsService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ACCESS_POLICY) private readonly policy: AccessPolicy,
+    @Inject(METRICS) private readonly metrics: Metrics,
   ) {}
 
   async execute(
@@ -60,10 +63,19 @@ export class CaseCommandsService {
     context: WriteContext,
     toCommand: (state: CaseState) => CaseCommand,
   ): Promise<CaseWriteResult> {
+    const seen: { type?: string } = {};
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.executeOnce(caseId, context, toCommand);
+        const result = await this.executeOnce(caseId, context, (state) => {
+          const command = toCommand(state);
+          seen.type = command.type;
+          return command;
+        });
+        this.metrics.commands.inc({ command: seen.type ?? 'unknown', result: 'accepted' });
+        return result;
       } catch (e) {
+        if (!(e instanceof ExpectedVersionConflict) || attempt >= CONFLICT_RETRIES || context.expectedVersion !== undefined)
+          this.metrics.commands.inc({ command: seen.type ?? 'unknown', result: e instanceof DomainRuleViolation ? 'refused' : 'failed' });
         // without If-Match the caller did not decide on a version: deciding again on the
         // new state is what it asked for; with If-Match, a moved stream is its 412
         if (e instanceof ExpectedVersionConflict && context.expectedVersion === undefined && attempt < CONFLICT_RETRIES)
