@@ -1,1 +1,2 @@
 export * from './worker-features.module';
+export * from './projections';

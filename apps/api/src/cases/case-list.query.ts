@@ -1,56 +1,116 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ACCESS_POLICY, type AccessPolicy, type Principal } from '@app/auth';
-import { caseDecider, toCaseView, type CaseEvent, type CaseView } from '@app/case-domain';
-import { EVENT_STORE, SQL_DATABASE, type EventStore, type SqlDatabase } from '@app/event-store';
+import type { Principal } from '@app/auth';
+import { SQL_DATABASE, type SqlDatabase } from '@app/event-store';
+import {
+  caseSummariesProjection,
+  InvalidCursor,
+  listCaseSummaries,
+  PROJECTIONS,
+  type CaseSummary,
+  type ProjectionRegistry,
+} from '@app/projections';
+import { HttpEdgeError } from '../http/http.errors';
+import type { CaseStatus, Priority } from '@app/case-domain';
 
 export interface ListCasesFilter {
   readonly status?: string;
   readonly priority?: string;
   readonly limit?: number;
   readonly cursor?: string;
+  /** a global position a write answered with (x-log-position): wait until the list includes it */
+  readonly after?: number;
+}
+
+export interface CaseListItem {
+  readonly id: string;
+  readonly status: CaseStatus;
+  readonly priority: Priority;
+  readonly subject: string;
+  readonly product: string;
+  readonly language: string;
+  readonly channel: string;
+  readonly tenant: string;
+  readonly requesterId: string;
+  readonly assigneeId?: string;
+  readonly incidentId?: string;
+  readonly outcome?: string;
+  readonly openedAt: string;
+  readonly updatedAt: string;
+  readonly resolvedAt?: string;
+  readonly closedAt?: string;
+  readonly cycle: number;
+  readonly version: number;
 }
 
 export interface CaseListPage {
-  readonly items: readonly CaseView[];
+  readonly items: readonly CaseListItem[];
   readonly nextCursor?: string;
+  /** false when `after` was given and the read model had not reached it within 2 s */
+  readonly caughtUp: boolean;
 }
 
+export class BadCursor extends HttpEdgeError {
+  readonly status = 400;
+  readonly code = 'HTTP.BAD_CURSOR';
+  constructor() {
+    super('The cursor is not one a previous page returned; start again without it.');
+  }
+}
+
+/** How long a read waits for the projection to reach the caller's own write. */
+export const READ_YOUR_WRITES_TIMEOUT_MS = 2_000;
+
+const toItem = (s: CaseSummary): CaseListItem =>
+  Object.fromEntries(
+    Object.entries({
+      id: s.caseId,
+      status: s.status,
+      priority: s.priority,
+      subject: s.subject,
+      product: s.product,
+      language: s.language,
+      channel: s.channel,
+      tenant: s.tenant,
+      requesterId: s.requesterId,
+      assigneeId: s.assigneeId,
+      incidentId: s.incidentId,
+      outcome: s.outcome,
+      openedAt: s.openedAt,
+      updatedAt: s.updatedAt,
+      resolvedAt: s.resolvedAt,
+      closedAt: s.closedAt,
+      cycle: s.cycle,
+      version: s.version,
+    }).filter(([, v]) => v !== null && v !== undefined),
+  ) as unknown as CaseListItem;
+
 /**
- * GET /v1/cases, folded from the case streams (newest first, keyset cursor on the opening
- * position). Interim: the case-summaries projection replaces the fold.
+ * GET /v1/cases from the case-summaries projection, newest first, keyset-paginated.
+ * Customers see their organisation's cases (R3), agents the cases in their languages,
+ * supervisors and auditors all.
  */
 @Injectable()
 export class CaseListQuery {
   constructor(
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(ACCESS_POLICY) private readonly policy: AccessPolicy,
+    @Inject(PROJECTIONS) private readonly projections: ProjectionRegistry,
   ) {}
 
   async list(principal: Principal, filter: ListCasesFilter): Promise<CaseListPage> {
-    const limit = filter.limit ?? 50;
-    const before = filter.cursor ? Number(Buffer.from(filter.cursor, 'base64url').toString()) : Number.MAX_SAFE_INTEGER;
-    const { rows } = await this.db.query<{ stream_id: string; global_position: string }>(
-      `SELECT stream_id, global_position FROM events
-        WHERE event_type = 'Opened' AND stream_id LIKE 'case-%' AND global_position < $1
-          AND ($2::text IS NULL OR metadata->>'tenant' = $2)
-        ORDER BY global_position DESC`,
-      [before, 'org' in principal ? principal.org : null],
-    );
-    const items: CaseView[] = [];
-    let last: number | undefined;
-    for (const row of rows) {
-      const { events } = await this.store.readStream(row.stream_id);
-      const state = (events as unknown as CaseEvent[]).reduce(caseDecider.evolve, caseDecider.initialState);
-      const view = toCaseView(state);
-      last = Number(row.global_position);
-      if (!view || !this.policy.canSeeCase(principal, view.tenant, view.language)) continue;
-      if (filter.status && view.status !== filter.status) continue;
-      if (filter.priority && view.priority !== filter.priority) continue;
-      items.push(view);
-      if (items.length === limit) break;
-    }
-    const more = items.length === limit && last !== undefined && rows.at(-1)?.global_position !== String(last);
-    return { items, ...(more ? { nextCursor: Buffer.from(String(last)).toString('base64url') } : {}) };
+    const caughtUp =
+      filter.after === undefined ||
+      (await this.projections.get(caseSummariesProjection.name).waitForPosition(filter.after, READ_YOUR_WRITES_TIMEOUT_MS));
+    const scope =
+      'org' in principal ? { tenant: principal.org } : principal.role === 'agent' ? { languages: principal.languages } : {};
+    const page = await listCaseSummaries(this.db, {
+      ...scope,
+      status: filter.status as CaseStatus | undefined,
+      priority: filter.priority as Priority | undefined,
+      limit: filter.limit,
+      cursor: filter.cursor,
+    }).catch((e: unknown) => {
+      throw e instanceof InvalidCursor ? new BadCursor() : e;
+    });
+    return { items: page.items.map(toItem), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}), caughtUp };
   }
 }

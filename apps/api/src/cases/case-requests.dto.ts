@@ -166,4 +166,7 @@ export class ListCasesQuery {
   @ApiPropertyOptional({ description: 'the nextCursor of the previous page' })
   @IsOptional() @IsString() @MaxLength(500)
   cursor?: string;
+  @ApiPropertyOptional({ description: 'a write\'s x-log-position: wait (at most 2 s) until the list includes that write' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  after?: number;
 }

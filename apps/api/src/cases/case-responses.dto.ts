@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CASE_STATUSES, CHANNELS, OUTCOMES, PRIORITIES, WORKAROUNDS } from '@app/case-domain';
+import { CASE_STATUSES, CHANNELS, OUTCOMES, PRIORITIES, SLA_CLOCK_STATES, WORKAROUNDS } from '@app/case-domain';
 import { ImpactDto } from './case-requests.dto';
 
 /** OpenAPI shapes of the answers (documentation only: the bodies come from `toCaseView`). */
@@ -45,6 +45,59 @@ class PendingInfoRequestDto {
   @ApiProperty({ format: 'date-time' }) since!: string;
 }
 
+class SlaTermsDto {
+  @ApiProperty({ example: 'europe-paris', description: 'the calendar of the customer region, fixed at opening' }) calendarId!: string;
+  @ApiProperty({ oneOf: [{ type: 'integer' }, { type: 'string' }] }) calendarVersion!: number | string;
+  @ApiProperty({ oneOf: [{ type: 'integer' }, { type: 'string' }] }) policyVersion!: number | string;
+  @ApiPropertyOptional({ example: 'emea' }) region?: string;
+  @ApiProperty({ description: 'ms of business time' }) firstResponseTargetMs!: number;
+  @ApiProperty({ format: 'date-time' }) firstResponseDueAt!: string;
+}
+
+class SlaComputedWithDto {
+  @ApiProperty() calendarId!: string;
+  @ApiProperty({ oneOf: [{ type: 'integer' }, { type: 'string' }] }) calendarVersion!: number | string;
+  @ApiProperty({ oneOf: [{ type: 'integer' }, { type: 'string' }] }) policyVersion!: number | string;
+}
+
+class SlaClockDto {
+  @ApiProperty({ enum: SLA_CLOCK_STATES }) state!: string;
+  @ApiProperty({ description: 'business time the clock has run so far, ms (waiting on the customer excluded)' }) usedMs!: number;
+  @ApiPropertyOptional({ description: 'the target of the priority, ms of business time; absent: no target' }) targetMs?: number;
+  @ApiPropertyOptional({ description: 'business time left within the target, ms' }) remainingMs?: number;
+  @ApiPropertyOptional({ format: 'date-time', description: 'the last instant within the target; absent while paused' }) dueAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) stoppedAt?: string;
+  @ApiPropertyOptional({ description: 'when breached: whether a SlaBreached event records it' }) breachRecorded?: boolean;
+}
+
+class SlaCycleDto {
+  @ApiProperty() cycle!: number;
+  @ApiProperty({ format: 'date-time' }) startedAt!: string;
+  @ApiPropertyOptional({ format: 'date-time' }) resolvedAt?: string;
+  @ApiProperty({ type: SlaClockDto }) firstResponse!: SlaClockDto;
+  @ApiProperty({ type: SlaClockDto }) resolution!: SlaClockDto;
+  @ApiProperty({ description: 'business time this cycle waited on the customer, ms' }) waitingOnCustomerMs!: number;
+}
+
+class WaitingOnCustomerDto {
+  @ApiProperty({ description: 'business time, ms' }) businessMs!: number;
+  @ApiProperty({ description: 'elapsed (wall-clock) time, ms' }) elapsedMs!: number;
+  @ApiProperty({ description: 'information requests that made the case wait' }) count!: number;
+  @ApiPropertyOptional({ format: 'date-time', description: 'while waiting: since when' }) since?: string;
+}
+
+class SlaDto {
+  @ApiPropertyOptional({ type: SlaTermsDto, description: 'as recorded in Opened' }) terms?: SlaTermsDto;
+  @ApiProperty({ type: SlaComputedWithDto, description: 'the calendar and policy versions these figures were computed with' })
+  computedWith!: SlaComputedWithDto;
+  @ApiProperty() cycle!: number;
+  @ApiProperty({ type: SlaClockDto, description: "the current cycle's first-response clock (R10)" }) firstResponse!: SlaClockDto;
+  @ApiProperty({ type: SlaClockDto, description: "the current cycle's resolution clock, paused while waiting on the customer" })
+  resolution!: SlaClockDto;
+  @ApiProperty({ type: WaitingOnCustomerDto, description: 'R11: the whole case' }) waitingOnCustomer!: WaitingOnCustomerDto;
+  @ApiProperty({ type: [SlaCycleDto], description: 'every resolution cycle; an ended cycle never changes (R15)' }) cycles!: SlaCycleDto[];
+}
+
 export class CaseViewResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: CASE_STATUSES }) status!: string;
@@ -74,6 +127,7 @@ export class CaseViewResponse {
   @ApiProperty({ type: IncidentReportStateDto }) incidentReport!: IncidentReportStateDto;
   @ApiProperty({ type: SurveyStateDto }) survey!: SurveyStateDto;
   @ApiProperty({ description: 'resolution cycle: 1, then +1 per reopen' }) cycle!: number;
+  @ApiPropertyOptional({ type: SlaDto, description: 'R10/R11: the SLA clocks at the time of the answer (docs/sla.md)' }) sla?: SlaDto;
   @ApiProperty({ description: 'stream version, also sent as ETag W/"<version>"' }) version!: number;
 }
 
@@ -82,12 +136,19 @@ class CaseSummaryDto {
   @ApiProperty({ enum: CASE_STATUSES }) status!: string;
   @ApiProperty({ enum: PRIORITIES }) priority!: string;
   @ApiProperty() subject!: string;
+  @ApiProperty() product!: string;
   @ApiProperty() language!: string;
   @ApiProperty({ enum: CHANNELS }) channel!: string;
   @ApiProperty() tenant!: string;
+  @ApiProperty() requesterId!: string;
   @ApiPropertyOptional() assigneeId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) incidentId?: string;
+  @ApiPropertyOptional({ enum: OUTCOMES }) outcome?: string;
   @ApiProperty({ format: 'date-time' }) openedAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiPropertyOptional({ format: 'date-time' }) resolvedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) closedAt?: string;
+  @ApiProperty() cycle!: number;
   @ApiProperty() version!: number;
 }
 

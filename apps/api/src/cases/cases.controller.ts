@@ -69,8 +69,11 @@ export class CasesController {
   @RequiresAction('case.list')
   @ApiOperation({ summary: 'Cases the caller may see (own organisation for customers), newest first' })
   @ApiOkResponse({ type: CaseListResponse })
-  list(@Query() query: dto.ListCasesQuery, @CurrentPrincipal() p: Principal) {
-    return this.queries.list(p, query);
+  async list(@Query() query: dto.ListCasesQuery, @CurrentPrincipal() p: Principal, @Res({ passthrough: true }) res: FastifyReply) {
+    const { caughtUp, ...page } = await this.queries.list(p, query);
+    // a list may trail the log by a moment; say so when the caller's own write is not in it yet
+    void res.header('x-read-model-caught-up', String(caughtUp));
+    return page;
   }
 
   @Get(':id')

@@ -1,0 +1,203 @@
+import { CASE_EVENT_TYPES, caseIdFromStreamId } from '@app/case-domain';
+import type { RecordedEvent, SqlQueryable } from '@app/event-store';
+import type { Projection, ProjectionTables } from '../projection';
+import { statement, type Statement } from '../internal/statement';
+import { evolveCaseSummary, type CaseSummary, type CaseSummaryInput } from './case-summary.evolve';
+
+/** The stable name readers query (a view over the active generation's table). */
+export const CASE_SUMMARIES_TABLE = 'case_summaries';
+
+const createTable = (t: string) => `
+CREATE TABLE ${t} (
+  case_id text COLLATE "C" NOT NULL,
+  tenant text NOT NULL,
+  status text NOT NULL,
+  priority text NOT NULL,
+  language text NOT NULL,
+  channel text NOT NULL,
+  subject text NOT NULL,
+  product text NOT NULL,
+  requester_id text NOT NULL,
+  assignee_id text,
+  incident_id text,
+  outcome text,
+  opened_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  resolved_at timestamptz,
+  closed_at timestamptz,
+  cycle integer NOT NULL,
+  escalation_count integer NOT NULL,
+  credit_issued boolean NOT NULL,
+  survey_rating integer,
+  version bigint NOT NULL,
+  last_global_position bigint NOT NULL,
+  CONSTRAINT ${t}_pkey PRIMARY KEY (case_id)
+);
+CREATE INDEX ${t}_opened_idx ON ${t} (opened_at DESC, case_id);
+CREATE INDEX ${t}_tenant_opened_idx ON ${t} (tenant, opened_at DESC, case_id);
+`;
+
+/** A `case_summaries` row as the drivers return it (pg gives bigint as text, PGlite as number). */
+export interface CaseSummaryRow {
+  case_id: string;
+  tenant: string;
+  status: string;
+  priority: string;
+  language: string;
+  channel: string;
+  subject: string;
+  product: string;
+  requester_id: string;
+  assignee_id: string | null;
+  incident_id: string | null;
+  outcome: string | null;
+  opened_at: Date | string;
+  updated_at: Date | string;
+  resolved_at: Date | string | null;
+  closed_at: Date | string | null;
+  cycle: number | string;
+  escalation_count: number | string;
+  credit_issued: boolean;
+  survey_rating: number | string | null;
+  version: number | string;
+  last_global_position: number | string;
+}
+
+const instant = (value: Date | string) => new Date(value).toISOString();
+const optionalInstant = (value: Date | string | null) => (value === null ? null : instant(value));
+
+export const toCaseSummary = (row: CaseSummaryRow): CaseSummary => ({
+  caseId: row.case_id,
+  tenant: row.tenant,
+  status: row.status as CaseSummary['status'],
+  priority: row.priority as CaseSummary['priority'],
+  language: row.language,
+  channel: row.channel as CaseSummary['channel'],
+  subject: row.subject,
+  product: row.product,
+  requesterId: row.requester_id,
+  assigneeId: row.assignee_id,
+  incidentId: row.incident_id,
+  outcome: row.outcome as CaseSummary['outcome'],
+  openedAt: instant(row.opened_at),
+  updatedAt: instant(row.updated_at),
+  resolvedAt: optionalInstant(row.resolved_at),
+  closedAt: optionalInstant(row.closed_at),
+  cycle: Number(row.cycle),
+  escalationCount: Number(row.escalation_count),
+  creditIssued: row.credit_issued,
+  surveyRating: row.survey_rating === null ? null : Number(row.survey_rating),
+  version: Number(row.version),
+  lastGlobalPosition: Number(row.last_global_position),
+});
+
+const COLUMNS = [
+  'case_id',
+  'tenant',
+  'status',
+  'priority',
+  'language',
+  'channel',
+  'subject',
+  'product',
+  'requester_id',
+  'assignee_id',
+  'incident_id',
+  'outcome',
+  'opened_at',
+  'updated_at',
+  'resolved_at',
+  'closed_at',
+  'cycle',
+  'escalation_count',
+  'credit_issued',
+  'survey_rating',
+  'version',
+  'last_global_position',
+] as const;
+
+const toParams = (s: CaseSummary): unknown[] => [
+  s.caseId,
+  s.tenant,
+  s.status,
+  s.priority,
+  s.language,
+  s.channel,
+  s.subject,
+  s.product,
+  s.requesterId,
+  s.assigneeId,
+  s.incidentId,
+  s.outcome,
+  s.openedAt,
+  s.updatedAt,
+  s.resolvedAt,
+  s.closedAt,
+  s.cycle,
+  s.escalationCount,
+  s.creditIssued,
+  s.surveyRating,
+  s.version,
+  s.lastGlobalPosition,
+];
+
+/** The statements of one physical table, made once per generation. */
+const statementsFor = (() => {
+  const made = new Map<string, { select: Statement; upsert: Statement }>();
+  return (t: string) => {
+    let found = made.get(t);
+    if (!found) {
+      found = {
+        select: statement(`SELECT ${COLUMNS.join(', ')} FROM ${t} WHERE case_id = $1`),
+        // the version guard again, in SQL: a row never moves back to an older version
+        upsert: statement(`INSERT INTO ${t} AS s (${COLUMNS.join(', ')})
+VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+ON CONFLICT (case_id) DO UPDATE SET ${COLUMNS.slice(1)
+          .map((c) => `${c} = EXCLUDED.${c}`)
+          .join(', ')}
+WHERE s.version < EXCLUDED.version`),
+      };
+      made.set(t, found);
+    }
+    return found;
+  };
+})();
+
+/** An event of a case whose `Opened` this projection never applied: a hole, so the case is parked. */
+export class CaseSummaryMissing extends Error {
+  readonly code = 'PROJECTIONS.CASE_SUMMARY_MISSING';
+  readonly retriable = false;
+
+  constructor(
+    readonly caseId: string,
+    readonly event: RecordedEvent,
+  ) {
+    super(`No summary of case ${caseId} to apply ${event.type} #${event.streamVersion} to`);
+    this.name = 'CaseSummaryMissing';
+  }
+}
+
+/**
+ * `case_summaries`: one row per case (architecture.md read models), folded by
+ * {@link evolveCaseSummary} and written by load → evolve → upsert.
+ */
+export const caseSummariesProjection: Projection<typeof CASE_SUMMARIES_TABLE> = {
+  name: 'case-summaries',
+  version: 1,
+  tables: { [CASE_SUMMARIES_TABLE]: createTable },
+  handles: CASE_EVENT_TYPES,
+  apply: async (tx: SqlQueryable, event: RecordedEvent, tables: ProjectionTables<typeof CASE_SUMMARIES_TABLE>) => {
+    // another category's event with a case event's type name is none of this projection's business
+    if (caseIdFromStreamId(event.streamId) === null) return;
+    const caseId = (event.data as { caseId?: unknown }).caseId;
+    if (typeof caseId !== 'string') throw new TypeError(`${event.type} ${event.eventId} has no caseId`);
+    const { select, upsert } = statementsFor(tables[CASE_SUMMARIES_TABLE]);
+    const { rows } = await tx.query<CaseSummaryRow>(select.text, [caseId], select);
+    const current = rows[0] ? toCaseSummary(rows[0]) : null;
+    // idempotency: the row already holds this event (or a later one of the same stream)
+    if (current && event.streamVersion <= current.version) return;
+    const next = evolveCaseSummary(current, event as unknown as CaseSummaryInput);
+    if (!next) throw new CaseSummaryMissing(caseId, event);
+    await tx.query(upsert.text, toParams(next), upsert);
+  },
+};

@@ -1,0 +1,42 @@
+/**
+ * @app/projections: read models fed from the global log (architecture.md). A projection is
+ * a name, a version, its tables' DDL and an idempotent `apply`; a runner applies the log
+ * to it in batches, committing rows and checkpoint together, parks what it cannot apply,
+ * rebuilds into fresh tables and swaps. docs/projections.md explains how and why.
+ */
+export {
+  checkpointNameOf,
+  rebuildCheckpointNameOf,
+  physicalTableOf,
+  assertValidProjection,
+  type Projection,
+  type ProjectionTables,
+} from './projection';
+export * from './projection.errors';
+export { PROJECTIONS_MIGRATIONS, PROJECTIONS_COMPONENT } from './projections.migrations';
+export { ProjectionRunner } from './projection.runner';
+export type { ProjectionRunnerOptions, RunnerStatus, RunnerStats, ProjectionLag } from './projection-runner.types';
+export type { RebuildOptions, RebuildProgress, RebuildResult } from './projection-rebuild';
+export type { ParkedCounts, ParkedEvent, RetryParkedResult } from './parked-events';
+export type { BackoffPolicy } from './internal/timing';
+export { ProjectionRegistry } from './projection.registry';
+export { PROJECTIONS } from './projections.tokens';
+export {
+  ProjectionsModule,
+  type ProjectionsModuleOptions,
+  type ProjectionsModuleAsyncOptions,
+} from './projections.module';
+
+// case summaries
+export {
+  caseSummariesProjection,
+  CASE_SUMMARIES_TABLE,
+  CaseSummaryMissing,
+} from './case-summaries/case-summaries.projection';
+export { evolveCaseSummary, type CaseSummary, type CaseSummaryInput } from './case-summaries/case-summary.evolve';
+export {
+  listCaseSummaries,
+  MAX_PAGE,
+  type CaseSummaryQuery,
+  type CaseSummaryPage,
+} from './case-summaries/case-summaries.query';

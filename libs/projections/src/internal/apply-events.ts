@@ -1,0 +1,77 @@
+import type { RecordedEvent, SqlDatabase, SqlQueryable, SqlTransaction } from '@app/event-store';
+import { ApplyFailed, messageOf } from '../projection.errors';
+import type { Projection } from '../projection';
+import type { Generation } from './generations';
+import { parkEvent, parkedStreamsAmong } from './parked';
+
+export interface ApplyContext {
+  readonly projection: Projection;
+  readonly generation: Generation;
+  /** events that failed in an earlier attempt at this same work, with their error */
+  readonly poison: ReadonlyMap<string, string>;
+  readonly now: Date;
+}
+
+/**
+ * Applies events in log order to a generation's tables. An event is parked instead when
+ * it is poison (it failed before) or when its stream already has parked events: applying
+ * a stream's later events over a hole would make rows that no replay could produce. Other
+ * streams go on. Resolves to the number of events parked.
+ */
+export const applyEvents = async (
+  tx: SqlQueryable,
+  { projection, generation, poison, now }: ApplyContext,
+  events: readonly RecordedEvent[],
+): Promise<number> => {
+  const handled = events.filter((event) => projection.handles.includes(event.type));
+  if (handled.length === 0) return 0;
+  const streams = [...new Set(handled.map((event) => event.streamId))];
+  const parkedStreams = await parkedStreamsAmong(tx, projection.name, generation.generation, streams);
+  let parked = 0;
+  for (const event of handled) {
+    const failure = poison.get(event.eventId);
+    if (failure !== undefined || parkedStreams.has(event.streamId)) {
+      const reason = parkedStreams.has(event.streamId) ? 'behind' : 'failed';
+      await parkEvent(
+        tx,
+        projection.name,
+        generation.generation,
+        event,
+        reason,
+        reason === 'failed' ? failure! : null,
+        now,
+      );
+      parkedStreams.add(event.streamId);
+      parked += 1;
+      continue;
+    }
+    try {
+      await projection.apply(tx, event, generation.tables);
+    } catch (error) {
+      throw new ApplyFailed(projection.name, event, error);
+    }
+  }
+  return parked;
+};
+
+/**
+ * Runs `work` in one transaction. When it fails because an event could not be applied and
+ * a retry would not help, the transaction is rolled back and `work` runs again with that
+ * event in `poison`, so that this time it is parked instead. Each round adds one event, so
+ * this ends. Why a redo and not a savepoint per event: the common case (nothing fails)
+ * then costs no extra round trip per event; a failure is rare and costs one batch.
+ */
+export const transactionParkingPoison = async <T>(
+  db: SqlDatabase,
+  work: (tx: SqlTransaction, poison: ReadonlyMap<string, string>) => Promise<T>,
+): Promise<T> => {
+  const poison = new Map<string, string>();
+  for (;;) {
+    try {
+      return await db.transaction((tx) => work(tx, poison));
+    } catch (error) {
+      if (!(error instanceof ApplyFailed) || error.retriable || poison.has(error.event.eventId)) throw error;
+      poison.set(error.event.eventId, messageOf(error.cause));
+    }
+  }
+};

@@ -1,0 +1,68 @@
+import type { RecordedEvent, SqlQueryable } from '@app/event-store';
+
+/**
+ * Stable table name → the physical table of the generation being written, e.g.
+ * `{ case_summaries: 'case_summaries_v1_g2' }`. Readers never see physical names: they
+ * query a view named after the stable name, which a rebuild re-points (docs/projections.md).
+ */
+export type ProjectionTables<T extends string = string> = { readonly [K in T]: string };
+
+/**
+ * A read model fed from the global log (style.md Example 7). The runner calls `apply` for
+ * each event whose type is in `handles`, inside the transaction that also moves the
+ * checkpoint, so the writes and the checkpoint commit together or not at all.
+ */
+export interface Projection<T extends string = string> {
+  /** kebab-case, e.g. `case-summaries`; its checkpoint is `projector:<name>:v<version>` */
+  readonly name: string;
+  /** bump when the rows' shape or meaning changes: the runner then rebuilds into fresh tables */
+  readonly version: number;
+  /**
+   * For each stable table name (snake_case, also the name of the view readers query), the
+   * DDL that creates its physical table under the name given. Name indexes and
+   * constraints after that table name: each generation has its own.
+   */
+  readonly tables: { readonly [K in T]: (table: string) => string };
+  /** event types it applies; other events only move the checkpoint */
+  readonly handles: readonly string[];
+  /**
+   * Writes one event's effect into `tables`. Must be idempotent per event (for example:
+   * skip when `event.streamVersion <= row.version`): the runner applies each event once,
+   * but a retried parked stream or a hand-run repair may present one again.
+   * Throw to refuse an event: an error that says a retry helps (see `isRetriable`) rolls
+   * the batch back and the runner retries; any other parks the event and the rest of its
+   * stream.
+   */
+  apply(tx: SqlQueryable, event: RecordedEvent, tables: ProjectionTables<T>): Promise<void>;
+}
+
+/** The checkpoint id of a projection's active generation (style.md naming). */
+export const checkpointNameOf = (name: string, version: number): string => `projector:${name}:v${version}`;
+
+/** The checkpoint id of a generation being rebuilt; renamed to {@link checkpointNameOf} by the swap. */
+export const rebuildCheckpointNameOf = (name: string, version: number): string =>
+  `${checkpointNameOf(name, version)}:rebuild`;
+
+/** The physical table of a stable table name in one generation. */
+export const physicalTableOf = (table: string, version: number, generation: number): string =>
+  `${table}_v${version}_g${generation}`;
+
+const PROJECTION_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+/** leaves room for the `_v<N>_g<N>` suffix and index names within PostgreSQL's 63 bytes */
+const TABLE_NAME = /^[a-z][a-z0-9_]{0,39}$/;
+
+/** Throws when a projection's names could not be used safely in SQL identifiers. */
+export const assertValidProjection = (projection: Projection): void => {
+  const { name, version, tables, handles } = projection;
+  if (!PROJECTION_NAME.test(name)) throw new TypeError(`Projection name ${JSON.stringify(name)} must be kebab-case`);
+  if (!Number.isInteger(version) || version < 1)
+    throw new TypeError(`Projection ${name}: version must be a positive integer`);
+  const names = Object.keys(tables);
+  if (names.length === 0) throw new TypeError(`Projection ${name} declares no table`);
+  for (const table of names)
+    if (!TABLE_NAME.test(table))
+      throw new TypeError(
+        `Projection ${name}: table ${JSON.stringify(table)} must be snake_case, at most 40 characters`,
+      );
+  if (handles.length === 0) throw new TypeError(`Projection ${name} handles no event type`);
+};

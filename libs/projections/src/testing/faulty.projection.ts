@@ -1,0 +1,34 @@
+import type { RecordedEvent, SqlQueryable } from '@app/event-store';
+import type { Projection } from '../projection';
+
+/** An error that says a retry helps, as a dropped connection does (`pg` reports ECONNRESET). */
+export class ConnectionLostForTest extends Error {
+  readonly code = 'ECONNRESET';
+  constructor() {
+    super('Connection terminated unexpectedly (simulated)');
+  }
+}
+
+/** A bug in a projection: not retriable, so the event is parked. */
+export class PoisonEventForTest extends Error {
+  constructor(event: RecordedEvent) {
+    super(`cannot apply ${event.type} #${event.streamVersion}`);
+  }
+}
+
+/**
+ * The same projection, but `before` runs ahead of each apply, inside the batch's
+ * transaction, and may throw (or act on the connection) to simulate a failure there.
+ */
+export const withFault = <T extends string>(
+  projection: Projection<T>,
+  before: (event: RecordedEvent, tx: SqlQueryable) => void | Promise<void>,
+  overrides: Partial<Pick<Projection<T>, 'name' | 'version'>> = {},
+): Projection<T> => ({
+  ...projection,
+  ...overrides,
+  apply: async (tx, event, tables) => {
+    await before(event, tx);
+    await projection.apply(tx, event, tables);
+  },
+});
