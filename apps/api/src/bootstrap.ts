@@ -14,6 +14,8 @@ export const createApiApp = async (options: ApiModuleOptions): Promise<NestFasti
   const adapter = new FastifyAdapter({
     loggerInstance: options.logger,
     bodyLimit: BODY_LIMIT_BYTES,
+    // a survey link's token (a JWT, about 300 characters) is a path parameter: POST /v1/surveys/{token}
+    maxParamLength: 2048,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-correlation-id'];
       return typeof given === 'string' && given ? given : crypto.randomUUID();

@@ -15,10 +15,13 @@ export interface ApiTestApp {
   close(): Promise<void>;
 }
 
-/** The API on embedded PGlite in a fresh temporary DATA_DIR, with a manual clock. */
+/**
+ * The API on embedded PGlite in a fresh temporary DATA_DIR, with a manual clock. The survey
+ * goes out at once (SURVEY_DELAY=0) unless `env` says otherwise; the timers run in-process.
+ */
 export const startApiTestApp = async (env: Record<string, string> = {}): Promise<ApiTestApp> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'api-e2e-'));
-  const config = loadAppConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  const config = loadAppConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', SURVEY_DELAY: '0', ...env });
   const clock = new ManualClock('2026-03-02T09:00:00Z');
   const app = await createApiApp({ config, logger: createLogger({ level: 'silent', service: 'api-test' }), clock });
   await app.init();

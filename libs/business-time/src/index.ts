@@ -25,5 +25,7 @@ export {
   firstResponseDue,
   firstResponseTarget,
   parseSlaPolicy,
+  regionForTenant,
+  resolutionTarget,
 } from './sla-policy';
 export type { Priority, SlaPolicy } from './sla-policy';

@@ -10,6 +10,8 @@ import {
   loadCalendars,
   loadSlaPolicy,
   parseSlaPolicy,
+  regionForTenant,
+  resolutionTarget,
 } from '@app/business-time';
 
 // R10: first-response targets per priority, in business days; one business day by default.
@@ -64,6 +66,22 @@ describe('a bad SLA policy gives one line naming the file and the fault', () => 
       /defaultCalendar: unknown calendar "nowhere"/,
     ],
     ['a missing field', { ...good, defaultCalendar: undefined }, /missing field "defaultCalendar"/],
+    [
+      'a zero resolution target',
+      { ...good, resolutionBusinessDays: { P1: 0 } },
+      /resolutionBusinessDays\.P1 must be a positive/,
+    ],
+    [
+      'a resolution target of an unknown priority',
+      { ...good, resolutionBusinessDays: { P0: 1 } },
+      /resolutionBusinessDays: unknown priority "P0"/,
+    ],
+    [
+      'a tenant without a region',
+      { ...good, regionByTenant: { 'acme.example': '' } },
+      /regionByTenant\.acme\.example must be a region code/,
+    ],
+    ['a misspelt field', { ...good, regionsByTenant: {} }, /unknown field "regionsByTenant"/],
   ])('%s', (_name, content, fault) => {
     const file = join(dir, 'sla-policy.json');
     writeFileSync(file, JSON.stringify(content));
@@ -82,5 +100,41 @@ describe('a bad SLA policy gives one line naming the file and the fault', () => 
 
   it('without calendars, names are not checked', () => {
     expect(parseSlaPolicy({ ...good, defaultCalendar: 'anything' }, 'inline').defaultCalendar).toBe('anything');
+  });
+});
+
+describe('the optional parts of the policy', () => {
+  const custom = parseSlaPolicy(
+    {
+      version: 'v2',
+      firstResponseBusinessDays: { P1: 0.5, P2: 1, P3: 2, P4: 3 },
+      resolutionBusinessDays: { P1: 2 },
+      calendarByRegion: { amer: 'america-new-york' },
+      regionByTenant: { 'acme.example': 'amer' },
+      defaultCalendar: 'europe-paris',
+    },
+    'inline',
+    calendars,
+  );
+
+  it('maps a tenant to its region, then to its calendar; an unknown tenant gets the default calendar', () => {
+    expect(calendarIdForRegion(custom, regionForTenant(custom, 'acme.example'))).toBe('america-new-york');
+    expect(regionForTenant(custom, 'globex.example')).toBeUndefined();
+    expect(regionForTenant(custom, 'constructor')).toBeUndefined();
+    expect(calendarIdForRegion(custom, regionForTenant(custom, 'globex.example'))).toBe('europe-paris');
+  });
+
+  it('gives a resolution target only where the policy sets one', () => {
+    expect(resolutionTarget(custom, 'P1', paris)).toBe(16 * 3_600_000);
+    expect(resolutionTarget(custom, 'P2', paris)).toBeUndefined();
+    expect(resolutionTarget(policy, 'P1', paris)).toBeUndefined();
+    expect(firstResponseTarget(custom, 'P1', paris)).toBe(4 * 3_600_000);
+  });
+
+  it('defaults both maps to empty when the file leaves them out', () => {
+    const { resolutionBusinessDays: _r, regionByTenant: _t, ...minimal } = JSON.parse(JSON.stringify(policy));
+    const parsed = parseSlaPolicy(minimal, 'inline', calendars);
+    expect(parsed.resolutionBusinessDays).toEqual({});
+    expect(parsed.regionByTenant).toEqual({});
   });
 });

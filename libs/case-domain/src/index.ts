@@ -1,7 +1,8 @@
 /**
  * @app/case-domain: the pure core of the support desk (architecture.md). Commands, events,
  * state, decide/evolve for cases and incidents, the priority policy (R9), the survey
- * process manager, stream ids and the case view. Imports no framework and does no I/O.
+ * process manager, stream ids, the case view and the SLA figures (`slaOf`, R10). Imports no
+ * framework and does no I/O; its one dependency is the pure arithmetic of @app/business-time.
  * docs/domain-model.md describes the rules.
  */
 
@@ -32,6 +33,8 @@ export {
   type CreditIssued,
   type Opened,
   type Resolved,
+  type SlaBreached,
+  type Routed,
 } from './case/case.events';
 export {
   initialCaseState,
@@ -50,6 +53,17 @@ export * from './case/case.errors';
 export { priorityFor } from './case/priority.policy';
 export { SURVEY_SENDER, afterCaseEvent, surveyIdFor } from './case/survey.process-manager';
 export { toCaseView, type CaseView } from './case/case.view';
+
+// case: SLA (R10, R11, R15)
+export { slaOf, slaReport, type SlaClockFigures, type SlaCycleFigures, type SlaReport } from './case/sla/sla.report';
+export type { CustomerWait, RecordedBreach, SlaCycleFacts, SlaFacts } from './case/sla/sla.facts';
+
+// vendors and routing (R4, R16)
+export { parseVendor, speaks, type Vendor } from './vendor/vendor.model';
+export * from './vendor/vendor-directory';
+export * from './routing/routing.types';
+export { decideRouting, queueIdOf, type RoutingRequest } from './routing/routing.policy';
+export { ROUTER, routeCase, routingDecider, type RouteCase } from './routing/route-case.decide';
 
 // incident
 export * from './incident/incident.model';

@@ -9,9 +9,42 @@ describe('loadAppConfig', () => {
       databaseUrl: undefined,
       logLevel: 'info',
       kafkaBrokers: undefined,
+      kafka: { topicPrefix: 'support', partitions: 6, replicationFactor: undefined, pseudonymSecret: undefined },
       auth: { secret: undefined, oidcIssuer: undefined, oidcAudience: undefined, consumerDomains: undefined },
       workersInProcess: true,
+      sla: { calendarsDir: 'config/calendars', policyFile: 'config/sla-policy.json' },
+      timers: { surveyDelayMs: 86_400_000, autoCloseDays: 7, autoEscalateOnBreach: false, schedulerPollMs: 1_000 },
+      mail: { smtpUrl: undefined, from: 'Support desk <support@localhost>', publicBaseUrl: 'http://127.0.0.1:3000' },
       mode: 'embedded',
+    });
+  });
+
+  it('reads the SLA, timer and mail variables (docs/sla.md)', () => {
+    expect(
+      loadAppConfig({
+        PORT: '8080',
+        SMTP_URL: 'smtp://mailer:secret@mail.example:587',
+        SMTP_FROM: 'Help <help@acme.example>',
+        PUBLIC_BASE_URL: 'https://support.acme.example/',
+        SURVEY_DELAY: '0',
+        AUTO_CLOSE_DAYS: '14',
+        AUTO_ESCALATE_ON_BREACH: 'true',
+        SCHEDULER_POLL: '250ms',
+        CALENDARS_DIR: '/etc/support/calendars',
+        SLA_POLICY_FILE: '/etc/support/sla.json',
+      }),
+    ).toMatchObject({
+      sla: { calendarsDir: '/etc/support/calendars', policyFile: '/etc/support/sla.json' },
+      timers: { surveyDelayMs: 0, autoCloseDays: 14, autoEscalateOnBreach: true, schedulerPollMs: 250 },
+      mail: {
+        smtpUrl: 'smtp://mailer:secret@mail.example:587',
+        from: 'Help <help@acme.example>',
+        publicBaseUrl: 'https://support.acme.example',
+      },
+    });
+    expect(loadAppConfig({ SURVEY_DELAY: '90m', PORT: '8080' })).toMatchObject({
+      timers: { surveyDelayMs: 5_400_000 },
+      mail: { publicBaseUrl: 'http://127.0.0.1:8080' },
     });
   });
 
@@ -23,6 +56,10 @@ describe('loadAppConfig', () => {
       DATABASE_URL: 'postgres://app@db:5432/support',
       LOG_LEVEL: 'debug',
       KAFKA_BROKERS: '127.0.0.1:9092,kafka-2:9092',
+      KAFKA_TOPIC_PREFIX: 'acme.support',
+      KAFKA_PARTITIONS: '12',
+      KAFKA_REPLICATION_FACTOR: '3',
+      PSEUDONYM_SECRET: 'p'.repeat(32),
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -31,6 +68,7 @@ describe('loadAppConfig', () => {
       databaseUrl: 'postgres://app@db:5432/support',
       logLevel: 'debug',
       kafkaBrokers: ['127.0.0.1:9092', 'kafka-2:9092'],
+      kafka: { topicPrefix: 'acme.support', partitions: 12, replicationFactor: 3, pseudonymSecret: 'p'.repeat(32) },
       workersInProcess: false,
       mode: 'server',
     });
@@ -47,10 +85,24 @@ describe('loadAppConfig', () => {
     ['LOG_LEVEL', 'loud', 'fatal, error, warn, info, debug, trace, silent'],
     ['DATABASE_URL', 'mysql://x', 'a postgres:// or postgresql:// connection URL'],
     ['KAFKA_BROKERS', 'localhost', 'a comma-separated list of host:port'],
+    ['KAFKA_TOPIC_PREFIX', 'support/cases', 'a Kafka topic name prefix'],
+    ['KAFKA_PARTITIONS', '0', 'an integer from 1 to 1000'],
+    ['KAFKA_REPLICATION_FACTOR', 'three', 'an integer from 1 to 16'],
+    ['PSEUDONYM_SECRET', 'short', 'a secret of at least 32 characters'],
     ['WORKERS_IN_PROCESS', 'yes', 'true or false'],
     ['AUTH_SECRET', 'short', 'a secret of at least 32 characters'],
     ['OIDC_ISSUER', 'issuer.example', 'an http(s) URL of an OpenID Connect issuer'],
     ['CONSUMER_DOMAINS', 'gmail', 'a comma-separated list of e-mail domains'],
+    ['SMTP_URL', 'mail.example:25', 'an smtp:// or smtps:// URL'],
+    ['SMTP_FROM', 'support', 'an e-mail address, or "Name <address>"'],
+    ['PUBLIC_BASE_URL', 'support.example', 'the http(s) URL the API is reached at'],
+    ['SURVEY_DELAY', '1 day', 'a duration: 0, or a whole number followed by ms, s, m, h or d'],
+    ['SURVEY_DELAY', '-5m', 'a duration'],
+    ['AUTO_CLOSE_DAYS', '0', 'an integer from 1 to 365'],
+    ['AUTO_ESCALATE_ON_BREACH', 'yes', 'true or false'],
+    ['SCHEDULER_POLL', '10s', 'a whole number of milliseconds (ms) or seconds (s) from 10ms to 5s'],
+    ['SCHEDULER_POLL', '5ms', 'a whole number of milliseconds (ms) or seconds (s) from 10ms to 5s'],
+    ['SCHEDULER_POLL', '1m', 'a whole number of milliseconds (ms) or seconds (s)'],
   ])('refuses %s=%s with one line naming the variable and what it accepts', (variable, value, accepts) => {
     let error: unknown;
     try {

@@ -5,6 +5,16 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, valida
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** `0`, or a whole number followed by ms, s, m, h or d: `0`, `500ms`, `90s`, `15m`, `24h`, `2d` */
+const DURATION = /^(0|\d+(ms|s|m|h|d))$/;
+const DURATION_UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** Milliseconds of a {@link DURATION} text (validated before). */
+export const durationMs = (text: string): number => {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text);
+  return match ? Number(match[1]) * DURATION_UNIT_MS[match[2] as keyof typeof DURATION_UNIT_MS] : 0;
+};
+
 /**
  * The process environment the apps read, validated once at start. Each property's
  * `accepts` text is what the one-line error says the variable accepts.
@@ -28,6 +38,18 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^[A-Za-z0-9._-]+:\d{1,5}(,[A-Za-z0-9._-]+:\d{1,5})*$/)
   KAFKA_BROKERS?: string;
 
+  @IsOptional() @Matches(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/)
+  KAFKA_TOPIC_PREFIX: string = 'support';
+
+  @IsOptional() @IsInt() @Min(1) @Max(1000)
+  KAFKA_PARTITIONS: number = 6;
+
+  @IsOptional() @IsInt() @Min(1) @Max(16)
+  KAFKA_REPLICATION_FACTOR?: number;
+
+  @IsOptional() @IsString() @MinLength(32)
+  PSEUDONYM_SECRET?: string;
+
   @IsOptional() @IsIn(['true', 'false'])
   WORKERS_IN_PROCESS?: string;
 
@@ -42,6 +64,33 @@ export class EnvironmentVariables {
 
   @IsOptional() @Matches(/^[a-z0-9.-]+\.[a-z]{2,}(,[a-z0-9.-]+\.[a-z]{2,})*$/i)
   CONSUMER_DOMAINS?: string;
+
+  @IsOptional() @Matches(/^smtps?:\/\/\S+$/)
+  SMTP_URL?: string;
+
+  @IsOptional() @Matches(/^([^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/)
+  SMTP_FROM: string = 'Support desk <support@localhost>';
+
+  @IsOptional() @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/)
+  PUBLIC_BASE_URL?: string;
+
+  @IsOptional() @Matches(DURATION)
+  SURVEY_DELAY: string = '24h';
+
+  @IsOptional() @IsInt() @Min(1) @Max(365)
+  AUTO_CLOSE_DAYS: number = 7;
+
+  @IsOptional() @IsIn(['true', 'false'])
+  AUTO_ESCALATE_ON_BREACH: string = 'false';
+
+  @IsOptional() @Matches(/^\d+(ms|s)$/)
+  SCHEDULER_POLL: string = '1s';
+
+  @IsOptional() @IsString() @MinLength(1)
+  CALENDARS_DIR: string = 'config/calendars';
+
+  @IsOptional() @IsString() @MinLength(1)
+  SLA_POLICY_FILE: string = 'config/sla-policy.json';
 }
 
 const ACCEPTS: Record<keyof EnvironmentVariables, string> = {
@@ -51,11 +100,24 @@ const ACCEPTS: Record<keyof EnvironmentVariables, string> = {
   DATABASE_URL: 'a postgres:// or postgresql:// connection URL',
   LOG_LEVEL: LOG_LEVELS.join(', '),
   KAFKA_BROKERS: 'a comma-separated list of host:port',
+  KAFKA_TOPIC_PREFIX: 'a Kafka topic name prefix: letters, digits, ".", "_", "-" (at most 100)',
+  KAFKA_PARTITIONS: 'an integer from 1 to 1000',
+  KAFKA_REPLICATION_FACTOR: 'an integer from 1 to 16',
+  PSEUDONYM_SECRET: 'a secret of at least 32 characters (HMAC key for person ids published to Kafka)',
   WORKERS_IN_PROCESS: 'true or false',
   AUTH_SECRET: 'a secret of at least 32 characters (HS256 key for local tokens)',
   OIDC_ISSUER: 'an http(s) URL of an OpenID Connect issuer',
   OIDC_AUDIENCE: 'the audience your tokens carry',
   CONSUMER_DOMAINS: 'a comma-separated list of e-mail domains (e.g. gmail.com,yahoo.com)',
+  SMTP_URL: 'an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example:587',
+  SMTP_FROM: 'an e-mail address, or "Name <address>"',
+  PUBLIC_BASE_URL: 'the http(s) URL the API is reached at from outside, without query (e.g. https://support.example)',
+  SURVEY_DELAY: 'a duration: 0, or a whole number followed by ms, s, m, h or d (e.g. 24h)',
+  AUTO_CLOSE_DAYS: 'an integer from 1 to 365',
+  AUTO_ESCALATE_ON_BREACH: 'true or false',
+  SCHEDULER_POLL: 'a whole number of milliseconds (ms) or seconds (s) from 10ms to 5s',
+  CALENDARS_DIR: 'a directory of calendar files (<id>.json)',
+  SLA_POLICY_FILE: 'the path of the SLA policy file (JSON)',
 };
 
 /** A bad configuration value: its message is one line naming the variable and what it accepts. */
@@ -81,6 +143,16 @@ export interface AppConfig {
   readonly databaseUrl?: string;
   readonly logLevel: LogLevel;
   readonly kafkaBrokers?: readonly string[];
+  /** the Kafka relay's topics and privacy key; used only when `kafkaBrokers` is set */
+  readonly kafka: {
+    /** topics are `<prefix>.case-events.v1` and `<prefix>.case-state.v1` */
+    readonly topicPrefix: string;
+    readonly partitions: number;
+    /** unset: the broker's `default.replication.factor` */
+    readonly replicationFactor?: number;
+    /** HMAC-SHA-256 key for requester and agent ids (required by the relay) */
+    readonly pseudonymSecret?: string;
+  };
   readonly auth: {
     /** HS256 secret for local tokens; when unset, one is created in dataDir on first start */
     readonly secret?: string;
@@ -92,6 +164,26 @@ export interface AppConfig {
   };
   /** run projections, timers and the relay inside the API process (default: true in embedded mode) */
   readonly workersInProcess: boolean;
+  /** R10: where the business calendars and the SLA policy are read from at start (docs/sla.md) */
+  readonly sla: { readonly calendarsDir: string; readonly policyFile: string };
+  /** the durable timers run by the worker features (docs/sla.md) */
+  readonly timers: {
+    /** R15: the survey goes out this long after the resolution (0: at once) */
+    readonly surveyDelayMs: number;
+    /** R15: a resolved case left alone is closed after this many days */
+    readonly autoCloseDays: number;
+    /** R10/R13: escalate P1 and P2 cases to supervisors when they breach */
+    readonly autoEscalateOnBreach: boolean;
+    /** how often the scheduler looks for due timers */
+    readonly schedulerPollMs: number;
+  };
+  /** the survey e-mail (R15): SMTP when `smtpUrl` is set, else .eml files in `<dataDir>/outbox` */
+  readonly mail: {
+    readonly smtpUrl?: string;
+    readonly from: string;
+    /** the base of the links in e-mails: `<publicBaseUrl>/v1/surveys/<token>` */
+    readonly publicBaseUrl: string;
+  };
   /** 'server' with DATABASE_URL, else 'embedded' (PGlite in dataDir) */
   readonly mode: 'server' | 'embedded';
 }
@@ -108,6 +200,8 @@ export const loadAppConfig = (env: Record<string, string | undefined> = process.
   const parsed = plainToInstance(EnvironmentVariables, raw, { enableImplicitConversion: true });
   const [first] = validateSync(parsed, { skipMissingProperties: false });
   if (first) throw new ConfigurationError(first.property, raw[first.property]);
+  const pollMs = durationMs(parsed.SCHEDULER_POLL);
+  if (pollMs < 10 || pollMs > 5_000) throw new ConfigurationError('SCHEDULER_POLL', raw.SCHEDULER_POLL);
   return {
     port: parsed.PORT,
     host: parsed.HOST,
@@ -115,6 +209,12 @@ export const loadAppConfig = (env: Record<string, string | undefined> = process.
     databaseUrl: parsed.DATABASE_URL,
     logLevel: parsed.LOG_LEVEL,
     kafkaBrokers: parsed.KAFKA_BROKERS?.split(','),
+    kafka: {
+      topicPrefix: parsed.KAFKA_TOPIC_PREFIX,
+      partitions: parsed.KAFKA_PARTITIONS,
+      replicationFactor: parsed.KAFKA_REPLICATION_FACTOR,
+      pseudonymSecret: parsed.PSEUDONYM_SECRET,
+    },
     auth: {
       secret: parsed.AUTH_SECRET,
       oidcIssuer: parsed.OIDC_ISSUER,
@@ -122,6 +222,18 @@ export const loadAppConfig = (env: Record<string, string | undefined> = process.
       consumerDomains: parsed.CONSUMER_DOMAINS?.toLowerCase().split(','),
     },
     workersInProcess: parsed.WORKERS_IN_PROCESS ? parsed.WORKERS_IN_PROCESS === 'true' : !parsed.DATABASE_URL,
+    sla: { calendarsDir: parsed.CALENDARS_DIR, policyFile: parsed.SLA_POLICY_FILE },
+    timers: {
+      surveyDelayMs: durationMs(parsed.SURVEY_DELAY),
+      autoCloseDays: parsed.AUTO_CLOSE_DAYS,
+      autoEscalateOnBreach: parsed.AUTO_ESCALATE_ON_BREACH === 'true',
+      schedulerPollMs: pollMs,
+    },
+    mail: {
+      smtpUrl: parsed.SMTP_URL,
+      from: parsed.SMTP_FROM,
+      publicBaseUrl: (parsed.PUBLIC_BASE_URL ?? `http://127.0.0.1:${parsed.PORT}`).replace(/\/+$/, ''),
+    },
     mode: parsed.DATABASE_URL ? 'server' : 'embedded',
   };
 };

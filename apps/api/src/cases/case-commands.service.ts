@@ -6,6 +6,8 @@ import {
   CaseNotFound,
   DomainRuleViolation,
   isOpenedCase,
+  priorityFor,
+  routingDecider,
   toCaseStreamId,
   toCaseView,
   type CaseCommand,
@@ -14,6 +16,7 @@ import {
   type CaseView,
 } from '@app/case-domain';
 import { CLOCK, type Clock } from '@app/clock';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { METRICS, type Metrics } from '@app/observability';
 import {
   EVENT_STORE,
@@ -24,6 +27,8 @@ import {
   type RecordedEvent,
   type StreamDecider,
 } from '@app/event-store';
+import { SlaService } from '@app/timers';
+import { CaseRouter } from '@app/routing';
 import { eventIdFor, StaleVersion } from '../http/http.errors';
 
 /** What every write needs besides the command: who, which request, which version the caller saw. */
@@ -47,7 +52,12 @@ const CONFLICT_RETRIES = 3;
 /**
  * The application shell of every case write: read the stream, fold, check the caller may
  * see this case and saw its current version, decide, append at the version read, then run
- * the process manager (R15: the survey after a resolution). Rules live in @app/case-domain.
+ * the process manager. Rules live in @app/case-domain.
+ *
+ * R10: a new case gets its SLA terms here (the shell holds the calendars and the policy, so
+ * `decide` stays pure), and every view carries the SLA figures at the clock's now.
+ * R15: the survey is a durable timer (@app/timers) SURVEY_DELAY after the resolution; with
+ * a delay of 0 the shell also sends it at once, so the answer to the resolution shows it.
  */
 @Injectable()
 export class CaseCommandsService {
@@ -56,7 +66,15 @@ export class CaseCommandsService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ACCESS_POLICY) private readonly policy: AccessPolicy,
     @Inject(METRICS) private readonly metrics: Metrics,
+    @Inject(SlaService) private readonly sla: SlaService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CaseRouter) private readonly router: CaseRouter,
   ) {}
+
+  /** The case as GET /v1/cases/{id} shows it, with its SLA figures at the clock's now (R10). */
+  view(state: CaseState): CaseView | null {
+    return toCaseView(state, state.version, this.sla.report(state, this.clock.now()));
+  }
 
   async execute(
     caseId: string,
@@ -101,7 +119,7 @@ export class CaseCommandsService {
     const decider: StreamDecider<CaseState, undefined, CaseEvent> = {
       ...caseDecider,
       decide: (state, _none, at) => {
-        const command = toCommand(state);
+        const command = this.withSlaTerms(toCommand(state), at);
         if (command.type !== 'OpenCase') this.assertVisible(caseId, state, context.principal);
         if (context.expectedVersion !== undefined && context.expectedVersion !== state.version)
           throw new StaleVersion(caseId, context.expectedVersion, state.version);
@@ -111,11 +129,19 @@ export class CaseCommandsService {
     const result = await handleCommand(this.store, streamId, decider, undefined, { eventMetadata: this.metadata(context), now });
     let state = result.newState;
     let position = result.appended?.globalPositions.at(-1);
+    // R4, R16: a new case goes to a vendor's queue at once (Routed right after Opened)
+    if (isOpenedCase(state) && result.newEvents.some((e) => e.type === 'Opened')) {
+      const routed = await this.route(streamId, state, context, now);
+      state = routed?.newState ?? state;
+      position = routed?.appended?.globalPositions.at(-1) ?? position;
+    }
     // the process manager reacts to what was just recorded (R15: SurveySent after Resolved);
-    // its commands are idempotent (the survey id derives from the case and cycle)
+    // its commands are idempotent (the survey id derives from the case and cycle), so the
+    // survey timer, which sends the same id, finds it sent, or the shell finds it sent
     for (const event of result.newEvents) {
       const follow = afterCaseEvent(event);
       if (!follow) continue;
+      if (follow.type === 'SendSurvey' && this.config.timers.surveyDelayMs > 0) continue; // the timer sends it later
       const system: StreamDecider<CaseState, undefined, CaseEvent> = {
         ...caseDecider,
         decide: (s, _none, at) => this.stamp(caseDecider.decide(s, follow, at), s, context, 'follow'),
@@ -127,9 +153,41 @@ export class CaseCommandsService {
       state = next.newState;
       position = next.appended?.globalPositions.at(-1) ?? position;
     }
-    const view = toCaseView(state);
+    const view = this.view(state);
     if (!view) throw new CaseNotFound(caseId);
     return { view, position };
+  }
+
+  /**
+   * R10: an OpenCase without terms gets them: the calendar of the customer's region (the
+   * policy's region for the tenant, else its default calendar), the versions, the due time.
+   */
+  private withSlaTerms(command: CaseCommand, at: Date): CaseCommand {
+    if (command.type !== 'OpenCase' || command.sla !== undefined) return command;
+    // a malformed intake gets no terms: decide refuses it with the field that is wrong
+    if (typeof command.impact !== 'object' || command.impact === null) return command;
+    return { ...command, sla: this.sla.termsFor({ tenant: command.tenant, priority: priorityFor(command), openedAt: at }) };
+  }
+
+  /**
+   * Appends the routing decision for a case just opened. Should another write slip in
+   * between (a conflict), the case stays unrouted and the re-router routes it on its next
+   * pass (trigger `unrouted`); retrying here would decide OpenCase again and refuse it.
+   */
+  private async route(streamId: string, opened: CaseState, context: WriteContext, now: Date) {
+    if (!isOpenedCase(opened)) return undefined;
+    const command = await this.router.command(opened, now, 'opened');
+    const routing: StreamDecider<CaseState, undefined, CaseEvent> = {
+      ...caseDecider,
+      decide: (s, _none, at) => this.stamp(routingDecider.decide(s, command, at), s, context, 'route'),
+    };
+    return handleCommand(this.store, streamId, routing, undefined, {
+      eventMetadata: { ...this.metadata(context), actor: command.actor, causationId: opened.id },
+      now,
+    }).catch((e: unknown) => {
+      if (e instanceof ExpectedVersionConflict) return undefined;
+      throw e;
+    });
   }
 
   /** Adds the case's tenant to each event's metadata and, under an idempotency key, stable event ids. */
@@ -143,7 +201,7 @@ export class CaseCommandsService {
   }
 
   private assertVisible(caseId: string, state: CaseState, principal: Principal): void {
-    if (!isOpenedCase(state) || !this.policy.canSeeCase(principal, state.tenant, state.language))
+    if (!isOpenedCase(state) || !this.policy.canSeeCase(principal, state.tenant, state.language, state.routing?.vendorId ?? null))
       throw new CaseNotFound(caseId);
   }
 

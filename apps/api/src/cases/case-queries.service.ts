@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@app/auth';
-import { toCaseView, CaseNotFound, type CaseView } from '@app/case-domain';
+import { CaseNotFound, type CaseView } from '@app/case-domain';
 import { CaseCommandsService } from './case-commands.service';
 import { CaseListQuery, type CaseListPage, type ListCasesFilter } from './case-list.query';
 
@@ -14,7 +14,7 @@ export class CaseQueriesService {
 
   async get(caseId: string, principal: Principal): Promise<CaseView> {
     const { state } = await this.cases.read(caseId, principal);
-    const view = toCaseView(state);
+    const view = this.cases.view(state);
     if (!view) throw new CaseNotFound(caseId);
     return view;
   }

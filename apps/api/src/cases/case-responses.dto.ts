@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CASE_STATUSES, CHANNELS, OUTCOMES, PRIORITIES, SLA_CLOCK_STATES, WORKAROUNDS } from '@app/case-domain';
+import { CASE_STATUSES, CHANNELS, OUTCOMES, PRIORITIES, ROUTING_REASONS, SLA_CLOCK_STATES, WORKAROUNDS } from '@app/case-domain';
 import { ImpactDto } from './case-requests.dto';
 
 /** OpenAPI shapes of the answers (documentation only: the bodies come from `toCaseView`). */
@@ -98,6 +98,14 @@ class SlaDto {
   @ApiProperty({ type: [SlaCycleDto], description: 'every resolution cycle; an ended cycle never changes (R15)' }) cycles!: SlaCycleDto[];
 }
 
+class CaseRoutingDto {
+  @ApiPropertyOptional({ example: 'north-desk', description: 'the vendor whose agents see the case; absent when no vendor speaks its language' })
+  vendorId?: string;
+  @ApiProperty({ example: 'fr-P2', description: 'the queue it is in now: <language>-<priority>' }) queueId!: string;
+  @ApiProperty({ enum: ROUTING_REASONS }) reason!: string;
+  @ApiProperty({ format: 'date-time' }) routedAt!: string;
+}
+
 export class CaseViewResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: CASE_STATUSES }) status!: string;
@@ -128,6 +136,7 @@ export class CaseViewResponse {
   @ApiProperty({ type: SurveyStateDto }) survey!: SurveyStateDto;
   @ApiProperty({ description: 'resolution cycle: 1, then +1 per reopen' }) cycle!: number;
   @ApiPropertyOptional({ type: SlaDto, description: 'R10/R11: the SLA clocks at the time of the answer (docs/sla.md)' }) sla?: SlaDto;
+  @ApiPropertyOptional({ type: CaseRoutingDto, description: 'R4/R16: where the case is routed (docs/routing.md)' }) routing?: CaseRoutingDto;
   @ApiProperty({ description: 'stream version, also sent as ETag W/"<version>"' }) version!: number;
 }
 

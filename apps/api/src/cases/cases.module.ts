@@ -25,5 +25,7 @@ import { CasesController } from './cases.controller';
       },
     },
   ],
+  // the other write APIs (vendors) answer retries the same way
+  exports: [IdempotencyService],
 })
 export class CasesModule {}

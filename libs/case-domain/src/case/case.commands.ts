@@ -8,6 +8,8 @@ import type {
   Outcome,
   Priority,
   Requester,
+  SlaClock,
+  SlaTerms,
   Workaround,
 } from './case.types';
 
@@ -37,6 +39,11 @@ export interface OpenCase extends CaseCommandOf<'OpenCase'> {
   readonly workaround: Workaround;
   /** a case this one follows, e.g. after a closed case came back (R6, R15) */
   readonly relatedCaseId?: string;
+  /**
+   * R10: computed by the shell, which holds the calendars and the SLA policy (the domain
+   * does no calendar arithmetic in `decide`); recorded as given in `Opened`.
+   */
+  readonly sla?: SlaTerms;
 }
 
 /** An agent claims a case, or a supervisor (re)assigns it; `force` takes it from its holder. */
@@ -131,6 +138,26 @@ export interface AnswerSurvey extends CaseCommandOf<'AnswerSurvey'> {
   /** integer 1..5 */
   readonly rating: number;
   readonly comment?: string;
+  /** the survey answered (from the e-mailed link's token); absent: the latest survey */
+  readonly surveyId?: string;
+}
+
+/**
+ * R10, system: the scheduler records that a clock ran past its target. It computes the
+ * figures with `slaOf` (calendar and policy are the shell's); the domain checks the rules:
+ * once per clock and cycle, never before `dueAt`, ignored when the clock had stopped or been
+ * paused by then, or when the cycle is over.
+ */
+export interface RecordSlaBreach extends CaseCommandOf<'RecordSlaBreach'> {
+  readonly clock: SlaClock;
+  readonly cycle: number;
+  readonly dueAt: string;
+  readonly targetMs: number;
+  readonly calendarId: string;
+  readonly calendarVersion: number | string;
+  readonly policyVersion: number | string;
+  /** escalate to supervisors along with the breach when the case is P1 or P2 (AUTO_ESCALATE_ON_BREACH) */
+  readonly escalate?: boolean;
 }
 
 /** R15, system: the auto-close timer, a configured number of days after resolution. */
@@ -144,6 +171,7 @@ export type CaseCommand =
   | ProvideInfo
   | ReplyToCase
   | EscalateCase
+  | RecordSlaBreach
   | ChangePriority
   | ResolveCase
   | ReopenCase

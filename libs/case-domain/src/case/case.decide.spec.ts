@@ -18,6 +18,7 @@ const everyCommand: Record<CaseCommandType, CaseCommand> = {
   ProvideInfo: cmd.provideInfo(),
   ReplyToCase: cmd.reply(),
   EscalateCase: cmd.escalate(),
+  RecordSlaBreach: cmd.recordBreach(),
   ChangePriority: cmd.changePriority(),
   ResolveCase: cmd.resolve(),
   ReopenCase: cmd.reopen(),
@@ -53,6 +54,7 @@ describe('every command', () => {
     ProvideInfo: 'refused',
     ReplyToCase: 'refused',
     EscalateCase: 'refused',
+    RecordSlaBreach: 'nothing', // R10: the clocks stopped at the resolution; a late timer changes nothing
     ChangePriority: 'refused',
     ResolveCase: 'refused',
     ReopenCase: 'refused',
@@ -105,6 +107,8 @@ describe('refusal codes', () => {
     new errors.SurveyNotSent('c'),
     new errors.SurveyAlreadySent('c', 's-1'),
     new errors.SurveyAlreadyAnswered('c'),
+    new errors.SurveySuperseded('c', 's-1'),
+    new errors.SlaNotYetBreached('c', 'first-response', '2026-03-02T09:00:00.000Z'),
     new errors.UnknownCaseCommand({ type: 'X', caseId: 'c' }),
   ];
 

@@ -16,6 +16,7 @@ import {
   sendIncidentReport,
 } from './decide/outage.decide';
 import { closeCase, reopenCase, resolveCase } from './decide/resolution.decide';
+import { recordSlaBreach } from './decide/sla.decide';
 import { answerSurvey, sendSurvey } from './decide/survey.decide';
 
 /**
@@ -42,6 +43,8 @@ export const decide = (state: CaseState, command: CaseCommand, now: Date): CaseE
       return replyToCase(state, command, at);
     case 'EscalateCase':
       return escalateCase(state, command, at);
+    case 'RecordSlaBreach':
+      return recordSlaBreach(state, command, at);
     case 'ChangePriority':
       return changePriority(state, command, at);
     case 'ResolveCase':

@@ -118,8 +118,36 @@ export class IncidentReportAlreadySent extends CaseRuleViolation {
 
 export class SurveyNotSent extends CaseRuleViolation {
   readonly code = 'CASE.SURVEY_NOT_SENT';
-  constructor(caseId: string) {
-    super(caseId, `No satisfaction survey was sent for case ${caseId}, so there is nothing to answer yet.`);
+  constructor(caseId: string, surveyId?: string) {
+    super(
+      caseId,
+      surveyId === undefined
+        ? `No satisfaction survey was sent for case ${caseId}, so there is nothing to answer yet.`
+        : `Survey ${surveyId} was never sent for case ${caseId}.`,
+    );
+  }
+}
+
+/** R15: a survey link of an earlier resolution, once a later resolution's survey went out. */
+export class SurveySuperseded extends CaseRuleViolation {
+  readonly code = 'CASE.SURVEY_SUPERSEDED';
+  constructor(
+    caseId: string,
+    readonly surveyId: string,
+  ) {
+    super(caseId, `Survey ${surveyId} of case ${caseId} belongs to an earlier resolution; answer the latest survey.`);
+  }
+}
+
+/** R10: the scheduler asked to record a breach before the clock's target ran out. */
+export class SlaNotYetBreached extends CaseRuleViolation {
+  readonly code = 'CASE.SLA_NOT_YET_BREACHED';
+  constructor(
+    caseId: string,
+    readonly clock: string,
+    readonly dueAt: string,
+  ) {
+    super(caseId, `Case ${caseId} is within its ${clock} target until ${dueAt}: there is no breach to record yet.`);
   }
 }
 

@@ -8,8 +8,11 @@ import type {
   Outcome,
   Priority,
   Requester,
+  SlaClock,
+  SlaTerms,
   Workaround,
 } from './case.types';
+import type { RoutingCandidate, RoutingReason, RoutingTrigger } from '../routing/routing.types';
 
 /**
  * Events of the case stream (`case-<id>`). Names are domain.md's and never change: a new
@@ -27,7 +30,7 @@ export const CASE_EVENT_SCHEMA_VERSIONS = {
   InfoProvided: 1,
   CustomerReplied: 1,
   Escalated: 1,
-  // SlaBreached: 1,  ← comes with the SLA work (R10); add its data below and a case in evolve
+  SlaBreached: 1,
   LinkedToIncident: 1,
   Resolved: 1,
   Reopened: 1,
@@ -38,6 +41,7 @@ export const CASE_EVENT_SCHEMA_VERSIONS = {
   SurveySent: 1,
   SurveyAnswered: 1,
   Closed: 1,
+  Routed: 1,
 } as const;
 
 export type CaseEventType = keyof typeof CASE_EVENT_SCHEMA_VERSIONS;
@@ -63,6 +67,8 @@ export interface CaseEventDataMap {
     readonly relatedCaseId?: string;
     /** derived from the intake by `priorityFor` (R9) */
     readonly priority: Priority;
+    /** R10: the calendar and policy that measure the case, and the first-response due time */
+    readonly sla?: SlaTerms;
   };
   PriorityChanged: CaseEventBase & { readonly from: Priority; readonly to: Priority; readonly reason: string };
   AgentAssigned: CaseEventBase & {
@@ -91,6 +97,22 @@ export interface CaseEventDataMap {
   };
   CustomerReplied: CaseEventBase & { readonly message: string; readonly endsWait: boolean };
   Escalated: CaseEventBase & { readonly target: EscalationTarget; readonly reason: string };
+  /**
+   * R10: a clock of a resolution cycle ran past its target without stopping. Recorded by the
+   * scheduler when it happens (`at`, within seconds of `dueAt`), once per clock and cycle,
+   * with the figures it was judged on so that reports never need to recompute it.
+   */
+  SlaBreached: CaseEventBase & {
+    readonly clock: SlaClock;
+    readonly cycle: number;
+    readonly priority: Priority;
+    /** the last instant at which the clock was still within its target */
+    readonly dueAt: Instant;
+    readonly targetMs: number;
+    readonly calendarId: string;
+    readonly calendarVersion: number | string;
+    readonly policyVersion: number | string;
+  };
   LinkedToIncident: CaseEventBase & { readonly incidentId: string };
   Resolved: CaseEventBase & {
     readonly outcome: Outcome;
@@ -116,6 +138,23 @@ export interface CaseEventDataMap {
     readonly cycle: number;
   };
   Closed: CaseEventBase & { readonly outcome: Outcome; readonly cycle: number };
+  /**
+   * R4, R16: the case goes to a vendor's queue. Recorded right after `Opened`, and again
+   * when the decision changes (the vendor's shift ended with the case unassigned), so the
+   * history shows who could see the case and why. Only the named vendor's agents see it.
+   */
+  Routed: CaseEventBase & {
+    /** null when no vendor speaks the case's language: then only supervisors see it */
+    readonly vendorId: string | null;
+    /** `<language>-<priority>` when it was routed, e.g. `fr-P2` */
+    readonly queueId: string;
+    readonly reason: RoutingReason;
+    readonly trigger: RoutingTrigger;
+    /** every vendor speaking the language, best first, with whether it was at work */
+    readonly candidates: readonly RoutingCandidate[];
+    /** the vendor it had before (absent on the first routing) */
+    readonly previousVendorId?: string | null;
+  };
 }
 
 export type CaseEventOf<T extends CaseEventType> = {
@@ -137,3 +176,5 @@ export const caseEvent = <T extends CaseEventType>(type: T, data: CaseEventDataM
 export type Opened = CaseEventOf<'Opened'>;
 export type Resolved = CaseEventOf<'Resolved'>;
 export type CreditIssued = CaseEventOf<'CreditIssued'>;
+export type SlaBreached = CaseEventOf<'SlaBreached'>;
+export type Routed = CaseEventOf<'Routed'>;

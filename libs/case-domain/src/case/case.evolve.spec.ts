@@ -15,6 +15,7 @@ import {
   reopened,
   resolved,
   responded,
+  slaBreached,
   surveyAnswered,
   surveySent,
 } from './testing/case.fixtures';
@@ -72,9 +73,28 @@ describe('evolve', () => {
     });
   });
 
+  it("R10: a breach is kept in its cycle's SLA facts, once per clock; R11: waits are kept with their cycle", () => {
+    const state = fold([
+      opened,
+      infoRequested,
+      slaBreached({ clock: 'resolution' }),
+      slaBreached({ clock: 'resolution' }),
+    ]);
+    expect(state.sla.cycles).toEqual([
+      {
+        cycle: 1,
+        startedAt: opened.data.at,
+        firstResponseAt: infoRequested.data.at,
+        breaches: [{ clock: 'resolution', dueAt: slaBreached().data.dueAt, at: slaBreached().data.at }],
+      },
+    ]);
+    expect(state.sla.waits).toEqual([{ cycle: 1, since: infoRequested.data.at }]);
+    expect(state.version).toBe(4);
+  });
+
   it('never throws on a history it does not expect: an unknown event only bumps the version', () => {
     const state = fold([opened]);
-    const future = { type: 'SlaBreached', schemaVersion: 1, data: { caseId: 'x' } } as unknown as CaseEvent;
+    const future = { type: 'CaseArchived', schemaVersion: 1, data: { caseId: 'x' } } as unknown as CaseEvent;
     expect(evolve(state, future)).toEqual({ ...state, version: 2 });
     expect(evolve(initialCaseState, resolved())).toEqual({ status: 'not-opened', version: 1 });
     expect(evolve(state, opened)).toEqual({ ...state, version: 2 });

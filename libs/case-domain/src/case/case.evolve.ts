@@ -1,5 +1,6 @@
 import type { CaseEvent, CaseEventDataMap } from './case.events';
 import type { CaseState, OpenedCase } from './case.state';
+import { evolveSlaFacts, initialSlaFacts } from './sla/sla.facts';
 
 /**
  * Folds one event into the state. Total and pure: it never throws and never mutates, so a
@@ -11,9 +12,15 @@ export const evolve = (state: CaseState, event: CaseEvent): CaseState => {
   if (event.type === 'Opened')
     return state.status === 'not-opened' ? opened(event.data, version) : { ...state, version };
   if (state.status === 'not-opened') return { ...state, version };
-  const next: OpenedCase = { ...state, version };
-  const { at } = event.data;
+  const next = apply({ ...state, version }, event);
+  // R10: the SLA facts follow the same events; they need the status before the event
+  const sla = evolveSlaFacts(state.sla, state.status, state.cycle, event);
+  return sla === state.sla ? next : { ...next, sla };
+};
 
+/** The event's effect on an opened case (whose `version` is already bumped). */
+const apply = (next: OpenedCase, event: Exclude<CaseEvent, { type: 'Opened' }>): OpenedCase => {
+  const { at } = event.data;
   switch (event.type) {
     case 'PriorityChanged':
       return { ...next, priority: event.data.to };
@@ -35,7 +42,9 @@ export const evolve = (state: CaseState, event: CaseEvent): CaseState => {
       const { target, reason, byId } = event.data;
       return { ...next, escalations: [...next.escalations, { target, reason, at, byId }] };
     }
-    // case 'SlaBreached': (R10) record the breach on the state once the SLA work defines it
+    case 'SlaBreached':
+      // R10: recorded in the SLA facts (see evolveSlaFacts); nothing else changes
+      return next;
     case 'LinkedToIncident':
       return { ...next, incidentId: event.data.incidentId };
     case 'Resolved': {
@@ -80,6 +89,10 @@ export const evolve = (state: CaseState, event: CaseEvent): CaseState => {
     }
     case 'Closed':
       return { ...next, status: 'closed', closedAt: at };
+    case 'Routed': {
+      const { vendorId, queueId, reason } = event.data;
+      return { ...next, routing: { vendorId, queueId, reason, at } };
+    }
     default: {
       // compile time: every event type is handled; run time: an unknown type only bumps the version
       const _unknown: never = event;
@@ -108,6 +121,7 @@ const opened = (data: CaseEventDataMap['Opened'], version: number): OpenedCase =
   cycleStartedAt: data.at,
   escalations: [],
   earlierSurveyIds: [],
+  sla: initialSlaFacts(data),
 });
 
 /** An answer or an information request both stop the first-response clock (R10). */

@@ -10,6 +10,8 @@ import type {
   Requester,
   Workaround,
 } from './case.types';
+import type { SlaFacts } from './sla/sla.facts';
+import type { CaseRouting } from '../routing/routing.types';
 
 /**
  * The state `decide` needs, folded from the case's events by `evolve`. A union on
@@ -80,6 +82,10 @@ export interface OpenedCase {
     readonly sentAt: Instant;
     readonly answer?: { readonly rating: number; readonly comment?: string; readonly at: Instant };
   };
+  /** R10: what the SLA figures are computed from (terms, cycles, waits, breaches); see `slaReport` */
+  readonly sla: SlaFacts;
+  /** R4, R16: the vendor whose agents may see the case, and why (the latest `Routed`); absent before routing */
+  readonly routing?: CaseRouting;
 }
 
 export type CaseState = UnopenedCase | OpenedCase;

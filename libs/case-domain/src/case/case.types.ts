@@ -70,3 +70,33 @@ export interface Requester {
 
 /** ISO 8601 instant in UTC, as events store it (`Date#toISOString()`). */
 export type Instant = string;
+
+/**
+ * R10: the SLA clocks of a resolution cycle. `first-response` runs from the cycle's start to
+ * the first agent response or information request; `resolution` runs to the resolution and
+ * is paused while the case waits on the customer (R11). docs/sla.md has the rules.
+ */
+export const SLA_CLOCKS = ['first-response', 'resolution'] as const;
+export type SlaClock = (typeof SLA_CLOCKS)[number];
+
+/** What GET /v1/cases/{id} shows of a clock. */
+export const SLA_CLOCK_STATES = ['running', 'paused', 'met', 'breached'] as const;
+export type SlaClockState = (typeof SLA_CLOCK_STATES)[number];
+
+/**
+ * R10: what measures a case, fixed at opening and recorded in `Opened`: the calendar of the
+ * customer's region (id and version) and the SLA policy's version, so that every figure
+ * can be recomputed later (`slaOf`). The shell computes them (it holds the calendars); the
+ * domain records them.
+ */
+export interface SlaTerms {
+  readonly calendarId: string;
+  readonly calendarVersion: number | string;
+  readonly policyVersion: number | string;
+  /** the customer region the calendar was chosen for; absent when the policy's default applied */
+  readonly region?: string;
+  /** the first-response target of the priority at opening, in ms of business time */
+  readonly firstResponseTargetMs: number;
+  /** opening + that target in business time (`addBusinessTime`) */
+  readonly firstResponseDueAt: Instant;
+}

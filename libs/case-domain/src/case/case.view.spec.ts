@@ -91,4 +91,18 @@ describe('toCaseView (GET /v1/cases/{id})', () => {
 
   it('takes an explicit version when the caller has one', () =>
     expect(toCaseView(foldEvents(caseDecider, [opened]), 42)?.version).toBe(42));
+
+  it('R10: shows the SLA figures the shell computed (`slaReport`), and leaves them out when it computed none', () => {
+    const state = foldEvents(caseDecider, [opened]);
+    const sla = {
+      computedWith: { calendarId: 'europe-paris', calendarVersion: 1, policyVersion: 1 },
+      cycle: 1,
+      firstResponse: { state: 'running' as const, usedMs: 0 },
+      resolution: { state: 'running' as const, usedMs: 0 },
+      waitingOnCustomer: { businessMs: 0, elapsedMs: 0, count: 0 },
+      cycles: [],
+    };
+    expect(toCaseView(state, state.version, sla)?.sla).toBe(sla);
+    expect(toCaseView(state)).not.toHaveProperty('sla');
+  });
 });

@@ -1,5 +1,8 @@
 import type { CaseState, Escalation } from './case.state';
+import type { SlaReport } from './sla/sla.report';
 import type { CaseStatus, Channel, Impact, InfoItem, Instant, Outcome, Priority, Workaround } from './case.types';
+import { queueIdOf } from '../routing/routing.policy';
+import type { RoutingReason } from '../routing/routing.types';
 
 /**
  * The JSON shape of GET /v1/cases/{id}. Optional fields are left out when unset (never
@@ -54,6 +57,18 @@ export interface CaseView {
   };
   /** resolution cycle: 1, then +1 per reopen (R15) */
   readonly cycle: number;
+  /** R10/R11: the SLA clocks and the time waiting on the customer, when the caller computed them (`slaReport`) */
+  readonly sla?: SlaReport;
+  /**
+   * R4, R16: the vendor whose agents see the case (absent when none speaks its language),
+   * why, since when, and the queue it is in now (`<language>-<priority>`); absent before routing
+   */
+  readonly routing?: {
+    readonly vendorId?: string;
+    readonly queueId: string;
+    readonly reason: RoutingReason;
+    readonly routedAt: Instant;
+  };
   /** the stream version: the ETag the API sends (W/"<version>") */
   readonly version: number;
 }
@@ -64,9 +79,10 @@ const present = <T extends object>(value: T): T =>
 
 /**
  * The case as the API shows it, or null when it was never opened (the API answers 404).
- * `version` defaults to the number of events folded into `state`.
+ * `version` defaults to the number of events folded into `state`. The SLA figures need a
+ * calendar and the time, which the shell has: it passes `slaReport(state, …)` as `sla`.
  */
-export const toCaseView = (state: CaseState, version: number = state.version): CaseView | null => {
+export const toCaseView = (state: CaseState, version: number = state.version, sla?: SlaReport): CaseView | null => {
   if (state.status === 'not-opened') return null;
   const { resolution, credit, incidentReport: report, survey } = state;
   return present<CaseView>({
@@ -118,6 +134,15 @@ export const toCaseView = (state: CaseState, version: number = state.version): C
       answeredAt: survey?.answer?.at,
     }),
     cycle: state.cycle,
+    sla,
+    routing:
+      state.routing &&
+      present({
+        vendorId: state.routing.vendorId ?? undefined,
+        queueId: queueIdOf(state.language, state.priority),
+        reason: state.routing.reason,
+        routedAt: state.routing.at,
+      }),
     version,
   });
 };

@@ -41,3 +41,26 @@ export const requireValidDate = (field: string, value: unknown): Date => {
 
 /** The instant as stored in events: ISO 8601 in UTC, so events survive JSON unchanged. */
 export const isoInstant = (field: string, value: unknown): string => requireValidDate(field, value).toISOString();
+
+/** An ISO 8601 instant given as text (e.g. a due time computed by the shell), normalised to UTC. */
+export const requireInstant = (field: string, value: unknown): string => {
+  const text = requireText(field, value);
+  const ms = Date.parse(text);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(ms))
+    throw new InvalidCommand(field, 'must be an ISO 8601 instant');
+  return new Date(ms).toISOString();
+};
+
+/** A version as calendars and policies carry it: a non-negative integer or a non-empty string. */
+export const requireVersion = (field: string, value: unknown): number | string => {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  throw new InvalidCommand(field, 'must be a non-negative integer or a non-empty string');
+};
+
+/** A duration in whole milliseconds, 0 or more. */
+export const requireDurationMs = (field: string, value: unknown): number => {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    throw new InvalidCommand(field, 'must be a whole number of milliseconds, 0 or more');
+  return value;
+};

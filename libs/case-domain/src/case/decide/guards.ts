@@ -12,6 +12,7 @@ const ACTIONS: Record<CaseCommandType, string> = {
   ProvideInfo: 'provide information on it',
   ReplyToCase: 'reply to it',
   EscalateCase: 'escalate it',
+  RecordSlaBreach: 'record an SLA breach on it',
   ChangePriority: 'change its priority',
   ResolveCase: 'resolve it',
   ReopenCase: 'reopen it',

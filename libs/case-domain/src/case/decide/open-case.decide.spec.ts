@@ -64,3 +64,38 @@ describe('OpenCase (R5–R9)', () => {
 
   // "does nothing" has no case here: opening twice is refused, never ignored
 });
+
+describe('OpenCase with SLA terms (R10: computed by the shell, recorded in Opened)', () => {
+  const terms = {
+    calendarId: 'europe-paris',
+    calendarVersion: 1,
+    policyVersion: 'v2',
+    region: 'emea',
+    firstResponseTargetMs: 28_800_000,
+    firstResponseDueAt: '2026-03-03T09:30:00.000Z',
+  };
+
+  it('R10: records the calendar, its version, the policy version and the first-response due time', () =>
+    given([])
+      .when(cmd.open({ sla: terms }))
+      .then([openedNow({ sla: terms })]));
+
+  it('normalises the due time to UTC, as every instant in events', () =>
+    given([])
+      .when(cmd.open({ sla: { ...terms, firstResponseDueAt: '2026-03-03T10:30:00+01:00' } }))
+      .then([openedNow({ sla: terms })]));
+
+  it.each([
+    ['sla.calendarId', { calendarId: '' }],
+    ['sla.calendarVersion', { calendarVersion: 1.5 }],
+    ['sla.policyVersion', { policyVersion: null as never }],
+    ['sla.region', { region: ' ' }],
+    ['sla.firstResponseTargetMs', { firstResponseTargetMs: -1 }],
+    ['sla.firstResponseDueAt', { firstResponseDueAt: 'soon' }],
+    ['sla.firstResponseDueAt', { firstResponseDueAt: '2026-03-02T09:29:59.999Z' }],
+  ])('refuses a bad %s (a due time before the opening included)', (field, o) =>
+    given([])
+      .when(cmd.open({ sla: { ...terms, ...o } }))
+      .thenThrows(InvalidCommand, (e) => expect(e.field).toBe(field)),
+  );
+});

@@ -1,10 +1,17 @@
 import { InvalidCommand } from '../../shared/domain-rule-violation';
-import { requireBoolean, requireOneOf, requireText } from '../../shared/validation';
+import {
+  requireBoolean,
+  requireDurationMs,
+  requireInstant,
+  requireOneOf,
+  requireText,
+  requireVersion,
+} from '../../shared/validation';
 import type { OpenCase } from '../case.commands';
 import { CaseAlreadyOpened } from '../case.errors';
 import { caseEvent, type CaseEvent } from '../case.events';
 import type { CaseState } from '../case.state';
-import { CHANNELS, IMPACT_SCOPES, SERVICE_STATES, WORKAROUNDS } from '../case.types';
+import { CHANNELS, IMPACT_SCOPES, SERVICE_STATES, WORKAROUNDS, type SlaTerms } from '../case.types';
 import { priorityFor } from '../priority.policy';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -14,6 +21,7 @@ const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 /** R5–R9: the intake's last step opens the case, with the priority derived from the answers (R9). */
 export const openCase = (state: CaseState, command: OpenCase, at: string): CaseEvent[] => {
   const c = validOpenCase(command);
+  const sla = c.sla === undefined ? undefined : validSlaTerms(c.sla, at);
   // opening twice is refused rather than ignored: two intakes must never share an id
   if (state.status !== 'not-opened') throw new CaseAlreadyOpened(c.caseId);
   return [
@@ -36,8 +44,29 @@ export const openCase = (state: CaseState, command: OpenCase, at: string): CaseE
       workaround: c.workaround,
       ...(c.relatedCaseId === undefined ? {} : { relatedCaseId: c.relatedCaseId }),
       priority: priorityFor(c),
+      ...(sla === undefined ? {} : { sla }),
     }),
   ];
+};
+
+/** R10: the terms the shell computed; recorded as given, once checked for shape and order. */
+const validSlaTerms = (terms: SlaTerms, at: string): SlaTerms => {
+  const calendarId = requireText('sla.calendarId', terms.calendarId);
+  const calendarVersion = requireVersion('sla.calendarVersion', terms.calendarVersion);
+  const policyVersion = requireVersion('sla.policyVersion', terms.policyVersion);
+  const region = terms.region === undefined ? undefined : requireText('sla.region', terms.region);
+  const firstResponseTargetMs = requireDurationMs('sla.firstResponseTargetMs', terms.firstResponseTargetMs);
+  const firstResponseDueAt = requireInstant('sla.firstResponseDueAt', terms.firstResponseDueAt);
+  if (Date.parse(firstResponseDueAt) < Date.parse(at))
+    throw new InvalidCommand('sla.firstResponseDueAt', 'must not be before the opening');
+  return {
+    calendarId,
+    calendarVersion,
+    policyVersion,
+    ...(region === undefined ? {} : { region }),
+    firstResponseTargetMs,
+    firstResponseDueAt,
+  };
 };
 
 const validOpenCase = (c: OpenCase): OpenCase => {

@@ -7,6 +7,7 @@ import {
   SurveyAlreadyAnswered,
   SurveyAlreadySent,
   SurveyNotSent,
+  SurveySuperseded,
 } from '../case.errors';
 import {
   closed,
@@ -82,4 +83,40 @@ describe('AnswerSurvey (R15)', () => {
       .when(cmd.answerSurvey({ rating }))
       .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('rating')),
   );
+});
+
+describe('AnswerSurvey through the e-mailed link (R15: the token names the survey)', () => {
+  const twoCycles = [
+    opened,
+    resolved(),
+    surveySent('survey-1', 1),
+    reopened(2),
+    resolved({ cycle: 2 }),
+    surveySent('survey-2', 2),
+  ];
+
+  it('R15: records the answer for the survey the link names', () =>
+    given([opened, resolved(), surveySent('survey-1')])
+      .when(cmd.answerSurvey({ surveyId: 'survey-1', rating: 5 }))
+      .then([evNow('SurveyAnswered', { surveyId: 'survey-1', rating: 5, cycle: 1 }, customer.id)]));
+
+  it('R15: the link is single use: a second answer through it is refused', () =>
+    given([opened, resolved(), surveySent('survey-1'), surveyAnswered('survey-1')])
+      .when(cmd.answerSurvey({ surveyId: 'survey-1' }))
+      .thenThrows(SurveyAlreadyAnswered));
+
+  it("R15: refuses an earlier resolution's link once a later survey went out", () =>
+    given(twoCycles)
+      .when(cmd.answerSurvey({ surveyId: 'survey-1' }))
+      .thenThrows(SurveySuperseded, (e) => expect(e.code).toBe('CASE.SURVEY_SUPERSEDED')));
+
+  it('refuses a survey id this case never sent', () =>
+    given(twoCycles)
+      .when(cmd.answerSurvey({ surveyId: 'survey-7' }))
+      .thenThrows(SurveyNotSent, (e) => expect(e.message).toContain('survey-7')));
+
+  it('refuses an empty survey id', () =>
+    given(twoCycles)
+      .when(cmd.answerSurvey({ surveyId: ' ' }))
+      .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('surveyId')));
 });

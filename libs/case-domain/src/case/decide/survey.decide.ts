@@ -1,7 +1,13 @@
 import { InvalidCommand } from '../../shared/domain-rule-violation';
 import { optionalText, requireText } from '../../shared/validation';
 import type { AnswerSurvey, SendSurvey } from '../case.commands';
-import { CaseNotResolved, SurveyAlreadyAnswered, SurveyAlreadySent, SurveyNotSent } from '../case.errors';
+import {
+  CaseNotResolved,
+  SurveyAlreadyAnswered,
+  SurveyAlreadySent,
+  SurveyNotSent,
+  SurveySuperseded,
+} from '../case.errors';
 import { caseEvent, type CaseEvent } from '../case.events';
 import type { CaseState } from '../case.state';
 import { actionOf, requireCase, requireNotClosed } from './guards';
@@ -32,16 +38,23 @@ export const sendSurvey = (state: CaseState, c: SendSurvey, at: string): CaseEve
 /**
  * R15: the answer feeds the reports. It is accepted whatever the case's status, closed
  * included: the survey sits in the customer's mailbox and may be answered after the
- * auto-close. One answer per survey.
+ * auto-close. One answer per survey: the e-mailed link names its survey (`surveyId`), so a
+ * second use of the link is refused here, and so is the link of a survey a later
+ * resolution's survey replaced.
  */
 export const answerSurvey = (state: CaseState, c: AnswerSurvey, at: string): CaseEvent[] => {
   if (!Number.isInteger(c.rating) || c.rating < 1 || c.rating > 5) {
     throw new InvalidCommand('rating', 'must be a whole number from 1 to 5');
   }
   const comment = optionalText('comment', c.comment);
+  if (c.surveyId !== undefined) requireText('surveyId', c.surveyId);
   const current = requireCase(state, c);
   const survey = current.survey;
-  if (!survey) throw new SurveyNotSent(current.id);
+  if (!survey) throw new SurveyNotSent(current.id, c.surveyId);
+  if (c.surveyId !== undefined && c.surveyId !== survey.id) {
+    if (current.earlierSurveyIds.includes(c.surveyId)) throw new SurveySuperseded(current.id, c.surveyId);
+    throw new SurveyNotSent(current.id, c.surveyId);
+  }
   if (survey.answer) throw new SurveyAlreadyAnswered(current.id);
   return [
     caseEvent('SurveyAnswered', {

@@ -11,6 +11,8 @@ export const CASE_ID = 'case-0001';
 export const EARLIER = '2026-03-02T08:00:00.000Z';
 /** SPEC_NOW of @app/testing, the default `now` of `when` (index.spec.ts checks they agree) */
 export const AT = '2026-03-02T09:30:00.000Z';
+/** a first-response due time between EARLIER and AT: a breach decided at AT is late */
+export const BREACH_DUE = '2026-03-02T09:00:00.000Z';
 
 export const customer: Actor = { id: 'admin-1', role: 'support-admin' };
 export const agent: Actor = { id: 'agent-1', role: 'agent' };
@@ -146,6 +148,19 @@ export const cmd = {
     ...o,
   }),
   close: (): C.CloseCase => ({ type: 'CloseCase', caseId: CASE_ID, actor: system }),
+  recordBreach: (o: Partial<C.RecordSlaBreach> = {}): C.RecordSlaBreach => ({
+    type: 'RecordSlaBreach',
+    caseId: CASE_ID,
+    actor: system,
+    clock: 'first-response',
+    cycle: 1,
+    dueAt: BREACH_DUE,
+    targetMs: 28_800_000,
+    calendarId: 'europe-paris',
+    calendarVersion: 1,
+    policyVersion: 1,
+    ...o,
+  }),
 };
 
 // ── events ─────────────────────────────────────────────────────────────────
@@ -180,6 +195,22 @@ export const reportSent = (reportUrl = 'https://status.example/reports/inc-1') =
 export const surveySent = (surveyId = 'survey-1', cycle = 1) => ev('SurveySent', { surveyId, cycle }, system.id);
 export const surveyAnswered = (surveyId = 'survey-1') =>
   ev('SurveyAnswered', { surveyId, rating: 5, cycle: 1 }, customer.id);
+export const slaBreached = (o: Partial<Data<'SlaBreached'>> = {}) =>
+  ev(
+    'SlaBreached',
+    {
+      clock: 'first-response',
+      cycle: 1,
+      priority: 'P1',
+      dueAt: BREACH_DUE,
+      targetMs: 28_800_000,
+      calendarId: 'europe-paris',
+      calendarVersion: 1,
+      policyVersion: 1,
+      ...o,
+    },
+    system.id,
+  );
 
 /** An event stamped AT (SPEC_NOW): what `when` is expected to produce. */
 export const evNow = <T extends keyof CaseEventDataMap>(type: T, data: Data<T>, byId = agent.id): CaseEventOf<T> =>

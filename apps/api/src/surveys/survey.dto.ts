@@ -1,0 +1,31 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+/** R15: the answer to the survey e-mail's link. */
+export class SurveyAnswerRequest {
+  @ApiProperty({ minimum: 1, maximum: 5, description: '1 (not satisfied at all) to 5 (very satisfied)' })
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  rating!: number;
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  comment?: string;
+}
+
+export class SurveyAnswerResponse {
+  @ApiProperty() surveyId!: string;
+  @ApiProperty({ minimum: 1, maximum: 5 }) rating!: number;
+  @ApiPropertyOptional() comment?: string;
+  @ApiProperty({ format: 'date-time' }) answeredAt!: string;
+}
+
+export class SurveyStateResponse {
+  @ApiProperty() surveyId!: string;
+  @ApiProperty({ description: 'the subject of the case the survey is about' }) caseSubject!: string;
+  @ApiProperty({ description: 'whether the survey was answered (the link works once)' }) answered!: boolean;
+  @ApiProperty({ format: 'date-time', description: 'the link stops working then' }) expiresAt!: string;
+}

@@ -1,0 +1,47 @@
+/**
+ * @app/timers: the durable timers of the support desk (docs/sla.md) and the survey e-mail.
+ *
+ * - SLA (R10): `SlaService` holds the calendars and the SLA policy, gives new cases their
+ *   terms and shows their figures (`slaReport` of @app/case-domain).
+ * - Timers: a checkpointed indexer derives due times from the event log into the `timers`
+ *   table; `TimerScheduler.tick()` fires what is due at the injected clock's now: an
+ *   `SlaBreached` (and an optional escalation), `SurveySent` after SURVEY_DELAY, `Closed`
+ *   after AUTO_CLOSE_DAYS. Exactly once per timer, with any number of schedulers.
+ * - Survey e-mail (R15): an outbox row per SurveySent, sent by nodemailer over SMTP or
+ *   written as .eml under DATA_DIR/outbox, with a signed single-use link (`SurveyTokens`).
+ */
+export { SlaModule } from './sla/sla.module';
+export { SlaService, type SlaFiles, type SlaTermsRequest } from './sla/sla.service';
+export {
+  plannedTimers,
+  timerId,
+  TIMER_KINDS,
+  type PlannedTimer,
+  type TimerKind,
+  type TimerPayload,
+  type TimerPlanSettings,
+} from './plan/timer-plan';
+export {
+  instanceOwner,
+  migrateTimers,
+  TimerScheduler,
+  type FiredTimer,
+  type TickResult,
+  type TimerSchedulerOptions,
+} from './scheduler/timer-scheduler';
+export { AUTO_CLOSER, SLA_TIMER, fireTimer, timerEventId, type FireOutcome } from './scheduler/timer-firing';
+export { TimerIndexer, TIMER_INDEX_CHECKPOINT } from './scheduler/timer-indexer';
+export { timersOf, nextDueAt, type TimerRow } from './store/timer-table';
+export { surveyMailsOf, type SurveyMailRow } from './store/survey-mail-table';
+export { TIMERS_COMPONENT, TIMERS_MIGRATIONS } from './store/timers.migrations';
+export { createMailTransport, type MailMessage, type MailTransport, type SentMail } from './mail/mail-transport';
+export { surveyMail } from './mail/survey-mail';
+export { SurveyMailer, type MailDispatch, type SurveyMailerOptions } from './mail/survey-mailer';
+export {
+  InvalidSurveyToken,
+  SurveyTokens,
+  SURVEY_TOKEN_LIFETIME_SECONDS,
+  type SurveyTokenClaims,
+} from './mail/survey-token';
+export { TimersModule, surveyTokensFor } from './timers.module';
+export { MAIL_TRANSPORT, SURVEY_TOKENS } from './timers.tokens';

@@ -1,0 +1,184 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { CaseState } from '@app/case-domain';
+import type { Clock } from '@app/clock';
+import { migrate, type EventStore, type SqlDatabase } from '@app/event-store';
+import type { MailDispatch, SurveyMailer } from '../mail/survey-mailer';
+import { plannedTimers, type TimerKind } from '../plan/timer-plan';
+import type { SlaService } from '../sla/sla.service';
+import { TIMERS_COMPONENT, TIMERS_MIGRATIONS } from '../store/timers.migrations';
+import { claimDue, finishTimer, rescheduleTimer, retryTimerLater, type ClaimedTimer } from '../store/timer-table';
+import { fireTimer, type FireOutcome } from './timer-firing';
+import { TimerIndexer } from './timer-indexer';
+
+const DAY_MS = 86_400_000;
+
+export interface TimerSchedulerOptions {
+  readonly store: EventStore;
+  readonly db: SqlDatabase;
+  /** the injected clock: due times are compared with its `now()`, so tests move it without sleeping */
+  readonly clock: Clock;
+  readonly sla: SlaService;
+  /** R15 (SURVEY_DELAY) */
+  readonly surveyDelayMs: number;
+  /** R15 (AUTO_CLOSE_DAYS): calendar days, not business days */
+  readonly autoCloseDays: number;
+  /** R10/R13 (AUTO_ESCALATE_ON_BREACH) */
+  readonly autoEscalateOnBreach: boolean;
+  /** sends the survey e-mails; without it, the outbox rows wait for a scheduler that has one */
+  readonly mailer?: SurveyMailer;
+  /** this instance's id in leases; default host:pid:random */
+  readonly owner?: string;
+  /** how long a claimed timer is held; default 30 s */
+  readonly leaseMs?: number;
+  /** timers claimed at a time; default 50 */
+  readonly batchSize?: number;
+  /** firings tried before a timer is marked failed; default 10 */
+  readonly maxAttempts?: number;
+  /** where errors go (the loop never stops on one); default: nowhere but the timer row */
+  readonly onError?: (error: unknown, context: string) => void;
+}
+
+export interface FiredTimer {
+  readonly timerId: string;
+  readonly kind: TimerKind;
+  readonly outcome: FireOutcome['kind'] | 'error';
+}
+
+export interface TickResult {
+  /** events of the log the indexer read */
+  readonly indexed: number;
+  readonly fired: readonly FiredTimer[];
+  readonly mailed: readonly MailDispatch[];
+}
+
+/** A lease owner id for this process: host, pid and a random part (a restarted process is another owner). */
+export const instanceOwner = (): string => `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+/** Creates the timers' tables (idempotent; safe when several processes start together). */
+export const migrateTimers = (db: SqlDatabase) =>
+  migrate(db, { component: TIMERS_COMPONENT, migrations: TIMERS_MIGRATIONS });
+
+/**
+ * The durable scheduler (docs/sla.md). Each `tick()` catches the timer index up with the
+ * log, fires every timer due at the clock's `now()` and sends the pending survey e-mails.
+ * `start()` ticks every `pollMs` (SCHEDULER_POLL, default 1 s: a breach is recorded within
+ * that of its due time); tests call `tick()` after moving a ManualClock instead.
+ *
+ * Several schedulers may run (worker replicas): claims skip each other's locked rows and
+ * leases hand a dead scheduler's timers over; `fireTimer` makes each effect happen once.
+ */
+export class TimerScheduler {
+  readonly owner: string;
+  private readonly indexer: TimerIndexer;
+  private serial: Promise<unknown> = Promise.resolve();
+  private loop?: { abort: AbortController; done: Promise<void> };
+
+  constructor(private readonly o: TimerSchedulerOptions) {
+    this.owner = o.owner ?? instanceOwner();
+    const settings = {
+      surveyDelayMs: o.surveyDelayMs,
+      autoCloseMs: o.autoCloseDays * DAY_MS,
+      slaReport: (state: CaseState) => o.sla.report(state, o.clock.now()),
+    };
+    this.indexer = new TimerIndexer(o.store, o.db, (state) => plannedTimers(state, settings), o.clock);
+  }
+
+  /** One pass: index, fire what is due, send mails. Ticks of one instance never overlap. */
+  tick(): Promise<TickResult> {
+    const run = this.serial.then(() => this.tickOnce());
+    this.serial = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Ticks every `pollMs` until `stop()`; an error is reported and the next tick goes on. */
+  start(pollMs: number): void {
+    if (this.loop) return;
+    const abort = new AbortController();
+    const done = (async () => {
+      while (!abort.signal.aborted) {
+        try {
+          await this.tick();
+        } catch (error) {
+          this.o.onError?.(error, 'tick');
+        }
+        await pause(pollMs, abort.signal);
+      }
+    })();
+    this.loop = { abort, done };
+  }
+
+  async stop(): Promise<void> {
+    if (!this.loop) return;
+    this.loop.abort.abort();
+    await this.loop.done;
+    this.loop = undefined;
+  }
+
+  private async tickOnce(): Promise<TickResult> {
+    let indexed = await this.indexer.catchUp();
+    const fired: FiredTimer[] = [];
+    const batch = this.o.batchSize ?? 50;
+    for (let round = 0; round < 100; round++) {
+      const now = this.o.clock.now();
+      const lease = new Date(now.getTime() + (this.o.leaseMs ?? 30_000));
+      const claimed = await claimDue(this.o.db, this.owner, now, lease, batch);
+      for (const timer of claimed) fired.push(await this.fire(timer));
+      if (claimed.length < batch) break;
+    }
+    // what the timers just recorded (SurveySent, Closed…) re-plans its case and queues its mail now
+    if (fired.some((f) => f.outcome === 'recorded')) indexed += await this.indexer.catchUp();
+    const mailed = this.o.mailer ? await this.o.mailer.dispatch() : [];
+    return { indexed, fired, mailed };
+  }
+
+  private async fire(timer: ClaimedTimer): Promise<FiredTimer> {
+    const { db, clock } = this.o;
+    const settings = {
+      sla: this.o.sla,
+      surveyDelayMs: this.o.surveyDelayMs,
+      autoCloseMs: this.o.autoCloseDays * DAY_MS,
+      autoEscalateOnBreach: this.o.autoEscalateOnBreach,
+    };
+    try {
+      const outcome = await fireTimer(timer, this.o.store, settings, () => clock.now());
+      if (outcome.kind === 'not-yet') await rescheduleTimer(db, timer, this.owner, outcome.dueAt, clock.now());
+      else {
+        const state = outcome.kind === 'obsolete' ? 'cancelled' : 'done';
+        await finishTimer(
+          db,
+          timer,
+          this.owner,
+          state,
+          clock.now(),
+          outcome.kind === 'obsolete' ? outcome.reason : null,
+        );
+      }
+      return { timerId: timer.id, kind: timer.kind, outcome: outcome.kind };
+    } catch (error) {
+      // a store or database error: retriable; back off (1 s, 2 s, 4 s… up to 5 min), give up after maxAttempts
+      this.o.onError?.(error, `timer ${timer.id}`);
+      const message = error instanceof Error ? error.message : String(error);
+      const now = clock.now();
+      if (timer.attempts >= (this.o.maxAttempts ?? 10))
+        await finishTimer(db, timer, this.owner, 'failed', now, message);
+      else {
+        const delay = Math.min(1_000 * 2 ** (timer.attempts - 1), 300_000);
+        await retryTimerLater(db, timer, this.owner, new Date(now.getTime() + delay), message);
+      }
+      return { timerId: timer.id, kind: timer.kind, outcome: 'error' };
+    }
+  }
+}
+
+/** Waits between ticks of the production loop (real time); resolves early on abort. */
+const pause = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timeout = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timeout);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });

@@ -1,0 +1,80 @@
+import type { Migration } from '@app/event-store';
+
+/**
+ * The timers' own tables (docs/sla.md). Every row is derived from the event log by the
+ * timer indexer, so the due times survive a restart and can be rebuilt from the log.
+ *
+ * - timers: one row per timer (SLA breach of a clock and cycle, survey, auto-close), with
+ *   its due time. `claimed_by`/`claimed_until` is a lease: a scheduler that takes a due
+ *   timer holds it for a while, so a second scheduler skips it (`FOR UPDATE SKIP LOCKED`);
+ *   a scheduler that dies lets its lease run out and another takes the timer over.
+ * - timer_plans: the case version each case's timers were planned from, so that a slower
+ *   indexer never overwrites a newer plan with an older one.
+ * - survey_mails: the transactional outbox of survey e-mails (R15), one row per SurveySent,
+ *   written in the indexer's transaction; the dispatcher sends each and marks it sent.
+ * - timer_checkpoints: how far in the global log the indexer has read, written in the same
+ *   transaction as the rows it derived. (transaction_id, global_position) is the log's order.
+ */
+const timers: Migration = {
+  version: 1,
+  name: 'timers, timer plans, survey mail outbox, checkpoints',
+  sql: `
+CREATE TABLE timers (
+  timer_id text NOT NULL,
+  kind text NOT NULL,
+  stream_id text NOT NULL,
+  due_at timestamptz NOT NULL,
+  payload jsonb NOT NULL,
+  state text NOT NULL,
+  attempts integer NOT NULL DEFAULT 0,
+  claimed_by text,
+  claimed_until timestamptz,
+  last_error text,
+  planned_version bigint NOT NULL,
+  updated_at timestamptz NOT NULL,
+  done_at timestamptz,
+  CONSTRAINT timers_pkey PRIMARY KEY (timer_id),
+  CONSTRAINT timers_kind_check CHECK (kind IN ('sla-breach', 'send-survey', 'auto-close')),
+  CONSTRAINT timers_state_check CHECK (state IN ('pending', 'done', 'cancelled', 'failed'))
+);
+CREATE INDEX timers_pending_due_idx ON timers (due_at) WHERE state = 'pending';
+CREATE INDEX timers_stream_idx ON timers (stream_id);
+
+CREATE TABLE timer_plans (
+  stream_id text NOT NULL,
+  stream_version bigint NOT NULL,
+  planned_at timestamptz NOT NULL,
+  CONSTRAINT timer_plans_pkey PRIMARY KEY (stream_id)
+);
+
+CREATE TABLE survey_mails (
+  survey_id text NOT NULL,
+  stream_id text NOT NULL,
+  cycle integer NOT NULL,
+  state text NOT NULL,
+  attempts integer NOT NULL DEFAULT 0,
+  claimed_by text,
+  claimed_until timestamptz,
+  last_error text,
+  recipient text,
+  message_id text,
+  created_at timestamptz NOT NULL,
+  sent_at timestamptz,
+  CONSTRAINT survey_mails_pkey PRIMARY KEY (survey_id),
+  CONSTRAINT survey_mails_state_check CHECK (state IN ('pending', 'sent', 'skipped', 'failed'))
+);
+CREATE INDEX survey_mails_pending_idx ON survey_mails (created_at) WHERE state = 'pending';
+
+CREATE TABLE timer_checkpoints (
+  name text NOT NULL,
+  transaction_id xid8 NOT NULL,
+  global_position bigint NOT NULL,
+  updated_at timestamptz NOT NULL,
+  CONSTRAINT timer_checkpoints_pkey PRIMARY KEY (name)
+);
+`,
+};
+
+/** Add, never edit: an applied migration whose text changed is refused at start. */
+export const TIMERS_MIGRATIONS: readonly Migration[] = [timers];
+export const TIMERS_COMPONENT = 'timers';
