@@ -24,17 +24,24 @@ fi
 
 command -v mvn >/dev/null || { echo "fetch-jars.sh: mvn not found (needs Maven 3.6+ and Java 17)" >&2; exit 1; }
 
-# Start clean so jars of an older pom (another Kafka version) never share the classpath.
-rm -rf "$LIB"
+# Copy into a fresh staging directory, then swap it in with two renames: jars of an older
+# pom (another Kafka version) never share the classpath, and a broker already running from
+# lib/ (which opens its jars lazily) never finds lib/ empty or half-copied.
+stage=$(mktemp -d "$HERE/.lib.staging.XXXXXX")
 mvn_log=$(mktemp)
-trap 'rm -f "$mvn_log"' EXIT
-if ! mvn -B -q -f "$HERE/pom.xml" dependency:copy-dependencies >"$mvn_log" 2>&1; then
+trap 'rm -rf "$mvn_log" "$stage"' EXIT
+if ! mvn -B -q -f "$HERE/pom.xml" -Dkafka.lib.dir="$stage" dependency:copy-dependencies >"$mvn_log" 2>&1; then
   cat "$mvn_log" >&2
   echo "fetch-jars.sh: mvn dependency:copy-dependencies failed" >&2
   exit 1
 fi
-if ! compgen -G "$LIB/kafka_2.13-*.jar" >/dev/null; then
-  echo "fetch-jars.sh: Maven succeeded but $LIB has no kafka_2.13 jar" >&2
+if ! compgen -G "$stage/kafka_2.13-*.jar" >/dev/null; then
+  echo "fetch-jars.sh: Maven succeeded but $stage has no kafka_2.13 jar" >&2
   exit 1
 fi
-{ echo "$pom_sum"; (cd "$LIB" && ls -1 -- *.jar); } >"$MARKER"
+{ echo "$pom_sum"; (cd "$stage" && ls -1 -- *.jar); } >"$stage/.complete"
+chmod 755 "$stage"
+old="$HERE/.lib.old.$$"
+[[ -d "$LIB" ]] && mv -- "$LIB" "$old"
+mv -- "$stage" "$LIB"
+rm -rf -- "$old"

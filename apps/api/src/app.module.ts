@@ -7,10 +7,19 @@ import { CLOCK, Clock, systemClock } from '@app/clock';
 import { EventStoreModule } from '@app/event-store';
 import { METRICS, Metrics, type Logger } from '@app/observability';
 import { ROOT_LOGGER } from './app.tokens';
-import { WorkerFeaturesModule } from '@app/workers';
+import { ProjectionsModule } from '@app/projections';
+import { allProjections, WorkerFeaturesModule } from '@app/workers';
+import { SlaModule, SlaService } from '@app/timers';
+import { RoutingModule } from '@app/routing';
+import { AuditModule } from './audit/audit.module';
 import { CasesModule } from './cases/cases.module';
+import { SurveysModule } from './surveys/surveys.module';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
+import { ProjectionMetrics } from './metrics/projection-metrics.service';
+import { QueuesModule } from './queues/queues.module';
+import { ReportsModule } from './reports/reports.module';
+import { VendorsModule } from './vendors/vendors.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 
 export interface ApiModuleOptions {
@@ -40,7 +49,21 @@ export class ApiModule {
           }),
         }),
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }) }),
+        // R10: the calendars and the SLA policy, for the terms of new cases and the SLA figures
+        SlaModule.forRoot(config.sla),
+        // R4, R16: the vendor directory and the case router (seeds example vendors on an embedded first start)
+        RoutingModule,
+        // the registry answers read-your-writes waits; its runners run here only in-process
+        ProjectionsModule.forRootAsync({
+          inject: [SlaService],
+          useFactory: (sla: SlaService) => ({ projections: allProjections(sla), autoStart: config.workersInProcess }),
+        }),
         CasesModule,
+        VendorsModule,
+        QueuesModule,
+        ReportsModule,
+        AuditModule,
+        SurveysModule,
         // embedded default: projections, timers and the relay run in the API process
         ...(config.workersInProcess ? [WorkerFeaturesModule.forRoot(config)] : []),
       ],
@@ -50,6 +73,7 @@ export class ApiModule {
         { provide: CLOCK, useValue: clock },
         { provide: METRICS, useValue: metrics ?? new Metrics({ service: 'api' }) },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        ProjectionMetrics,
       ],
       exports: [ROOT_LOGGER, CLOCK, METRICS],
     };

@@ -16,8 +16,10 @@ describe('a case through its whole lifecycle (embedded store)', () => {
 
   it('opens, claims, asks for info, gets it, escalates, links an outage, resolves, credits, reports, surveys and reopens', async () => {
     const opened = await http().post('/v1/cases').set(as(tok.admin)).send(openCaseBody).expect(201);
-    expect(opened.body).toMatchObject({ status: 'open', priority: 'P1', language: 'fr', channel: 'email', version: 1 });
-    expect(opened.headers.etag).toBe('W/"1"');
+    // R4, R16: the answer shows the case routed too (Routed follows Opened: version 2)
+    expect(opened.body).toMatchObject({ status: 'open', priority: 'P1', language: 'fr', channel: 'email', version: 2 });
+    expect(opened.body.routing).toMatchObject({ vendorId: 'north-desk', queueId: 'fr-P1' });
+    expect(opened.headers.etag).toBe('W/"2"');
     expect(typeof opened.body.openedAt).toBe('string');
     const id: string = opened.body.id;
     const post = (path: string, token: string, body: object = {}) => http().post(`/v1/cases/${id}/${path}`).set(as(token)).send(body);
@@ -62,6 +64,7 @@ describe('a case through its whole lifecycle (embedded store)', () => {
     const history = await http().get(`/v1/cases/${id}/events`).set(as(tok.auditor)).expect(200);
     expect(history.body.events.map((e: { type: string }) => e.type)).toEqual([
       'Opened',
+      'Routed',
       'AgentAssigned',
       'InfoRequested',
       'InfoProvided',
@@ -76,7 +79,7 @@ describe('a case through its whole lifecycle (embedded store)', () => {
       'SurveyAnswered',
       'Reopened',
     ]);
-    expect(history.body.events.map((e: { version: number }) => e.version)).toEqual([...Array(14).keys()].map((i) => i + 1));
+    expect(history.body.events.map((e: { version: number }) => e.version)).toEqual([...Array(15).keys()].map((i) => i + 1));
     const [first] = history.body.events;
     expect(first.metadata).toMatchObject({
       actor: { id: 'ana', role: 'support-admin', org: 'acme.example' },
@@ -84,7 +87,7 @@ describe('a case through its whole lifecycle (embedded store)', () => {
       correlationId: expect.any(String),
     });
     const current = await http().get(`/v1/cases/${id}`).set(as(tok.admin)).expect(200);
-    expect(current.headers.etag).toBe('W/"14"');
+    expect(current.headers.etag).toBe('W/"15"');
     expect(current.body).toEqual(reopened.body);
   });
 });

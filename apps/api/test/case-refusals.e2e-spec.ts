@@ -101,7 +101,7 @@ describe('case refusals (409 with the rule code)', () => {
     const id = await open();
     await post(id, 'resolution', tok.agent, { outcome: 'outage', summary: 'x' }).expect(409);
     const history = await http().get(`/v1/cases/${id}/events`).set(as(tok.auditor)).expect(200);
-    expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['Opened']);
+    expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['Opened', 'Routed']);
   });
 
   it('counts refusals and acceptances on /metrics by command', async () => {

@@ -96,33 +96,35 @@ describe('the HTTP contract: validation, identity, tenancy, concurrency, idempot
       const unknown = await http().get(`/v1/cases/${crypto.randomUUID()}`).set(as(tok.otherOrgAdmin)).expect(404);
       expect(other.body.code).toBe(unknown.body.code);
       await http().post(`/v1/cases/${id}/replies`).set(as(tok.otherOrgAdmin)).send({ message: 'hello?' }).expect(404);
-      expect(await eventTypes(id)).toEqual(['Opened']);
+      expect(await eventTypes(id)).toEqual(['Opened', 'Routed']);
     });
-    it('an agent sees only cases in the agent’s languages', async () => {
+    it('R4: an agent sees only cases routed to the agent’s vendor', async () => {
       const { id } = await open();
       await http().get(`/v1/cases/${id}`).set(as(tok.germanAgent)).expect(404);
       await http().post(`/v1/cases/${id}/assignment`).set(as(tok.germanAgent)).send({}).expect(404);
+      await http().get(`/v1/cases/${id}`).set(as(tok.agent)).expect(200);
     });
   });
 
   describe('412 for a stale If-Match', () => {
     it('refuses a write decided on an older version, and accepts the current one', async () => {
       const { id } = await open();
-      await http().post(`/v1/cases/${id}/assignment`).set(as(tok.agent)).set('If-Match', 'W/"1"').send({}).expect(200);
+      // version 2: Opened, Routed (R16)
+      await http().post(`/v1/cases/${id}/assignment`).set(as(tok.agent)).set('If-Match', 'W/"2"').send({}).expect(200);
       const stale = await http()
         .post(`/v1/cases/${id}/responses`)
         .set(as(tok.agent))
-        .set('If-Match', 'W/"1"')
+        .set('If-Match', 'W/"2"')
         .send({ message: 'First answer' })
         .expect(412);
       expect(stale.body).toMatchObject({ status: 412, code: 'CASE.STALE_VERSION' });
       const ok = await http()
         .post(`/v1/cases/${id}/responses`)
         .set(as(tok.agent))
-        .set('If-Match', 'W/"2"')
+        .set('If-Match', 'W/"3"')
         .send({ message: 'First answer' })
         .expect(200);
-      expect(ok.headers.etag).toBe('W/"3"');
+      expect(ok.headers.etag).toBe('W/"4"');
     });
     it('refuses a malformed If-Match with a 400', async () => {
       const { id } = await open();
@@ -142,7 +144,7 @@ describe('the HTTP contract: validation, identity, tenancy, concurrency, idempot
       const a = await respond().expect(200);
       const b = await respond().expect(200);
       expect(b.body).toEqual(a.body);
-      expect(await eventTypes(id)).toEqual(['Opened', 'AgentResponded']);
+      expect(await eventTypes(id)).toEqual(['Opened', 'Routed', 'AgentResponded']);
     });
     it('refuses the same key with another body (422)', async () => {
       await http().post('/v1/cases').set(as(tok.admin)).set('Idempotency-Key', 'open-2').send(openCaseBody).expect(201);

@@ -4,7 +4,9 @@ import { CLOCK, systemClock, type Clock } from '@app/clock';
 import { EventStoreModule } from '@app/event-store';
 import type { Logger } from '@app/observability';
 import { WORKER_LOGGER } from './worker.tokens';
-import { WorkerFeaturesModule } from '@app/workers';
+import { ProjectionsModule } from '@app/projections';
+import { allProjections, WorkerFeaturesModule } from '@app/workers';
+import { SlaService } from '@app/timers';
 
 export interface WorkerModuleOptions {
   readonly config: AppConfig;
@@ -22,6 +24,11 @@ export class WorkerModule {
       imports: [
         AppConfigModule.forRoot(config),
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }) }),
+        ProjectionsModule.forRootAsync({
+          // the report projection measures business time with the calendars (SlaModule, via the timers)
+          inject: [SlaService],
+          useFactory: (sla: SlaService) => ({ projections: allProjections(sla) }),
+        }),
         WorkerFeaturesModule.forRoot(config),
       ],
       providers: [

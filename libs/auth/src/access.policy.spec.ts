@@ -186,7 +186,7 @@ describe('refusals a person understands', () => {
   });
 });
 
-describe('canSeeCase (R3)', () => {
+describe('canSeeCase (R3, R4)', () => {
   it.each<[Role, string, string, boolean]>([
     ['support-admin', 'acme.example', 'fr', true],
     ['support-admin', 'ACME.example', 'fr', true],
@@ -199,7 +199,17 @@ describe('canSeeCase (R3)', () => {
     ['auditor', 'globex.example', 'de', true],
     ['system', 'globex.example', 'de', true],
   ])('%s, case of %s in %s → %s', (role, tenant, language, visible) => {
-    expect(canSeeCase(principals[role], tenant, language)).toBe(visible);
+    expect(canSeeCase(principals[role], tenant, language, 'north')).toBe(visible);
+  });
+
+  it('R4: an agent sees only the cases routed to the agent’s vendor', () => {
+    expect(canSeeCase(principals.agent, 'globex.example', 'fr', 'north')).toBe(true);
+    expect(canSeeCase(principals.agent, 'globex.example', 'fr', 'NORTH')).toBe(true);
+    expect(canSeeCase(principals.agent, 'globex.example', 'fr', 'south')).toBe(false);
+    // routed to no vendor (none speaks the language, or not routed yet): no agent sees it
+    expect(canSeeCase(principals.agent, 'globex.example', 'fr', null)).toBe(false);
+    expect(canSeeCase(principals.supervisor, 'globex.example', 'fr', null)).toBe(true);
+    expect(canSeeCase(principals['support-admin'], 'acme.example', 'fr', 'south')).toBe(true);
   });
 
   it('an agent speaking a regional variant does not see the other variants', () => {
@@ -211,8 +221,8 @@ describe('canSeeCase (R3)', () => {
       languages: ['pt-br'],
       regions: ['amer'],
     });
-    expect(canSeeCase(agent, 't.example', 'pt-BR')).toBe(true);
-    expect(canSeeCase(agent, 't.example', 'pt')).toBe(false);
+    expect(canSeeCase(agent, 't.example', 'pt-BR', 'north')).toBe(true);
+    expect(canSeeCase(agent, 't.example', 'pt', 'north')).toBe(false);
   });
 });
 

@@ -18,7 +18,8 @@ export interface AccessPolicy {
   allowedActions(principal: Principal): Action[];
   /** R2: whether an address is on a consumer domain (the domain or one of its subdomains) */
   isConsumerEmail(email: string): boolean;
-  canSeeCase(principal: Principal, caseTenant: string, caseLanguage: string): boolean;
+  /** R3, R4: see {@link canSeeCase} */
+  canSeeCase(principal: Principal, caseTenant: string, caseLanguage: string, routedVendorId: string | null): boolean;
 }
 
 export function createAccessPolicy(options: AccessPolicyOptions = {}): AccessPolicy {
@@ -61,17 +62,26 @@ export function createAccessPolicy(options: AccessPolicyOptions = {}): AccessPol
 }
 
 /**
- * R3 tenancy for one case. Customers see only their organisation's cases (the API answers
- * 404 otherwise, so a case's existence does not leak); agents only cases in one of their
- * languages (R4 routing to vendors comes later); supervisors, auditors and the system all.
- * Languages match on the primary subtag as well: an agent speaking `fr` sees `fr-ca`.
+ * R3 tenancy and R4 vendors for one case. Customers see only their organisation's cases
+ * (the API answers 404 otherwise, so a case's existence does not leak); agents only cases
+ * routed to their vendor (`routedVendorId`, from the case's latest `Routed`; null when the
+ * case is routed to no vendor) and in one of their languages; supervisors, auditors and
+ * the system all. Languages match on the primary subtag as well: an agent speaking `fr`
+ * sees `fr-ca`.
  */
-export function canSeeCase(principal: Principal, caseTenant: string, caseLanguage: string): boolean {
+export function canSeeCase(
+  principal: Principal,
+  caseTenant: string,
+  caseLanguage: string,
+  routedVendorId: string | null,
+): boolean {
   switch (principal.role) {
     case 'support-admin':
     case 'customer-admin':
       return principal.org === normalise(caseTenant);
     case 'agent': {
+      // R4: vendors are vetted third parties; a case is confidential to the one it is routed to
+      if (routedVendorId === null || normalise(routedVendorId) !== principal.vendor) return false;
       const language = normalise(caseLanguage);
       const primary = language.split('-')[0];
       return principal.languages.some((spoken) => spoken === language || spoken === primary);

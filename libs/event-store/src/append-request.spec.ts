@@ -34,6 +34,10 @@ describe('toAppendRequest', () => {
       schemaVersions: [1, 2],
       data: ['{"at":"2026-03-02T09:30:00.000Z"}', 'null'],
       metadata: ['{}', '{"tenant":"acme"}'],
+      values: [
+        { data: { at: '2026-03-02T09:30:00.000Z' }, metadata: {} },
+        { data: null, metadata: { tenant: 'acme' } },
+      ],
       idsGiven: true,
     });
     expect(toAppendRequest('s', [{ type: 'T', data: 1 }], 'no-stream')).toMatchObject({

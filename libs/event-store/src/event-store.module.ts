@@ -8,6 +8,7 @@ import {
   type OnApplicationShutdown,
   type OptionalFactoryDependency,
 } from '@nestjs/common';
+import { CLOCK, type Clock } from '@app/clock';
 import { createEventStore, type EventStoreHandle, type EventStoreOptions } from './create-event-store';
 import { EVENT_STORE, SQL_DATABASE } from './event-store.tokens';
 
@@ -33,6 +34,8 @@ class EventStoreCloser implements OnApplicationShutdown {
 /**
  * Binds {@link EVENT_STORE} (an `EventStore`) and {@link SQL_DATABASE} (the same database,
  * for read models) to the store that `useFactory`'s options describe, migrated on start.
+ * When the app provides a {@link CLOCK} (and the options name no clock), events are
+ * recorded at its time, so `recorded_at` agrees with the times the domain writes in events.
  */
 @Module({})
 export class EventStoreModule {
@@ -49,8 +52,12 @@ export class EventStoreModule {
       providers: [
         {
           provide: EVENT_STORE_HANDLE,
-          inject,
-          useFactory: async (...args: never[]) => createEventStore(await useFactory(...args)),
+          inject: [...inject, { token: CLOCK, optional: true }],
+          useFactory: async (...args: unknown[]) => {
+            const clock = args.pop() as Clock | undefined;
+            const options = await useFactory(...(args as never[]));
+            return createEventStore({ clock, ...options });
+          },
         },
         { provide: EVENT_STORE, inject: [EVENT_STORE_HANDLE], useFactory: (h: EventStoreHandle) => h.store },
         { provide: SQL_DATABASE, inject: [EVENT_STORE_HANDLE], useFactory: (h: EventStoreHandle) => h.db },

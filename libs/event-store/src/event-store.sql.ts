@@ -14,33 +14,59 @@ const statement = (text: string): Statement => ({
 /**
  * The store's SQL, shared by PostgreSQL and PGlite.
  *
- * Append is one statement, so in autocommit it is one round trip and one transaction:
- * the stream's current version is read (a backward scan of the primary key) and the rows
- * are inserted only if it equals the expected version ($7; NULL means 'any'). Zero rows
- * back means the guard refused. Two appenders that both pass the guard at the same moment
- * collide on the primary key (stream_id, stream_version), and the second gets a unique
- * violation: a conflict, never a fork.
+ * Append is one statement, so in autocommit it is one round trip and one transaction.
+ * It writes version $7 + 1 (and on) only if version $7 exists (or $7 is 0), and reads that
+ * version's hash in the same probe of the primary key. Zero rows back means the stream is
+ * behind the expected version (the guard refused); a unique violation on the primary key
+ * means it is ahead, or a concurrent writer took the version first: a conflict, never a
+ * fork, as (stream_id, stream_version) is unique.
+ *
+ * The hash chain (event-hash.ts) is computed here, in the same statement, so it costs no
+ * extra round trip: each row's hash is SHA-256 of the previous hash in the stream (that of
+ * version $7, or SHA-256 of the stream id for a new stream or for a previous event written
+ * before the chain existed) and the UTF-8 of the event's canonical JSON ($5), built by the
+ * adapter for the version this statement writes. Data and metadata arrive as their own JSON
+ * text ($8, $9): the same JSON values the canonical text holds (it canonicalises them as
+ * parsed back from that text), so what is stored is what was hashed. A parameter used twice
+ * is cast to one type each time: PostgreSQL types a parameter by its first use.
  */
-const CURRENT_VERSION = '(SELECT COALESCE(MAX(stream_version), 0) AS v FROM events WHERE stream_id = $1) AS cur';
-const GUARD = 'WHERE $7::bigint IS NULL OR cur.v = $7::bigint';
+const PREVIOUS = `(SELECT COALESCE(p.hash, sha256(convert_to($1::text, 'UTF8'))) AS h
+  FROM (SELECT 1) AS one
+  LEFT JOIN events p ON p.stream_id = $1::text AND p.stream_version = $7::bigint
+  WHERE $7::bigint = 0 OR p.stream_version IS NOT NULL)`;
 const APPENDED = 'RETURNING stream_version, global_position, transaction_id::text AS transaction_id';
-const COLUMNS = 'INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)';
+const COLUMNS = `INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata,
+  recorded_at, hash)`;
 
 /** One event: plain parameters, no arrays to build or parse. */
 export const APPEND_ONE = statement(`${COLUMNS}
-SELECT $1, cur.v + 1, $2::uuid, $3::text, $4::int, $5::jsonb, $6::jsonb
-FROM ${CURRENT_VERSION}
-${GUARD}
+SELECT $1::text, $7::bigint + 1, $2::uuid, $3::text, $4::int, $8::jsonb, $9::jsonb, $6::timestamptz,
+  sha256(prev.h || convert_to($5::text, 'UTF8'))
+FROM ${PREVIOUS} AS prev
 ${APPENDED}`);
 
-/** Several events: parallel arrays, numbered by ORDINALITY so versions and positions follow the batch order. */
-export const APPEND_MANY = statement(`${COLUMNS}
-SELECT $1, cur.v + e.n, e.id, e.t, e.s, e.d, e.m
-FROM ${CURRENT_VERSION},
-  unnest($2::uuid[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[]) WITH ORDINALITY AS e(id, t, s, d, m, n)
-${GUARD}
+/**
+ * Several events: parallel arrays, numbered by ORDINALITY so versions and positions follow
+ * the batch order; the recursive CTE chains each event's hash to the one before it.
+ */
+export const APPEND_MANY = statement(`WITH RECURSIVE
+prev AS ${PREVIOUS},
+e AS (
+  SELECT * FROM unnest($2::uuid[], $3::text[], $4::int[], $5::text[], $8::jsonb[], $9::jsonb[])
+    WITH ORDINALITY AS u(id, t, s, c, d, m, n)
+),
+chain AS (
+  SELECT e.n, sha256(prev.h || convert_to(e.c, 'UTF8')) AS h FROM prev JOIN e ON e.n = 1
+  UNION ALL
+  SELECT e.n, sha256(chain.h || convert_to(e.c, 'UTF8')) FROM chain JOIN e ON e.n = chain.n + 1
+)
+${COLUMNS}
+SELECT $1::text, $7::bigint + e.n, e.id, e.t, e.s, e.d, e.m, $6::timestamptz, chain.h
+FROM e JOIN chain ON chain.n = e.n
 ORDER BY e.n
 ${APPENDED}`);
+
+const CURRENT_VERSION = '(SELECT COALESCE(MAX(stream_version), 0) AS v FROM events WHERE stream_id = $1) AS cur';
 
 export const STREAM_VERSION = statement(
   `SELECT COALESCE(MAX(stream_version), 0) AS v FROM events WHERE stream_id = $1`,

@@ -10,6 +10,15 @@ export { migrate, appliedMigrationVersion, type MigrateOptions } from './migrati
 export { EVENT_STORE_MIGRATIONS, EVENT_STORE_COMPONENT } from './migrations/event-store.migrations';
 export { SqlEventStore, defaultPolling, type SqlEventStoreOptions, type FollowPolling } from './sql-event-store';
 export { compareCheckpoints } from './event-rows';
+export {
+  canonicalEventContent,
+  chainHash,
+  eventHash,
+  genesisHash,
+  HASH_ALGORITHM,
+  HASH_BYTES,
+  type HashedEventContent,
+} from './event-hash';
 export { createEventStore, type EventStoreOptions, type EventStoreHandle } from './create-event-store';
 export { EventStoreModule, type EventStoreModuleAsyncOptions } from './event-store.module';
 export {

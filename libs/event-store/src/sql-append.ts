@@ -2,6 +2,7 @@ import type { AppendRequest } from './append-request';
 import { EventIdConflict, ExpectedVersionConflict } from './event-store.errors';
 import type { AppendResult } from './event-store.port';
 import { APPEND_MANY, APPEND_ONE, FIND_EVENT_IDS, STREAM_VERSION } from './event-store.sql';
+import { canonicalEventContent } from './event-hash';
 import { checkpointOf } from './event-rows';
 import type { SqlQueryable } from './sql-database.port';
 import { uniqueViolation } from './sql-errors';
@@ -18,8 +19,9 @@ interface StoredIdRow extends AppendedRow {
 }
 
 /**
- * With expected version 'any', a collision on the next version is retried. Each collision
- * means another append succeeded, so this cannot livelock; the bound only caps starvation.
+ * With expected version 'any', a stream that moved between the read of its version and the
+ * append is retried. Each retry means another append succeeded, so this cannot livelock;
+ * the bound only caps starvation.
  */
 const ANY_VERSION_ATTEMPTS = 50;
 
@@ -29,19 +31,50 @@ const ANY_VERSION_ATTEMPTS = 50;
  * stored (a retry), or did the stream move (a conflict)? So idempotency costs nothing
  * until a retry actually happens.
  *
- * `recover` runs after a failed statement, before the next one on `q` (inside a caller's
- * transaction it rolls back to a savepoint, as a failed statement aborts the transaction).
+ * The hashed content names the stream version each event gets, so the version must be
+ * known before the statement runs. With an expected version it is. With 'any' the stream's
+ * version is read first and the append is guarded on it; when another writer moved the
+ * stream in between, the guard refuses (or the primary key collides) and it goes again.
+ *
+ * `recordedAt` is stored and hashed as is (milliseconds, as a Date holds them, so what
+ * PostgreSQL stores reads back equal). `recover` runs after a failed statement, before the
+ * next one on `q` (inside a caller's transaction it rolls back to a savepoint, as a failed
+ * statement aborts the transaction).
  */
 export const appendEvents = async (
   q: SqlQueryable,
   r: AppendRequest,
+  recordedAt: Date,
   recover: () => Promise<unknown> = async () => undefined,
 ): Promise<AppendResult> => {
   const single = r.eventIds.length === 1;
-  const params = single
-    ? [r.streamId, r.eventIds[0], r.types[0], r.schemaVersions[0], r.data[0], r.metadata[0], r.expectedVersion]
-    : [r.streamId, r.eventIds, r.types, r.schemaVersions, r.data, r.metadata, r.expectedVersion];
+  const at = recordedAt.toISOString();
   for (let attempt = 1; ; attempt += 1) {
+    const any = r.expectedVersion === null;
+    const expected = r.expectedVersion ?? (await streamVersion(q, r.streamId));
+    const canonical = r.values.map(({ data, metadata }, i) =>
+      canonicalEventContent({
+        type: r.types[i],
+        streamVersion: expected + i + 1,
+        schemaVersion: r.schemaVersions[i],
+        data,
+        metadata,
+        recordedAt: at,
+      }),
+    );
+    const params = single
+      ? [
+          r.streamId,
+          r.eventIds[0],
+          r.types[0],
+          r.schemaVersions[0],
+          canonical[0],
+          at,
+          expected,
+          r.data[0],
+          r.metadata[0],
+        ]
+      : [r.streamId, r.eventIds, r.types, r.schemaVersions, canonical, at, expected, r.data, r.metadata];
     let rows: AppendedRow[];
     try {
       const append = single ? APPEND_ONE : APPEND_MANY;
@@ -53,18 +86,20 @@ export const appendEvents = async (
       // A unique index makes a concurrent inserter wait for the other transaction and then
       // fail once it commits. On the event id: the same events were stored meanwhile (a
       // concurrent retry, which must end in the original result) or clash with others. On
-      // the primary key: another writer took the version first.
+      // the primary key: the stream is ahead of the expected version, or another writer
+      // took the version first.
       const original = await findOriginal(q, r);
       if (original) return original;
       if (constraint !== 'events_pkey') throw error;
-      if (r.expectedVersion === null && attempt < ANY_VERSION_ATTEMPTS) continue;
+      if (any && attempt < ANY_VERSION_ATTEMPTS) continue;
       throw new ExpectedVersionConflict(r.streamId, r.expected, await streamVersion(q, r.streamId));
     }
     if (rows.length > 0) return appended(r.streamId, rows);
-    // The guard refused. Idempotency is decided before the version: a retry of events that
+    // The guard refused: the stream is behind the expected version. Idempotency is decided before the version: a retry of events that
     // were stored (and moved the stream on) returns the original result, not a conflict.
     const original = await findOriginal(q, r);
     if (original) return original;
+    if (any && attempt < ANY_VERSION_ATTEMPTS) continue;
     throw new ExpectedVersionConflict(r.streamId, r.expected, await streamVersion(q, r.streamId));
   }
 };

@@ -39,6 +39,12 @@ export interface SqlEventStoreOptions {
   readonly ownsDatabase?: boolean;
   /** errors after an append committed (its NOTIFY failed): reported, not thrown; default: a process warning */
   readonly onError?: (error: Error) => void;
+  /**
+   * Where `recorded_at` comes from (the app's clock); default the system clock. The time is
+   * part of the hashed content, so the adapter sets it rather than a column default it
+   * could not hash beforehand. Milliseconds, as a Date holds them.
+   */
+  readonly clock?: { now(): Date };
 }
 
 /** Short waits in tests, as kafkajs does: followers there should react within milliseconds. */
@@ -79,7 +85,7 @@ export class SqlEventStore implements EventStore {
     events: readonly NewEvent[],
     expected: ExpectedVersion,
   ): Promise<AppendResult> {
-    const result = await appendEvents(this.db, toAppendRequest(streamId, events, expected));
+    const result = await appendEvents(this.db, toAppendRequest(streamId, events, expected), this.recordedAt());
     if (!result.duplicate) this.announce();
     return result;
   }
@@ -98,7 +104,9 @@ export class SqlEventStore implements EventStore {
   ): Promise<AppendResult> {
     const request = toAppendRequest(streamId, events, expected);
     await tx.query(`SAVEPOINT ${SAVEPOINT}`);
-    const result = await appendEvents(tx, request, () => tx.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`));
+    const result = await appendEvents(tx, request, this.recordedAt(), () =>
+      tx.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`),
+    );
     await tx.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
     if (!result.duplicate) await tx.query('SELECT pg_notify($1, $2)', [this.channel, '']);
     return result;
@@ -173,6 +181,11 @@ export class SqlEventStore implements EventStore {
     await unlisten?.().catch((error: Error) => this.onError(error));
     await this.notifying;
     if (this.options.ownsDatabase) await this.db.close();
+  }
+
+  /** a copy of now: a Date holds whole milliseconds, which timestamptz stores exactly */
+  private recordedAt(): Date {
+    return new Date((this.options.clock?.now() ?? new Date()).getTime());
   }
 
   private listenForAppends(): Promise<unknown> {

@@ -1,2 +1,4 @@
 export * from './worker-features.module';
 export * from './projections';
+export { ReRouter, type ReRouteResult } from './rerouting/re-router';
+export { ReRouterModule } from './rerouting/re-router.module';

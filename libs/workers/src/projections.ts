@@ -1,5 +1,26 @@
+import type { Calendar } from '@app/business-time';
 import type { Projection } from '@app/projections';
 import { caseSummariesProjection } from '@app/projections';
+import { caseQueueProjection, caseReportsProjection } from '@app/read-models';
 
-/** Every read model of the system; the API and the worker register the same list. */
-export const ALL_PROJECTIONS: readonly Projection[] = [caseSummariesProjection as Projection];
+/** What the report projection needs of the SLA configuration (SlaService has it). */
+export interface ProjectionCalendars {
+  readonly calendars: ReadonlyMap<string, Calendar>;
+  readonly policy: { readonly defaultCalendar: string };
+}
+
+/**
+ * Every read model of the system; the API and the worker register the same list. The
+ * reports measure business time in each case's calendar (Opened's SLA terms), falling back
+ * to the policy's default calendar for a case opened without terms or with a calendar
+ * that is no longer configured.
+ */
+export const allProjections = ({ calendars, policy }: ProjectionCalendars): readonly Projection[] => {
+  const fallback = calendars.get(policy.defaultCalendar);
+  if (!fallback) throw new Error(`The default calendar ${policy.defaultCalendar} is not loaded`);
+  return [
+    caseSummariesProjection as Projection,
+    caseQueueProjection as Projection,
+    caseReportsProjection({ calendarOf: (id) => (id !== null && calendars.get(id)) || fallback }) as Projection,
+  ];
+};

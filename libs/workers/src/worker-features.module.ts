@@ -1,5 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
+import { KafkaRelayModule } from '@app/messaging';
+import { TimersModule } from '@app/timers';
+import { ReRouterModule } from './rerouting/re-router.module';
 
 /**
  * The background work of the system: projections, timers (SLA, surveys, auto-close) and
@@ -12,7 +15,7 @@ export class WorkerFeaturesModule {
   static forRoot(_config: AppConfig): DynamicModule {
     return {
       module: WorkerFeaturesModule,
-      imports: [],
+      imports: [KafkaRelayModule.forRoot(_config), TimersModule.forRoot(_config), ReRouterModule.forRoot(_config)],
     };
   }
 }

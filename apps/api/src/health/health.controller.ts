@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/s
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { Public } from '@app/auth';
+import { ProjectionMetrics } from '../metrics/projection-metrics.service';
 
 @ApiTags('health')
 @Public()
@@ -11,6 +12,7 @@ export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ProjectionMetrics) private readonly projections: ProjectionMetrics,
   ) {}
 
   /** The process is up (no dependency is checked). */
@@ -35,6 +37,12 @@ export class HealthController {
         message: `The event store (${this.config.mode}) does not answer: ${(e as Error).message}`,
       });
     }
-    return { status: 'ok', details: { eventStore: { status: 'up', mode: this.config.mode, ms: Date.now() - started } } };
+    const eventStore = { status: 'up', mode: this.config.mode, ms: Date.now() - started };
+    // read models lagging behind do not make the API unready (reads say `caughtUp`); they are shown here
+    const projections = await this.projections
+      .refresh()
+      .then((all) => Object.fromEntries(all.map(({ name, ...figures }) => [name, { status: figures.parkedEvents > 0 ? 'parked-events' : 'up', ...figures }])))
+      .catch((e: unknown) => ({ status: 'unknown', error: (e as Error).message }));
+    return { status: 'ok', details: { eventStore, projections } };
   }
 }

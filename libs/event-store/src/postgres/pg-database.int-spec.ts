@@ -17,10 +17,12 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'PostgreSQL adapter', (serverU
     const b = new PgDatabase({ connectionString: database.url });
     const options = { component: EVENT_STORE_COMPONENT, migrations: EVENT_STORE_MIGRATIONS };
     try {
+      const all = EVENT_STORE_MIGRATIONS.map((m) => m.version);
       const applied = await Promise.all([migrate(a, options), migrate(b, options)]);
-      expect(applied.map((versions) => versions.length).sort()).toEqual([0, 1]);
-      const { rows } = await a.query<{ version: number }>('SELECT version FROM schema_migrations');
-      expect(rows).toEqual([{ version: 1 }]);
+      // one of them applied every migration, the other found nothing left to do
+      expect([...applied].sort((x, y) => x.length - y.length)).toEqual([[], all]);
+      const { rows } = await a.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      expect(rows).toEqual(all.map((version) => ({ version })));
     } finally {
       await Promise.all([a.close(), b.close()]);
     }

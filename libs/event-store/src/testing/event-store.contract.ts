@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@app/testing';
+import { eventHash, genesisHash } from '../event-hash';
 import { EventIdConflict, ExpectedVersionConflict, InvalidAppend } from '../event-store.errors';
 import { LOG_START, type EventStore, type NewEvent, type RecordedEvent } from '../event-store.port';
 import { runConcurrentLog } from './concurrent-log.scenario';
@@ -39,6 +40,28 @@ export const eventStoreContract = (adapter: string, createFixture: () => Promise
       fx = await createFixture();
       store = fx.store;
     }, 30_000);
+
+    /**
+     * The stream's links whose stored hash is not SHA-256(previous stored hash ‖ JCS of the
+     * event as read back), recomputed here from the port's own read; [] when the chain holds.
+     */
+    const brokenLinks = async (streamId: string): Promise<string[]> => {
+      const { rows } = await fx.db.query<{ stream_version: number | string; hash: Uint8Array | null }>(
+        'SELECT stream_version, hash FROM events WHERE stream_id = $1 ORDER BY stream_version',
+        [streamId],
+      );
+      const { events } = await store.readStream(streamId);
+      expect(rows.map((r) => Number(r.stream_version))).toEqual(events.map((e) => e.streamVersion));
+      let previous: Uint8Array = genesisHash(streamId);
+      const broken: string[] = [];
+      events.forEach((event, i) => {
+        const found = rows[i].hash ? Buffer.from(rows[i].hash) : null;
+        const expected = eventHash(previous, event);
+        if (!found || !expected.equals(found)) broken.push(`version ${event.streamVersion}`);
+        previous = found ?? expected;
+      });
+      return broken;
+    };
     afterAll(() => fx?.close());
 
     it('reads back every field of what it appended, in the stream and in the global log', async () => {
@@ -99,6 +122,62 @@ export const eventStoreContract = (adapter: string, createFixture: () => Promise
         () => 'the three events to reach the global log',
       );
       expect(await logEventsOf(store, streamId)).toEqual(events);
+    });
+
+    it('chains every event to the one before it in its stream: SHA-256(previous hash ‖ JCS of the event)', async () => {
+      const streamId = streamOf('chain');
+      // values whose JSON text jsonb rewrites (number forms, key order, escapes) must still
+      // hash the same when read back: the chain is over JCS, not over any one rendering
+      const awkward = {
+        z: 1e21,
+        a: [0.1, -0, 5e-324, 1.7976931348623157e308, 123456789012345680000],
+        é: 'ünïcödé 🔥 "quoted" \\ \u2028',
+        '\u{1F600}': { '': null, b: true, '10': 'ten', '9': 'nine' },
+        date: new Date('2026-03-02T09:30:00.5Z'),
+      };
+      await store.appendToStream(streamId, [logged(awkward), logged('b'), logged(null)], 'no-stream');
+      await store.appendToStream(
+        streamId,
+        [logged({ n: 4 }, { metadata: { tenant: 'acme', actor: { id: 'a', role: 'agent' } } })],
+        3,
+      );
+      await store.appendToStream(streamId, [logged(5, { schemaVersion: 3 })], 'any');
+      await store.appendToStream(streamId, [logged(6), logged(7)], 'any');
+      await fx.appendHoldingOpen(streamId, [logged(8)], 7, async () => undefined);
+      expect(await store.streamVersion(streamId)).toBe(8);
+      expect(await brokenLinks(streamId)).toEqual([]);
+      const { rows } = await fx.db.query<{ hash: Uint8Array }>(
+        'SELECT hash FROM events WHERE stream_id = $1 AND stream_version = 1',
+        [streamId],
+      );
+      const [first] = (await store.readStream(streamId, { toVersion: 1 })).events;
+      expect(Buffer.from(rows[0].hash).toString('hex')).toBe(
+        eventHash(genesisHash(streamId), {
+          type: 'Logged',
+          streamVersion: 1,
+          schemaVersion: 1,
+          data: JSON.parse(JSON.stringify(awkward)),
+          metadata: {},
+          recordedAt: first.recordedAt,
+        }).toString('hex'),
+      );
+    });
+
+    it('keeps each chain unbroken while writers race on one stream, at a version or with any', async () => {
+      const raced = streamOf('chain-race');
+      const anyStream = streamOf('chain-any');
+      for (let version = 0; version < 4; version += 1) {
+        await Promise.allSettled(
+          Array.from({ length: 6 }, (_, w) => store.appendToStream(raced, [logged({ w, version })], version)),
+        );
+      }
+      await Promise.all(
+        Array.from({ length: 8 }, (_, w) => store.appendToStream(anyStream, [logged(w), logged(w + 0.5)], 'any')),
+      );
+      expect(await store.streamVersion(raced)).toBe(4);
+      expect(await store.streamVersion(anyStream)).toBe(16);
+      expect(await brokenLinks(raced)).toEqual([]);
+      expect(await brokenLinks(anyStream)).toEqual([]);
     });
 
     it('refuses an append at a stale expected version, saying which version the stream is at', async () => {

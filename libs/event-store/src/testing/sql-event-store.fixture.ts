@@ -2,10 +2,13 @@ import type { EventStoreHandle } from '../create-event-store';
 import type { AppendResult, EventStore, ExpectedVersion, NewEvent } from '../event-store.port';
 import { EVENT_STORE_COMPONENT, EVENT_STORE_MIGRATIONS } from '../migrations/event-store.migrations';
 import { migrate } from '../migrations/migrate';
+import type { SqlDatabase } from '../sql-database.port';
 
 /** What the contract suite needs from an adapter besides the port itself. */
 export interface EventStoreFixture {
   readonly store: EventStore;
+  /** the store's database, to look at what is stored beyond the port (the hash chain) */
+  readonly db: SqlDatabase;
   /**
    * Writers really run side by side (several connections). The suite then insists that it
    * saw transactions commit out of order, so a pass means the reader was really tested.
@@ -29,6 +32,7 @@ export const sqlEventStoreFixture = (
   { concurrentWriters, onClose }: { concurrentWriters: boolean; onClose?: () => Promise<void> },
 ): EventStoreFixture => ({
   store,
+  db,
   concurrentWriters,
   appendHoldingOpen: (streamId, events, expected, whileOpen) =>
     db.transaction(async (tx) => {

@@ -1,0 +1,98 @@
+import { Readable } from 'node:stream';
+import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RequiresAction } from '@app/auth';
+import { AuditAccessInterceptor } from './audit-access.interceptor';
+import { AuditQueriesService } from './audit-queries.service';
+import { AsOfQuery, AuditEventsQuery, ExportQuery, VerifyQuery } from './audit-requests.dto';
+
+const PROBLEM_TYPE = 'https://support-backend.dev/problems/audit-chain-broken';
+
+/**
+ * /v1/audit: integrity and point-in-time replay, for auditors only (audit.read, audit.verify,
+ * audit.export in @app/auth's matrix). Every answered request is first recorded in the
+ * day's audit-access stream (AuditAccessInterceptor).
+ */
+@ApiTags('audit')
+@ApiBearerAuth()
+@ApiForbiddenResponse({ description: 'not an auditor (AUTH.FORBIDDEN)' })
+@Controller('v1/audit')
+@RequiresAction('audit.read')
+@UseInterceptors(AuditAccessInterceptor)
+export class AuditController {
+  constructor(private readonly audit: AuditQueriesService) {}
+
+  @Get('verify')
+  @RequiresAction('audit.verify')
+  @ApiOperation({ summary: 'Walk every hash chain (or one stream) and check the latest checkpoint' })
+  @ApiOkResponse({ description: 'every chain is intact: the verification report' })
+  @ApiConflictResponse({
+    description: 'a broken link (AUDIT.CHAIN_BROKEN): a problem naming the first one, with the report',
+  })
+  async verify(
+    @Query() query: VerifyQuery,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const report = await this.audit.verify(query.stream);
+    if (report.ok) return report;
+    // a broken chain answers like a failed check, so `curl --fail` and monitors notice
+    void reply.status(409).header('content-type', 'application/problem+json');
+    return {
+      type: PROBLEM_TYPE,
+      title: 'Conflict',
+      status: 409,
+      code: 'AUDIT.CHAIN_BROKEN',
+      detail: `The recorded history was altered: ${report.firstBreak?.detail ?? 'see the report'}.`,
+      instance: req.url,
+      firstBreak: report.firstBreak,
+      report,
+    };
+  }
+
+  @Get('cases/:id')
+  @ApiOperation({ summary: 'The case as it stood at a moment, with the events that made it so' })
+  @ApiOkResponse({ description: '{ asOf, case, events }' })
+  caseAsOf(@Param('id', ParseUUIDPipe) id: string, @Query() query: AsOfQuery) {
+    return this.audit.caseAsOf(id, query);
+  }
+
+  @Get('queues/:id')
+  @ApiOperation({
+    summary: 'A queue (<language>-<priority>, e.g. fr-P2) as it stood at a moment, replayed from the log',
+  })
+  @ApiOkResponse({ description: '{ queue, language, priority, asOf, size, cases, eventsReplayed }' })
+  queueAsOf(@Param('id') id: string, @Query() query: AsOfQuery) {
+    return this.audit.queueAsOf(id, query);
+  }
+
+  @Get('events')
+  @ApiOperation({ summary: 'The global log in commit order, paginated: pass `next` as `after`' })
+  @ApiOkResponse({ description: '{ events, next, hasMore }' })
+  events(@Query() query: AuditEventsQuery) {
+    return this.audit.events(query);
+  }
+
+  @Get('export')
+  @RequiresAction('audit.export')
+  @ApiOperation({ summary: 'The log recorded in [from, to), streamed as NDJSON (one event per line, with its hash)' })
+  @ApiProduces('application/x-ndjson')
+  async export(@Query() query: ExportQuery, @Res() reply: FastifyReply) {
+    const events = this.audit.export(query);
+    const lines = Readable.from(
+      (async function* () {
+        for await (const event of events) yield `${JSON.stringify(event)}\n`;
+      })(),
+    );
+    await reply.header('content-type', 'application/x-ndjson').send(lines);
+  }
+}

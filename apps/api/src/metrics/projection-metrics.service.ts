@@ -1,0 +1,65 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { METRICS, type Metrics } from '@app/observability';
+import { PROJECTIONS, type ProjectionRegistry, type RunnerStatus } from '@app/projections';
+
+/** What /health/ready says of one projection. */
+export interface ProjectionHealth {
+  readonly name: string;
+  /** this process's runner: `stopped` where another process (the worker) runs it */
+  readonly runner: RunnerStatus;
+  readonly lagEvents: number;
+  readonly lagSeconds: number;
+  readonly parkedEvents: number;
+}
+
+/** how often the gauges are brought up to date between scrapes */
+export const PROJECTION_METRICS_INTERVAL_MS = 5_000;
+
+/**
+ * Keeps the projection gauges of /metrics current (`projection_lag_events`,
+ * `projection_lag_seconds`, `projection_parked_events`, labelled by projection): every
+ * {@link PROJECTION_METRICS_INTERVAL_MS}, and on each scrape and readiness check. Lag is
+ * read from the database (checkpoint vs the log), so the API reports it whether the
+ * runners run in it or in the worker.
+ */
+@Injectable()
+export class ProjectionMetrics implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('ProjectionMetrics');
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(PROJECTIONS) private readonly registry: ProjectionRegistry,
+    @Inject(METRICS) private readonly metrics: Metrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.refresh().catch((e: unknown) => this.logger.warn(`projection metrics: ${(e as Error).message}`));
+    }, PROJECTION_METRICS_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  beforeApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Reads every projection's lag and parked count, sets the gauges, and returns them. */
+  async refresh(): Promise<ProjectionHealth[]> {
+    return Promise.all(
+      this.registry.all().map(async (runner): Promise<ProjectionHealth> => {
+        const [lag, parked] = await Promise.all([runner.lag(), runner.parked()]);
+        const labels = { projection: runner.name };
+        this.metrics.projectionLagEvents.set(labels, lag.events);
+        this.metrics.projectionLagSeconds.set(labels, lag.seconds);
+        this.metrics.projectionParked.set(labels, parked.events);
+        return {
+          name: runner.name,
+          runner: runner.status(),
+          lagEvents: lag.events,
+          lagSeconds: Math.round(lag.seconds * 1000) / 1000,
+          parkedEvents: parked.events,
+        };
+      }),
+    );
+  }
+}

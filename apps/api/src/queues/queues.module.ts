@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { QueuesController } from './queues.controller';
+
+/** /v1/queues (R4, R16); the registry (PROJECTIONS) and the vendor directory are global. */
+@Module({ controllers: [QueuesController] })
+export class QueuesModule {}

@@ -1,0 +1,228 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { Command, CommanderError, Option } from 'commander';
+import {
+  AuditError,
+  caseTimeline,
+  exportLog,
+  parseInstant,
+  readCaseAsOf,
+  recordAuditAccess,
+  renderTimeline,
+  takeAuditCheckpoint,
+  verifyHashChains,
+  type VerifyReport,
+} from '@app/audit';
+import { createEventStore, type EventStoreHandle, type EventStoreOptions } from '@app/event-store';
+
+/**
+ * `casectl audit …`: verify the hash chains, replay a case, export the log, take a
+ * checkpoint (docs/audit.md). It opens the store itself: PostgreSQL at --database-url (or
+ * DATABASE_URL), else the embedded store in --data-dir (or DATA_DIR, or ./data). The
+ * embedded store has one writer: stop the API that uses that directory first.
+ * Every read is recorded in the day's audit-access stream, as the API records its own.
+ */
+export interface AuditCommandIo {
+  readonly stdout: (text: string) => void;
+  /** where `export` writes without --out, with back-pressure; default `stdout` above */
+  readonly stdoutStream?: NodeJS.WritableStream;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** opens the store; tests pass one that hands out an existing store */
+  readonly openStore?: (options: EventStoreOptions) => Promise<EventStoreHandle>;
+  readonly now?: () => Date;
+}
+
+/** exit codes: 0 done; 1 the answer is no (a broken chain, an unknown case); 2 bad arguments; 3 could not run */
+export const EXIT_OK = 0;
+export const EXIT_NEGATIVE = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_FAILURE = 3;
+
+const processIo: AuditCommandIo = {
+  stdout: (text) => process.stdout.write(text),
+  stdoutStream: process.stdout,
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  cwd: process.cwd(),
+};
+
+interface StoreFlags {
+  databaseUrl?: string;
+  dataDir?: string;
+  as?: string;
+}
+
+class UsageError extends Error {}
+
+/** Runs `casectl audit <argv>`; resolves to the exit code. */
+export async function runAuditCommand(argv: readonly string[], io: AuditCommandIo = processIo): Promise<number> {
+  let code = EXIT_OK;
+  const program = auditProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return EXIT_OK; // --help
+      if (err.code === 'commander.help') return EXIT_USAGE; // no subcommand: the help went to stderr
+      return fail(io, err.message.replace(/^error: /, ''), EXIT_USAGE);
+    }
+    if (err instanceof UsageError || (err instanceof AuditError && err.status === 400))
+      return fail(io, (err as Error).message, EXIT_USAGE);
+    if (err instanceof AuditError && err.status === 404) return fail(io, err.message, EXIT_NEGATIVE);
+    return fail(io, (err as Error).message, EXIT_FAILURE);
+  }
+}
+
+/** The `audit` command with its subcommands; `setExit` receives each action's exit code. */
+export function auditProgram(io: AuditCommandIo, setExit: (code: number) => void): Command {
+  const output = { writeOut: io.stdout, writeErr: io.stderr, outputError: () => undefined };
+  const program = new Command('audit')
+    .name('casectl audit')
+    .description('Tamper evidence and point-in-time replay of the case log')
+    .addOption(new Option('--database-url <url>', 'PostgreSQL; default $DATABASE_URL'))
+    .addOption(new Option('--data-dir <dir>', 'embedded store (when no database URL); default $DATA_DIR or ./data'))
+    .addOption(new Option('--as <name>', 'who is reading, as recorded in the audit-access stream; default the OS user'))
+    .exitOverride()
+    .configureOutput(output);
+  const flags = () => program.opts<StoreFlags>();
+  const command = (name: string) => program.command(name).exitOverride().configureOutput(output);
+
+  command('verify')
+    .description('Walk the hash chains (all, or one stream) and the latest checkpoint; exit 1 at a broken link')
+    .option('--stream <id>', 'one stream only, e.g. case-<id>')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { stream?: string; json?: boolean }) => {
+      const resource = `casectl audit verify${opts.stream ? ` --stream ${opts.stream}` : ''}`;
+      await withStore(io, flags(), 'audit.verify', resource, async ({ db }) => {
+        const report = await verifyHashChains(db, { streamId: opts.stream });
+        io.stdout(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
+        setExit(report.ok ? EXIT_OK : EXIT_NEGATIVE);
+      });
+    });
+
+  command('replay')
+    .description('Print the timeline of a case: time, actor, event, what changed')
+    .argument('<caseId>', 'the case id (not the stream id)')
+    .option('--as-of <instant>', 'stop at this moment (ISO 8601 with a time zone); default now')
+    .action(async (caseId: string, opts: { asOf?: string }) => {
+      const asOf = opts.asOf === undefined ? (io.now?.() ?? new Date()) : parseInstant('--as-of', opts.asOf);
+      const resource = `casectl audit replay ${caseId}${opts.asOf ? ` --as-of ${opts.asOf}` : ''}`;
+      await withStore(io, flags(), 'audit.read', resource, async ({ store }) => {
+        const { view, events } = await readCaseAsOf(store, caseId, asOf);
+        io.stdout(
+          `case ${caseId} as of ${asOf.toISOString()}: ${view.status}, ${view.priority}, ${view.language}, version ${view.version}\n`,
+        );
+        for (const line of renderTimeline(caseTimeline(events))) io.stdout(`${line}\n`);
+      });
+    });
+
+  command('export')
+    .description('Stream the log recorded in [--from, --to) as NDJSON, one event per line with its hash')
+    .option('--from <instant>', 'recorded at or after (ISO 8601 with a time zone)')
+    .option('--to <instant>', 'recorded before (ISO 8601 with a time zone)')
+    .option('--out <file>', 'write here (default: stdout)')
+    .action(async (opts: { from?: string; to?: string; out?: string }) => {
+      const from = opts.from === undefined ? undefined : parseInstant('--from', opts.from);
+      const to = opts.to === undefined ? undefined : parseInstant('--to', opts.to);
+      const resource = `casectl audit export${opts.from ? ` --from ${opts.from}` : ''}${opts.to ? ` --to ${opts.to}` : ''}`;
+      await withStore(io, flags(), 'audit.export', resource, async ({ db }) => {
+        const file = opts.out ? createWriteStream(resolve(io.cwd, opts.out)) : undefined;
+        const out = file ?? io.stdoutStream;
+        let count = 0;
+        for await (const event of exportLog(db, { from, to })) {
+          const line = `${JSON.stringify(event)}\n`;
+          count += 1;
+          // honour back-pressure: the log may be far larger than memory
+          if (!out) io.stdout(line);
+          else if (!out.write(line)) await once(out, 'drain');
+        }
+        if (file) {
+          file.end();
+          await finished(file);
+        }
+        io.stderr(`exported ${count} events${opts.out ? ` to ${opts.out}` : ''}\n`);
+      });
+    });
+
+  command('checkpoint')
+    .description("Record a checkpoint of all chains' heads now (the API takes one every 15 minutes)")
+    .action(async () => {
+      await withStore(io, flags(), undefined, undefined, async ({ store, db }) => {
+        const result = await takeAuditCheckpoint(store, db, {
+          now: io.now?.() ?? new Date(),
+          metadata: { actor: { id: reader(io, flags()), role: 'operator' } },
+        });
+        const { checkpoint } = result;
+        io.stdout(
+          result.taken
+            ? `checkpoint at position ${result.appended.globalPositions[0]}: ${checkpoint.streams} streams, ${checkpoint.events} events, heads ${checkpoint.headsDigest}\n`
+            : `no checkpoint: ${result.reason}\n`,
+        );
+      });
+    });
+
+  return program;
+}
+
+const reader = (io: AuditCommandIo, flags: StoreFlags): string => flags.as ?? io.env.USER ?? userInfo().username;
+
+/** Opens the store, records the read (when `action` is given), runs `fn`, closes the store. */
+async function withStore(
+  io: AuditCommandIo,
+  flags: StoreFlags,
+  action: string | undefined,
+  resource: string | undefined,
+  fn: (handle: EventStoreHandle) => Promise<void>,
+): Promise<void> {
+  const databaseUrl = flags.databaseUrl ?? io.env.DATABASE_URL;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new UsageError(`--database-url must be a postgres:// or postgresql:// URL`);
+  const dataDir = databaseUrl ? undefined : resolve(io.cwd, flags.dataDir ?? io.env.DATA_DIR ?? './data');
+  const open = io.openStore ?? createEventStore;
+  const handle = await open({ databaseUrl, dataDir, onError: () => undefined });
+  try {
+    if (action && resource)
+      await recordAuditAccess(handle.store, {
+        reader: { id: reader(io, flags), role: 'operator' },
+        action,
+        resource,
+        at: io.now?.() ?? new Date(),
+      });
+    await fn(handle);
+  } finally {
+    await handle.store.close();
+  }
+}
+
+function renderReport(r: VerifyReport): string {
+  const lines = [
+    `verified ${r.events} events in ${r.streams} streams${r.streamId ? ` (stream ${r.streamId})` : ''} in ${(r.durationMs / 1000).toFixed(1)} s` +
+      (r.unchained ? `; ${r.unchained} written before the chain existed` : ''),
+  ];
+  if (r.checkpoint) {
+    const c = r.checkpoint;
+    lines.push(
+      `checkpoint at position ${c.globalPosition} (${c.recordedAt}, covering ${c.recorded.events} events of ${c.recorded.streams} streams): ${c.matches ? 'matches' : 'DOES NOT MATCH'}`,
+    );
+  } else if (!r.streamId)
+    lines.push('no checkpoint yet: a removed tail would go unnoticed (casectl audit checkpoint takes one)');
+  if (r.ok) lines.push('OK: every chain is intact');
+  for (const b of r.breaks) {
+    lines.push(`BROKEN (${b.kind}): ${b.detail}`);
+    if (b.expectedHash || b.foundHash)
+      lines.push(`  expected ${b.expectedHash ?? '-'}`, `  found    ${b.foundHash ?? '-'}`);
+  }
+  if (r.moreBreaks) lines.push('… and more broken streams (see --json, or verify each with --stream)');
+  return `${lines.join('\n')}\n`;
+}
+
+function fail(io: AuditCommandIo, message: string, code: number): number {
+  io.stderr(`casectl audit: ${message.replace(/\s*\n\s*/g, ' ').trim()}\n`);
+  return code;
+}

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+
+/**
+ * The audit hash chain (architecture.md, "Hash chain for audit"; docs/audit.md).
+ *
+ *   hash(event) = SHA-256( previous ‖ UTF-8( JCS(content) ) )
+ *
+ * - `content` is {@link HashedEventContent}: type, stream version, schema version, data,
+ *   metadata, recorded at (ISO 8601, milliseconds, UTC). JCS is RFC 8785 (JSON Canonicalization
+ *   Scheme), computed by `canonicalize`, the scheme's reference implementation.
+ * - `previous` is the stored hash (32 bytes) of the event before it in its stream. The first
+ *   event of a stream chains from {@link genesisHash}, SHA-256 of the stream id, so a chain is
+ *   bound to its stream: renaming a stream, or moving events to another one, breaks it.
+ *
+ * The store computes the hash inside the append statement (the previous hash is the stream
+ * head's, read in the same statement), from the canonical text built here; verification
+ * recomputes it from what was stored, with these same functions.
+ */
+export interface HashedEventContent {
+  readonly type: string;
+  readonly streamVersion: number;
+  readonly schemaVersion: number;
+  readonly data: unknown;
+  readonly metadata: unknown;
+  /** a Date, or its `toISOString()` */
+  readonly recordedAt: Date | string;
+}
+
+export const HASH_ALGORITHM = 'sha256';
+export const HASH_BYTES = 32;
+
+/** RFC 8785 canonical JSON of the hashed fields of an event. */
+export const canonicalEventContent = ({
+  type,
+  streamVersion,
+  schemaVersion,
+  data,
+  metadata,
+  recordedAt,
+}: HashedEventContent): string => {
+  const content = {
+    type,
+    streamVersion,
+    schemaVersion,
+    data,
+    metadata,
+    recordedAt: typeof recordedAt === 'string' ? recordedAt : recordedAt.toISOString(),
+  };
+  // never undefined for an object; the fallback only satisfies the library's type
+  return canonicalize(content) ?? '';
+};
+
+/** What the first event of a stream chains from: SHA-256 of the UTF-8 stream id. */
+export const genesisHash = (streamId: string): Buffer => createHash(HASH_ALGORITHM).update(streamId, 'utf8').digest();
+
+/** SHA-256(previous ‖ UTF-8(canonical)). */
+export const chainHash = (previous: Uint8Array, canonical: string): Buffer =>
+  createHash(HASH_ALGORITHM).update(previous).update(canonical, 'utf8').digest();
+
+/** The hash of an event given the hash it chains from (or `genesisHash(streamId)`). */
+export const eventHash = (previous: Uint8Array, content: HashedEventContent): Buffer =>
+  chainHash(previous, canonicalEventContent(content));

@@ -1,0 +1,144 @@
+import { CASE_EVENT_SCHEMA_VERSIONS, INCIDENT_EVENT_SCHEMA_VERSIONS } from '@app/case-domain';
+import { applyRules, rulesFor, type DataRules } from './publication-policy';
+
+const pseudonymise = (id: string) => `pseudo(${id})`;
+
+describe('the publication policy (an allow-list per event type and schema version)', () => {
+  it.each([...Object.entries(CASE_EVENT_SCHEMA_VERSIONS), ...Object.entries(INCIDENT_EVENT_SCHEMA_VERSIONS)])(
+    "lists the published fields of %s v%s, the domain's current version",
+    (type, version) => {
+      const rules = rulesFor(type, version);
+      expect(rules).toBeDefined();
+      // every event says which case or incident, when and who
+      expect(Object.keys(rules ?? {})).toEqual(expect.arrayContaining(['at', 'byId']));
+    },
+  );
+
+  it('knows no rules for an unknown type or version', () => {
+    expect(rulesFor('SomethingNew', 1)).toBeUndefined();
+    expect(rulesFor('Opened', 2)).toBeUndefined();
+    expect(rulesFor('toString', 1)).toBeUndefined();
+  });
+
+  it('publishes only listed fields: a field added to an event later stays private', () => {
+    const rules = rulesFor('AgentResponded', 1) as DataRules;
+    const data = {
+      caseId: 'c-1',
+      at: '2026-03-02T09:30:00.000Z',
+      byId: 'agent-7',
+      agentId: 'agent-7',
+      message: 'Your password is hunter2',
+      firstResponse: true,
+      internalNote: 'a field nobody listed',
+    };
+    expect(applyRules(data, rules, pseudonymise)).toEqual({
+      caseId: 'c-1',
+      at: '2026-03-02T09:30:00.000Z',
+      byId: 'pseudo(agent-7)',
+      agentId: 'pseudo(agent-7)',
+      firstResponse: true,
+    });
+  });
+
+  it('keeps of Opened the intake and the pseudonymised requester, never subject, description or e-mail', () => {
+    const published = applyRules(
+      {
+        caseId: 'c-1',
+        at: '2026-03-02T09:30:00.000Z',
+        byId: 'admin-1',
+        tenant: 'acme.example',
+        requester: { id: 'admin-1', email: 'ada@acme.example' },
+        subject: 'Nobody can sign in',
+        description: 'Since 9:00…',
+        product: 'cloud-identity-premium',
+        language: 'fr',
+        channel: 'email',
+        impact: { serviceState: 'unusable', scope: 'one-user', collaborationHarmed: false, note: 'x' },
+        workaround: 'none',
+        priority: 'P2',
+        sla: {
+          calendarId: 'europe-paris',
+          calendarVersion: '2026.1',
+          policyVersion: 3,
+          firstResponseTargetMs: 1,
+          firstResponseDueAt: '2026-03-02T10:30:00.000Z',
+        },
+      },
+      rulesFor('Opened', 1) as DataRules,
+      pseudonymise,
+    );
+    expect(published).toEqual({
+      caseId: 'c-1',
+      at: '2026-03-02T09:30:00.000Z',
+      byId: 'pseudo(admin-1)',
+      tenant: 'acme.example',
+      requester: { id: 'pseudo(admin-1)' },
+      product: 'cloud-identity-premium',
+      language: 'fr',
+      channel: 'email',
+      impact: { serviceState: 'unusable', scope: 'one-user', collaborationHarmed: false },
+      workaround: 'none',
+      priority: 'P2',
+      sla: {
+        calendarId: 'europe-paris',
+        calendarVersion: '2026.1',
+        policyVersion: 3,
+        firstResponseTargetMs: 1,
+        firstResponseDueAt: '2026-03-02T10:30:00.000Z',
+      },
+    });
+  });
+
+  it.each([
+    ['a sentence where an id belongs', 'Cloud Identity, the premium one'],
+    ['an e-mail address', 'ada@acme.example'],
+    ['an object', { name: 'x' }],
+    ['a number', 42],
+    ['an over-long token', 'x'.repeat(129)],
+  ])('drops a token field that holds %s', (_what, product) => {
+    expect(applyRules({ product }, { product: 'token' }, pseudonymise)).toEqual({});
+  });
+
+  it('checks every kind: instants, numbers, booleans, versions, arrays and nested objects', () => {
+    const rules: DataRules = {
+      when: 'instant',
+      bad: 'instant',
+      n: 'number',
+      inf: 'number',
+      b: 'boolean',
+      v1: 'version',
+      v2: 'version',
+      list: { each: 'token' },
+      files: { each: { object: { size: 'number' } } },
+      who: 'pseudonym',
+      empty: 'pseudonym',
+    };
+    const data = {
+      when: '2026-03-02T09:30:00.000Z',
+      bad: 'yesterday',
+      n: 3,
+      inf: Infinity,
+      b: 'true',
+      v1: 7,
+      v2: '2026.1',
+      list: ['sso', 'not a token', 'directory'],
+      files: [{ size: 10, name: 'secret.log' }, 'not an object'],
+      who: 'agent-1',
+      empty: '',
+    };
+    expect(applyRules(data, rules, pseudonymise)).toEqual({
+      when: '2026-03-02T09:30:00.000Z',
+      n: 3,
+      v1: 7,
+      v2: '2026.1',
+      list: ['sso', 'directory'],
+      files: [{ size: 10 }],
+      who: 'pseudo(agent-1)',
+    });
+  });
+
+  it('reads nothing from data that is not an object', () => {
+    expect(applyRules(null, { a: 'token' }, pseudonymise)).toEqual({});
+    expect(applyRules(['a'], { 0: 'token' }, pseudonymise)).toEqual({});
+  });
+});

@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CASE_EVENT_SCHEMA_VERSIONS, INCIDENT_EVENT_SCHEMA_VERSIONS, OUTCOMES, PRIORITIES } from '@app/case-domain';
+import { createEventStore, type EventStoreHandle } from '@app/event-store';
+import { toPublishableEvent } from './case-events/case-event-envelope';
+import { evolveCaseState, type CaseStateSummary } from './case-events/case-state';
+import { rulesFor } from './case-events/publication-policy';
+import { envelopeHeaders } from './case-events/case-event-envelope';
+import { hmacPseudonymiser } from './pseudonymiser';
+import { runFullLifecycle } from './testing/case-lifecycle';
+import {
+  allEventSchemas,
+  asyncApiDocument,
+  caseEventMessageErrors,
+  caseStateMessageErrors,
+  caseStateSchema,
+  CONTRACTS_DIR,
+} from './testing/contracts';
+import { assertSupportedSchema, type JsonSchema } from './testing/json-schema';
+import { caseTopics } from './topics';
+
+const domainTypes = [...Object.entries(CASE_EVENT_SCHEMA_VERSIONS), ...Object.entries(INCIDENT_EVENT_SCHEMA_VERSIONS)];
+const props = (schema: JsonSchema, ...path: string[]) =>
+  path.reduce<JsonSchema>((s, p) => (s.properties as Record<string, JsonSchema>)[p], schema);
+
+describe('contracts/ (JSON Schemas and the AsyncAPI document)', () => {
+  it('has one schema per event type and schema version the relay publishes, and none for anything else', () => {
+    const schemas = allEventSchemas().map((s) => `${s.type}.v${s.schemaVersion}`);
+    expect(schemas).toEqual(domainTypes.map(([type, version]) => `${type}.v${version}`).sort());
+  });
+
+  it.each(allEventSchemas().map((s) => [s.file, s] as const))(
+    '%s is draft-07, names its type and version, and lists exactly the published fields',
+    (_file, { type, schemaVersion, schema }) => {
+      assertSupportedSchema(schema);
+      expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+      expect(String(schema.$id)).toMatch(new RegExp(`/events/${type}\\.v${schemaVersion}\\.schema\\.json$`));
+      expect(props(schema, 'type')).toEqual({ const: type });
+      expect(props(schema, 'schemaVersion')).toEqual({ const: schemaVersion });
+      expect(props(schema, 'data').additionalProperties).toBe(false);
+      const published = Object.keys(rulesFor(type, schemaVersion) ?? {}).sort();
+      expect(Object.keys(props(schema, 'data').properties as object).sort()).toEqual(published);
+    },
+  );
+
+  it("uses the domain's lists for priorities and outcomes", () => {
+    const [opened, resolved] = ['Opened', 'Resolved'].map((t) => allEventSchemas().find((s) => s.type === t)!.schema);
+    expect(props(opened, 'data', 'priority').enum).toEqual([...PRIORITIES]);
+    expect(props(resolved, 'data', 'outcome').enum).toEqual([...OUTCOMES]);
+    expect(props(caseStateSchema(), 'outcome').enum).toEqual([...OUTCOMES]);
+  });
+
+  it('has a case-state schema the validator supports', () => {
+    expect(() => assertSupportedSchema(caseStateSchema())).not.toThrow();
+  });
+
+  it('describes both topics in AsyncAPI 3, with every schema as a message payload', () => {
+    const doc = asyncApiDocument() as {
+      asyncapi: string;
+      channels: Record<string, { address: string; messages: Record<string, { $ref: string }> }>;
+      components: { messages: Record<string, { payload: { $ref: string }; headers: JsonSchema }> };
+    };
+    expect(doc.asyncapi).toBe('3.0.0');
+    const topics = caseTopics();
+    expect(
+      Object.values(doc.channels)
+        .map((c) => c.address)
+        .sort(),
+    ).toEqual([topics.caseEvents, topics.caseState].sort());
+    const payloads = Object.values(doc.components.messages).map((m) => m.payload.$ref);
+    for (const { file } of allEventSchemas()) expect(payloads).toContain(`./events/${file}`);
+    expect(payloads).toContain('./state/case-state.v1.schema.json');
+    for (const ref of payloads) expect(existsSync(join(CONTRACTS_DIR, ref))).toBe(true);
+    // every message of a channel is a component, and the other way round
+    const channelMessages = Object.values(doc.channels).flatMap((c) => Object.values(c.messages).map((m) => m.$ref));
+    expect(channelMessages.sort()).toEqual(
+      Object.keys(doc.components.messages)
+        .map((name) => `#/components/messages/${name}`)
+        .sort(),
+    );
+    for (const message of Object.values(doc.components.messages)) assertSupportedSchema(message.headers);
+  });
+
+  describe('what the relay would publish for a whole case lifecycle', () => {
+    let handle: EventStoreHandle;
+    beforeAll(async () => {
+      handle = await createEventStore();
+    });
+    afterAll(() => handle.store.close());
+
+    it('validates against the contracts, every event type of the domain included', async () => {
+      const run = await runFullLifecycle(handle.store);
+      const { events } = await handle.store.readAll();
+      const pseudonymise = hmacPseudonymiser('k'.repeat(32));
+      let state: CaseStateSummary | null = null;
+      const types = new Set<string>();
+      for (const event of events) {
+        const p = toPublishableEvent(event, pseudonymise)!;
+        types.add(p.envelope.type);
+        const message = { key: p.key, value: JSON.stringify(p.envelope), headers: envelopeHeaders(p.envelope) };
+        expect(caseEventMessageErrors(message)).toEqual([]);
+        if (p.stream !== 'case') continue;
+        state = evolveCaseState(state, p.envelope, p.streamVersion);
+        const stateMessage = { key: run.caseId, value: JSON.stringify(state), headers: { 'schema-version': '1' } };
+        expect(caseStateMessageErrors(stateMessage)).toEqual([]);
+      }
+      expect([...types].sort()).toEqual(domainTypes.map(([type]) => type).sort());
+    });
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * Embedded mode: the store is PGlite in DATA_DIR and the relay runs in the same process
+ * (as in `npm start` with KAFKA_BROKERS set: the API imports WorkerFeaturesModule, which
+ * imports KafkaRelayModule). Events appended in-process reach the real broker.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { loadAppConfig } from '@app/config';
+import { EVENT_STORE, EventStoreModule, type EventStore } from '@app/event-store';
+import { describeWithService, waitFor } from '@app/testing';
+import type { CaseEventEnvelope } from '../case-events/case-event-envelope';
+import { createKafkaClient } from '../kafkajs/kafkajs-client';
+import { KAFKA_RELAY } from '../messaging.tokens';
+import { runFullLifecycle } from '../testing/case-lifecycle';
+import { caseEventMessageErrors } from '../testing/contracts';
+import { deleteTopicsAndGroups, memoryLog, TopicReader } from '../testing/kafka-test-kit';
+import { caseTopics } from '../topics';
+import type { EventRelay } from './event-relay';
+import { KafkaRelayModule } from './kafka-relay.module';
+
+describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay in embedded mode (PGlite, in-process)', (brokers) => {
+  const prefix = `test.embedded-${randomUUID()}`;
+  const topics = caseTopics(prefix);
+  const log = memoryLog();
+  const kafka = createKafkaClient({
+    brokers: brokers.split(','),
+    clientId: 'embedded-int-spec',
+    logger: log.logger,
+    fast: true,
+  });
+  let dataDir: string;
+  let app: TestingModule | undefined;
+  let reader: TopicReader | undefined;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'relay-embedded-'));
+  });
+
+  afterAll(async () => {
+    await reader?.stop().catch(() => undefined);
+    await app?.close();
+    await deleteTopicsAndGroups(kafka, [topics.caseEvents, topics.caseState], reader ? [reader.groupId] : []);
+    await rm(dataDir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('relays what the embedded store records, from inside the same process', async () => {
+    const config = loadAppConfig({
+      DATA_DIR: dataDir,
+      KAFKA_BROKERS: brokers,
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_PARTITIONS: '2',
+      PSEUDONYM_SECRET: 'e'.repeat(40),
+      LOG_LEVEL: 'silent',
+    });
+    expect(config.mode).toBe('embedded');
+    app = await Test.createTestingModule({
+      imports: [
+        EventStoreModule.forRootAsync({ useFactory: () => ({ dataDir: config.dataDir }) }),
+        KafkaRelayModule.forRoot(config),
+      ],
+    }).compile();
+    await app.init();
+    const run = await runFullLifecycle(app.get<EventStore>(EVENT_STORE));
+    const relay = app.get<EventRelay>(KAFKA_RELAY);
+    await waitFor(
+      () => relay.status().publishedEvents >= run.eventTypes.length,
+      () => `relay ${JSON.stringify(relay.status())}\n${log.tail()}`,
+      { timeoutMs: 20_000 },
+    );
+    reader = await TopicReader.start(kafka, topics.caseEvents);
+    await reader.until(
+      (m) => m.length >= run.eventTypes.length,
+      () => `expected ${run.eventTypes.length}`,
+    );
+    const types = reader.messages.map((m) => (JSON.parse(m.value!) as CaseEventEnvelope).type);
+    expect(types.sort()).toEqual([...run.eventTypes].sort());
+    for (const message of reader.messages) {
+      expect(caseEventMessageErrors(message)).toEqual([]);
+      expect(message.value).not.toContain(run.nonce);
+    }
+  }, 60_000);
+});

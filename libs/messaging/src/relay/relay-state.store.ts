@@ -1,0 +1,57 @@
+import { LOG_START, type LogCheckpoint, type SqlDatabase } from '@app/event-store';
+import type { CaseStateSummary } from '../case-events/case-state';
+
+/**
+ * The relay's own rows: its checkpoint (`relay_checkpoints`, one row per relay name) and
+ * the last summary it published per case (`relay_case_states`).
+ */
+export class RelayStateStore {
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly relay: string,
+  ) {}
+
+  async checkpoint(): Promise<LogCheckpoint> {
+    const { rows } = await this.db.query<{ transaction_id: string; global_position: string | number }>(
+      'SELECT transaction_id, global_position FROM relay_checkpoints WHERE name = $1',
+      [this.relay],
+    );
+    const row = rows[0];
+    return row ? { transactionId: row.transaction_id, globalPosition: Number(row.global_position) } : LOG_START;
+  }
+
+  async caseStates(caseIds: readonly string[]): Promise<Map<string, CaseStateSummary>> {
+    if (caseIds.length === 0) return new Map();
+    const { rows } = await this.db.query<{ case_id: string; state: CaseStateSummary | string }>(
+      // a JSON array rather than a text[] parameter: the same SQL on pg and PGlite
+      'SELECT case_id, state FROM relay_case_states WHERE relay = $1 AND case_id IN (SELECT jsonb_array_elements_text($2::jsonb))',
+      [this.relay, JSON.stringify(caseIds)],
+    );
+    return new Map(rows.map((r) => [r.case_id, typeof r.state === 'string' ? JSON.parse(r.state) : r.state]));
+  }
+
+  /**
+   * Moves the checkpoint and saves the summaries, in one transaction. Called only after the
+   * broker acknowledged every message up to `checkpoint`: a crash before this commit means
+   * those messages go out again after the restart (at-least-once), never that one is skipped.
+   */
+  async commit(checkpoint: LogCheckpoint, states: ReadonlyMap<string, CaseStateSummary>): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (states.size > 0) {
+        const rows = [...states].map(([case_id, state]) => ({ case_id, state }));
+        await tx.query(
+          `INSERT INTO relay_case_states (relay, case_id, state)
+           SELECT $1, r.case_id, r.state FROM jsonb_to_recordset($2::jsonb) AS r(case_id text, state jsonb)
+           ON CONFLICT (relay, case_id) DO UPDATE SET state = EXCLUDED.state`,
+          [this.relay, JSON.stringify(rows)],
+        );
+      }
+      await tx.query(
+        `INSERT INTO relay_checkpoints (name, transaction_id, global_position, updated_at) VALUES ($1, $2, $3, now())
+         ON CONFLICT (name) DO UPDATE SET transaction_id = EXCLUDED.transaction_id,
+           global_position = EXCLUDED.global_position, updated_at = EXCLUDED.updated_at`,
+        [this.relay, checkpoint.transactionId, checkpoint.globalPosition],
+      );
+    });
+  }
+}

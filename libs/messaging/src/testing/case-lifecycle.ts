@@ -1,0 +1,202 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  caseDecider,
+  incidentDecider,
+  surveyIdFor,
+  toCaseStreamId,
+  toIncidentStreamId,
+  type CaseCommand,
+  type IncidentCommand,
+} from '@app/case-domain';
+import { handleCommand, type EventMetadata, type EventStore } from '@app/event-store';
+
+/**
+ * Test support: one case through its whole life, and the incident it is linked to, through
+ * the real deciders and `handleCommand`, with the metadata the API records. Every free text
+ * and e-mail address it uses carries a random nonce, so a test can look for them in what
+ * was published. Produces every case and incident event type of the domain.
+ */
+export interface LifecycleRun {
+  /** random; part of every free text, address and person id used: none of it may be published */
+  readonly nonce: string;
+  readonly caseId: string;
+  readonly incidentId: string;
+  readonly tenant: string;
+  /** subjects, descriptions, messages, reasons, summaries, recommendations, comments, titles, file names, URLs */
+  readonly freeTexts: readonly string[];
+  readonly emails: readonly string[];
+  /** the raw ids of the people (and the system actor) who acted */
+  readonly personIds: readonly string[];
+  /** the event types appended, in order */
+  readonly eventTypes: readonly string[];
+}
+
+const MINUTE = 60_000;
+
+export const runFullLifecycle = async (
+  store: EventStore,
+  { start = new Date('2026-03-02T09:00:00.000Z') }: { start?: Date } = {},
+): Promise<LifecycleRun> => {
+  const nonce = randomBytes(6).toString('hex');
+  const caseId = randomUUID();
+  const incidentId = randomUUID();
+  const tenant = 'acme.example';
+  const text = (what: string) => `${what} (${nonce})`;
+  const people = {
+    customer: { id: `admin-${nonce}`, role: 'support-admin', org: tenant },
+    agent: { id: `agent-${nonce}`, role: 'agent', vendor: 'north-desk' },
+    supervisor: { id: `super-${nonce}`, role: 'supervisor' },
+    system: { id: `system:timer-${nonce}`, role: 'system' },
+  };
+  const email = `ada.lovelace.${nonce}@acme.example`;
+  const freeTexts: string[] = [];
+  const said = (what: string) => {
+    const t = text(what);
+    freeTexts.push(t);
+    return t;
+  };
+  const eventTypes: string[] = [];
+  let minutes = 0;
+  const at = (step = 1) => new Date(start.getTime() + (minutes += step) * MINUTE);
+  const metadata = (actor: { id: string; role: string }): EventMetadata => ({
+    actor,
+    tenant,
+    correlationId: randomUUID(),
+  });
+
+  const onCase = async (command: CaseCommand, step = 1) => {
+    const result = await handleCommand(store, toCaseStreamId(caseId), caseDecider, command, {
+      eventMetadata: metadata(command.actor),
+      now: at(step),
+    });
+    if (result.newEvents.length === 0) throw new Error(`${command.type} appended nothing`);
+    eventTypes.push(...result.newEvents.map((e) => e.type));
+  };
+  const onIncident = async (command: IncidentCommand) => {
+    const result = await handleCommand(store, toIncidentStreamId(incidentId), incidentDecider, command, {
+      eventMetadata: { actor: command.actor, correlationId: randomUUID() },
+      now: at(),
+    });
+    eventTypes.push(...result.newEvents.map((e) => e.type));
+  };
+  const { customer, agent, supervisor, system } = people;
+  const c = { caseId };
+
+  await onIncident({
+    type: 'DeclareIncident',
+    incidentId,
+    actor: supervisor,
+    title: said('SSO outage for EU customers'),
+    services: ['sso', 'directory'],
+    startedAt: new Date(start.getTime() - 30 * MINUTE),
+  });
+  await onCase({
+    type: 'OpenCase',
+    ...c,
+    actor: customer,
+    tenant,
+    requester: { id: customer.id, email },
+    subject: said('Nobody can sign in'),
+    description: said('Since 9:00 every login of the sales team fails with error 500'),
+    product: 'cloud-identity-premium',
+    language: 'fr',
+    channel: 'email',
+    impact: { serviceState: 'unusable', scope: 'several-users', collaborationHarmed: true },
+    workaround: 'none',
+    sla: {
+      calendarId: 'europe-paris',
+      calendarVersion: 1,
+      policyVersion: 1,
+      region: 'emea',
+      firstResponseTargetMs: 60 * MINUTE,
+      firstResponseDueAt: new Date(start.getTime() + 61 * MINUTE).toISOString(),
+    },
+  });
+  await onCase({
+    type: 'ChangePriority',
+    ...c,
+    actor: supervisor,
+    priority: 'P2',
+    reason: said('Only one team is hit'),
+  });
+  // nobody answered within the hour: the scheduler records the breach (R10)
+  await onCase(
+    {
+      type: 'RecordSlaBreach',
+      ...c,
+      actor: system,
+      clock: 'first-response',
+      cycle: 1,
+      dueAt: new Date(start.getTime() + 61 * MINUTE).toISOString(),
+      targetMs: 60 * MINUTE,
+      calendarId: 'europe-paris',
+      calendarVersion: 1,
+      policyVersion: 1,
+    },
+    90,
+  );
+  await onCase({ type: 'AssignCase', ...c, actor: agent, agentId: agent.id, byId: agent.id });
+  await onCase({
+    type: 'RequestInfo',
+    ...c,
+    actor: agent,
+    agentId: agent.id,
+    items: ['logs', 'reproduction-steps'],
+    message: said('Please send the browser logs'),
+  });
+  await onCase({
+    type: 'ProvideInfo',
+    ...c,
+    actor: customer,
+    message: said('Here are the logs you asked for'),
+    attachments: [{ name: said('sso-trace-of-ada'), size: 2048, contentType: 'text/plain', sha256: 'ab'.repeat(32) }],
+  });
+  await onCase({ type: 'ReplyToCase', ...c, actor: customer, message: said('Any news? My whole team is blocked') });
+  await onCase({ type: 'RespondToCase', ...c, actor: agent, agentId: agent.id, message: said('We found the cause') });
+  await onCase({ type: 'EscalateCase', ...c, actor: agent, target: 'product-team', reason: said('Needs a code fix') });
+  await onCase({ type: 'LinkToIncident', ...c, actor: agent, incidentId });
+  await onCase({ type: 'RequestCredit', ...c, actor: customer, reason: said('Four hours of downtime') });
+  await onCase({ type: 'RequestIncidentReport', ...c, actor: customer });
+  await onCase({ type: 'ResolveCase', ...c, actor: agent, outcome: 'outage', summary: said('Certificate renewed') });
+  await onCase({ type: 'SendSurvey', ...c, actor: system, surveyId: surveyIdFor(caseId, 1) });
+  await onCase({ type: 'ReopenCase', ...c, actor: customer, reason: said('It fails again this morning') });
+  await onCase({ type: 'RespondToCase', ...c, actor: agent, agentId: agent.id, message: said('Looking again') });
+  await onCase({
+    type: 'ResolveCase',
+    ...c,
+    actor: agent,
+    outcome: 'cannot-reproduce',
+    summary: said('No failure since the renewal'),
+    recommendations: said('Clear the browser cache and send a HAR file if it recurs'),
+  });
+  await onCase({ type: 'IssueCredit', ...c, actor: supervisor, amount: 120, currency: 'EUR' });
+  const url = `https://status.example/reports/${nonce}`;
+  freeTexts.push(url);
+  await onCase({
+    type: 'SendIncidentReport',
+    ...c,
+    actor: agent,
+    reportUrl: url,
+  });
+  await onCase({ type: 'SendSurvey', ...c, actor: system, surveyId: surveyIdFor(caseId, 2) });
+  await onCase({
+    type: 'AnswerSurvey',
+    ...c,
+    actor: customer,
+    rating: 2,
+    comment: said('Slow, and Ada had to call twice'),
+  });
+  await onCase({ type: 'CloseCase', ...c, actor: system });
+  await onIncident({ type: 'ResolveIncident', incidentId, actor: supervisor, endedAt: at() });
+
+  return {
+    nonce,
+    caseId,
+    incidentId,
+    tenant,
+    freeTexts,
+    emails: [email],
+    personIds: Object.values(people).map((p) => p.id),
+    eventTypes,
+  };
+};

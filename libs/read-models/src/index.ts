@@ -1,0 +1,45 @@
+/**
+ * @app/read-models: the read models of agents and supervisors, as projections of
+ * @app/projections' runner: `case_queue` (queues per language and priority, R4/R16) and the
+ * `report_*` tables (the supervisors' reports, docs/metrics.md), with their queries. Each
+ * writes a batch with a few multi-row statements (`applyBatch`) and, for the runner's
+ * per-event contract, `apply`.
+ */
+export { EventRefused, type BatchProjection } from './batch-projection';
+
+// queues (R16)
+export { caseQueueProjection, CASE_QUEUE_TABLE, QUEUE_CASE_MISSING } from './queues/case-queue.projection';
+export { evolveQueuedCase, isQueued, type QueuedCase, type QueueInput } from './queues/queued-case.evolve';
+export {
+  casesToReroute,
+  InvalidQueueCursor,
+  InvalidQueueId,
+  listQueue,
+  MAX_QUEUE_PAGE,
+  parseQueueId,
+  queueSummaries,
+  type QueuePage,
+  type QueuePageQuery,
+  type QueueScope,
+  type QueueSummary,
+} from './queues/case-queue.query';
+
+// reports
+export {
+  caseReportsProjection,
+  CASE_REPORTS_PROJECTION,
+  REPORT_TABLES,
+  REPORT_CASE_MISSING,
+  type CaseReportsOptions,
+} from './reports/case-reports.projection';
+export { evolveCaseReport, type CalendarOf, type CaseReport } from './reports/case-report.evolve';
+export {
+  GROUP_BYS,
+  REPORT_NAMES,
+  REPORTS,
+  type GroupBy,
+  type ReportDefinition,
+  type ReportName,
+  type ReportRow,
+} from './reports/report.catalog';
+export { reportCsv, ReportRequestInvalid, runReport, type ReportParameters, type ReportResult } from './reports/report.query';

@@ -1,0 +1,346 @@
+import type { SqlQueryable } from '@app/event-store';
+import { REPORT_TABLES } from './case-reports.projection';
+
+/**
+ * The supervisors' reports (domain.md, "Who reads the events"): each a query over the
+ * `report_*` read models (never over the log), with the definition of its metric stated in
+ * the answer and in docs/metrics.md. Periods are half-open, [from, to), in UTC.
+ */
+export const REPORT_NAMES = [
+  'first-response-time',
+  'sla-attainment',
+  'backlog',
+  'outcomes',
+  'escalation-rate',
+  'customer-wait',
+  'csat',
+  'credits',
+  'reopen-rate',
+] as const;
+export type ReportName = (typeof REPORT_NAMES)[number];
+
+export const GROUP_BYS = ['none', 'priority', 'vendor', 'language', 'week'] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+
+export interface ReportQuery {
+  readonly from: Date;
+  readonly to: Date;
+  readonly groupBy: GroupBy;
+}
+
+export type ReportRow = Record<string, string | number | null>;
+
+export interface ReportDefinition {
+  readonly name: ReportName;
+  readonly title: string;
+  /** what is counted and how: the metric's definition, in one paragraph */
+  readonly definition: string;
+  /** true: the report is a point in time (`to`), `from` is not used */
+  readonly pointInTime?: boolean;
+  readonly groupBy: { readonly default: GroupBy; readonly allowed: readonly GroupBy[] };
+  /** the columns of a row after the group column, in order (the CSV header) */
+  readonly columns: readonly string[];
+  run(db: SqlQueryable, query: ReportQuery): Promise<ReportRow[]>;
+}
+
+const ALL: readonly GroupBy[] = GROUP_BYS;
+const NO_WEEK: readonly GroupBy[] = ['none', 'priority', 'vendor', 'language'];
+
+/** The SQL expression of a group; `week` is the ISO week (e.g. `2026-W10`) of the report's time column. */
+const groupExpr = (groupBy: GroupBy, timeColumn: string, priorityColumn = 'priority'): string => {
+  switch (groupBy) {
+    case 'none':
+      return `'all'`;
+    case 'priority':
+      return priorityColumn;
+    case 'vendor':
+      return `coalesce(vendor_id, '(none)')`;
+    case 'language':
+      return 'language';
+    case 'week':
+      return `to_char(date_trunc('week', ${timeColumn} AT TIME ZONE 'UTC'), 'IYYY-"W"IW')`;
+  }
+};
+
+const round = (value: unknown, digits = 1): number | null => {
+  if (value === null || value === undefined) return null;
+  const f = 10 ** digits;
+  return Math.round(Number(value) * f) / f;
+};
+const count = (value: unknown): number => Number(value ?? 0);
+const percent = (part: number, whole: number): number | null => (whole === 0 ? null : round((part / whole) * 100));
+
+/** `{ grp: 'P1', … }` → `{ priority: 'P1', … }` (no group column for `none`) */
+const withGroup = (groupBy: GroupBy, grp: unknown, rest: ReportRow): ReportRow =>
+  groupBy === 'none' ? rest : { [groupBy]: String(grp), ...rest };
+
+const period = (column: string) => `${column} >= $1::timestamptz AND ${column} < $2::timestamptz`;
+
+/** Runs a period query: `sql` gets the group expression; $1 and $2 are `from` and `to`. */
+const byGroup = async (db: SqlQueryable, { from, to }: ReportQuery, sql: (group: string) => string, group: string) =>
+  (await db.query<Record<string, unknown>>(sql(group), [from.toISOString(), to.toISOString()])).rows;
+
+const AGE_BUCKETS = ['0-1d', '1-3d', '3-7d', '7-30d', '30d+'] as const;
+const STATUS_ORDER = ['open', 'awaiting-customer', 'resolved'];
+
+const definitions: readonly ReportDefinition[] = [
+  {
+    name: 'first-response-time',
+    title: 'First response time (R10)',
+    definition:
+      'For each resolution cycle whose first agent response (an answer or an information request) was given in [from, to): the business time from the start of the cycle (the opening, or the reopening) to that response, in minutes of the case’s calendar (working hours, holidays excluded). Median and 90th percentile (continuous), and the mean.',
+    groupBy: { default: 'priority', allowed: ALL },
+    columns: ['responses', 'medianBusinessMinutes', 'p90BusinessMinutes', 'meanBusinessMinutes'],
+    run: async (db, q) =>
+      (
+        await byGroup(
+          db,
+          q,
+          (g) => `SELECT ${g} AS grp, count(*) AS n,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response_minutes) AS median,
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY first_response_minutes) AS p90,
+              avg(first_response_minutes) AS mean
+            FROM ${REPORT_TABLES.cycles}
+            WHERE ${period('first_response_at')} AND first_response_minutes IS NOT NULL
+            GROUP BY 1 ORDER BY 1`,
+          groupExpr(q.groupBy, 'first_response_at'),
+        )
+      ).map((r) =>
+        withGroup(q.groupBy, r.grp, {
+          responses: count(r.n),
+          medianBusinessMinutes: round(r.median),
+          p90BusinessMinutes: round(r.p90),
+          meanBusinessMinutes: round(r.mean),
+        }),
+      ),
+  },
+  {
+    name: 'sla-attainment',
+    title: 'SLA attainment (R10)',
+    definition:
+      'For each resolution cycle started in [from, to): met when its first agent response came before its first-response clock ran out; breached when an SlaBreached of the first-response clock was recorded for the cycle, or the response came after the due time recorded at opening. Attainment = met / (met + breached), in percent; cycles still waiting for a first response within their target are pending and not counted. The priority is the case’s when the clock stopped. resolutionBreached counts the cycles with a recorded breach of the resolution clock.',
+    groupBy: { default: 'priority', allowed: ALL },
+    columns: ['cycles', 'met', 'breached', 'pending', 'attainmentPercent', 'resolutionBreached'],
+    run: async (db, q) =>
+      (
+        await byGroup(
+          db,
+          q,
+          (g) => `SELECT ${g} AS grp, count(*) AS n,
+              count(*) FILTER (WHERE first_response_at IS NOT NULL AND NOT first_response_breached) AS met,
+              count(*) FILTER (WHERE first_response_breached) AS breached,
+              count(*) FILTER (WHERE resolution_breached) AS resolution_breached
+            FROM ${REPORT_TABLES.cycles} WHERE ${period('started_at')}
+            GROUP BY 1 ORDER BY 1`,
+          groupExpr(q.groupBy, 'started_at'),
+        )
+      ).map((r) => {
+        const met = count(r.met);
+        const breached = count(r.breached);
+        return withGroup(q.groupBy, r.grp, {
+          cycles: count(r.n),
+          met,
+          breached,
+          pending: count(r.n) - met - breached,
+          attainmentPercent: percent(met, met + breached),
+          resolutionBreached: count(r.resolution_breached),
+        });
+      }),
+  },
+  {
+    name: 'backlog',
+    title: 'Backlog by status and age',
+    definition:
+      'The cases not closed at the moment `to` (default: now), by status (open, awaiting-customer, resolved) as it was at that moment, and by age at that moment (from the opening: 0-1d, 1-3d, 3-7d, 7-30d, 30d+, calendar time). Read from the status history, so any past moment gives the backlog as it stood then; `from` is not used.',
+    pointInTime: true,
+    groupBy: { default: 'none', allowed: NO_WEEK },
+    columns: ['status', 'ageBucket', 'cases'],
+    run: async (db, { to, groupBy }) => {
+      const g = groupExpr(groupBy, 'started_at');
+      const { rows } = await db.query<Record<string, unknown>>(
+        `SELECT ${g} AS grp, status,
+            CASE WHEN $1::timestamptz - opened_at < interval '1 day' THEN '0-1d'
+                 WHEN $1::timestamptz - opened_at < interval '3 days' THEN '1-3d'
+                 WHEN $1::timestamptz - opened_at < interval '7 days' THEN '3-7d'
+                 WHEN $1::timestamptz - opened_at < interval '30 days' THEN '7-30d'
+                 ELSE '30d+' END AS age_bucket,
+            count(*) AS n
+          FROM ${REPORT_TABLES.spans}
+          WHERE started_at <= $1::timestamptz AND (ended_at IS NULL OR ended_at > $1::timestamptz) AND status <> 'closed'
+          GROUP BY 1, 2, 3`,
+        [to.toISOString()],
+      );
+      return rows
+        .map((r) => ({ grp: String(r.grp), status: String(r.status), bucket: String(r.age_bucket), n: count(r.n) }))
+        .sort(
+          (a, b) =>
+            (a.grp < b.grp ? -1 : a.grp > b.grp ? 1 : 0) ||
+            STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
+            AGE_BUCKETS.indexOf(a.bucket as (typeof AGE_BUCKETS)[number]) -
+              AGE_BUCKETS.indexOf(b.bucket as (typeof AGE_BUCKETS)[number]),
+        )
+        .map((r) => withGroup(groupBy, r.grp, { status: r.status, ageBucket: r.bucket, cases: r.n }));
+    },
+  },
+  {
+    name: 'outcomes',
+    title: 'Outcome mix (R12)',
+    definition:
+      'The resolutions recorded in [from, to) (one per resolution cycle: a case resolved, reopened and resolved again counts twice), by outcome; share = the outcome’s resolutions / all resolutions of the group, in percent.',
+    groupBy: { default: 'none', allowed: ALL },
+    columns: ['outcome', 'resolutions', 'sharePercent'],
+    run: async (db, q) => {
+      const rows = await byGroup(
+        db,
+        q,
+        (g) => `SELECT ${g} AS grp, outcome, count(*) AS n
+          FROM ${REPORT_TABLES.cycles} WHERE ${period('resolved_at')}
+          GROUP BY 1, 2 ORDER BY 1, 2`,
+        groupExpr(q.groupBy, 'resolved_at'),
+      );
+      const totals = new Map<string, number>();
+      for (const r of rows) totals.set(String(r.grp), (totals.get(String(r.grp)) ?? 0) + count(r.n));
+      return rows.map((r) =>
+        withGroup(q.groupBy, r.grp, {
+          outcome: String(r.outcome),
+          resolutions: count(r.n),
+          sharePercent: percent(count(r.n), totals.get(String(r.grp)) ?? 0),
+        }),
+      );
+    },
+  },
+  {
+    name: 'escalation-rate',
+    title: 'Escalation rate (R13)',
+    definition:
+      'Of the cases opened in [from, to), the share escalated at least once (to a product team, a third party or a supervisor, at any time since), in percent. The priority is the one derived at opening; the vendor is the one the case is routed to now.',
+    groupBy: { default: 'priority', allowed: ALL },
+    columns: ['cases', 'escalated', 'escalations', 'ratePercent'],
+    run: async (db, q) =>
+      (
+        await byGroup(
+          db,
+          q,
+          (g) => `SELECT ${g} AS grp, count(*) AS n, count(*) FILTER (WHERE escalations > 0) AS escalated,
+              sum(escalations) AS escalations
+            FROM ${REPORT_TABLES.cases} WHERE ${period('opened_at')}
+            GROUP BY 1 ORDER BY 1`,
+          groupExpr(q.groupBy, 'opened_at', 'opened_priority'),
+        )
+      ).map((r) =>
+        withGroup(q.groupBy, r.grp, {
+          cases: count(r.n),
+          escalated: count(r.escalated),
+          escalations: count(r.escalations),
+          ratePercent: percent(count(r.escalated), count(r.n)),
+        }),
+      ),
+  },
+  {
+    name: 'customer-wait',
+    title: 'Time waiting on customers (R11)',
+    definition:
+      'The waits on the customer that ended in [from, to): each runs from an information request on an open case to the customer’s answer (or to a resolution or closing that ended it), in hours of calendar time (customers are not bound to the desk’s hours). Count, total, mean, median and 90th percentile.',
+    groupBy: { default: 'priority', allowed: ALL },
+    columns: ['waits', 'totalHours', 'meanHours', 'medianHours', 'p90Hours'],
+    run: async (db, q) =>
+      (
+        await byGroup(
+          db,
+          q,
+          (g) => `SELECT ${g} AS grp, count(*) AS n,
+              sum(extract(epoch FROM ended_at - started_at)) / 3600 AS total,
+              avg(extract(epoch FROM ended_at - started_at)) / 3600 AS mean,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ended_at - started_at)) / 3600 AS median,
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM ended_at - started_at)) / 3600 AS p90
+            FROM ${REPORT_TABLES.waits} WHERE ${period('ended_at')}
+            GROUP BY 1 ORDER BY 1`,
+          groupExpr(q.groupBy, 'ended_at'),
+        )
+      ).map((r) =>
+        withGroup(q.groupBy, r.grp, {
+          waits: count(r.n),
+          totalHours: round(r.total),
+          meanHours: round(r.mean),
+          medianHours: round(r.median),
+          p90Hours: round(r.p90),
+        }),
+      ),
+  },
+  {
+    name: 'csat',
+    title: 'Customer satisfaction (R15)',
+    definition:
+      'The satisfaction surveys sent in [from, to) (one per resolution cycle) and their answers, whenever given: response rate = answered / sent; average rating (1 to 5) and the share of ratings 4 or 5 (satisfied), in percent of the answered.',
+    groupBy: { default: 'none', allowed: ALL },
+    columns: ['sent', 'answered', 'responseRatePercent', 'averageRating', 'satisfiedPercent'],
+    run: async (db, q) =>
+      (
+        await byGroup(
+          db,
+          q,
+          (g) => `SELECT ${g} AS grp, count(*) AS sent, count(rating) AS answered, avg(rating) AS average,
+              count(*) FILTER (WHERE rating >= 4) AS satisfied
+            FROM ${REPORT_TABLES.cycles} WHERE ${period('survey_sent_at')}
+            GROUP BY 1 ORDER BY 1`,
+          groupExpr(q.groupBy, 'survey_sent_at'),
+        )
+      ).map((r) =>
+        withGroup(q.groupBy, r.grp, {
+          sent: count(r.sent),
+          answered: count(r.answered),
+          responseRatePercent: percent(count(r.answered), count(r.sent)),
+          averageRating: round(r.average, 2),
+          satisfiedPercent: percent(count(r.satisfied), count(r.answered)),
+        }),
+      ),
+  },
+  {
+    name: 'credits',
+    title: 'Service credits issued (R14)',
+    definition:
+      'The service credits issued in [from, to) (at most one per case), by currency: how many, and the sum of their amounts. Amounts of different currencies are never added together.',
+    groupBy: { default: 'none', allowed: ALL },
+    columns: ['currency', 'credits', 'amount'],
+    run: async (db, q) =>
+      (
+        await byGroup(
+          db,
+          q,
+          (g) => `SELECT ${g} AS grp, currency, count(*) AS n, sum(amount) AS amount
+            FROM ${REPORT_TABLES.credits} WHERE ${period('issued_at')}
+            GROUP BY 1, 2 ORDER BY 1, 2`,
+          groupExpr(q.groupBy, 'issued_at'),
+        )
+      ).map((r) =>
+        withGroup(q.groupBy, r.grp, { currency: String(r.currency), credits: count(r.n), amount: round(r.amount, 2) }),
+      ),
+  },
+  {
+    name: 'reopen-rate',
+    title: 'Reopen rate (R15)',
+    definition:
+      'Of the resolutions recorded in [from, to), the share whose case was reopened afterwards (at any time since), in percent.',
+    groupBy: { default: 'priority', allowed: ALL },
+    columns: ['resolutions', 'reopened', 'ratePercent'],
+    run: async (db, q) =>
+      (
+        await byGroup(
+          db,
+          q,
+          (g) => `SELECT ${g} AS grp, count(*) AS n, count(*) FILTER (WHERE reopened_at IS NOT NULL) AS reopened
+            FROM ${REPORT_TABLES.cycles} WHERE ${period('resolved_at')}
+            GROUP BY 1 ORDER BY 1`,
+          groupExpr(q.groupBy, 'resolved_at'),
+        )
+      ).map((r) =>
+        withGroup(q.groupBy, r.grp, {
+          resolutions: count(r.n),
+          reopened: count(r.reopened),
+          ratePercent: percent(count(r.reopened), count(r.n)),
+        }),
+      ),
+  },
+];
+
+export const REPORTS: ReadonlyMap<ReportName, ReportDefinition> = new Map(definitions.map((d) => [d.name, d]));

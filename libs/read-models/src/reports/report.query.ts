@@ -1,0 +1,96 @@
+import type { SqlQueryable } from '@app/event-store';
+import { GROUP_BYS, REPORTS, type GroupBy, type ReportName, type ReportRow } from './report.catalog';
+
+/** A report name that is not in the catalogue (404), or a parameter it cannot take (400). */
+export class ReportRequestInvalid extends Error {
+  constructor(
+    readonly status: 400 | 404,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ReportRequestInvalid';
+  }
+}
+
+export interface ReportParameters {
+  /** ISO 8601 instants with a time zone; default `to` = now, `from` = `to` − 30 days */
+  readonly from?: string;
+  readonly to?: string;
+  readonly groupBy?: string;
+}
+
+export interface ReportResult {
+  readonly report: ReportName;
+  readonly title: string;
+  readonly definition: string;
+  readonly from: string | null;
+  readonly to: string;
+  readonly groupBy: GroupBy;
+  /** the columns of each row, in order (the group's first, unless groupBy is none) */
+  readonly columns: readonly string[];
+  readonly rows: readonly ReportRow[];
+}
+
+/** the longest period a report covers: a year and a day (enough for a yearly review, bounded for the database) */
+const MAX_PERIOD_MS = 367 * 86_400_000;
+const DEFAULT_PERIOD_MS = 30 * 86_400_000;
+
+const instant = (name: string, value: string | undefined, fallback: Date): Date => {
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) || Number.isNaN(Date.parse(value)))
+    throw new ReportRequestInvalid(
+      400,
+      'REPORT.INVALID_PARAMETER',
+      `${name} must be an ISO 8601 date or instant with a time zone, such as 2026-03-01 or 2026-03-01T00:00:00Z (got ${JSON.stringify(value)}).`,
+    );
+  return new Date(value);
+};
+
+/** Checks a report request and runs it against the read models. */
+export const runReport = async (
+  db: SqlQueryable,
+  name: string,
+  params: ReportParameters,
+  now: Date,
+): Promise<ReportResult> => {
+  const definition = REPORTS.get(name as ReportName);
+  if (!definition)
+    throw new ReportRequestInvalid(404, 'REPORT.UNKNOWN', `There is no report ${JSON.stringify(name)}; the reports are ${[...REPORTS.keys()].join(', ')}.`);
+  const to = instant('to', params.to, now);
+  const from = instant('from', params.from, new Date(to.getTime() - DEFAULT_PERIOD_MS));
+  if (!definition.pointInTime && from.getTime() >= to.getTime())
+    throw new ReportRequestInvalid(400, 'REPORT.INVALID_PARAMETER', 'from must be before to.');
+  if (!definition.pointInTime && to.getTime() - from.getTime() > MAX_PERIOD_MS)
+    throw new ReportRequestInvalid(400, 'REPORT.INVALID_PARAMETER', 'A report covers at most 367 days; ask for several periods.');
+  const groupBy = (params.groupBy ?? definition.groupBy.default) as GroupBy;
+  if (!(GROUP_BYS as readonly string[]).includes(groupBy) || !definition.groupBy.allowed.includes(groupBy))
+    throw new ReportRequestInvalid(
+      400,
+      'REPORT.INVALID_PARAMETER',
+      `${name} groups by ${definition.groupBy.allowed.join(', ')}, not ${JSON.stringify(params.groupBy)}.`,
+    );
+  const rows = await definition.run(db, { from, to, groupBy });
+  return {
+    report: definition.name,
+    title: definition.title,
+    definition: definition.definition,
+    from: definition.pointInTime ? null : from.toISOString(),
+    to: to.toISOString(),
+    groupBy,
+    columns: groupBy === 'none' ? definition.columns : [groupBy, ...definition.columns],
+    rows,
+  };
+};
+
+const csvField = (value: string | number | null | undefined): string => {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/** RFC 4180 CSV: a header of the columns, one line per row, CRLF line ends; empty for null. */
+export const reportCsv = (result: ReportResult): string =>
+  [result.columns, ...result.rows.map((row) => result.columns.map((c) => row[c]))]
+    .map((fields) => fields.map((f) => csvField(f as string | number | null)).join(','))
+    .join('\r\n') + '\r\n';

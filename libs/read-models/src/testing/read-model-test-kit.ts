@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import { loadCalendars, type Calendar } from '@app/business-time';
+import { toCaseStreamId } from '@app/case-domain';
+import type { EventStore, SqlQueryable } from '@app/event-store';
+import { CASE_QUEUE_TABLE, toQueuedCase, type QueuedCaseRow } from '../queues/case-queue.projection';
+import { evolveQueuedCase, type QueueInput, type QueuedCase } from '../queues/queued-case.evolve';
+import { REPORT_ROW_PARSERS, REPORT_TABLES } from '../reports/case-reports.projection';
+import { emptyChanges, evolveCaseReport, type CalendarOf, type CaseReport, type ReportInput } from '../reports/case-report.evolve';
+
+/** The shipped calendars (config/calendars), as the app loads them. */
+export const shippedCalendars = (): ReadonlyMap<string, Calendar> =>
+  loadCalendars(join(__dirname, '..', '..', '..', '..', 'config', 'calendars'));
+
+/** The calendar of a case, or Paris for none or an unknown id (the shipped policy's default). */
+export const calendarLookup = (calendars: ReadonlyMap<string, Calendar> = shippedCalendars()): CalendarOf => {
+  const fallback = calendars.get('europe-paris') as Calendar;
+  return (id) => (id !== null && calendars.get(id)) || fallback;
+};
+
+/** every row of the case_queue view, by case id */
+export const queueRows = async (q: SqlQueryable): Promise<QueuedCase[]> =>
+  (await q.query<QueuedCaseRow>(`SELECT * FROM ${CASE_QUEUE_TABLE} ORDER BY case_id`)).rows.map(toQueuedCase);
+
+/** what a plain fold of each case's stream gives: the oracle the queue projection must agree with */
+export const foldedQueue = async (store: EventStore, caseIds: readonly string[]): Promise<QueuedCase[]> => {
+  const folded: QueuedCase[] = [];
+  for (const caseId of [...caseIds].sort()) {
+    const { events } = await store.readStream(toCaseStreamId(caseId));
+    const doc = events.reduce<QueuedCase | null>((d, e) => evolveQueuedCase(d, e as unknown as QueueInput), null);
+    if (doc) folded.push(doc);
+  }
+  return folded;
+};
+
+const KEYS: Record<keyof typeof REPORT_TABLES, string> = {
+  cases: 'case_id',
+  cycles: 'case_id, cycle',
+  spans: 'case_id, seq',
+  waits: 'case_id, seq',
+  credits: 'case_id',
+};
+
+/** Every row of every report table, in key order, as JSON-comparable values. */
+export const reportRows = async (q: SqlQueryable): Promise<Record<keyof typeof REPORT_TABLES, unknown[]>> => {
+  const out = {} as Record<keyof typeof REPORT_TABLES, unknown[]>;
+  for (const [key, table] of Object.entries(REPORT_TABLES) as [keyof typeof REPORT_TABLES, string][]) {
+    const { rows } = await q.query<{ row: unknown }>(`SELECT to_jsonb(t) AS row FROM ${table} t ORDER BY ${KEYS[key]}`);
+    out[key] = rows.map((r) => (typeof r.row === 'string' ? JSON.parse(r.row) : r.row));
+  }
+  return out;
+};
+
+/** The report facts a plain fold of each stream gives (the oracle), as `caseId → facts`. */
+export const foldedReports = async (
+  store: EventStore,
+  caseIds: readonly string[],
+  calendarOf: CalendarOf,
+): Promise<Map<string, CaseReport>> => {
+  const folded = new Map<string, CaseReport>();
+  for (const caseId of caseIds) {
+    const { events } = await store.readStream(toCaseStreamId(caseId));
+    const report = events.reduce<CaseReport | null>(
+      (r, e) => evolveCaseReport(r, e as unknown as ReportInput, calendarOf, emptyChanges()),
+      null,
+    );
+    if (report) folded.set(caseId, report);
+  }
+  return folded;
+};
+
+/** The report facts a fold keeps (each case, all its cycles, its credit), read back from the tables. */
+export const storedFacts = async (q: SqlQueryable) => {
+  const rows = async (table: string, order: string) =>
+    (await q.query<Record<string, unknown>>(`SELECT * FROM ${table} ORDER BY ${order}`)).rows;
+  return {
+    cases: (await rows(REPORT_TABLES.cases, 'case_id')).map(REPORT_ROW_PARSERS.cases),
+    cycles: (await rows(REPORT_TABLES.cycles, 'case_id, cycle')).map(REPORT_ROW_PARSERS.cycles),
+    credits: (await rows(REPORT_TABLES.credits, 'case_id')).map(REPORT_ROW_PARSERS.credits),
+    openSpans: (await rows(`${REPORT_TABLES.spans} WHERE ended_at IS NULL`, 'case_id')).map(REPORT_ROW_PARSERS.spans),
+    openWaits: (await rows(`${REPORT_TABLES.waits} WHERE ended_at IS NULL`, 'case_id')).map(REPORT_ROW_PARSERS.waits),
+  };
+};
+
+/** The same shape from a fold. */
+export const factsOf = (folded: ReadonlyMap<string, CaseReport>) => {
+  const reports = [...folded.values()].sort((a, b) => (a.case.caseId < b.case.caseId ? -1 : 1));
+  return {
+    cases: reports.map((r) => r.case),
+    cycles: reports.flatMap((r) => [...r.cycles.values()].sort((a, b) => a.cycle - b.cycle)),
+    credits: reports.flatMap((r) => (r.credit ? [r.credit] : [])),
+    openSpans: reports.flatMap((r) => (r.span ? [r.span] : [])),
+    openWaits: reports.flatMap((r) => (r.wait ? [r.wait] : [])),
+  };
+};

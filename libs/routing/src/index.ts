@@ -1,0 +1,9 @@
+/**
+ * @app/routing: vendors and follow-the-sun routing (R4, R16) around the pure policy of
+ * @app/case-domain: the vendor directory (an event stream), the case router (vendors +
+ * calendars + clock → the at-work predicate → `RouteCase`), and their Nest module, which
+ * also seeds the example vendors on an embedded first start. docs/routing.md.
+ */
+export { VendorDirectory, VENDOR_SEEDER, type VendorWrite } from './vendor-directory.service';
+export { CaseRouter, type CalendarLookup } from './case-router';
+export { RoutingModule, VendorSeeder } from './routing.module';
