@@ -27,6 +27,7 @@ describe('evolveCaseState (the case-state topic)', () => {
         channel: 'email',
         sla: { firstResponseDueAt: '2026-03-02T10:00:00.000Z' },
       }),
+      e('Routed', '2026-03-02T09:00:01.000Z', { vendorId: 'north-desk', queueId: 'fr-P1' }),
       e('PriorityChanged', '2026-03-02T09:05:00.000Z', { from: 'P1', to: 'P2' }),
       e('SlaBreached', '2026-03-02T10:01:00.000Z', { clock: 'first-response', cycle: 1 }),
       e('AgentAssigned', '2026-03-02T10:02:00.000Z', { agentId: 'hash-agent' }),
@@ -48,6 +49,8 @@ describe('evolveCaseState (the case-state topic)', () => {
       language: 'fr',
       channel: 'email',
       assigneeId: 'hash-agent',
+      vendor: 'north-desk',
+      queueId: 'fr-P1',
       openedAt: '2026-03-02T09:00:00.000Z',
       firstRespondedAt: '2026-03-02T10:03:00.000Z',
       firstResponseDueAt: '2026-03-02T10:00:00.000Z',
@@ -59,8 +62,8 @@ describe('evolveCaseState (the case-state topic)', () => {
       escalations: 1,
       csat: { rating: 4, answeredAt: '2026-03-03T08:00:00.000Z', cycle: 1 },
       cycle: 1,
-      version: 12,
-      position: 120,
+      version: 13,
+      position: 130,
       updatedAt: '2026-03-05T11:00:00.000Z',
     });
     // what goes on the topic is the summary itself: no undefined fields to lose
@@ -80,6 +83,21 @@ describe('evolveCaseState (the case-state topic)', () => {
     expect(state).not.toHaveProperty('outcome');
     expect(state).not.toHaveProperty('resolvedAt');
     expect(state).not.toHaveProperty('slaBreaches');
+  });
+
+  it('follows the vendor through re-routing, and drops it when no vendor is eligible', () => {
+    const routed = fold([
+      e('Opened', '2026-03-02T09:00:00.000Z', { priority: 'P3' }),
+      e('Routed', '2026-03-02T09:00:01.000Z', { vendorId: 'north-desk', queueId: 'fr-P3' }),
+      e('Routed', '2026-03-02T18:00:00.000Z', { vendorId: 'south-desk', queueId: 'fr-P3' }),
+    ]);
+    expect(routed).toMatchObject({ vendor: 'south-desk', queueId: 'fr-P3' });
+    const none = evolveCaseState(
+      routed,
+      e('Routed', '2026-03-02T19:00:00.000Z', { vendorId: null, queueId: 'fr-P3' }),
+      4,
+    );
+    expect(none).not.toHaveProperty('vendor');
   });
 
   it('moves only version, position and time for an event type it does not know', () => {

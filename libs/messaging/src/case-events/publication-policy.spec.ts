@@ -112,6 +112,9 @@ describe('the publication policy (an allow-list per event type and schema versio
       files: { each: { object: { size: 'number' } } },
       who: 'pseudonym',
       empty: 'pseudonym',
+      none: { orNull: 'token' },
+      some: { orNull: 'token' },
+      neither: { orNull: 'token' },
     };
     const data = {
       when: '2026-03-02T09:30:00.000Z',
@@ -125,6 +128,9 @@ describe('the publication policy (an allow-list per event type and schema versio
       files: [{ size: 10, name: 'secret.log' }, 'not an object'],
       who: 'agent-1',
       empty: '',
+      none: null,
+      some: 'north-desk',
+      neither: 'not a token',
     };
     expect(applyRules(data, rules, pseudonymise)).toEqual({
       when: '2026-03-02T09:30:00.000Z',
@@ -134,6 +140,8 @@ describe('the publication policy (an allow-list per event type and schema versio
       list: ['sso', 'directory'],
       files: [{ size: 10 }],
       who: 'pseudo(agent-1)',
+      none: null,
+      some: 'north-desk',
     });
   });
 

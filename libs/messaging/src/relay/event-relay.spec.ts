@@ -126,6 +126,8 @@ describe('EventRelay (PGlite store, in-memory broker)', () => {
       csat: { rating: 2 },
       firstResponseDueAt: '2026-03-02T10:01:00.000Z',
       escalations: 1,
+      vendor: 'north-desk',
+      queueId: 'fr-P1',
       version: run.eventTypes.length - 2, // the two incident events are not the case's
     });
     for (const m of publisher.messages) expect(m.value).not.toContain(run.nonce);

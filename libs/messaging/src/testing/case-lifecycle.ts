@@ -2,6 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   caseDecider,
   incidentDecider,
+  ROUTER,
+  routingDecider,
   surveyIdFor,
   toCaseStreamId,
   toIncidentStreamId,
@@ -72,6 +74,30 @@ export const runFullLifecycle = async (
     if (result.newEvents.length === 0) throw new Error(`${command.type} appended nothing`);
     eventTypes.push(...result.newEvents.map((e) => e.type));
   };
+  const onRouting = async (vendorId: string) => {
+    const result = await handleCommand(
+      store,
+      toCaseStreamId(caseId),
+      routingDecider,
+      {
+        type: 'RouteCase',
+        caseId,
+        actor: ROUTER,
+        trigger: 'opened',
+        decision: {
+          queueId: 'fr-P1',
+          vendorId,
+          reason: 'follow-the-sun',
+          candidates: [
+            { vendorId, atWork: true },
+            { vendorId: 'south-desk', atWork: false },
+          ],
+        },
+      },
+      { eventMetadata: metadata(ROUTER), now: at() },
+    );
+    eventTypes.push(...result.newEvents.map((e) => e.type));
+  };
   const onIncident = async (command: IncidentCommand) => {
     const result = await handleCommand(store, toIncidentStreamId(incidentId), incidentDecider, command, {
       eventMetadata: { actor: command.actor, correlationId: randomUUID() },
@@ -112,6 +138,7 @@ export const runFullLifecycle = async (
       firstResponseDueAt: new Date(start.getTime() + 61 * MINUTE).toISOString(),
     },
   });
+  await onRouting('north-desk');
   await onCase({
     type: 'ChangePriority',
     ...c,
