@@ -5,7 +5,8 @@
  *   casectl audit export [--from <instant>] [--to <instant>] [--out <file.ndjson>]
  *   casectl audit checkpoint
  *   casectl token --role … (the same as token.main.ts)
- * Store flags (audit): --database-url (or DATABASE_URL), --data-dir (or DATA_DIR, ./data).
+ *   casectl projections list | rebuild <name|all> | parked [name] | retry <name> [--stream <id>]
+ * Store flags (audit, projections): --database-url (or DATABASE_URL), --data-dir (or DATA_DIR, ./data).
  *
  *   npm run casectl -- audit verify        (npm run build first, or use the script)
  */
@@ -21,6 +22,8 @@ export async function runCasectl(
   commands: Readonly<Record<string, Run>> = {
     audit: (rest) => runAuditCommand(rest),
     token: (rest) => runTokenCommand(rest),
+    // loaded on demand: it brings every projection (and their libraries) with it
+    projections: async (rest) => (await import('./projections.command')).runProjectionsCommand(rest),
   },
   stderr: (text: string) => void = (text) => process.stderr.write(text),
   stdout: (text: string) => void = (text) => process.stdout.write(text),
@@ -34,6 +37,7 @@ export async function runCasectl(
     .configureOutput({ writeOut: stdout, writeErr: stderr, outputError: () => undefined });
   program.command('audit').description('verify | replay | export | checkpoint (casectl audit --help)');
   program.command('token').description('print a signed local bearer token (casectl token --help)');
+  program.command('projections').description('list | rebuild | parked | retry the read models (casectl projections --help)');
   try {
     program.parse([...argv], { from: 'user' });
     return 0;

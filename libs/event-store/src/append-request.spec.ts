@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { toAppendRequest } from './append-request';
 import { InvalidAppend } from './event-store.errors';
 
@@ -62,5 +63,39 @@ describe('toAppendRequest', () => {
     ['a very long stream id', 'x'.repeat(1001), [{ type: 'T', data: 1 }], /longer than 1000/],
   ])('refuses %s', (_name, streamId, events, message) => {
     expect(refusal(streamId, events).message).toMatch(message);
+  });
+
+  it('keeps exactly what JSON.stringify serialises, as text and as a plain value, for any JSON value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ stringUnit: 'grapheme' }), (value) => {
+        const text = JSON.stringify(value);
+        fc.pre(!text.includes('\\u0000'));
+        const { data, values } = toAppendRequest('s', [{ type: 'T', data: value }], 0);
+        expect(data).toEqual([text]);
+        expect(values[0].data).toEqual(JSON.parse(text));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('serialises values as JSON.stringify does: toJSON with its key, boxed primitives, holes, undefined', () => {
+    const seenKeys: string[] = [];
+    const shared = { x: 1 };
+    const data = {
+      at: new Date('2026-03-02T09:30:00.5Z'),
+      custom: { toJSON: (key: string) => (seenKeys.push(key), `custom@${key}`) },
+      boxed: [Object(1), Object('s'), Object(false)],
+      holes: [1, , 3], // eslint-disable-line no-sparse-arrays
+      undefinedInArray: [undefined],
+      dropped: undefined,
+      negativeZero: -0,
+      twice: [shared, shared],
+    };
+    const expected = JSON.stringify(data);
+    seenKeys.length = 0;
+    const { data: json, values } = toAppendRequest('s', [{ type: 'T', data }], 0);
+    expect(seenKeys).toEqual(['custom']); // called once, with its key, as JSON.stringify calls it
+    expect(json).toEqual([expected]);
+    expect(values[0].data).toEqual(JSON.parse(expected));
   });
 });

@@ -42,4 +42,10 @@ export {
   type ReportName,
   type ReportRow,
 } from './reports/report.catalog';
-export { reportCsv, ReportRequestInvalid, runReport, type ReportParameters, type ReportResult } from './reports/report.query';
+export {
+  reportCsv,
+  ReportRequestInvalid,
+  runReport,
+  type ReportParameters,
+  type ReportResult,
+} from './reports/report.query';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { SqlQueryable } from '@app/event-store';
 
 /** pg gives timestamptz as Date and bigint as text; PGlite as Date and number. Both normalised here. */
@@ -8,7 +9,7 @@ export const numberOf = (value: unknown): number => Number(value);
 export const optionalNumberOf = (value: unknown): number | null =>
   value === null || value === undefined ? null : Number(value);
 
-/** A column of a multi-row write: its name and its SQL type (for `jsonb_to_recordset`). */
+/** A column of a multi-row write: its name and its SQL type (its parameter is an array of that type). */
 export type Column = readonly [name: string, type: string];
 
 export interface RecordsetWriter {
@@ -17,11 +18,12 @@ export interface RecordsetWriter {
 }
 
 /**
- * A multi-row upsert of one physical table: the rows travel as ONE jsonb parameter and
- * `jsonb_to_recordset` turns them back into typed columns, so a batch of any size is one
- * statement with one parameter (no 65,535-parameter limit, one plan per table). `guard`, if
- * given, is the `WHERE` of the `DO UPDATE` (e.g. only a newer version wins). The rows must
- * have distinct keys: PostgreSQL refuses to update the same row twice in one statement.
+ * A multi-row upsert of one physical table: each column travels as ONE array parameter and
+ * `unnest` zips them back into rows, so a batch of any size is one statement with one
+ * parameter per column (no 65,535-parameter limit, one prepared plan per table: the
+ * statement is named, so PostgreSQL plans it once per connection). `guard`, if given, is
+ * the `WHERE` of the `DO UPDATE` (e.g. only a newer version wins). The rows must have
+ * distinct keys: PostgreSQL refuses to update the same row twice in one statement.
  */
 export const recordsetUpsert = (
   table: string,
@@ -32,17 +34,26 @@ export const recordsetUpsert = (
   const names = columns.map(([name]) => name);
   const updates = names.filter((name) => !key.includes(name));
   const text = `INSERT INTO ${table} AS t (${names.join(', ')})
-SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${columns.map(([n, type]) => `${n} ${type}`).join(', ')})
+SELECT * FROM unnest(${columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
 ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${updates.map((n) => `${n} = EXCLUDED.${n}`).join(', ')}${
     guard ? `\nWHERE ${guard}` : ''
   }`;
+  const options = { name: statementName(text) };
   return {
     write: async (tx, rows) => {
       if (rows.length === 0) return;
-      await tx.query(text, [JSON.stringify(rows)]);
+      await tx.query(
+        text,
+        names.map((name) => rows.map((row) => row[name] ?? null)),
+        options,
+      );
     },
   };
 };
+
+/** One name per SQL text (its hash), as PostgreSQL's named statements require. PGlite ignores names. */
+export const statementName = (text: string): string =>
+  `read_models_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
 
 /** Memoises per physical table name (each generation of a projection has its own tables). */
 export const perTable = <T>(make: (table: string) => T): ((table: string) => T) => {

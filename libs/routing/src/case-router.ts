@@ -35,7 +35,11 @@ export class CaseRouter {
   /** The decision for a case as it stands, at `now`; `vendors` defaults to the directory's. */
   async decide(state: OpenedCase, now: Date, vendors?: readonly Vendor[]): Promise<RoutingDecision> {
     const { language, priority } = state;
-    return this.decideFor({ language, priority, region: state.sla.terms?.region }, now, vendors ?? (await this.directory.list()));
+    return this.decideFor(
+      { language, priority, region: state.sla.terms?.region },
+      now,
+      vendors ?? (await this.directory.list()),
+    );
   }
 
   /** The same decision from the case's routing inputs alone (what the re-router has in its read model). */
@@ -56,7 +60,18 @@ export class CaseRouter {
   }
 
   /** The `RouteCase` command the write shell and the re-router send (actor: the system router). */
-  async command(state: OpenedCase, now: Date, trigger: RoutingTrigger, vendors?: readonly Vendor[]): Promise<RouteCase> {
-    return { type: 'RouteCase', caseId: state.id, actor: ROUTER, trigger, decision: await this.decide(state, now, vendors) };
+  async command(
+    state: OpenedCase,
+    now: Date,
+    trigger: RoutingTrigger,
+    vendors?: readonly Vendor[],
+  ): Promise<RouteCase> {
+    return {
+      type: 'RouteCase',
+      caseId: state.id,
+      actor: ROUTER,
+      trigger,
+      decision: await this.decide(state, now, vendors),
+    };
   }
 }

@@ -39,7 +39,8 @@ export class VendorSeeder implements OnApplicationBootstrap {
     {
       provide: CaseRouter,
       inject: [VendorDirectory, SlaService],
-      useFactory: (directory: VendorDirectory, sla: SlaService) => new CaseRouter(directory, (id) => sla.calendars.get(id)),
+      useFactory: (directory: VendorDirectory, sla: SlaService) =>
+        new CaseRouter(directory, (id) => sla.calendars.get(id)),
     },
     VendorSeeder,
   ],

@@ -9,12 +9,7 @@ import {
   type VendorDirectoryState,
   type VendorEvent,
 } from '@app/case-domain';
-import {
-  ExpectedVersionConflict,
-  handleCommand,
-  type EventMetadata,
-  type EventStore,
-} from '@app/event-store';
+import { ExpectedVersionConflict, handleCommand, type EventMetadata, type EventStore } from '@app/event-store';
 
 /** The actor of the example vendors seeded on a first start. */
 export const VENDOR_SEEDER: Actor = Object.freeze({ id: 'system:vendor-seed', role: 'system' });
@@ -46,7 +41,10 @@ export class VendorDirectory {
 
   async state(): Promise<VendorDirectoryState> {
     const { events } = await this.store.readStream(VENDOR_DIRECTORY_STREAM);
-    return (events as unknown as VendorEvent[]).reduce(vendorDirectoryDecider.evolve, vendorDirectoryDecider.initialState);
+    return (events as unknown as VendorEvent[]).reduce(
+      vendorDirectoryDecider.evolve,
+      vendorDirectoryDecider.initialState,
+    );
   }
 
   /** Every vendor, in the order they were registered. */
@@ -64,7 +62,11 @@ export class VendorDirectory {
       eventMetadata: metadata,
       now,
     });
-    const id = result.newEvents[0]?.data.id ?? String(command.vendor.id ?? '').trim().toLowerCase();
+    const id =
+      result.newEvents[0]?.data.id ??
+      String(command.vendor.id ?? '')
+        .trim()
+        .toLowerCase();
     return {
       vendor: result.newState.vendors.get(id) as Vendor,
       changed: result.newEvents.length > 0,

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { METRICS, type Metrics } from '@app/observability';
 import { PROJECTIONS, type ProjectionRegistry, type RunnerStatus } from '@app/projections';
 

@@ -7,16 +7,28 @@ const AFTER = "a write's x-log-position: wait (at most 2 s) until the queues inc
 
 export class QueuesQuery {
   @ApiPropertyOptional({ description: AFTER }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) after?: number;
-  @ApiPropertyOptional({ description: 'supervisors: only the cases routed to this vendor (agents always see their own vendor’s)' })
-  @IsOptional() @IsString() @Matches(/^[a-z0-9][a-z0-9._:-]{0,99}$/)
+  @ApiPropertyOptional({
+    description: 'supervisors: only the cases routed to this vendor (agents always see their own vendor’s)',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9._:-]{0,99}$/)
   vendor?: string;
 }
 
 export class QueuePageQuery extends QueuesQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   limit?: number;
-  @ApiPropertyOptional({ description: 'the nextCursor of the previous page' }) @IsOptional() @IsString() @MaxLength(500) cursor?: string;
+  @ApiPropertyOptional({ description: 'the nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
 }
 
 export class QueueSummaryResponse {
@@ -30,7 +42,8 @@ export class QueueSummaryResponse {
 
 export class QueueListResponse {
   @ApiProperty({ type: [QueueSummaryResponse] }) items!: QueueSummaryResponse[];
-  @ApiProperty({ description: 'false when `after` was given and the read model had not reached it within 2 s' }) caughtUp!: boolean;
+  @ApiProperty({ description: 'false when `after` was given and the read model had not reached it within 2 s' })
+  caughtUp!: boolean;
 }
 
 export class QueuedCaseResponse {
@@ -41,14 +54,22 @@ export class QueuedCaseResponse {
   @ApiProperty({ enum: PRIORITIES }) priority!: string;
   @ApiProperty({ enum: CASE_STATUSES }) status!: string;
   @ApiProperty({ format: 'date-time' }) openedAt!: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'R10: when the first response is due, if known' }) firstResponseDueAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'R10: when the first response is due, if known' })
+  firstResponseDueAt?: string;
   @ApiProperty({ description: 'R10: an SLA of the current cycle was breached' }) breached!: boolean;
   @ApiPropertyOptional() vendorId?: string;
 }
 
 export class QueuePageResponse {
-  @ApiProperty({ example: { id: 'fr-P2', language: 'fr', priority: 'P2' } }) queue!: { id: string; language: string; priority: string };
-  @ApiProperty({ type: [QueuedCaseResponse], description: 'breached first, then by priority, then by first-response due time' })
+  @ApiProperty({ example: { id: 'fr-P2', language: 'fr', priority: 'P2' } }) queue!: {
+    id: string;
+    language: string;
+    priority: string;
+  };
+  @ApiProperty({
+    type: [QueuedCaseResponse],
+    description: 'breached first, then by priority, then by first-response due time',
+  })
   items!: QueuedCaseResponse[];
   @ApiPropertyOptional() nextCursor?: string;
   @ApiProperty() caughtUp!: boolean;

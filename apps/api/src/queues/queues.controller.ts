@@ -4,7 +4,14 @@ import { CurrentPrincipal, RequiresAction, type Principal } from '@app/auth';
 import { speaks } from '@app/case-domain';
 import { SQL_DATABASE, type SqlDatabase } from '@app/event-store';
 import { PROJECTIONS, type ProjectionRegistry } from '@app/projections';
-import { caseQueueProjection, listQueue, parseQueueId, queueSummaries, type QueuedCase, type QueueScope } from '@app/read-models';
+import {
+  caseQueueProjection,
+  listQueue,
+  parseQueueId,
+  queueSummaries,
+  type QueuedCase,
+  type QueueScope,
+} from '@app/read-models';
 import { VendorDirectory } from '@app/routing';
 import { HttpEdgeError } from '../http/http.errors';
 import { caughtUpWith } from '../read-models/read-your-writes';
@@ -63,7 +70,9 @@ export class QueuesController {
 
   @Get(':id')
   @RequiresAction('case.claim')
-  @ApiOperation({ summary: 'One queue’s unassigned cases: breached first, then by priority, then by first-response due time' })
+  @ApiOperation({
+    summary: 'One queue’s unassigned cases: breached first, then by priority, then by first-response due time',
+  })
   @ApiOkResponse({ type: QueuePageResponse })
   @ApiNotFoundResponse({ description: 'not one of the caller’s queues' })
   async page(@Param('id') id: string, @Query() query: QueuePageQuery, @CurrentPrincipal() p: Principal) {
@@ -71,8 +80,18 @@ export class QueuesController {
     const scope = await this.scopeOf(p, query.vendor);
     if (scope.languages && !speaks(scope.languages, queue.language)) throw new QueueNotFound(queue.id);
     const caughtUp = await caughtUpWith(this.projections, caseQueueProjection.name, query.after);
-    const page = await listQueue(this.db, { queueId: queue.id, vendorId: scope.vendorId, limit: query.limit, cursor: query.cursor });
-    return { queue: page.queue, items: page.items.map(item), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}), caughtUp };
+    const page = await listQueue(this.db, {
+      queueId: queue.id,
+      vendorId: scope.vendorId,
+      limit: query.limit,
+      cursor: query.cursor,
+    });
+    return {
+      queue: page.queue,
+      items: page.items.map(item),
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      caughtUp,
+    };
   }
 
   /**

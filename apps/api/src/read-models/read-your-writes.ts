@@ -8,5 +8,9 @@ export const READ_YOUR_WRITES_TIMEOUT_MS = 2_000;
  * `x-log-position`), at most {@link READ_YOUR_WRITES_TIMEOUT_MS}. Resolves false when it
  * had not by then: the read then answers with what there is, and says so (`caughtUp`).
  */
-export const caughtUpWith = async (registry: ProjectionRegistry, projection: string, after?: number): Promise<boolean> =>
+export const caughtUpWith = async (
+  registry: ProjectionRegistry,
+  projection: string,
+  after?: number,
+): Promise<boolean> =>
   after === undefined || (await registry.get(projection).waitForPosition(after, READ_YOUR_WRITES_TIMEOUT_MS));

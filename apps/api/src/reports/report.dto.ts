@@ -4,17 +4,33 @@ import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validat
 import { GROUP_BYS, REPORT_NAMES } from '@app/read-models';
 
 export class ReportQueryDto {
-  @ApiPropertyOptional({ example: '2026-03-01T00:00:00Z', description: 'start of the period (inclusive); default: 30 days before `to`' })
-  @IsOptional() @IsString() @MaxLength(40)
+  @ApiPropertyOptional({
+    example: '2026-03-01T00:00:00Z',
+    description: 'start of the period (inclusive); default: 30 days before `to`',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
   from?: string;
-  @ApiPropertyOptional({ example: '2026-04-01T00:00:00Z', description: 'end of the period (exclusive), or the moment of a point-in-time report; default: now' })
-  @IsOptional() @IsString() @MaxLength(40)
+  @ApiPropertyOptional({
+    example: '2026-04-01T00:00:00Z',
+    description: 'end of the period (exclusive), or the moment of a point-in-time report; default: now',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
   to?: string;
   @ApiPropertyOptional({ enum: GROUP_BYS, description: 'each report says which it accepts, and its default' })
-  @IsOptional() @IsIn(GROUP_BYS)
+  @IsOptional()
+  @IsIn(GROUP_BYS)
   groupBy?: string;
-  @ApiPropertyOptional({ description: "a write's x-log-position: wait (at most 2 s) until the report includes that write" })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @ApiPropertyOptional({
+    description: "a write's x-log-position: wait (at most 2 s) until the report includes that write",
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   after?: number;
 }
 

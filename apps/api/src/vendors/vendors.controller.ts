@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, RequiresAction, toActor, type Principal } from '@app/auth';
 import { VendorNotFound, type Vendor, type VendorCommand } from '@app/case-domain';
@@ -53,17 +60,26 @@ export class VendorsController {
 
   @Post()
   @RequiresAction('vendor.manage')
-  @ApiOperation({ summary: 'Register a vendor; the same vendor again changes nothing (200), another with its id is a 409' })
+  @ApiOperation({
+    summary: 'Register a vendor; the same vendor again changes nothing (200), another with its id is a 409',
+  })
   @ApiCreatedResponse({ type: VendorResponse })
   @ApiConflictResponse({ description: 'VENDOR.ALREADY_REGISTERED' })
-  register(@Body() body: RegisterVendorRequest, @CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
+  register(
+    @Body() body: RegisterVendorRequest,
+    @CurrentPrincipal() p: Principal,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ) {
     return this.write(p, req, res, { type: 'RegisterVendor', vendor: { ...body }, actor: toActor(p) }, 201);
   }
 
   @Put(':id')
   @RequiresAction('vendor.manage')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Change a vendor’s name, languages, regions or calendar (cases already routed stay where they are)' })
+  @ApiOperation({
+    summary: 'Change a vendor’s name, languages, regions or calendar (cases already routed stay where they are)',
+  })
   @ApiOkResponse({ type: VendorResponse })
   update(
     @Param('id') id: string,
@@ -82,7 +98,11 @@ export class VendorsController {
       const now = this.clock.now();
       const result = await this.directory.execute(
         command,
-        { actor: toActor(write.principal), correlationId: write.correlationId, ...(write.idempotencyKey ? { idempotencyKey: write.idempotencyKey } : {}) },
+        {
+          actor: toActor(write.principal),
+          correlationId: write.correlationId,
+          ...(write.idempotencyKey ? { idempotencyKey: write.idempotencyKey } : {}),
+        },
         now,
       );
       const headers: Record<string, string> = { location: `/v1/vendors/${result.vendor.id}` };

@@ -34,7 +34,8 @@ const candidatesOf = (value: unknown): RoutingCandidate[] => {
   return value.map((c: unknown, i) => {
     const { vendorId, atWork } = (c ?? {}) as Partial<RoutingCandidate>;
     requireText(`decision.candidates[${i}].vendorId`, vendorId);
-    if (typeof atWork !== 'boolean') throw new InvalidCommand(`decision.candidates[${i}].atWork`, 'must be true or false');
+    if (typeof atWork !== 'boolean')
+      throw new InvalidCommand(`decision.candidates[${i}].atWork`, 'must be true or false');
     return { vendorId: vendorId as string, atWork };
   });
 };

@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import type { Vendor } from '../vendor/vendor.model';
 import { decideRouting, queueIdOf } from './routing.policy';
 
-const vendor = (id: string, languages: string[], regions: string[] = ['emea'], calendarId = 'europe-paris'): Vendor => ({
+const vendor = (
+  id: string,
+  languages: string[],
+  regions: string[] = ['emea'],
+  calendarId = 'europe-paris',
+): Vendor => ({
   id,
   name: id,
   languages,
@@ -24,7 +29,9 @@ const atWork =
 describe('decideRouting (R4, R16: follow-the-sun)', () => {
   it('puts the case in the queue of its language and priority', () => {
     expect(queueIdOf('FR', 'P2')).toBe('fr-P2');
-    expect(decideRouting({ language: 'fr-CA', priority: 'P1', vendors: all, isAtWork: atWork() }).queueId).toBe('fr-ca-P1');
+    expect(decideRouting({ language: 'fr-CA', priority: 'P1', vendors: all, isAtWork: atWork() }).queueId).toBe(
+      'fr-ca-P1',
+    );
   });
 
   it('routes to a vendor speaking the language that is at work now', () =>
@@ -40,7 +47,12 @@ describe('decideRouting (R4, R16: follow-the-sun)', () => {
     }));
 
   it('never routes to a vendor that does not speak the language, even one at work', () => {
-    const decision = decideRouting({ language: 'de', priority: 'P2', vendors: all, isAtWork: atWork('tokyo', 'paris') });
+    const decision = decideRouting({
+      language: 'de',
+      priority: 'P2',
+      vendors: all,
+      isAtWork: atWork('tokyo', 'paris'),
+    });
     expect(decision).toMatchObject({ vendorId: 'berlin', reason: 'next-shift' });
     expect(decision.candidates).toEqual([{ vendorId: 'berlin', atWork: false }]);
   });
@@ -61,12 +73,18 @@ describe('decideRouting (R4, R16: follow-the-sun)', () => {
 
   it('prefers the exact regional variant, then the customer’s region, then the id', () => {
     const bothAtWork = atWork('paris', 'quebec', 'tokyo');
-    expect(decideRouting({ language: 'fr-ca', priority: 'P2', vendors: all, isAtWork: bothAtWork }).vendorId).toBe('quebec');
-    expect(decideRouting({ language: 'fr', priority: 'P2', vendors: all, isAtWork: bothAtWork }).vendorId).toBe('paris');
-    expect(decideRouting({ language: 'en', priority: 'P2', region: 'apac', vendors: all, isAtWork: bothAtWork }).vendorId).toBe(
-      'tokyo',
+    expect(decideRouting({ language: 'fr-ca', priority: 'P2', vendors: all, isAtWork: bothAtWork }).vendorId).toBe(
+      'quebec',
     );
-    expect(decideRouting({ language: 'en', priority: 'P2', vendors: all, isAtWork: bothAtWork }).vendorId).toBe('paris');
+    expect(decideRouting({ language: 'fr', priority: 'P2', vendors: all, isAtWork: bothAtWork }).vendorId).toBe(
+      'paris',
+    );
+    expect(
+      decideRouting({ language: 'en', priority: 'P2', region: 'apac', vendors: all, isAtWork: bothAtWork }).vendorId,
+    ).toBe('tokyo');
+    expect(decideRouting({ language: 'en', priority: 'P2', vendors: all, isAtWork: bothAtWork }).vendorId).toBe(
+      'paris',
+    );
   });
 
   it('a regional variant a vendor speaks does not cover the base language', () =>
@@ -91,7 +109,8 @@ describe('decideRouting (R4, R16: follow-the-sun)', () => {
           // the chosen vendor speaks the language, and is at work whenever any candidate is
           const chosen = vendors.find((v) => v.id === decision.vendorId);
           if (decision.candidates.some((c) => c.atWork)) expect(decision.reason).toBe('follow-the-sun');
-          if (chosen) expect(decision.candidates[0]).toEqual({ vendorId: chosen.id, atWork: working.includes(chosen.id) });
+          if (chosen)
+            expect(decision.candidates[0]).toEqual({ vendorId: chosen.id, atWork: working.includes(chosen.id) });
           else expect(decision.candidates).toEqual([]);
         },
       ),

@@ -13,14 +13,24 @@ import { parseVendor, speaks, type Vendor } from './vendor.model';
 const given = deciderSpec(vendorDirectoryDecider);
 const supervisor = { id: 'sam', role: 'supervisor' };
 const AT = '2026-03-02T09:30:00.000Z';
-const north: Vendor = { id: 'north-desk', name: 'North Desk', languages: ['fr', 'en'], regions: ['emea'], calendarId: 'europe-paris' };
+const north: Vendor = {
+  id: 'north-desk',
+  name: 'North Desk',
+  languages: ['fr', 'en'],
+  regions: ['emea'],
+  calendarId: 'europe-paris',
+};
 
 const register = (vendor: Partial<Record<keyof Vendor, unknown>> = north): VendorCommand => ({
   type: 'RegisterVendor',
   vendor,
   actor: supervisor,
 });
-const update = (vendor: Partial<Record<keyof Vendor, unknown>>): VendorCommand => ({ type: 'UpdateVendor', vendor, actor: supervisor });
+const update = (vendor: Partial<Record<keyof Vendor, unknown>>): VendorCommand => ({
+  type: 'UpdateVendor',
+  vendor,
+  actor: supervisor,
+});
 const registered = (vendor: Vendor = north): VendorEvent => ({
   type: 'VendorRegistered',
   schemaVersion: 1,
@@ -37,12 +47,20 @@ describe('the vendor directory (R16)', () => {
     given([registered()]).when(register()).thenNothingHappened());
 
   it('refuses to register an id again with other details', () =>
-    given([registered()]).when(register({ ...north, name: 'Other' })).thenThrows(VendorAlreadyRegistered));
+    given([registered()])
+      .when(register({ ...north, name: 'Other' }))
+      .thenThrows(VendorAlreadyRegistered));
 
   it('updates a vendor, and does nothing when nothing changes', () => {
     given([registered()])
       .when(update({ ...north, languages: ['fr', 'en', 'de'] }))
-      .then([{ type: 'VendorUpdated', schemaVersion: 1, data: { ...north, languages: ['fr', 'en', 'de'], at: AT, byId: 'sam' } }]);
+      .then([
+        {
+          type: 'VendorUpdated',
+          schemaVersion: 1,
+          data: { ...north, languages: ['fr', 'en', 'de'], at: AT, byId: 'sam' },
+        },
+      ]);
     given([registered()]).when(update(north)).thenNothingHappened();
     given([]).when(update(north)).thenThrows(VendorNotFound);
   });
@@ -54,7 +72,11 @@ describe('the vendor directory (R16)', () => {
     ['a language that is not a code', { languages: ['French'] }],
     ['regions that are not a list', { regions: 'emea' }],
     ['a calendar id with a slash', { calendarId: '../etc' }],
-  ])('refuses %s', (_what, bad) => given([]).when(register({ ...north, ...bad })).thenThrows(InvalidCommand));
+  ])('refuses %s', (_what, bad) =>
+    given([])
+      .when(register({ ...north, ...bad }))
+      .thenThrows(InvalidCommand),
+  );
 
   it('folds the directory in registration order, updates in place', () => {
     const state = [registered(), registered({ ...north, id: 'b-desk' })].reduce(

@@ -41,7 +41,9 @@ export class VendorAlreadyRegistered extends DomainRuleViolation {
   readonly code = 'VENDOR.ALREADY_REGISTERED';
   readonly kind: ViolationKind = 'conflict';
   constructor(readonly vendorId: string) {
-    super(`Vendor ${vendorId} is already registered with other details; update it instead (PUT /v1/vendors/${vendorId}).`);
+    super(
+      `Vendor ${vendorId} is already registered with other details; update it instead (PUT /v1/vendors/${vendorId}).`,
+    );
   }
 }
 
@@ -107,8 +109,26 @@ export const vendorDirectoryDecider: Decider<VendorDirectoryState, VendorCommand
  * tokens of README.md (`north-desk` fr,en; `south-desk` de) find their cases.
  */
 export const EXAMPLE_VENDORS: readonly Vendor[] = Object.freeze([
-  { id: 'north-desk', name: 'North Desk (Paris)', languages: ['fr', 'en'], regions: ['emea'], calendarId: 'europe-paris' },
-  { id: 'south-desk', name: 'South Desk (Sydney)', languages: ['de', 'en'], regions: ['anz', 'emea'], calendarId: 'australia-sydney' },
+  {
+    id: 'north-desk',
+    name: 'North Desk (Paris)',
+    languages: ['fr', 'en'],
+    regions: ['emea'],
+    calendarId: 'europe-paris',
+  },
+  {
+    id: 'south-desk',
+    name: 'South Desk (Sydney)',
+    languages: ['de', 'en'],
+    regions: ['anz', 'emea'],
+    calendarId: 'australia-sydney',
+  },
   { id: 'east-desk', name: 'East Desk (Tokyo)', languages: ['ja', 'en'], regions: ['apac'], calendarId: 'asia-tokyo' },
-  { id: 'west-desk', name: 'West Desk (New York)', languages: ['en', 'es'], regions: ['amer'], calendarId: 'america-new-york' },
+  {
+    id: 'west-desk',
+    name: 'West Desk (New York)',
+    languages: ['en', 'es'],
+    regions: ['amer'],
+    calendarId: 'america-new-york',
+  },
 ]);

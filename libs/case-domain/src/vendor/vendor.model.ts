@@ -24,10 +24,12 @@ const LANGUAGE = /^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$/;
 const CALENDAR_ID = /^[a-z0-9][a-z0-9_-]{0,99}$/;
 
 const list = (field: string, value: unknown, item: RegExp, what: string): string[] => {
-  if (!Array.isArray(value) || value.length === 0) throw new InvalidCommand(field, `must be a non-empty list of ${what}`);
+  if (!Array.isArray(value) || value.length === 0)
+    throw new InvalidCommand(field, `must be a non-empty list of ${what}`);
   const items = value.map((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v));
   const bad = items.find((v) => typeof v !== 'string' || !item.test(v));
-  if (bad !== undefined) throw new InvalidCommand(field, `must be a non-empty list of ${what} (${JSON.stringify(bad)} is not)`);
+  if (bad !== undefined)
+    throw new InvalidCommand(field, `must be a non-empty list of ${what} (${JSON.stringify(bad)} is not)`);
   return [...new Set(items as string[])];
 };
 
@@ -48,7 +50,8 @@ export const parseVendor = (raw: {
   const name = requireText('name', raw.name).trim();
   if (name.length > 200) throw new InvalidCommand('name', 'must be at most 200 characters');
   const calendarId = requireText('calendarId', raw.calendarId).trim();
-  if (!CALENDAR_ID.test(calendarId)) throw new InvalidCommand('calendarId', 'must be a calendar id such as europe-paris');
+  if (!CALENDAR_ID.test(calendarId))
+    throw new InvalidCommand('calendarId', 'must be a calendar id such as europe-paris');
   return {
     id,
     name,

@@ -2,14 +2,7 @@ import { CASE_EVENT_TYPES, caseIdFromStreamId } from '@app/case-domain';
 import type { RecordedEvent, SqlQueryable } from '@app/event-store';
 import type { ProjectionTables } from '@app/projections';
 import { EventRefused, type BatchProjection } from '../batch-projection';
-import {
-  instantOf,
-  numberOf,
-  optionalInstantOf,
-  perTable,
-  recordsetUpsert,
-  type Column,
-} from '../sql-rows';
+import { instantOf, numberOf, optionalInstantOf, perTable, recordsetUpsert, type Column } from '../sql-rows';
 import { evolveQueuedCase, type QueueInput, type QueuedCase } from './queued-case.evolve';
 
 /** The stable name readers query (a view over the active generation's table). */
@@ -121,6 +114,8 @@ const applyBatch = async (tx: SqlQueryable, events: readonly RecordedEvent[], ta
   if (caseEvents.length === 0) return;
   const { select, upsert } = statements(tables[CASE_QUEUE_TABLE]);
   const ids = [...new Set(caseEvents.map((e) => caseIdFromStreamId(e.streamId) as string))];
+  // not a named statement: PostgreSQL would settle on a generic plan that, not knowing how
+  // many ids come, scans the whole table; planned for each batch, it uses the primary key
   const { rows } = await tx.query<QueuedCaseRow>(select, [ids]);
   const docs = new Map(rows.map((r) => [r.case_id as string, toQueuedCase(r)]));
   const changed = new Set<string>();
@@ -138,7 +133,10 @@ const applyBatch = async (tx: SqlQueryable, events: readonly RecordedEvent[], ta
     docs.set(caseId, next);
     changed.add(caseId);
   }
-  await upsert.write(tx, [...changed].map((id) => toRow(docs.get(id) as QueuedCase)));
+  await upsert.write(
+    tx,
+    [...changed].map((id) => toRow(docs.get(id) as QueuedCase)),
+  );
 };
 
 /**

@@ -119,7 +119,13 @@ export const MAX_QUEUE_PAGE = 200;
 /** The sort key of a row: not breached (false first), priority, due time (none last), opening, id. */
 type SortKey = [notBreached: boolean, priority: string, due: string, openedAt: string, caseId: string];
 
-const keyOf = (c: QueuedCase): SortKey => [!c.breached, c.priority, c.firstResponseDueAt ?? 'infinity', c.openedAt, c.caseId];
+const keyOf = (c: QueuedCase): SortKey => [
+  !c.breached,
+  c.priority,
+  c.firstResponseDueAt ?? 'infinity',
+  c.openedAt,
+  c.caseId,
+];
 
 const encodeCursor = (c: QueuedCase) => Buffer.from(JSON.stringify(keyOf(c))).toString('base64url');
 

@@ -1,11 +1,4 @@
-import {
-  PRIORITIES,
-  queueIdOf,
-  type CaseEvent,
-  type CaseStatus,
-  type Instant,
-  type Priority,
-} from '@app/case-domain';
+import { PRIORITIES, queueIdOf, type CaseEvent, type CaseStatus, type Instant, type Priority } from '@app/case-domain';
 
 /**
  * One row of `case_queue`: what the queues need to know of a case (R16: per language and

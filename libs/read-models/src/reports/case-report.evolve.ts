@@ -117,7 +117,12 @@ export interface ReportChanges {
   readonly credits: Map<string, IssuedCredit>;
 }
 
-export const emptyChanges = (): ReportChanges => ({ cycles: new Map(), spans: new Map(), waits: new Map(), credits: new Map() });
+export const emptyChanges = (): ReportChanges => ({
+  cycles: new Map(),
+  spans: new Map(),
+  waits: new Map(),
+  credits: new Map(),
+});
 
 /** The calendar measuring a case: its own (by id) or the default. */
 export type CalendarOf = (calendarId: string | null) => Calendar;
@@ -146,7 +151,10 @@ export const evolveCaseReport = (
   return fold.result();
 };
 
-const opened = ({ data, streamVersion }: Extract<ReportInput, { type: 'Opened' }>, changes: ReportChanges): CaseReport => {
+const opened = (
+  { data, streamVersion }: Extract<ReportInput, { type: 'Opened' }>,
+  changes: ReportChanges,
+): CaseReport => {
   const c: ReportCase = {
     caseId: data.caseId,
     tenant: data.tenant,
@@ -264,7 +272,11 @@ class Fold {
       case 'SlaBreached':
         return this.updateCycle(e.data.cycle, (y) =>
           e.data.clock === 'first-response'
-            ? { firstResponseBreached: true, firstResponseDueAt: y.firstResponseDueAt ?? e.data.dueAt, priority: y.firstResponseAt ? y.priority : e.data.priority }
+            ? {
+                firstResponseBreached: true,
+                firstResponseDueAt: y.firstResponseDueAt ?? e.data.dueAt,
+                priority: y.firstResponseAt ? y.priority : e.data.priority,
+              }
             : { resolutionBreached: true },
         );
       case 'Resolved':

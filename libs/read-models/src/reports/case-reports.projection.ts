@@ -2,7 +2,15 @@ import { CASE_EVENT_TYPES, caseIdFromStreamId } from '@app/case-domain';
 import type { RecordedEvent, SqlQueryable } from '@app/event-store';
 import type { ProjectionTables } from '@app/projections';
 import { EventRefused, type BatchProjection } from '../batch-projection';
-import { optionalInstantOf, instantOf, numberOf, optionalNumberOf, perTable, recordsetUpsert, type Column } from '../sql-rows';
+import {
+  instantOf,
+  numberOf,
+  optionalInstantOf,
+  optionalNumberOf,
+  perTable,
+  recordsetUpsert,
+  type Column,
+} from '../sql-rows';
 import {
   emptyChanges,
   evolveCaseReport,
@@ -100,10 +108,15 @@ const CREDIT_COLUMNS: readonly Column[] = [
 ];
 
 /** DDL of one physical table: text keys and grouping columns sort bytewise, the same on PostgreSQL and PGlite. */
-const ddl = (columns: readonly Column[], key: readonly string[], extra: (t: string) => string = () => '') => (t: string) => `
+const ddl =
+  (columns: readonly Column[], key: readonly string[], extra: (t: string) => string = () => '') =>
+  (t: string) => `
 CREATE TABLE ${t} (
   ${columns
-    .map(([name, type]) => `${name} ${type}${type === 'text' ? ' COLLATE "C"' : ''}${key.includes(name) ? ' NOT NULL' : ''}`)
+    .map(
+      ([name, type]) =>
+        `${name} ${type}${type === 'text' ? ' COLLATE "C"' : ''}${key.includes(name) ? ' NOT NULL' : ''}`,
+    )
     .join(',\n  ')},
   CONSTRAINT ${t}_pkey PRIMARY KEY (${key.join(', ')})
 );
@@ -188,7 +201,13 @@ const creditOf = (r: Json): IssuedCredit => ({
 });
 
 /** Rows back to facts (what a batch loads; the tests compare a fold with them). */
-export const REPORT_ROW_PARSERS = { cases: caseOf, cycles: cycleOf, spans: spanOf, waits: waitOf, credits: creditOf } as const;
+export const REPORT_ROW_PARSERS = {
+  cases: caseOf,
+  cycles: cycleOf,
+  spans: spanOf,
+  waits: waitOf,
+  credits: creditOf,
+} as const;
 
 const statements = perTable((key: string) => {
   const t = JSON.parse(key) as Tables;
@@ -212,9 +231,20 @@ const parseJson = (value: unknown): Json[] => (typeof value === 'string' ? JSON.
 
 /** Loads the report facts of some cases (what a batch touches). */
 const load = async (tx: SqlQueryable, tables: Tables, caseIds: string[]): Promise<Map<string, CaseReport>> => {
+  // not a named statement: a generic plan, not knowing how many ids come, would scan whole
+  // tables; planned for each batch, it reads them by primary key
   const { rows } = await tx.query<Record<string, unknown>>(statements(JSON.stringify(tables)).load, [caseIds]);
   const r = rows[0];
-  const reports = new Map<string, { case: ReportCase; cycles: Map<number, ReportCycle>; span: StatusSpan | null; wait: CustomerWait | null; credit: IssuedCredit | null }>();
+  const reports = new Map<
+    string,
+    {
+      case: ReportCase;
+      cycles: Map<number, ReportCycle>;
+      span: StatusSpan | null;
+      wait: CustomerWait | null;
+      credit: IssuedCredit | null;
+    }
+  >();
   for (const row of parseJson(r.cases)) {
     const c = caseOf(row);
     reports.set(c.caseId, { case: c, cycles: new Map(), span: null, wait: null, credit: null });
@@ -280,7 +310,10 @@ export const caseReportsProjection = ({ calendarOf }: CaseReportsOptions): Batch
       changedCases.add(caseId);
     }
     const s = statements(JSON.stringify(tables));
-    await s.cases.write(tx, [...changedCases].map((id) => toRow((reports.get(id) as CaseReport).case)));
+    await s.cases.write(
+      tx,
+      [...changedCases].map((id) => toRow((reports.get(id) as CaseReport).case)),
+    );
     await s.cycles.write(tx, [...changes.cycles.values()].map(toRow));
     await s.spans.write(tx, [...changes.spans.values()].map(toRow));
     await s.waits.write(tx, [...changes.waits.values()].map(toRow));
@@ -294,7 +327,8 @@ export const caseReportsProjection = ({ calendarOf }: CaseReportsOptions): Batch
       report_cycles: ddl(
         CYCLE_COLUMNS,
         ['case_id', 'cycle'],
-        (t) => `CREATE INDEX ${t}_started_idx ON ${t} (started_at);\nCREATE INDEX ${t}_resolved_idx ON ${t} (resolved_at);`,
+        (t) =>
+          `CREATE INDEX ${t}_started_idx ON ${t} (started_at);\nCREATE INDEX ${t}_resolved_idx ON ${t} (resolved_at);`,
       ),
       report_status_spans: ddl(SPAN_COLUMNS, ['case_id', 'seq']),
       report_waits: ddl(WAIT_COLUMNS, ['case_id', 'seq']),

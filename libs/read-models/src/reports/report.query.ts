@@ -38,7 +38,10 @@ const DEFAULT_PERIOD_MS = 30 * 86_400_000;
 
 const instant = (name: string, value: string | undefined, fallback: Date): Date => {
   if (value === undefined || value === '') return fallback;
-  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) || Number.isNaN(Date.parse(value)))
+  if (
+    !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) ||
+    Number.isNaN(Date.parse(value))
+  )
     throw new ReportRequestInvalid(
       400,
       'REPORT.INVALID_PARAMETER',
@@ -56,13 +59,21 @@ export const runReport = async (
 ): Promise<ReportResult> => {
   const definition = REPORTS.get(name as ReportName);
   if (!definition)
-    throw new ReportRequestInvalid(404, 'REPORT.UNKNOWN', `There is no report ${JSON.stringify(name)}; the reports are ${[...REPORTS.keys()].join(', ')}.`);
+    throw new ReportRequestInvalid(
+      404,
+      'REPORT.UNKNOWN',
+      `There is no report ${JSON.stringify(name)}; the reports are ${[...REPORTS.keys()].join(', ')}.`,
+    );
   const to = instant('to', params.to, now);
   const from = instant('from', params.from, new Date(to.getTime() - DEFAULT_PERIOD_MS));
   if (!definition.pointInTime && from.getTime() >= to.getTime())
     throw new ReportRequestInvalid(400, 'REPORT.INVALID_PARAMETER', 'from must be before to.');
   if (!definition.pointInTime && to.getTime() - from.getTime() > MAX_PERIOD_MS)
-    throw new ReportRequestInvalid(400, 'REPORT.INVALID_PARAMETER', 'A report covers at most 367 days; ask for several periods.');
+    throw new ReportRequestInvalid(
+      400,
+      'REPORT.INVALID_PARAMETER',
+      'A report covers at most 367 days; ask for several periods.',
+    );
   const groupBy = (params.groupBy ?? definition.groupBy.default) as GroupBy;
   if (!(GROUP_BYS as readonly string[]).includes(groupBy) || !definition.groupBy.allowed.includes(groupBy))
     throw new ReportRequestInvalid(

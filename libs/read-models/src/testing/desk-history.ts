@@ -23,7 +23,16 @@ export const seededRandom = (seed: number): (() => number) => {
 };
 
 const PRIORITIES: Priority[] = ['P1', 'P2', 'P3', 'P4'];
-const OUTCOMES: Outcome[] = ['solved', 'solved', 'solved', 'feature-request', 'cannot-reproduce', 'third-party', 'out-of-scope', 'outage'];
+const OUTCOMES: Outcome[] = [
+  'solved',
+  'solved',
+  'solved',
+  'feature-request',
+  'cannot-reproduce',
+  'third-party',
+  'out-of-scope',
+  'outage',
+];
 export const DESK_TENANTS = ['acme.example', 'globex.example', 'initech.example', 'umbrella.example'];
 /** languages and the vendors speaking them (the example vendors' languages, plus a regional variant) */
 const LANGUAGES: ReadonlyArray<readonly [language: string, vendors: readonly string[]]> = [
@@ -218,7 +227,12 @@ function next(c: LiveCase, random: () => number, pick: <T>(items: readonly T[]) 
       }
       if (roll < 0.42) return responded(c, base, 'AgentResponded');
       if (roll < 0.53) return responded(c, base, 'InfoRequested');
-      if (roll < 0.6) return caseEvent('Escalated', { ...base, target: pick(['product-team', 'third-party', 'supervisor'] as const), reason: 'bug' });
+      if (roll < 0.6)
+        return caseEvent('Escalated', {
+          ...base,
+          target: pick(['product-team', 'third-party', 'supervisor'] as const),
+          reason: 'bug',
+        });
       if (roll < 0.65 && !c.responded && !c.breached) {
         c.breached = true;
         return caseEvent('SlaBreached', {
@@ -238,7 +252,8 @@ function next(c: LiveCase, random: () => number, pick: <T>(items: readonly T[]) 
         c.linked = `inc-${Math.floor(random() * 9)}`;
         return caseEvent('LinkedToIncident', { ...base, incidentId: c.linked });
       }
-      if (roll < 0.72) return caseEvent('CustomerReplied', { ...base, byId: 'admin-1', message: 'Any news?', endsWait: false });
+      if (roll < 0.72)
+        return caseEvent('CustomerReplied', { ...base, byId: 'admin-1', message: 'Any news?', endsWait: false });
       if (roll < 0.85) return responded(c, base, 'AgentResponded');
       return resolved(c, base, pick);
     case 'awaiting-customer':
@@ -252,7 +267,12 @@ function next(c: LiveCase, random: () => number, pick: <T>(items: readonly T[]) 
       // resolved
       if (roll < 0.25 && !c.surveyed) {
         c.surveyed = true;
-        return caseEvent('SurveySent', { ...base, byId: 'system:survey-sender', surveyId: `${c.caseId}:survey:${c.cycle}`, cycle: c.cycle });
+        return caseEvent('SurveySent', {
+          ...base,
+          byId: 'system:survey-sender',
+          surveyId: `${c.caseId}:survey:${c.cycle}`,
+          cycle: c.cycle,
+        });
       }
       if (roll < 0.45 && c.surveyed && !c.answered) {
         c.answered = true;
@@ -270,7 +290,13 @@ function next(c: LiveCase, random: () => number, pick: <T>(items: readonly T[]) 
       }
       if (roll < 0.6 && c.creditRequested && !c.credited) {
         c.credited = true;
-        return caseEvent('CreditIssued', { ...base, byId: 'sam', incidentId: c.linked as string, amount: pick([50, 120, 250]), currency: pick(['EUR', 'USD']) });
+        return caseEvent('CreditIssued', {
+          ...base,
+          byId: 'sam',
+          incidentId: c.linked as string,
+          amount: pick([50, 120, 250]),
+          currency: pick(['EUR', 'USD']),
+        });
       }
       if (roll < 0.72) {
         c.status = 'open';
@@ -306,7 +332,10 @@ const routed = (
     queueId: queueIdOf(c.language, c.priority),
     reason: atWork ? 'follow-the-sun' : 'next-shift',
     trigger,
-    candidates: [vendorId, ...c.vendors.filter((v) => v !== vendorId)].map((v, i) => ({ vendorId: v, atWork: atWork && i === 0 })),
+    candidates: [vendorId, ...c.vendors.filter((v) => v !== vendorId)].map((v, i) => ({
+      vendorId: v,
+      atWork: atWork && i === 0,
+    })),
     ...(trigger === 'opened' ? {} : { previousVendorId: previous }),
   });
 };
@@ -319,12 +348,17 @@ const responded = (
   const firstResponse = !c.responded;
   c.responded = true;
   const agentId = c.assignee ?? base.byId;
-  if (type === 'AgentResponded') return caseEvent('AgentResponded', { ...base, agentId, message: 'Looking into it.', firstResponse });
+  if (type === 'AgentResponded')
+    return caseEvent('AgentResponded', { ...base, agentId, message: 'Looking into it.', firstResponse });
   c.status = 'awaiting-customer';
   return caseEvent('InfoRequested', { ...base, agentId, items: ['logs'], message: 'Logs, please.', firstResponse });
 };
 
-const resolved = (c: LiveCase, base: { caseId: string; at: string; byId: string }, pick: <T>(items: readonly T[]) => T): CaseEvent => {
+const resolved = (
+  c: LiveCase,
+  base: { caseId: string; at: string; byId: string },
+  pick: <T>(items: readonly T[]) => T,
+): CaseEvent => {
   const outcome = c.linked ? 'outage' : pick(OUTCOMES.filter((o) => o !== 'outage'));
   c.status = 'resolved';
   return caseEvent('Resolved', {

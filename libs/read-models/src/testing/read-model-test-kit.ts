@@ -5,7 +5,13 @@ import type { EventStore, SqlQueryable } from '@app/event-store';
 import { CASE_QUEUE_TABLE, toQueuedCase, type QueuedCaseRow } from '../queues/case-queue.projection';
 import { evolveQueuedCase, type QueueInput, type QueuedCase } from '../queues/queued-case.evolve';
 import { REPORT_ROW_PARSERS, REPORT_TABLES } from '../reports/case-reports.projection';
-import { emptyChanges, evolveCaseReport, type CalendarOf, type CaseReport, type ReportInput } from '../reports/case-report.evolve';
+import {
+  emptyChanges,
+  evolveCaseReport,
+  type CalendarOf,
+  type CaseReport,
+  type ReportInput,
+} from '../reports/case-report.evolve';
 
 /** The shipped calendars (config/calendars), as the app loads them. */
 export const shippedCalendars = (): ReadonlyMap<string, Calendar> =>

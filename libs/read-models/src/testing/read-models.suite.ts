@@ -1,7 +1,8 @@
-import type { EventStore, SqlDatabase } from '@app/event-store';
+import type { EventStore, RecordedEvent, SqlDatabase } from '@app/event-store';
+import type { BatchProjection } from '../batch-projection';
 import { ProjectionRunner, type Projection, type ProjectionRunnerOptions } from '@app/projections';
-// the runner's own fault injection (test support of @app/projections, not part of its API)
-import { ConnectionLostForTest, withFault } from '../../../projections/src/testing/faulty.projection';
+// the runner's own simulated connection loss (test support of @app/projections, not part of its API)
+import { ConnectionLostForTest } from '../../../projections/src/testing/faulty.projection';
 import { caseQueueProjection } from '../queues/case-queue.projection';
 import { caseReportsProjection } from '../reports/case-reports.projection';
 import { appendDeskHistory } from './desk-history';
@@ -14,6 +15,19 @@ import {
   reportRows,
   storedFacts,
 } from './read-model-test-kit';
+
+/** The projection, with `before` run ahead of each event it applies, one by one or in a batch. */
+const withFault = (projection: BatchProjection, before: (event: RecordedEvent) => void): BatchProjection => ({
+  ...projection,
+  apply: async (tx, event, tables) => {
+    before(event);
+    await projection.apply(tx, event, tables);
+  },
+  applyBatch: async (tx, events, tables) => {
+    for (const event of events) before(event);
+    await projection.applyBatch(tx, events, tables);
+  },
+});
 
 export interface ReadModelTestDatabase {
   readonly store: EventStore;
@@ -35,7 +49,12 @@ export const readModelsSuite = (adapter: string, createDatabase: () => Promise<R
     const runners: ProjectionRunner[] = [];
     const errors: Error[] = [];
     const runner = (projection: Projection, options: Partial<ProjectionRunnerOptions> = {}) => {
-      const made = new ProjectionRunner(projection, { store: t.store, db: t.db, onError: (e) => errors.push(e), ...options });
+      const made = new ProjectionRunner(projection, {
+        store: t.store,
+        db: t.db,
+        onError: (e) => errors.push(e),
+        ...options,
+      });
       runners.push(made);
       return made;
     };
@@ -76,7 +95,7 @@ export const readModelsSuite = (adapter: string, createDatabase: () => Promise<R
 
     it('a runner killed in the middle of a batch, and a new one started, give the same read models', async () => {
       const history = await appendDeskHistory(t.store, { events: 1_500, seed: 7, concurrentCases: 40 });
-      for (const projection of [caseQueueProjection, reports] as Projection[]) {
+      for (const projection of [caseQueueProjection, reports] as BatchProjection[]) {
         let applied = 0;
         let crashed!: () => void;
         const crash = new Promise<void>((resolve) => (crashed = resolve));
@@ -88,20 +107,26 @@ export const readModelsSuite = (adapter: string, createDatabase: () => Promise<R
             throw new ConnectionLostForTest();
           }
         });
-        const first = runner(dying, { batchSize: 50, retry: { initialMs: 60_000, maxMs: 60_000 } });
+        const first = runner(dying as Projection, { batchSize: 50, retry: { initialMs: 60_000, maxMs: 60_000 } });
         await first.start();
         await crash;
         await first.stop();
-        const second = runner(projection, { batchSize: 50 });
+        const second = runner(projection as Projection, { batchSize: 50 });
         await second.start();
         await second.catchUp();
       }
-      expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('simulated'), expect.stringContaining('simulated')]);
+      expect(errors.map((e) => e.message)).toEqual([
+        expect.stringContaining('simulated'),
+        expect.stringContaining('simulated'),
+      ]);
       expect(await queueRows(t.db)).toEqual(await foldedQueue(t.store, history.caseIds));
       expect(await storedFacts(t.db)).toEqual(factsOf(await foldedReports(t.store, history.caseIds, calendarOf)));
       const resumed = await reportRows(t.db);
       // a clean build of the same history, in another generation, gives the same rows
-      await runners.filter((r) => r.name === reports.name).at(-1)?.rebuild();
+      await runners
+        .filter((r) => r.name === reports.name)
+        .at(-1)
+        ?.rebuild();
       expect(await reportRows(t.db)).toEqual(resumed);
     }, 120_000);
   });

@@ -69,8 +69,13 @@ export class ReRouterModule {
         {
           provide: ReRouter,
           inject: [EVENT_STORE, SQL_DATABASE, CaseRouter, VendorDirectory, CLOCK],
-          useFactory: (store: EventStore, db: SqlDatabase, router: CaseRouter, directory: VendorDirectory, clock: Clock) =>
-            new ReRouter(store, db, router, directory, clock),
+          useFactory: (
+            store: EventStore,
+            db: SqlDatabase,
+            router: CaseRouter,
+            directory: VendorDirectory,
+            clock: Clock,
+          ) => new ReRouter(store, db, router, directory, clock),
         },
         ReRouterLoop,
       ],

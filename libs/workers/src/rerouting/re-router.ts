@@ -9,7 +9,13 @@ import {
   type RouteCase,
   type RoutingTrigger,
 } from '@app/case-domain';
-import { ExpectedVersionConflict, handleCommand, type EventStore, type SqlQueryable, type StreamDecider } from '@app/event-store';
+import {
+  ExpectedVersionConflict,
+  handleCommand,
+  type EventStore,
+  type SqlQueryable,
+  type StreamDecider,
+} from '@app/event-store';
 import { casesToReroute, type QueuedCase } from '@app/read-models';
 import type { CaseRouter, VendorDirectory } from '@app/routing';
 
@@ -47,14 +53,24 @@ export class ReRouter {
     let rerouted = 0;
     for (const c of candidates) {
       // from the read model first: most off-shift cases have nowhere better to go, and need no read of their stream
-      const decision = this.router.decideFor({ language: c.language, priority: c.priority, region: c.region ?? undefined }, now, vendors);
+      const decision = this.router.decideFor(
+        { language: c.language, priority: c.priority, region: c.region ?? undefined },
+        now,
+        vendors,
+      );
       if (c.routed && decision.vendorId === c.vendorId) continue;
-      if (await this.reroute(c, c.routed && c.vendorId !== null ? 'shift-ended' : 'unrouted', now, vendors)) rerouted += 1;
+      if (await this.reroute(c, c.routed && c.vendorId !== null ? 'shift-ended' : 'unrouted', now, vendors))
+        rerouted += 1;
     }
     return { examined: candidates.length, rerouted };
   }
 
-  private async reroute(c: QueuedCase, trigger: RoutingTrigger, now: Date, vendors: Parameters<CaseRouter['decideFor']>[2]): Promise<boolean> {
+  private async reroute(
+    c: QueuedCase,
+    trigger: RoutingTrigger,
+    now: Date,
+    vendors: Parameters<CaseRouter['decideFor']>[2],
+  ): Promise<boolean> {
     const decider: StreamDecider<CaseState, undefined, CaseEvent> = {
       ...routingDecider,
       decide: (state, _none, at) => {
@@ -64,7 +80,11 @@ export class ReRouter {
           caseId: state.id,
           actor: ROUTER,
           trigger,
-          decision: this.router.decideFor({ language: state.language, priority: state.priority, region: state.sla.terms?.region }, at, vendors),
+          decision: this.router.decideFor(
+            { language: state.language, priority: state.priority, region: state.sla.terms?.region },
+            at,
+            vendors,
+          ),
         };
         return routingDecider.decide(state, command, at).map((e) => ({ ...e, metadata: { tenant: state.tenant } }));
       },

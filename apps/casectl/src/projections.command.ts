@@ -1,0 +1,216 @@
+import { resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigurationError, loadAppConfig } from '@app/config';
+import { createEventStore, type EventStoreHandle, type EventStoreOptions } from '@app/event-store';
+import { ProjectionRegistry, ProjectionRunner, type Projection } from '@app/projections';
+import { SlaService } from '@app/timers';
+import { allProjections } from '@app/workers';
+
+/**
+ * `casectl projections …`: the read models' runners from the command line
+ * (docs/projections.md): list them with their lag, rebuild one (or all) from the start of
+ * the log into fresh tables while the old ones keep serving, list and retry parked events.
+ * It opens the store itself: PostgreSQL at --database-url (or DATABASE_URL), else the
+ * embedded store in --data-dir (or DATA_DIR, or ./data), which has one writer: stop the API
+ * that uses that directory first. The calendars (for the reports' business time) come from
+ * CALENDARS_DIR and SLA_POLICY_FILE, as the app reads them.
+ */
+export interface ProjectionsCommandIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** opens the store; tests pass one that hands out an existing store */
+  readonly openStore?: (options: EventStoreOptions) => Promise<EventStoreHandle>;
+  /** the projections; default: the app's (`allProjections` with the configured calendars) */
+  readonly projections?: readonly Projection[];
+}
+
+export const EXIT_OK = 0;
+/** there are parked events (list/parked), or a retry left some parked */
+export const EXIT_NEGATIVE = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_FAILURE = 3;
+
+const processIo: ProjectionsCommandIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  cwd: process.cwd(),
+};
+
+interface StoreFlags {
+  databaseUrl?: string;
+  dataDir?: string;
+}
+
+class UsageError extends Error {}
+
+/** Runs `casectl projections <argv>`; resolves to the exit code. */
+export async function runProjectionsCommand(
+  argv: readonly string[],
+  io: ProjectionsCommandIo = processIo,
+): Promise<number> {
+  let code = EXIT_OK;
+  const program = projectionsProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return EXIT_OK; // --help
+      if (err.code === 'commander.help') return EXIT_USAGE; // no subcommand: the help went to stderr
+      return fail(io, err.message.replace(/^error: /, ''), EXIT_USAGE);
+    }
+    if (err instanceof UsageError || err instanceof ConfigurationError)
+      return fail(io, (err as Error).message, EXIT_USAGE);
+    return fail(io, (err as Error).message, EXIT_FAILURE);
+  }
+}
+
+/** The `projections` command with its subcommands; `setExit` receives each action's exit code. */
+export function projectionsProgram(io: ProjectionsCommandIo, setExit: (code: number) => void): Command {
+  const output = { writeOut: io.stdout, writeErr: io.stderr, outputError: () => undefined };
+  const program = new Command('projections')
+    .name('casectl projections')
+    .description('The read models: lag, rebuild, parked events')
+    .addOption(new Option('--database-url <url>', 'PostgreSQL; default $DATABASE_URL'))
+    .addOption(new Option('--data-dir <dir>', 'embedded store (when no database URL); default $DATA_DIR or ./data'))
+    .exitOverride()
+    .configureOutput(output);
+  const flags = () => program.opts<StoreFlags>();
+  const command = (name: string) => program.command(name).exitOverride().configureOutput(output);
+
+  command('list')
+    .description(
+      'Every projection with its checkpoint, lag (events, seconds) and parked events; exit 1 if any are parked',
+    )
+    .action(async () => {
+      await withRegistry(io, flags(), async (registry) => {
+        let parked = 0;
+        for (const runner of registry.all()) {
+          const [lag, counts] = await Promise.all([runner.lag(), runner.parked()]);
+          parked += counts.events;
+          io.stdout(
+            `${runner.name}: position ${lag.checkpoint.globalPosition}, ${lag.events} events behind (${lag.seconds.toFixed(1)} s), ${counts.events} parked in ${counts.streams} streams\n`,
+          );
+        }
+        setExit(parked > 0 ? EXIT_NEGATIVE : EXIT_OK);
+      });
+    });
+
+  command('rebuild')
+    .description('Rebuild a projection (or all) from the start of the log into fresh tables, then swap them in')
+    .argument('<name>', `a projection's name, or "all"`)
+    .option(
+      '--batch-size <n>',
+      'events per transaction (the more, the fewer writes per event)',
+      (v) => positiveInt('--batch-size', v),
+      5000,
+    )
+    .action(async (name: string, opts: { batchSize: number }) => {
+      await withRegistry(io, flags(), async (registry) => {
+        for (const runner of selected(registry, name)) {
+          const started = Date.now();
+          let reported = 0;
+          const result = await runner.rebuild({
+            batchSize: opts.batchSize,
+            onProgress: ({ events }) => {
+              if (events - reported >= 50_000) {
+                reported = events;
+                io.stderr(`${runner.name}: ${events} events…\n`);
+              }
+            },
+          });
+          const seconds = (Date.now() - started) / 1000;
+          io.stdout(
+            `rebuilt ${runner.name}: generation ${result.generation} (version ${result.version}), ${result.events} events in ${seconds.toFixed(1)} s${
+              result.swapped ? '' : ' (another process swapped it in first)'
+            }\n`,
+          );
+        }
+      });
+    });
+
+  command('parked')
+    .description('The parked events of a projection (or all), the failed one of each stream with its error')
+    .argument('[name]', `a projection's name; default all`)
+    .option('--limit <n>', 'at most this many per projection', (v) => positiveInt('--limit', v), 100)
+    .action(async (name: string | undefined, opts: { limit: number }) => {
+      await withRegistry(io, flags(), async (registry) => {
+        let parked = 0;
+        for (const runner of selected(registry, name ?? 'all')) {
+          for (const event of await runner.listParked(opts.limit)) {
+            parked += 1;
+            io.stdout(`${runner.name}\t${JSON.stringify(event)}\n`);
+          }
+        }
+        setExit(parked > 0 ? EXIT_NEGATIVE : EXIT_OK);
+      });
+    });
+
+  command('retry')
+    .description('Apply the parked events of a projection again (all streams, or one)')
+    .argument('<name>', `a projection's name`)
+    .option('--stream <id>', 'one stream only, e.g. case-<id>')
+    .action(async (name: string, opts: { stream?: string }) => {
+      await withRegistry(io, flags(), async (registry) => {
+        const runner = selected(registry, name)[0];
+        const result = await runner.retryParked(opts.stream);
+        io.stdout(`${runner.name}: ${JSON.stringify(result)}\n`);
+        setExit((await runner.parked()).events > 0 ? EXIT_NEGATIVE : EXIT_OK);
+      });
+    });
+
+  return program;
+}
+
+function positiveInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer`);
+  return n;
+}
+
+function selected(registry: ProjectionRegistry, name: string) {
+  if (name === 'all') return registry.all();
+  if (!registry.names().includes(name))
+    throw new UsageError(`no projection ${JSON.stringify(name)}; the projections are ${registry.names().join(', ')}`);
+  return [registry.get(name)];
+}
+
+/** Opens the store, builds the app's runners over it (not started: each command drives them), runs `fn`, closes. */
+async function withRegistry(
+  io: ProjectionsCommandIo,
+  flags: StoreFlags,
+  fn: (registry: ProjectionRegistry) => Promise<void>,
+): Promise<void> {
+  const databaseUrl = flags.databaseUrl ?? io.env.DATABASE_URL;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new UsageError(`--database-url must be a postgres:// or postgresql:// URL`);
+  const dataDir = databaseUrl ? undefined : resolve(io.cwd, flags.dataDir ?? io.env.DATA_DIR ?? './data');
+  const projections =
+    io.projections ?? allProjections(SlaService.load(loadAppConfig({ ...io.env, DATABASE_URL: databaseUrl }).sla));
+  const open = io.openStore ?? createEventStore;
+  const handle = await open({ databaseUrl, dataDir, onError: () => undefined });
+  const registry = new ProjectionRegistry(
+    projections.map(
+      (projection) =>
+        new ProjectionRunner(projection, {
+          store: handle.store,
+          db: handle.db,
+          onError: (e) => io.stderr(`casectl projections: ${projection.name}: ${e.message}\n`),
+        }),
+    ),
+  );
+  try {
+    await fn(registry);
+  } finally {
+    await registry.stopAll();
+    await handle.store.close();
+  }
+}
+
+function fail(io: ProjectionsCommandIo, message: string, code: number): number {
+  io.stderr(`casectl projections: ${message.replace(/\s*\n\s*/g, ' ').trim()}\n`);
+  return code;
+}
