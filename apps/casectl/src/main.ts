@@ -37,7 +37,9 @@ export async function runCasectl(
     .configureOutput({ writeOut: stdout, writeErr: stderr, outputError: () => undefined });
   program.command('audit').description('verify | replay | export | checkpoint (casectl audit --help)');
   program.command('token').description('print a signed local bearer token (casectl token --help)');
-  program.command('projections').description('list | rebuild | parked | retry the read models (casectl projections --help)');
+  program
+    .command('projections')
+    .description('list | rebuild | parked | retry the read models (casectl projections --help)');
   try {
     program.parse([...argv], { from: 'user' });
     return 0;
