@@ -98,4 +98,11 @@ describe('toAppendRequest', () => {
     expect(json).toEqual([expected]);
     expect(values[0].data).toEqual(JSON.parse(expected));
   });
+
+  it('keeps a "__proto__" key as a key, as JSON.parse made it', () => {
+    const data: unknown = JSON.parse('{"__proto__": {"a": 1}, "b": 2}');
+    const { data: json, values } = toAppendRequest('s', [{ type: 'T', data }], 0);
+    expect(json).toEqual(['{"__proto__":{"a":1},"b":2}']);
+    expect(Object.keys(values[0].data as object)).toEqual(['__proto__', 'b']);
+  });
 });

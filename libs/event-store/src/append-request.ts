@@ -143,7 +143,8 @@ const toJsonValue = (
       for (let i = 0; i < object.length; i += 1) items[i] = walk(object[i], String(i), true);
       out = items;
     } else {
-      const fields: Record<string, unknown> = {};
+      // no prototype: a "__proto__" key (JSON.parse makes it an own property) stays a plain key
+      const fields: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
       for (const k of Object.keys(object)) {
         if (hasBadText(k)) refuse(`a key ${JSON.stringify(k)} that jsonb cannot store`);
         const inner = walk(object[k], k, false);

@@ -34,6 +34,15 @@ export interface Projection<T extends string = string> {
    * stream.
    */
   apply(tx: SqlQueryable, event: RecordedEvent, tables: ProjectionTables<T>): Promise<void>;
+  /**
+   * Optional, for throughput: writes the effects of several events at once (in log order,
+   * none of them parked), e.g. one read of the rows they touch and one multi-row upsert per
+   * table, instead of statements per event. The same obligations as `apply`. To refuse an
+   * event, throw an error whose `event` is that event: it is parked with the rest of its
+   * stream and the batch redone without it. A non-retriable error that names no event makes
+   * the runner apply the batch again event by event, with `apply`, to find the one.
+   */
+  applyBatch?(tx: SqlQueryable, events: readonly RecordedEvent[], tables: ProjectionTables<T>): Promise<void>;
 }
 
 /** The checkpoint id of a projection's active generation (style.md naming). */

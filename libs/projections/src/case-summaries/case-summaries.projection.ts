@@ -141,9 +141,12 @@ const toParams = (s: CaseSummary): unknown[] => [
   s.lastGlobalPosition,
 ];
 
+const TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text',
+  'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'integer', 'integer', 'boolean', 'integer', 'bigint', 'bigint'];
+
 /** The statements of one physical table, made once per generation. */
 const statementsFor = (() => {
-  const made = new Map<string, { select: Statement; upsert: Statement }>();
+  const made = new Map<string, { select: Statement; upsert: Statement; selectMany: Statement; upsertMany: Statement }>();
   return (t: string) => {
     let found = made.get(t);
     if (!found) {
@@ -152,6 +155,14 @@ const statementsFor = (() => {
         // the version guard again, in SQL: a row never moves back to an older version
         upsert: statement(`INSERT INTO ${t} AS s (${COLUMNS.join(', ')})
 VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+ON CONFLICT (case_id) DO UPDATE SET ${COLUMNS.slice(1)
+          .map((c) => `${c} = EXCLUDED.${c}`)
+          .join(', ')}
+WHERE s.version < EXCLUDED.version`),
+        selectMany: statement(`SELECT ${COLUMNS.join(', ')} FROM ${t} WHERE case_id = ANY($1::text[])`),
+        // the batch's rows as one array per column: one statement per batch
+        upsertMany: statement(`INSERT INTO ${t} AS s (${COLUMNS.join(', ')})
+SELECT * FROM unnest(${TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
 ON CONFLICT (case_id) DO UPDATE SET ${COLUMNS.slice(1)
           .map((c) => `${c} = EXCLUDED.${c}`)
           .join(', ')}
@@ -181,6 +192,33 @@ export class CaseSummaryMissing extends Error {
  * `case_summaries`: one row per case (architecture.md read models), folded by
  * {@link evolveCaseSummary} and written by load → evolve → upsert.
  */
+/** A batch: one read of the summaries it touches, the fold in memory, one multi-row upsert. */
+const applyBatch = async (
+  tx: SqlQueryable,
+  events: readonly RecordedEvent[],
+  tables: ProjectionTables<typeof CASE_SUMMARIES_TABLE>,
+): Promise<void> => {
+  const caseEvents = events.filter((e) => caseIdFromStreamId(e.streamId) !== null);
+  if (caseEvents.length === 0) return;
+  const ids = [...new Set(caseEvents.map((e) => (e.data as { caseId?: unknown }).caseId))];
+  const { selectMany, upsertMany } = statementsFor(tables[CASE_SUMMARIES_TABLE]);
+  const { rows } = await tx.query<CaseSummaryRow>(selectMany.text, [ids], selectMany);
+  const docs = new Map(rows.map((r) => [r.case_id, toCaseSummary(r)]));
+  const changed = new Set<string>();
+  for (const event of caseEvents) {
+    const caseId = (event.data as { caseId?: unknown }).caseId;
+    if (typeof caseId !== 'string') throw Object.assign(new TypeError(`${event.type} ${event.eventId} has no caseId`), { event });
+    const current = docs.get(caseId) ?? null;
+    if (current && event.streamVersion <= current.version) continue;
+    const next = evolveCaseSummary(current, event as unknown as CaseSummaryInput);
+    if (!next) throw Object.assign(new CaseSummaryMissing(caseId, event), { event });
+    docs.set(caseId, next);
+    changed.add(caseId);
+  }
+  const params = [...changed].map((id) => toParams(docs.get(id) as CaseSummary));
+  await tx.query(upsertMany.text, COLUMNS.map((_, i) => params.map((p) => p[i])), upsertMany);
+};
+
 export const caseSummariesProjection: Projection<typeof CASE_SUMMARIES_TABLE> = {
   name: 'case-summaries',
   version: 1,
@@ -200,4 +238,5 @@ export const caseSummariesProjection: Projection<typeof CASE_SUMMARIES_TABLE> = 
     if (!next) throw new CaseSummaryMissing(caseId, event);
     await tx.query(upsert.text, toParams(next), upsert);
   },
+  applyBatch,
 };

@@ -1,5 +1,5 @@
 import type { RecordedEvent, SqlDatabase, SqlQueryable, SqlTransaction } from '@app/event-store';
-import { ApplyFailed, messageOf } from '../projection.errors';
+import { ApplyFailed, isRetriable, messageOf } from '../projection.errors';
 import type { Projection } from '../projection';
 import type { Generation } from './generations';
 import { parkEvent, parkedStreamsAmong } from './parked';
@@ -28,6 +28,7 @@ export const applyEvents = async (
   const streams = [...new Set(handled.map((event) => event.streamId))];
   const parkedStreams = await parkedStreamsAmong(tx, projection.name, generation.generation, streams);
   let parked = 0;
+  const batch: RecordedEvent[] = [];
   for (const event of handled) {
     const failure = poison.get(event.eventId);
     if (failure !== undefined || parkedStreams.has(event.streamId)) {
@@ -45,13 +46,48 @@ export const applyEvents = async (
       parked += 1;
       continue;
     }
-    try {
-      await projection.apply(tx, event, generation.tables);
-    } catch (error) {
-      throw new ApplyFailed(projection.name, event, error);
-    }
+    if (projection.applyBatch) batch.push(event);
+    else await applyOne(tx, projection, generation, event);
   }
+  if (batch.length > 0 && !(await applyBatch(tx, projection, generation, batch)))
+    for (const event of batch) await applyOne(tx, projection, generation, event);
   return parked;
+};
+
+const applyOne = async (tx: SqlQueryable, projection: Projection, generation: Generation, event: RecordedEvent) => {
+  try {
+    await projection.apply(tx, event, generation.tables);
+  } catch (error) {
+    throw new ApplyFailed(projection.name, event, error);
+  }
+};
+
+/**
+ * The batch path (`applyBatch`), under a savepoint: true when it applied. An error naming
+ * one of the events (`error.event`) is that event's failure, and parks it as `apply`'s
+ * would; a retriable one fails the batch as usual. Any other is rolled back to the
+ * savepoint and answered false: the caller then applies the events one by one, which
+ * names the culprit. The savepoint costs two statements per batch, not per event.
+ */
+const applyBatch = async (
+  tx: SqlQueryable,
+  projection: Projection,
+  generation: Generation,
+  events: readonly RecordedEvent[],
+): Promise<boolean> => {
+  await tx.query('SAVEPOINT projection_batch');
+  try {
+    await projection.applyBatch?.(tx, events, generation.tables);
+  } catch (error) {
+    if (isRetriable(error)) throw new ApplyFailed(projection.name, events[0], error);
+    const named = (error as { event?: RecordedEvent } | null)?.event;
+    const event = named && events.find((e) => e.eventId === named.eventId);
+    if (event) throw new ApplyFailed(projection.name, event, error);
+    await tx.query('ROLLBACK TO SAVEPOINT projection_batch');
+    return false;
+  }
+  await tx.query('RELEASE SAVEPOINT projection_batch');
+  return true;
 };
 
 /**

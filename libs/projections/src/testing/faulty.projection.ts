@@ -31,4 +31,13 @@ export const withFault = <T extends string>(
     await before(event, tx);
     await projection.apply(tx, event, tables);
   },
+  // the batch path too, when the projection has one: `before` runs ahead of each event of the batch
+  ...(projection.applyBatch
+    ? {
+        applyBatch: async (tx, events, tables) => {
+          for (const event of events) await before(event, tx);
+          await projection.applyBatch?.(tx, events, tables);
+        },
+      }
+    : {}),
 });

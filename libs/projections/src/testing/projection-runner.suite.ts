@@ -256,6 +256,8 @@ export const projectionRunnerSuite = (adapter: string, createDatabase: () => Pro
       const shouting: Projection<'case_summaries'> = {
         ...caseSummariesProjection,
         version: 2,
+        // one event at a time, through this apply
+        applyBatch: undefined,
         apply: async (tx, event, tables) => {
           await caseSummariesProjection.apply(tx, event, tables);
           await tx.query(
