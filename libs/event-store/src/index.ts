@@ -9,7 +9,7 @@ export type { Migration } from './migrations/migration';
 export { migrate, appliedMigrationVersion, type MigrateOptions } from './migrations/migrate';
 export { EVENT_STORE_MIGRATIONS, EVENT_STORE_COMPONENT } from './migrations/event-store.migrations';
 export { SqlEventStore, defaultPolling, type SqlEventStoreOptions, type FollowPolling } from './sql-event-store';
-export { compareCheckpoints } from './event-rows';
+export { checkpointOf, compareCheckpoints, toRecordedEvent, type EventRow } from './event-rows';
 export {
   canonicalEventContent,
   chainHash,

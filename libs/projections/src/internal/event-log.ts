@@ -1,4 +1,11 @@
-import type { EventMetadata, LogCheckpoint, RecordedEvent, SqlQueryable } from '@app/event-store';
+import {
+  checkpointOf,
+  toRecordedEvent,
+  type EventRow,
+  type LogCheckpoint,
+  type RecordedEvent,
+  type SqlQueryable,
+} from '@app/event-store';
 import { statement } from './statement';
 
 /**
@@ -8,41 +15,10 @@ import { statement } from './statement';
  * A projection lives in the store's database (its checkpoint commits with its rows), so it
  * can read the table; these queries use its (transaction_id, global_position) index.
  */
-interface EventRow {
-  event_id: string;
-  event_type: string;
-  schema_version: number | string;
-  data: unknown;
-  metadata: EventMetadata;
-  stream_id: string;
-  stream_version: number | string;
-  global_position: number | string;
-  transaction_id: string;
-  recorded_at: Date | string;
-}
-
 // Qualified with the table's alias throughout: ORDER BY transaction_id would otherwise name
 // the text output column and sort '999' after '1000'.
 const COLUMNS = `e.event_id::text AS event_id, e.event_type, e.schema_version, e.data, e.metadata, e.stream_id,
   e.stream_version, e.global_position, e.transaction_id::text AS transaction_id, e.recorded_at`;
-
-const toEvent = (row: EventRow): RecordedEvent => ({
-  eventId: row.event_id,
-  type: row.event_type,
-  schemaVersion: Number(row.schema_version),
-  data: row.data,
-  metadata: row.metadata,
-  streamId: row.stream_id,
-  streamVersion: Number(row.stream_version),
-  globalPosition: Number(row.global_position),
-  transactionId: row.transaction_id,
-  recordedAt: new Date(row.recorded_at),
-});
-
-const toCheckpoint = (row: { transaction_id: string; global_position: number | string }): LogCheckpoint => ({
-  transactionId: row.transaction_id,
-  globalPosition: Number(row.global_position),
-});
 
 /**
  * The last event committed now, in log order. Deliberately without the readers' rule
@@ -56,7 +32,7 @@ ORDER BY e.transaction_id DESC, e.global_position DESC LIMIT 1`);
 
 export const logHead = async (q: SqlQueryable): Promise<LogCheckpoint | undefined> => {
   const { rows } = await q.query<{ transaction_id: string; global_position: number | string }>(HEAD.text, [], HEAD);
-  return rows[0] ? toCheckpoint(rows[0]) : undefined;
+  return rows[0] ? checkpointOf(rows[0]) : undefined;
 };
 
 /**
@@ -77,7 +53,7 @@ export const checkpointOfPosition = async (
     [globalPosition],
     AT_POSITION,
   );
-  return rows[0] ? toCheckpoint(rows[0]) : undefined;
+  return rows[0] ? checkpointOf(rows[0]) : undefined;
 };
 
 const BEHIND = statement(`SELECT count(*) AS events, min(recorded_at) AS oldest FROM events
@@ -114,7 +90,7 @@ export const readRange = async (
 ): Promise<RecordedEvent[]> => {
   const params = [after.transactionId, after.globalPosition, upTo.transactionId, upTo.globalPosition, limit];
   const { rows } = await q.query<EventRow>(RANGE.text, params, RANGE);
-  return rows.map(toEvent);
+  return rows.map(toRecordedEvent);
 };
 
 const STREAM_VERSIONS = statement(`SELECT ${COLUMNS} FROM events e
@@ -127,5 +103,5 @@ export const readStreamVersions = async (
   versions: readonly number[],
 ): Promise<RecordedEvent[]> => {
   const { rows } = await q.query<EventRow>(STREAM_VERSIONS.text, [streamId, versions], STREAM_VERSIONS);
-  return rows.map(toEvent);
+  return rows.map(toRecordedEvent);
 };
