@@ -1,5 +1,7 @@
+import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { toAppendRequest } from './append-request';
+import { canonicalEventContent, canonicalEventText } from './event-hash';
 import { InvalidAppend } from './event-store.errors';
 
 const refusal = (streamId: unknown, events: unknown, expected: unknown = 'no-stream'): InvalidAppend => {
@@ -65,15 +67,58 @@ describe('toAppendRequest', () => {
     expect(refusal(streamId, events).message).toMatch(message);
   });
 
-  it('keeps exactly what JSON.stringify serialises, as text and as a plain value, for any JSON value', () => {
+  it("keeps exactly what JSON.stringify serialises, as a plain value and as the library's JCS text, for any JSON value", () => {
+    // keys that look like array indices are where JavaScript's own key order and JCS's differ
+    const key = fc.oneof(
+      fc.string({ unit: 'grapheme' }),
+      fc.nat().map(String),
+      fc.constantFrom('01', '-1', '4294967295'),
+    );
+    const json = fc.letrec<{ value: unknown }>((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue({ stringUnit: 'grapheme', maxDepth: 1 }),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(key, tie('value'), { maxKeys: 5 }),
+      ),
+    })).value;
     fc.assert(
-      fc.property(fc.jsonValue({ stringUnit: 'grapheme' }), (value) => {
+      fc.property(json, (value) => {
         const text = JSON.stringify(value);
         fc.pre(!text.includes('\\u0000'));
         const { data, values } = toAppendRequest('s', [{ type: 'T', data: value }], 0);
-        expect(data).toEqual([text]);
+        expect(data).toEqual([canonicalize(JSON.parse(text))]);
         expect(values[0].data).toEqual(JSON.parse(text));
       }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("assembles an event's canonical text exactly as the library canonicalises the whole event", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'grapheme', minLength: 1 }).filter((t) => t.trim() !== '' && !t.includes('\u0000')),
+        fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+        fc.integer({ min: 1, max: 2_147_483_647 }),
+        fc.jsonValue({ stringUnit: 'grapheme' }),
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        fc.date({ noInvalidDate: true }),
+        (type, streamVersion, schemaVersion, value, meta, at) => {
+          fc.pre(!JSON.stringify([type, value, meta]).includes('\\u0000'));
+          const r = toAppendRequest('s', [{ type, schemaVersion, data: value, metadata: meta }], 0);
+          const recordedAt = at.toISOString();
+          expect(canonicalEventText(type, streamVersion, schemaVersion, r.data[0], r.metadata[0], recordedAt)).toBe(
+            canonicalEventContent({
+              type,
+              streamVersion,
+              schemaVersion,
+              data: r.values[0].data,
+              metadata: r.values[0].metadata,
+              recordedAt,
+            }),
+          );
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -95,7 +140,7 @@ describe('toAppendRequest', () => {
     seenKeys.length = 0;
     const { data: json, values } = toAppendRequest('s', [{ type: 'T', data }], 0);
     expect(seenKeys).toEqual(['custom']); // called once, with its key, as JSON.stringify calls it
-    expect(json).toEqual([expected]);
+    expect(json).toEqual([canonicalize(JSON.parse(expected))]);
     expect(values[0].data).toEqual(JSON.parse(expected));
   });
 

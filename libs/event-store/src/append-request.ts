@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { canonicalJson } from './event-hash';
 import { InvalidAppend } from './event-store.errors';
 import type { ExpectedVersion, NewEvent } from './event-store.port';
 
@@ -11,13 +12,15 @@ export interface AppendRequest {
   readonly eventIds: string[];
   readonly types: string[];
   readonly schemaVersions: number[];
-  /** JSON text of each event's data and metadata */
+  /**
+   * Each event's data and metadata as RFC 8785 (JCS) canonical JSON text: what is stored
+   * (jsonb parses it) and what the hash chain hashes (event-hash.ts, canonicalEventText).
+   */
   readonly data: string[];
   readonly metadata: string[];
   /**
-   * The same as plain JSON values: what is stored (jsonb) and what the hash chain
-   * canonicalises (a Date became its ISO string, a class instance its own enumerable fields,
-   * exactly as JSON.stringify serialises them).
+   * The same as plain JSON values (a Date became its ISO string, a class instance its own
+   * enumerable fields, exactly as JSON.stringify serialises them).
    */
   readonly values: { readonly data: unknown; readonly metadata: unknown }[];
   /** the caller chose event ids, so an id that is already stored may mean a retry */
@@ -94,13 +97,22 @@ const toExpectedVersion = (expected: unknown, fail: (reason: string) => never): 
 const describe = (value: unknown) => (typeof value === 'string' ? JSON.stringify(value) : String(value));
 
 /**
- * A value as the plain JSON value it stands for, and its JSON text; or a refusal.
- * JSON.stringify would silently drop functions and turn NaN into null, and PostgreSQL's
- * jsonb refuses NUL characters and lone surrogates, so what is stored would not be what was
- * given. One walk checks and normalises as JSON.stringify would serialise (toJSON called with
- * its key, boxed primitives unwrapped, undefined dropped from objects and null in arrays): the
- * result is what jsonb stores and what the hash chain canonicalises. (A replacer function in
- * JSON.stringify, then JSON.parse, did the same at two and a half times the cost.)
+ * A value as the plain JSON value it stands for, and its canonical (RFC 8785) JSON text; or a
+ * refusal. JSON.stringify would silently drop functions and turn NaN into null, and
+ * PostgreSQL's jsonb refuses NUL characters and lone surrogates, so what is stored would not
+ * be what was given. One walk checks and normalises as JSON.stringify would serialise (toJSON
+ * called with its key, boxed primitives unwrapped, undefined dropped from objects and null in
+ * arrays): the result is what jsonb stores and what the hash chain hashes. (A replacer
+ * function in JSON.stringify, then JSON.parse, did the same at two and a half times the cost.)
+ *
+ * The walk also puts each object's keys in JCS order (sorted by UTF-16 code units, which is
+ * what Array#sort does with strings). JSON.stringify of the result is then already the JCS
+ * text: it writes keys in insertion order, and strings and numbers exactly as JCS does (JCS
+ * defines them by JSON.stringify's rules). One exception: JavaScript enumerates keys that look
+ * like array indices ("0", "10") first, in numeric order, whatever the insertion order; a
+ * value with such a key is canonicalised by the library instead. This saves a second walk
+ * over every event on the append path (the library remains the definition: verification uses
+ * it, and a property test holds the two equal).
  */
 const toJsonValue = (
   value: unknown,
@@ -110,6 +122,7 @@ const toJsonValue = (
   if (value === undefined) return fail(`${what} is undefined`);
   const refuse = (fault: string): never => fail(`${what} is not JSON-serialisable: it holds ${fault}`);
   const ancestors: object[] = [];
+  let indexLikeKey = false;
   const walk = (input: unknown, key: string, inArray: boolean): unknown => {
     let v = input;
     if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function')
@@ -145,8 +158,9 @@ const toJsonValue = (
     } else {
       // no prototype: a "__proto__" key (JSON.parse makes it an own property) stays a plain key
       const fields: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-      for (const k of Object.keys(object)) {
+      for (const k of Object.keys(object).sort()) {
         if (hasBadText(k)) refuse(`a key ${JSON.stringify(k)} that jsonb cannot store`);
+        if (!indexLikeKey && DIGITS.test(k)) indexLikeKey = true;
         const inner = walk(object[k], k, false);
         if (inner !== undefined) fields[k] = inner;
       }
@@ -157,8 +171,12 @@ const toJsonValue = (
   };
   const clean = walk(value, '', false);
   // a top-level toJSON may answer undefined: nothing to store
-  return clean === undefined ? fail(`${what} is not JSON-serialisable`) : { json: JSON.stringify(clean), value: clean };
+  if (clean === undefined) return fail(`${what} is not JSON-serialisable`);
+  return { json: indexLikeKey ? canonicalJson(clean) : JSON.stringify(clean), value: clean };
 };
+
+/** a key JavaScript may enumerate before the others (an array index is all digits) */
+const DIGITS = /^[0-9]+$/;
 
 /** NUL or any surrogate: one cheap scan clears almost every string; only these need a closer look */
 // eslint-disable-next-line no-control-regex -- NUL is exactly what it looks for

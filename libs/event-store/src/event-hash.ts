@@ -51,6 +51,28 @@ export const canonicalEventContent = ({
   return canonicalize(content) ?? '';
 };
 
+/** RFC 8785 canonical JSON of one plain JSON value (by the library, as for a whole event). */
+export const canonicalJson = (value: unknown): string => canonicalize(value) ?? '';
+
+/**
+ * {@link canonicalEventContent}'s text assembled from members already in canonical form,
+ * without walking data and metadata again: the append path's way (event-store.sql.ts).
+ * JCS of an object is its members sorted by key (here: data, metadata, recordedAt,
+ * schemaVersion, streamVersion, type), each value in its own JCS form; a string's JCS form
+ * is JSON.stringify's, a safe integer's its decimal digits. So given the JCS text of data and
+ * metadata, this is exactly the library's output (a property test holds the two equal).
+ */
+export const canonicalEventText = (
+  type: string,
+  streamVersion: number,
+  schemaVersion: number,
+  canonicalData: string,
+  canonicalMetadata: string,
+  recordedAt: string,
+): string =>
+  `{"data":${canonicalData},"metadata":${canonicalMetadata},"recordedAt":${JSON.stringify(recordedAt)},` +
+  `"schemaVersion":${schemaVersion},"streamVersion":${streamVersion},"type":${JSON.stringify(type)}}`;
+
 /** What the first event of a stream chains from: SHA-256 of the UTF-8 stream id. */
 export const genesisHash = (streamId: string): Buffer => createHash(HASH_ALGORITHM).update(streamId, 'utf8').digest();
 

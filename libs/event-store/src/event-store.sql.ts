@@ -15,20 +15,25 @@ const statement = (text: string): Statement => ({
  * The store's SQL, shared by PostgreSQL and PGlite.
  *
  * Append is one statement, so in autocommit it is one round trip and one transaction.
- * It writes version $7 + 1 (and on) only if version $7 exists (or $7 is 0), and reads that
- * version's hash in the same probe of the primary key. Zero rows back means the stream is
- * behind the expected version (the guard refused); a unique violation on the primary key
- * means it is ahead, or a concurrent writer took the version first: a conflict, never a
- * fork, as (stream_id, stream_version) is unique.
+ * (stream_id, stream_version) is unique, so two writers of one version cannot both commit:
+ * a conflict, never a fork. Each row carries its hash in the audit chain (event-hash.ts):
+ * SHA-256 of the previous hash in the stream and the UTF-8 of the event's canonical JSON,
+ * which the adapter builds for the version the statement writes. Data and metadata arrive as
+ * their canonical JSON text, the very text that is hashed, so what is stored is what was
+ * hashed. There are two forms, by what the adapter knows of the stream's head:
  *
- * The hash chain (event-hash.ts) is computed here, in the same statement, so it costs no
- * extra round trip: each row's hash is SHA-256 of the previous hash in the stream (that of
- * version $7, or SHA-256 of the stream id for a new stream or for a previous event written
- * before the chain existed) and the UTF-8 of the event's canonical JSON ($5), built by the
- * adapter for the version this statement writes. Data and metadata arrive as their own JSON
- * text ($8, $9): the same JSON values the canonical text holds (it canonicalises them as
- * parsed back from that text), so what is stored is what was hashed. A parameter used twice
- * is cast to one type each time: PostgreSQL types a parameter by its first use.
+ * - INSERT_ONE / INSERT_MANY: the adapter knows the hash of the expected version (the stream
+ *   is new, or this process appended or read its head: sql-append.ts, StreamHeads) and sends
+ *   each event's hash. A plain insert: a unique violation on the primary key means the stream
+ *   moved past the expected version.
+ * - APPEND_ONE / APPEND_MANY: it does not, so the statement reads the hash of version $7
+ *   in the same probe of the primary key that guards the append (it writes $7 + 1 only if
+ *   version $7 exists, or $7 is 0), and computes the new hashes itself. Zero rows back means
+ *   the stream is behind the expected version; a unique violation that it is ahead. A previous
+ *   event written before the chain existed (no hash) chains as the genesis does.
+ *
+ * A parameter used twice is cast to one type each time: PostgreSQL types a parameter by its
+ * first use. Hashes travel as hex text (both drivers pass text alike; bytea arrays differ).
  */
 const PREVIOUS = `(SELECT COALESCE(p.hash, sha256(convert_to($1::text, 'UTF8'))) AS h
   FROM (SELECT 1) AS one
@@ -38,16 +43,33 @@ const APPENDED = 'RETURNING stream_version, global_position, transaction_id::tex
 const COLUMNS = `INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata,
   recorded_at, hash)`;
 
-/** One event: plain parameters, no arrays to build or parse. */
+/** One event whose hash the adapter computed: plain parameters, no arrays to build or parse. */
+export const INSERT_ONE = statement(`${COLUMNS}
+VALUES ($1::text, $7::bigint + 1, $2::uuid, $3::text, $4::int, $8::jsonb, $9::jsonb, $6::timestamptz,
+  decode($5::text, 'hex'))
+${APPENDED}`);
+
+/**
+ * Several events whose hashes the adapter computed: parallel arrays, numbered by ORDINALITY
+ * so versions and positions follow the batch order.
+ */
+export const INSERT_MANY = statement(`${COLUMNS}
+SELECT $1::text, $7::bigint + u.n, u.id, u.t, u.s, u.d, u.m, $6::timestamptz, decode(u.h, 'hex')
+FROM unnest($2::uuid[], $3::text[], $4::int[], $5::text[], $8::jsonb[], $9::jsonb[])
+  WITH ORDINALITY AS u(id, t, s, h, d, m, n)
+ORDER BY u.n
+${APPENDED}`);
+
+/** One event chained in SQL to the stored hash of version $7 ($5: its canonical JSON). */
 export const APPEND_ONE = statement(`${COLUMNS}
 SELECT $1::text, $7::bigint + 1, $2::uuid, $3::text, $4::int, $8::jsonb, $9::jsonb, $6::timestamptz,
   sha256(prev.h || convert_to($5::text, 'UTF8'))
 FROM ${PREVIOUS} AS prev
-${APPENDED}`);
+${APPENDED}, hash`);
 
 /**
- * Several events: parallel arrays, numbered by ORDINALITY so versions and positions follow
- * the batch order; the recursive CTE chains each event's hash to the one before it.
+ * Several events chained in SQL: the recursive CTE chains each event's hash to the one
+ * before it, starting from the stored hash of version $7.
  */
 export const APPEND_MANY = statement(`WITH RECURSIVE
 prev AS ${PREVIOUS},
@@ -64,7 +86,12 @@ ${COLUMNS}
 SELECT $1::text, $7::bigint + e.n, e.id, e.t, e.s, e.d, e.m, $6::timestamptz, chain.h
 FROM e JOIN chain ON chain.n = e.n
 ORDER BY e.n
-${APPENDED}`);
+${APPENDED}, hash`);
+
+/** The stream's last event: its version and hash (no row for an empty stream). */
+export const STREAM_HEAD = statement(
+  `SELECT stream_version, hash FROM events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1`,
+);
 
 const CURRENT_VERSION = '(SELECT COALESCE(MAX(stream_version), 0) AS v FROM events WHERE stream_id = $1) AS cur';
 
@@ -81,10 +108,11 @@ const EVENT_COLUMNS = `e.event_id::text AS event_id, e.event_type, e.schema_vers
   e.stream_version, e.global_position, e.transaction_id::text AS transaction_id, e.recorded_at`;
 
 /**
- * A stream's events and its current version, from one snapshot. The LEFT JOIN keeps one
+ * A stream's events and its current version, from one snapshot (with each event's hash,
+ * from which the store learns the stream's head). The LEFT JOIN keeps one
  * row (with NULL event columns) when no event matches, to carry the current version.
  */
-export const READ_STREAM = statement(`SELECT cur.v AS current_version, ${EVENT_COLUMNS}
+export const READ_STREAM = statement(`SELECT cur.v AS current_version, ${EVENT_COLUMNS}, e.hash
 FROM ${CURRENT_VERSION}
 LEFT JOIN events e ON e.stream_id = $1 AND e.stream_version >= $2
   AND ($3::bigint IS NULL OR e.stream_version <= $3::bigint)

@@ -19,6 +19,7 @@ import { LogSignal } from './log-signal';
 import { EVENT_STORE_COMPONENT, EVENT_STORE_MIGRATIONS } from './migrations/event-store.migrations';
 import { appliedMigrationVersion } from './migrations/migrate';
 import { appendEvents, streamVersion } from './sql-append';
+import { StreamHeads } from './stream-heads';
 import type { SqlDatabase, SqlQueryable } from './sql-database.port';
 
 export interface FollowPolling {
@@ -45,6 +46,12 @@ export interface SqlEventStoreOptions {
    * could not hash beforehand. Milliseconds, as a Date holds them.
    */
   readonly clock?: { now(): Date };
+  /**
+   * How many streams' heads (last version and hash) to remember, so that appends to them
+   * hash here and skip the guarded read of the previous hash (stream-heads.ts); default
+   * 10,000 (about 1.5 MB); 0 turns it off.
+   */
+  readonly streamHeadCacheSize?: number;
 }
 
 /** Short waits in tests, as kafkajs does: followers there should react within milliseconds. */
@@ -67,6 +74,7 @@ export class SqlEventStore implements EventStore {
   private notifying?: Promise<void>;
   private notifyPending = false;
   private lastNotifyAt = 0;
+  private readonly heads: StreamHeads;
 
   constructor(
     readonly db: SqlDatabase,
@@ -75,6 +83,7 @@ export class SqlEventStore implements EventStore {
     this.channel = options.channel ?? 'event_store_appended';
     this.polling = options.polling ?? defaultPolling();
     this.notifyIntervalMs = options.notifyIntervalMs ?? 10;
+    this.heads = new StreamHeads(options.streamHeadCacheSize ?? 10_000);
     this.onError =
       options.onError ??
       ((error) => process.emitWarning(`event store: ${error.message}`, { code: 'EVENT_STORE', detail: error.stack }));
@@ -85,7 +94,8 @@ export class SqlEventStore implements EventStore {
     events: readonly NewEvent[],
     expected: ExpectedVersion,
   ): Promise<AppendResult> {
-    const result = await appendEvents(this.db, toAppendRequest(streamId, events, expected), this.recordedAt());
+    const request = toAppendRequest(streamId, events, expected);
+    const result = await appendEvents(this.db, request, this.recordedAt(), { heads: this.heads, commits: true });
     if (!result.duplicate) this.announce();
     return result;
   }
@@ -104,9 +114,13 @@ export class SqlEventStore implements EventStore {
   ): Promise<AppendResult> {
     const request = toAppendRequest(streamId, events, expected);
     await tx.query(`SAVEPOINT ${SAVEPOINT}`);
-    const result = await appendEvents(tx, request, this.recordedAt(), () =>
-      tx.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`),
-    );
+    // heads known to this store are committed, so they may be used here; what this
+    // transaction appends is not remembered, as it may yet roll back
+    const result = await appendEvents(tx, request, this.recordedAt(), {
+      recover: () => tx.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`),
+      heads: this.heads,
+      commits: false,
+    });
     await tx.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
     if (!result.duplicate) await tx.query('SELECT pg_notify($1, $2)', [this.channel, '']);
     return result;
@@ -116,11 +130,15 @@ export class SqlEventStore implements EventStore {
     streamId: string,
     { fromVersion = 1, toVersion, asOf }: ReadStreamOptions = {},
   ): Promise<ReadStreamResult<T, D>> {
-    const { rows } = await this.db.query<EventRow & { current_version: number | string }>(
+    const { rows } = await this.db.query<EventRow & { current_version: number | string; hash: Uint8Array | null }>(
       READ_STREAM.text,
       [streamId, fromVersion, toVersion ?? null, asOf ? asOf.toISOString() : null],
       READ_STREAM,
     );
+    // read to its end (committed: outside any transaction): the stream's head, for the next append
+    const last = rows[rows.length - 1];
+    if (last?.hash && last.stream_version !== null && Number(last.stream_version) === Number(last.current_version))
+      this.heads.remember(streamId, { version: Number(last.stream_version), hash: Buffer.from(last.hash) });
     return {
       events: rows.filter((row) => row.event_id !== null).map(toRecordedEvent) as ReadStreamResult<T, D>['events'],
       currentVersion: Number(rows[0]?.current_version ?? 0),

@@ -1,4 +1,5 @@
-import type { EventStore, NewEvent, SqlDatabase } from '@app/event-store';
+import { LOG_START, type EventStore, type NewEvent, type SqlDatabase } from '@app/event-store';
+import { waitFor } from '@app/testing';
 import { takeAuditCheckpoint } from '../audit-checkpoint';
 import { verifyHashChains } from '../chain-verifier';
 
@@ -44,10 +45,35 @@ export const verifiesTampering = (adapter: string, open: () => Promise<Tampering
         for (let n = 1; n <= 5; n += 1) await store.appendToStream(id, [logged(n)], n - 1);
     };
 
+    /**
+     * Waits until the global log holds `count` events. A checkpoint covers only events of
+     * transactions older than every one still in flight on the server (the log's rule), and
+     * other suites' transactions may be in flight: so wait for the events to settle.
+     */
+    const settled = async (count: number) => {
+      const inLog = async () => {
+        let seen = 0;
+        for (let after = LOG_START; ;) {
+          const page = await store.readAll({ after, limit: 1000 });
+          if (page.events.length === 0) return seen;
+          seen += page.events.length;
+          after = page.checkpoint;
+        }
+      };
+      await waitFor(
+        async () => (await inLog()) >= count,
+        () => `${count} events in the global log`,
+        {
+          timeoutMs: 20_000,
+        },
+      );
+    };
+
     beforeEach(async () => {
       fx = await open();
       ({ store, db } = fx);
       await seed();
+      await settled(15);
     }, 30_000);
     afterEach(() => fx?.close());
 
@@ -188,11 +214,13 @@ export const verifiesTampering = (adapter: string, open: () => Promise<Tampering
 
     it('takes no checkpoint when nothing but the last checkpoint was recorded since', async () => {
       expect((await takeAuditCheckpoint(store, db, { now: new Date() })).taken).toBe(true);
+      await settled(16);
       expect(await takeAuditCheckpoint(store, db, { now: new Date() })).toMatchObject({
         taken: false,
         reason: 'nothing was recorded since the last checkpoint',
       });
       await store.appendToStream('case-b', [logged(6)], 5);
+      await settled(17);
       const third = await takeAuditCheckpoint(store, db, { now: new Date() });
       // it covers the first checkpoint event too: checkpoints are chained and covered like any stream
       expect(third).toMatchObject({ taken: true, checkpoint: { streams: 4, events: 17 } });

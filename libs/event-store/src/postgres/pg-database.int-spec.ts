@@ -1,9 +1,22 @@
-import { createTestDatabase, describeWithService, waitFor, type TestDatabase } from '@app/testing';
+import { createTestDatabase, describeWithService, testGates, waitFor, type TestDatabase } from '@app/testing';
 import { createEventStore, type EventStoreHandle } from '../create-event-store';
 import { EVENT_STORE_COMPONENT, EVENT_STORE_MIGRATIONS } from '../migrations/event-store.migrations';
 import { migrate } from '../migrations/migrate';
+import type { SqlQueryable, SqlTransaction } from '../sql-database.port';
 import { SqlEventStore } from '../sql-event-store';
-import { PgDatabase } from './pg-database';
+import { PgDatabase, TransactionConnectionLost } from './pg-database';
+
+const backendPid = async (q: SqlQueryable): Promise<number> =>
+  (await q.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+
+/** what a promise rejects with (fails the test if it resolves); call it at once, so the rejection is never unhandled */
+const rejectionOf = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    (value) => {
+      throw new Error(`expected a rejection, got ${JSON.stringify(value)}`);
+    },
+    (error: unknown) => error,
+  );
 
 describeWithService('DATABASE_URL', 'PostgreSQL', 'PostgreSQL adapter', (serverUrl) => {
   let database: TestDatabase;
@@ -25,6 +38,197 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'PostgreSQL adapter', (serverU
       expect(rows).toEqual(all.map((version) => ({ version })));
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  describe('a transaction whose connection dies', () => {
+    const reported: Error[] = [];
+    const gates = testGates();
+    const opened: PgDatabase[] = [];
+    const open = (options: { idleInTransactionTimeoutMs?: number } = {}) => {
+      const db = new PgDatabase({
+        connectionString: database.url,
+        poolSize: 2,
+        onError: (e) => reported.push(e),
+        ...options,
+      });
+      opened.push(db);
+      return db;
+    };
+    let db: PgDatabase;
+    let admin: PgDatabase; // another connection, as the operator's psql would be
+    beforeEach(async () => {
+      reported.length = 0;
+      db = open();
+      admin = open();
+      await db.exec('CREATE TABLE IF NOT EXISTS t (n int NOT NULL)');
+    });
+    afterEach(async () => {
+      gates.openAll();
+      await Promise.all(opened.splice(0).map((d) => d.close()));
+    });
+    const terminate = async (pid: number) => {
+      const { rows } = await admin.query<{ cut: boolean }>('SELECT pg_terminate_backend($1) AS cut', [pid]);
+      expect(rows).toEqual([{ cut: true }]);
+    };
+    const count = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM t')).rows[0].n;
+    const idleInTransaction = async () =>
+      (
+        await admin.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+        )
+      ).rows[0].n;
+
+    it('between statements: fails at once with TransactionConnectionLost, the process lives on, the pool goes on', async () => {
+      const started = gates.gate();
+      const resume = gates.gate();
+      let pid = 0;
+      let later: Promise<unknown> | undefined;
+      const failed = rejectionOf(
+        db.transaction(async (tx) => {
+          await tx.query('INSERT INTO t VALUES (1)');
+          pid = await backendPid(tx);
+          started.open();
+          await resume.opened; // waiting for something else than the database
+          later = tx.query('INSERT INTO t VALUES (2)');
+          await later;
+        }),
+      );
+      await started.opened;
+      await terminate(pid); // pg emits 'error' on the checked-out client: unheard, the process would end here
+
+      // the caller learns at once, while its callback still waits
+      const error = await failed;
+      expect(error).toBeInstanceOf(TransactionConnectionLost);
+      expect(error).toMatchObject({
+        code: 'EVENT_STORE.CONNECTION_LOST',
+        retriable: true,
+        message: expect.stringMatching(
+          /connection was lost in the middle of a transaction, which was rolled back: terminating connection due to administrator command/,
+        ),
+        cause: expect.objectContaining({ code: '57P01' }),
+      });
+      expect(reported).toEqual([error]);
+      // the callback goes on: its statements fail with the same error, on no connection
+      resume.open();
+      await waitFor(
+        () => later !== undefined,
+        () => 'the callback to try its next statement',
+      );
+      await expect(later).rejects.toBe(error);
+
+      // nothing of it committed; the next transaction runs, on another connection
+      expect(await count()).toBe(0);
+      const next = await db.transaction(async (tx) => {
+        await tx.query('INSERT INTO t VALUES (3)');
+        return backendPid(tx);
+      });
+      expect(next).not.toBe(pid);
+      expect(await count()).toBe(1);
+      expect(reported).toHaveLength(1);
+    });
+
+    it("in the middle of a statement: fails with the statement's own error; the pool goes on", async () => {
+      const started = gates.gate();
+      let pid = 0;
+      const failed = rejectionOf(
+        db.transaction(async (tx) => {
+          await tx.query('INSERT INTO t VALUES (1)');
+          pid = await backendPid(tx);
+          started.open();
+          await tx.query('SELECT pg_sleep(30)');
+        }),
+      );
+      await started.opened;
+      await waitFor(
+        async () =>
+          (await admin.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND query LIKE '%pg_sleep%'`, [pid])).rows
+            .length === 1,
+        () => 'the statement to run',
+      );
+      await terminate(pid);
+
+      expect(await failed).toMatchObject({
+        code: '57P01',
+        message: 'terminating connection due to administrator command',
+      });
+      // reported once, though pg emits twice (the server's message, then the socket's end)
+      expect(reported).toEqual([expect.objectContaining({ code: 'EVENT_STORE.CONNECTION_LOST' })]);
+      expect(await count()).toBe(0);
+      await db.transaction((tx) => tx.query('INSERT INTO t VALUES (2)'));
+      expect(await count()).toBe(1);
+    });
+
+    it('a transaction left idle is ended by the server after idleInTransactionTimeoutMs, and close() does not wait forever', async () => {
+      const stuckDb = open({ idleInTransactionTimeoutMs: 300 });
+      const never = gates.gate();
+      const began = Date.now();
+      const stuck = rejectionOf(
+        stuckDb.transaction(async (tx) => {
+          await tx.query('INSERT INTO t VALUES (1)'); // holds a transaction id: every log reader on the server waits for it
+          await never.opened; // a caller that forgot to open its gate
+        }),
+      );
+      await waitFor(
+        async () => (await idleInTransaction()) === 1,
+        () => 'the transaction to sit idle',
+      );
+      // the pool's end waits for the checked-out client: here, until the server ends the session
+      await stuckDb.close();
+      expect(await stuck).toMatchObject({
+        code: 'EVENT_STORE.CONNECTION_LOST',
+        cause: expect.objectContaining({ code: '25P03' }), // idle_in_transaction_session_timeout
+      });
+      expect(Date.now() - began).toBeGreaterThanOrEqual(300);
+      expect(Date.now() - began).toBeLessThan(10_000);
+      expect(await idleInTransaction()).toBe(0);
+      expect(await count()).toBe(0);
+    });
+
+    it("sets the timeout on each connection: a minute by default; 0 leaves the database's setting", async () => {
+      const show = async (d: PgDatabase) =>
+        (await d.query<{ idle_in_transaction_session_timeout: string }>('SHOW idle_in_transaction_session_timeout'))
+          .rows[0].idle_in_transaction_session_timeout;
+      const name = (await db.query<{ name: string }>('SELECT current_database() AS name')).rows[0].name;
+      await admin.exec(`ALTER DATABASE "${name}" SET idle_in_transaction_session_timeout = '7s'`);
+      expect(await show(open())).toBe('1min');
+      expect(await show(open({ idleInTransactionTimeoutMs: 2_500 }))).toBe('2500ms');
+      expect(await show(open({ idleInTransactionTimeoutMs: 0 }))).toBe('7s');
+    });
+
+    it('refuses statements on a transaction that is over, rather than run them on a pooled connection', async () => {
+      let leaked!: SqlTransaction;
+      await db.transaction(async (tx) => {
+        leaked = tx;
+        await tx.query('INSERT INTO t VALUES (1)');
+      });
+      await expect(leaked.query('INSERT INTO t VALUES (2)')).rejects.toThrow('This transaction is over');
+      await expect(leaked.exec('INSERT INTO t VALUES (3)')).rejects.toThrow('This transaction is over');
+      expect(await count()).toBe(1);
+      expect(reported).toEqual([]);
+    });
+  });
+
+  it('reports a notification handler that throws, and the other handlers still hear', async () => {
+    const reported: Error[] = [];
+    const db = new PgDatabase({ connectionString: database.url, onError: (e) => reported.push(e) });
+    try {
+      const heard: string[] = [];
+      await db.listen('pings', () => {
+        throw new Error('a bug in a handler');
+      });
+      await db.listen('pings', (payload) => heard.push(payload));
+      await db.notify('pings', 'one');
+      await db.notify('pings', 'two');
+      await waitFor(
+        () => heard.length === 2,
+        () => `heard ${JSON.stringify(heard)}`,
+      );
+      expect(heard).toEqual(['one', 'two']);
+      expect(reported.map((e) => e.message)).toEqual(['a bug in a handler', 'a bug in a handler']);
+    } finally {
+      await db.close();
     }
   });
 

@@ -117,7 +117,14 @@ export class PgNotifications {
   }
 
   private deliver(channel: string, payload: string) {
-    for (const handler of this.handlers.get(channel) ?? []) handler(payload);
+    for (const handler of this.handlers.get(channel) ?? []) {
+      // called from pg's socket handler: a handler's exception would escape there and end the process
+      try {
+        handler(payload);
+      } catch (error) {
+        this.options.onError(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
   }
 
   private lost(client: Client) {

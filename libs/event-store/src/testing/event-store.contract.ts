@@ -180,6 +180,44 @@ export const eventStoreContract = (adapter: string, createFixture: () => Promise
       expect(await brokenLinks(anyStream)).toEqual([]);
     });
 
+    it('chains from the real head whatever a process knows of it: two stores take turns on one stream', async () => {
+      const streamId = streamOf('chain-twins');
+      const other = fx.twin;
+      await store.appendToStream(streamId, [logged(1), logged(2)], 'no-stream'); // store knows head 2
+      await other.appendToStream(streamId, [logged(3)], 2); // the twin does not: chained in SQL
+      // store's head is stale now: its append at 2 is a conflict, not a second version 3
+      const stale = await rejection(store.appendToStream(streamId, [logged('fork')], 2));
+      expect(stale).toMatchObject({ streamId, expected: 2, actual: 3 });
+      await store.appendToStream(streamId, [logged(4), logged(5)], 3);
+      await other.appendToStream(streamId, [logged(6)], 'any');
+      await other.appendToStream(streamId, [logged(7)], 6); // known from its own append
+      expect(await rejection(store.appendToStream(streamId, [logged('fork')], 5))).toBeInstanceOf(
+        ExpectedVersionConflict,
+      );
+      await other.readStream(streamId); // a read to the end teaches the head too
+      await store.appendToStream(streamId, [logged(8)], 'any');
+      await fx.appendHoldingOpen(streamId, [logged(9)], 8, async () => undefined);
+      await other.appendToStream(streamId, [logged(10)], 9);
+      const { events } = await store.readStream(streamId);
+      expect(events.map((e) => e.data)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(await brokenLinks(streamId)).toEqual([]);
+    });
+
+    it('does not take a rolled-back append for the head of its stream', async () => {
+      const streamId = streamOf('chain-rollback');
+      await store.appendToStream(streamId, [logged(1)], 'no-stream');
+      const undone = new Error('rolled back on purpose');
+      await expect(
+        fx.appendHoldingOpen(streamId, [logged('undone')], 1, async () => {
+          throw undone;
+        }),
+      ).rejects.toBe(undone);
+      await store.appendToStream(streamId, [logged(2)], 1);
+      await store.appendToStream(streamId, [logged(3)], 2);
+      expect((await store.readStream(streamId)).events.map((e) => e.data)).toEqual([1, 2, 3]);
+      expect(await brokenLinks(streamId)).toEqual([]);
+    });
+
     it('refuses an append at a stale expected version, saying which version the stream is at', async () => {
       const streamId = streamOf('stale');
       await store.appendToStream(streamId, [logged(1)], 'no-stream');

@@ -3,6 +3,7 @@ import type { AppendResult, EventStore, ExpectedVersion, NewEvent } from '../eve
 import { EVENT_STORE_COMPONENT, EVENT_STORE_MIGRATIONS } from '../migrations/event-store.migrations';
 import { migrate } from '../migrations/migrate';
 import type { SqlDatabase } from '../sql-database.port';
+import { SqlEventStore } from '../sql-event-store';
 
 /** What the contract suite needs from an adapter besides the port itself. */
 export interface EventStoreFixture {
@@ -21,6 +22,11 @@ export interface EventStoreFixture {
     expected: ExpectedVersion,
     whileOpen: (inserted: AppendResult) => Promise<void>,
   ): Promise<AppendResult>;
+  /**
+   * Another store on the same database, as another process would have: it shares nothing
+   * in memory with `store` (known stream heads, followers). Closed with the fixture.
+   */
+  readonly twin: EventStore;
   /** runs the store's migrations again; resolves to the versions it applied */
   migrateAgain(): Promise<number[]>;
   close(): Promise<void>;
@@ -30,19 +36,24 @@ export interface EventStoreFixture {
 export const sqlEventStoreFixture = (
   { store, db }: EventStoreHandle,
   { concurrentWriters, onClose }: { concurrentWriters: boolean; onClose?: () => Promise<void> },
-): EventStoreFixture => ({
-  store,
-  db,
-  concurrentWriters,
-  appendHoldingOpen: (streamId, events, expected, whileOpen) =>
-    db.transaction(async (tx) => {
-      const inserted = await store.appendInTransaction(tx, streamId, events, expected);
-      await whileOpen(inserted);
-      return inserted;
-    }),
-  migrateAgain: () => migrate(db, { component: EVENT_STORE_COMPONENT, migrations: EVENT_STORE_MIGRATIONS }),
-  close: async () => {
-    await store.close();
-    await onClose?.();
-  },
-});
+): EventStoreFixture => {
+  const twin = new SqlEventStore(db);
+  return {
+    store,
+    db,
+    twin,
+    concurrentWriters,
+    appendHoldingOpen: (streamId, events, expected, whileOpen) =>
+      db.transaction(async (tx) => {
+        const inserted = await store.appendInTransaction(tx, streamId, events, expected);
+        await whileOpen(inserted);
+        return inserted;
+      }),
+    migrateAgain: () => migrate(db, { component: EVENT_STORE_COMPONENT, migrations: EVENT_STORE_MIGRATIONS }),
+    close: async () => {
+      await twin.close();
+      await store.close();
+      await onClose?.();
+    },
+  };
+};
