@@ -62,6 +62,28 @@ export class EventIdConflict extends EventStoreError {
   }
 }
 
+/**
+ * An append inside a caller's transaction was refused because that transaction is older
+ * than the one that wrote the event before it in the stream. The global log is ordered by
+ * transaction id (architecture.md), so the new event would be read before its predecessor.
+ * Nothing was written (the append rolled back to its savepoint); running the whole
+ * transaction again (with a new, younger transaction id) succeeds.
+ */
+export class StaleTransaction extends EventStoreError {
+  readonly code = 'EVENT_STORE.STALE_TRANSACTION';
+  readonly retriable = true;
+
+  constructor(
+    readonly streamId: string,
+    readonly version: number,
+  ) {
+    super(
+      `Stream ${streamId}: version ${version} was written by a younger transaction than this one, so an event ` +
+        'appended here would precede it in the global log; retry the transaction',
+    );
+  }
+}
+
 /** The database answers but its event-store migrations have not (all) run. */
 export class StoreNotMigrated extends EventStoreError {
   readonly code = 'EVENT_STORE.NOT_MIGRATED';

@@ -88,6 +88,14 @@ FROM e JOIN chain ON chain.n = e.n
 ORDER BY e.n
 ${APPENDED}, hash`);
 
+/**
+ * Whether version $2 of the stream was written by a transaction younger than the current
+ * one (an append in that transaction would precede it in the global log).
+ */
+export const WRITTEN_BY_YOUNGER = statement(
+  `SELECT 1 AS younger FROM events WHERE stream_id = $1 AND stream_version = $2 AND transaction_id > pg_current_xact_id()`,
+);
+
 /** The stream's last event: its version and hash (no row for an empty stream). */
 export const STREAM_HEAD = statement(
   `SELECT stream_version, hash FROM events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1`,

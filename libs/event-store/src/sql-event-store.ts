@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { toAppendRequest } from './append-request';
-import { StoreNotMigrated } from './event-store.errors';
+import { StaleTransaction, StoreNotMigrated } from './event-store.errors';
 import {
   LOG_START,
   type AppendResult,
@@ -13,7 +13,7 @@ import {
   type ReadStreamOptions,
   type ReadStreamResult,
 } from './event-store.port';
-import { READ_ALL, READ_STREAM } from './event-store.sql';
+import { READ_ALL, READ_STREAM, WRITTEN_BY_YOUNGER } from './event-store.sql';
 import { toRecordedEvent, type EventRow } from './event-rows';
 import { LogSignal } from './log-signal';
 import { EVENT_STORE_COMPONENT, EVENT_STORE_MIGRATIONS } from './migrations/event-store.migrations';
@@ -105,6 +105,8 @@ export class SqlEventStore implements EventStore {
    * events, or none). Same checks and results as {@link appendToStream}; a failed insert
    * rolls back only to a savepoint, so the transaction stays usable. Followers hear of it
    * by a NOTIFY that PostgreSQL delivers when (and only if) the transaction commits.
+   * Refused with {@link StaleTransaction} (retriable: run the transaction again) when the
+   * stream's previous event was written by a younger transaction than this one.
    */
   async appendInTransaction(
     tx: SqlQueryable,
@@ -121,6 +123,16 @@ export class SqlEventStore implements EventStore {
       heads: this.heads,
       commits: false,
     });
+    // The transaction's id was taken at its first write, maybe before the previous event of
+    // this stream was written by another: then this event would sort before it in the log.
+    const previous = result.nextExpectedVersion - request.eventIds.length;
+    if (!result.duplicate && previous > 0) {
+      const { rows } = await tx.query(WRITTEN_BY_YOUNGER.text, [streamId, previous], WRITTEN_BY_YOUNGER);
+      if (rows.length > 0) {
+        await tx.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+        throw new StaleTransaction(streamId, previous);
+      }
+    }
     await tx.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
     if (!result.duplicate) await tx.query('SELECT pg_notify($1, $2)', [this.channel, '']);
     return result;
