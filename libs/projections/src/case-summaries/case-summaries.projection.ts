@@ -14,11 +14,17 @@ CREATE TABLE ${t} (
   status text NOT NULL,
   priority text NOT NULL,
   language text NOT NULL,
+  -- the tag as canSeeCase compares it, and its primary subtag (an agent speaking fr sees
+  -- fr-CA): columns, not expressions in the WHERE, so that ANALYZE knows how common each
+  -- language is and the planner keeps reading an agent's list in index order
+  language_tag text GENERATED ALWAYS AS (lower(btrim(language))) STORED,
+  language_base text GENERATED ALWAYS AS (split_part(lower(btrim(language)), '-', 1)) STORED,
   channel text NOT NULL,
   subject text NOT NULL,
   product text NOT NULL,
   requester_id text NOT NULL,
   assignee_id text,
+  vendor_id text COLLATE "C",
   incident_id text,
   outcome text,
   opened_at timestamptz NOT NULL,
@@ -35,6 +41,8 @@ CREATE TABLE ${t} (
 );
 CREATE INDEX ${t}_opened_idx ON ${t} (opened_at DESC, case_id);
 CREATE INDEX ${t}_tenant_opened_idx ON ${t} (tenant, opened_at DESC, case_id);
+-- an agent's list (R4): one vendor's cases in the list's order, so a page is a range scan
+CREATE INDEX ${t}_vendor_opened_idx ON ${t} (vendor_id, opened_at DESC, case_id);
 `;
 
 /** A `case_summaries` row as the drivers return it (pg gives bigint as text, PGlite as number). */
@@ -49,6 +57,8 @@ export interface CaseSummaryRow {
   product: string;
   requester_id: string;
   assignee_id: string | null;
+  /** absent in a version-1 table (see the projection's `version`) */
+  vendor_id?: string | null;
   incident_id: string | null;
   outcome: string | null;
   opened_at: Date | string;
@@ -77,6 +87,7 @@ export const toCaseSummary = (row: CaseSummaryRow): CaseSummary => ({
   product: row.product,
   requesterId: row.requester_id,
   assigneeId: row.assignee_id,
+  vendorId: row.vendor_id ?? null,
   incidentId: row.incident_id,
   outcome: row.outcome as CaseSummary['outcome'],
   openedAt: instant(row.opened_at),
@@ -102,6 +113,7 @@ const COLUMNS = [
   'product',
   'requester_id',
   'assignee_id',
+  'vendor_id',
   'incident_id',
   'outcome',
   'opened_at',
@@ -127,6 +139,7 @@ const toParams = (s: CaseSummary): unknown[] => [
   s.product,
   s.requesterId,
   s.assigneeId,
+  s.vendorId,
   s.incidentId,
   s.outcome,
   s.openedAt,
@@ -141,7 +154,7 @@ const toParams = (s: CaseSummary): unknown[] => [
   s.lastGlobalPosition,
 ];
 
-const TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text',
+const TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text',
   'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'integer', 'integer', 'boolean', 'integer', 'bigint', 'bigint'];
 
 /** The statements of one physical table, made once per generation. */
@@ -221,7 +234,22 @@ const applyBatch = async (
 
 export const caseSummariesProjection: Projection<typeof CASE_SUMMARIES_TABLE> = {
   name: 'case-summaries',
-  version: 1,
+  /**
+   * 2: `vendor_id` (the latest `Routed`) and `language_tag`/`language_base`, so that an
+   * agent's list filters by vendor and language in SQL (R4), and pages are exact.
+   *
+   * Why a version bump and not an `ALTER TABLE … ADD COLUMN` migration: a column added to
+   * the old table would be NULL for every case already routed, and only a replay of the log
+   * can fill it; a NULL vendor is seen by no agent, so their lists would silently miss
+   * cases. With the bump, the runner finds the active version-1 generation on start and
+   * rebuilds version 2 from the log beside it (docs/projections.md, "Rebuild"): readers keep
+   * the version-1 rows until the swap commits, then see complete version-2 rows, never a mix.
+   * The runner's migrations (projections.migrations.ts) only hold its own registry tables;
+   * a projection's tables come from `tables` per generation, so there is nothing to add
+   * there. Until the swap the `case_summaries` view has no `vendor_id`: readers filtering by
+   * vendor must cope (listCaseSummaries' `routedVendorFallback`).
+   */
+  version: 2,
   tables: { [CASE_SUMMARIES_TABLE]: createTable },
   handles: CASE_EVENT_TYPES,
   apply: async (tx: SqlQueryable, event: RecordedEvent, tables: ProjectionTables<typeof CASE_SUMMARIES_TABLE>) => {

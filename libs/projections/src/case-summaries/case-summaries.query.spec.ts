@@ -4,7 +4,8 @@ import { createEventStore, type EventStoreHandle } from '@app/event-store';
 import { ProjectionRunner } from '../projection.runner';
 import { InvalidCursor } from '../projection.errors';
 import { caseSummariesProjection } from './case-summaries.projection';
-import { listCaseSummaries, type CaseSummaryQuery } from './case-summaries.query';
+import { CaseSummariesRebuilding, listCaseSummaries, type CaseSummaryQuery } from './case-summaries.query';
+import { caseSummariesV1, routedEvent } from './case-summaries.test-kit';
 import type { CaseSummary } from './case-summary.evolve';
 
 interface Seed {
@@ -155,4 +156,137 @@ describe('listCaseSummaries', () => {
     expect((await listCaseSummaries(handle.db, { limit: 0 })).items).toHaveLength(1);
     expect((await listCaseSummaries(handle.db, { limit: 10_000 })).items.length).toBeLessThanOrEqual(500);
   });
+});
+
+describe('listCaseSummaries for an agent (R4): vendor and languages in SQL', () => {
+  let handle: EventStoreHandle;
+  /** 30 cases, one a minute, newest last; every sixth (5 in all) routed to vendor-a */
+  const cases: { caseId: string; vendor: string | null; language: string }[] = [];
+  const aCases = () => cases.filter((c) => c.vendor === 'vendor-a').reverse();
+  const pagesOf = async (query: CaseSummaryQuery, options = {}) => {
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listCaseSummaries(handle.db, { ...query, cursor }, options);
+      pages.push(page.items.map((s) => s.caseId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return pages;
+  };
+  const appendCase = async (minute: number, vendor: string | null, language: string) => {
+    const caseId = randomUUID();
+    const at = new Date(Date.UTC(2026, 2, 2, 8, minute)).toISOString();
+    const [opened] = historyOf(caseId, { minute, tenant: 'org-a', language, priority: 'P2' });
+    await handle.store.appendToStream(
+      toCaseStreamId(caseId),
+      [opened, routedEvent(caseId, vendor, { at })],
+      'no-stream',
+    );
+    cases.push({ caseId, vendor, language });
+  };
+
+  beforeAll(async () => {
+    handle = await createEventStore();
+    for (let i = 0; i < 30; i += 1)
+      await appendCase(i, i % 6 === 2 ? 'vendor-a' : i % 6 === 5 ? null : 'vendor-b', 'en');
+  }, 30_000);
+  afterAll(() => handle.store.close());
+
+  describe('on version 2 (vendor_id)', () => {
+    beforeAll(async () => {
+      await new ProjectionRunner(caseSummariesProjection, { store: handle.store, db: handle.db }).catchUp();
+    }, 30_000);
+
+    it('fills every page of an agent whose cases are few and spread out, and ends with no cursor', async () => {
+      const pages = await pagesOf({ vendorId: 'vendor-a', languages: ['en'], limit: 2 });
+      expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+      expect(pages.flat()).toEqual(aCases().map((c) => c.caseId));
+    });
+
+    it('never shows another vendor’s cases, nor a case routed to nobody', async () => {
+      const b = (await pagesOf({ vendorId: 'vendor-b', limit: 7 })).flat();
+      expect(b).toHaveLength(20);
+      expect(b.some((id) => cases.find((c) => c.caseId === id)?.vendor !== 'vendor-b')).toBe(false);
+      expect(await pagesOf({ vendorId: 'vendor-c' })).toEqual([[]]);
+    });
+
+    it('compares the vendor lower-cased, as canSeeCase does', async () =>
+      expect((await pagesOf({ vendorId: ' Vendor-A ', limit: 10 })).flat()).toEqual(aCases().map((c) => c.caseId)));
+
+    it('matches languages as canSeeCase does: the tag or its primary subtag, in any case', async () => {
+      const more = [
+        { minute: 40, language: 'fr-CA' },
+        { minute: 41, language: 'FR' },
+        { minute: 42, language: 'pt' },
+        { minute: 43, language: 'pt-BR' },
+      ];
+      const ids = [];
+      for (const m of more) {
+        await appendCase(m.minute, 'vendor-a', m.language);
+        ids.push(cases[cases.length - 1].caseId);
+      }
+      await new ProjectionRunner(caseSummariesProjection, { store: handle.store, db: handle.db }).catchUp();
+      const [frCa, fr, pt, ptBr] = ids;
+      const seen = async (languages: string[]) => (await pagesOf({ vendorId: 'vendor-a', languages, limit: 1 })).flat();
+      expect(await seen(['fr'])).toEqual([fr, frCa]);
+      expect(await seen(['fr-ca'])).toEqual([frCa]);
+      expect(await seen(['pt-br'])).toEqual([ptBr]);
+      expect(await seen(['pt'])).toEqual([ptBr, pt]);
+      expect(await seen(['en'])).toEqual(
+        aCases()
+          .filter((c) => c.language === 'en')
+          .map((c) => c.caseId),
+      );
+    });
+  });
+});
+
+describe('listCaseSummaries by vendor before the swap to version 2 (an upgraded deployment)', () => {
+  let handle: EventStoreHandle;
+  const aCases: string[] = [];
+  const routing: [string, string][] = [];
+
+  beforeAll(async () => {
+    handle = await createEventStore();
+    for (let i = 0; i < 12; i += 1) {
+      const caseId = randomUUID();
+      const [opened] = historyOf(caseId, { minute: i, tenant: 'org-a', language: 'en', priority: 'P2' });
+      const vendor = i % 4 === 0 ? 'vendor-a' : 'vendor-b';
+      await handle.store.appendToStream(toCaseStreamId(caseId), [opened, routedEvent(caseId, vendor)], 'no-stream');
+      routing.push([caseId, vendor]);
+      if (vendor === 'vendor-a') aCases.unshift(caseId);
+    }
+    // version 1 serves: a case_summaries view without vendor_id
+    await new ProjectionRunner(caseSummariesV1, { store: handle.store, db: handle.db }).catchUp();
+    // stands in for the case_queue read model the API passes
+    await handle.db.exec(`CREATE TABLE routing_for_test (case_id text COLLATE "C" PRIMARY KEY, vendor_id text)`);
+    for (const row of routing) await handle.db.query('INSERT INTO routing_for_test VALUES ($1, $2)', row);
+  }, 30_000);
+  afterAll(() => handle.store.close());
+
+  it('refuses rather than filter on a column the view does not have yet', async () =>
+    await expect(listCaseSummaries(handle.db, { vendorId: 'vendor-a' })).rejects.toBeInstanceOf(
+      CaseSummariesRebuilding,
+    ));
+
+  it('filters through the fallback read model in SQL, so pages stay exact', async () => {
+    const options = { routedVendorFallback: 'routing_for_test' };
+    const first = await listCaseSummaries(handle.db, { vendorId: 'vendor-a', limit: 2 }, options);
+    expect(first.items.map((s) => s.caseId)).toEqual(aCases.slice(0, 2));
+    const last = await listCaseSummaries(
+      handle.db,
+      { vendorId: 'vendor-a', limit: 2, cursor: first.nextCursor! },
+      options,
+    );
+    expect(last.items.map((s) => s.caseId)).toEqual(aCases.slice(2));
+    expect(last.nextCursor).toBeNull();
+  });
+
+  it('takes only a plain table name as the fallback', async () =>
+    await expect(
+      listCaseSummaries(handle.db, { vendorId: 'vendor-a' }, { routedVendorFallback: 'x; DROP TABLE events' }),
+    ).rejects.toThrow(TypeError));
+
+  it('lists without a vendor as before', async () =>
+    expect((await listCaseSummaries(handle.db, { limit: 100 })).items).toHaveLength(12));
 });

@@ -39,6 +39,7 @@ describe('evolveCaseSummary', () => {
       product: 'cloud-identity',
       requesterId: 'admin-1',
       assigneeId: null,
+      vendorId: null,
       incidentId: null,
       outcome: null,
       openedAt: at(0),
@@ -52,6 +53,47 @@ describe('evolveCaseSummary', () => {
       version: 1,
       lastGlobalPosition: 10,
     }));
+
+  describe('R4: the routed vendor', () => {
+    const routed = (minute: number, vendorId: string | null, previousVendorId?: string | null) =>
+      caseEvent('Routed', {
+        ...base(minute),
+        byId: 'system:router',
+        vendorId,
+        queueId: 'fr-P2',
+        reason: vendorId === null ? 'no-eligible-vendor' : 'follow-the-sun',
+        trigger: previousVendorId === undefined ? 'opened' : 'shift-ended',
+        candidates: vendorId === null ? [] : [{ vendorId, atWork: true }],
+        ...(previousVendorId === undefined ? {} : { previousVendorId }),
+      });
+
+    it('is the vendor of Routed, lower-cased as canSeeCase compares it', () =>
+      expect(fold(opened, routed(1, ' North-Desk '))).toMatchObject({
+        vendorId: 'north-desk',
+        version: 2,
+        updatedAt: at(1),
+      }));
+
+    it('follows a re-route: the latest Routed wins', () =>
+      expect(fold(opened, routed(1, 'north-desk'), routed(2, 'south-desk', 'north-desk'))?.vendorId).toBe(
+        'south-desk',
+      ));
+
+    it('is null before the first Routed, and when the case is routed to nobody', () => {
+      expect(fold(opened)?.vendorId).toBeNull();
+      expect(fold(opened, routed(1, 'north-desk'), routed(2, null, 'north-desk'))?.vendorId).toBeNull();
+    });
+
+    it('is not touched by other events', () =>
+      expect(
+        fold(
+          opened,
+          routed(1, 'north-desk'),
+          caseEvent('AgentAssigned', { ...base(2), agentId: 'agent-2', forced: false }),
+          caseEvent('Resolved', { ...base(3), outcome: 'solved', summary: 's', cycle: 1 }),
+        )?.vendorId,
+      ).toBe('north-desk'));
+  });
 
   it('has nothing to show for a case never opened', () =>
     expect(fold(caseEvent('AgentAssigned', { ...base(1), agentId: 'agent-2', forced: false }))).toBeNull());

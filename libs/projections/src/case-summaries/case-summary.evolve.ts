@@ -12,6 +12,12 @@ export interface CaseSummary {
   readonly product: string;
   readonly requesterId: string;
   readonly assigneeId: string | null;
+  /**
+   * R4: the vendor of the case's latest `Routed`, lower-cased (as `canSeeCase` compares it);
+   * null until the case is routed, and when it was routed to nobody (no vendor speaks its
+   * language). Only that vendor's agents see the case in lists.
+   */
+  readonly vendorId: string | null;
   readonly incidentId: string | null;
   /** of the current resolution cycle; cleared by a reopen */
   readonly outcome: Outcome | null;
@@ -49,6 +55,9 @@ export const evolveCaseSummary = (doc: CaseSummary | null, event: CaseSummaryInp
       return { ...next, priority: event.data.to };
     case 'AgentAssigned':
       return { ...next, assigneeId: event.data.agentId };
+    case 'Routed':
+      // the latest decision wins, as in the case's own evolve (a re-route moves the case)
+      return { ...next, vendorId: event.data.vendorId?.trim().toLowerCase() ?? null };
     case 'InfoRequested':
       return { ...next, status: 'awaiting-customer' };
     case 'InfoProvided':
@@ -95,6 +104,7 @@ const opened = (
   product: data.product,
   requesterId: data.requester.id,
   assigneeId: null,
+  vendorId: null,
   incidentId: null,
   outcome: null,
   openedAt: data.at,

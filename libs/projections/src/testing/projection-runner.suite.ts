@@ -21,6 +21,10 @@ import {
 } from './projection-test-kit';
 import { appendRandomHistory } from './random-case-history';
 
+/** the case-summaries version this code writes, and the next one */
+const V = caseSummariesProjection.version;
+const NEXT = V + 1;
+
 /**
  * The behaviour of the projection runner, run against PGlite (projection-runner.spec.ts)
  * and PostgreSQL (projection-runner.int-spec.ts). Each test gets a fresh database.
@@ -61,9 +65,9 @@ export const projectionRunnerSuite = (adapter: string, createDatabase: () => Pro
       expect(incremental).toEqual(await foldedSummaries(t.store, history.caseIds));
 
       const rebuilt = await live.rebuild({ batchSize: 500 });
-      expect(rebuilt).toMatchObject({ generation: 2, version: 1, swapped: true });
+      expect(rebuilt).toMatchObject({ generation: 2, version: V, swapped: true });
       expect(await summaryRows(t.db)).toEqual(incremental);
-      expect(await physicalTables(t.db, 'case_summaries')).toEqual(['case_summaries_v1_g2']);
+      expect(await physicalTables(t.db, 'case_summaries')).toEqual([`case_summaries_v${V}_g2`]);
       expect(await live.parked()).toEqual({ streams: 0, events: 0 });
       expect(errors).toEqual([]);
     }, 480_000);
@@ -234,8 +238,8 @@ export const projectionRunnerSuite = (adapter: string, createDatabase: () => Pro
       expect(seen.every((s) => s === 'old' || s === 'new')).toBe(true);
       expect(seen.lastIndexOf('old')).toBeLessThan(seen.indexOf('new'));
       expect(await summaryRows(t.db)).toEqual(await foldedSummaries(t.store, [...history.caseIds, late]));
-      expect(await physicalTables(t.db, 'case_summaries')).toEqual(['case_summaries_v1_g2']);
-      expect(await checkpointNames(t.db)).toEqual(['projector:case-summaries:v1']);
+      expect(await physicalTables(t.db, 'case_summaries')).toEqual([`case_summaries_v${V}_g2`]);
+      expect(await checkpointNames(t.db)).toEqual([`projector:case-summaries:v${V}`]);
       // the live runner goes on, now on the new tables
       const next = await t.store.appendToStream(
         toCaseStreamId(late),
@@ -252,10 +256,10 @@ export const projectionRunnerSuite = (adapter: string, createDatabase: () => Pro
       await v1.start();
       await v1.catchUp();
       await v1.stop();
-      // version 2 shouts its subjects
+      // the next version shouts its subjects
       const shouting: Projection<'case_summaries'> = {
         ...caseSummariesProjection,
-        version: 2,
+        version: NEXT,
         // one event at a time, through this apply
         applyBatch: undefined,
         apply: async (tx, event, tables) => {
@@ -282,8 +286,8 @@ export const projectionRunnerSuite = (adapter: string, createDatabase: () => Pro
       const rows = await summaryRows(t.db);
       expect(rows.length).toBe(history.caseIds.length);
       expect(rows.every((s) => s.subject === s.subject.toUpperCase())).toBe(true);
-      expect(await physicalTables(t.db, 'case_summaries')).toEqual(['case_summaries_v2_g2']);
-      expect(await checkpointNames(t.db)).toEqual(['projector:case-summaries:v2']);
+      expect(await physicalTables(t.db, 'case_summaries')).toEqual([`case_summaries_v${NEXT}_g2`]);
+      expect(await checkpointNames(t.db)).toEqual([`projector:case-summaries:v${NEXT}`]);
     }, 60_000);
 
     it('one runner per projection is active; the other stands by and takes over when it stops', async () => {
@@ -360,7 +364,7 @@ export const projectionRunnerSuite = (adapter: string, createDatabase: () => Pro
         checkpoint: { globalPosition: events[2].globalPosition },
       });
       const { rows } = await t.db.query<{ updated_at: Date }>(
-        `SELECT updated_at FROM projection_checkpoints WHERE name = 'projector:case-summaries:v1'`,
+        `SELECT updated_at FROM projection_checkpoints WHERE name = 'projector:case-summaries:v${V}'`,
       );
       expect(new Date(rows[0].updated_at).toISOString()).toBe(clock.now().toISOString());
     }, 30_000);
