@@ -219,7 +219,12 @@ export class ProjectionRunner {
     if (!after) return false;
     if (compareCheckpoints(after, head) >= 0) return true;
     const batch = await store.readAll({ after, limit: this.s.batchSize });
-    if (batch.events.length === 0) return true;
+    if (batch.events.length === 0) {
+      // `head` committed, but readers do not see it yet: a transaction older than it is still
+      // in flight somewhere on the server (the log never skips). Wait for it, within the deadline.
+      await sleep(Math.min(this.s.standbyPollMs, 25));
+      return false;
+    }
     const lease = { owner: this.s.owner, durationMs: this.s.leaseMs };
     const input = { scope: 'active' as const, events: batch.events, after, through: batch.checkpoint, lease };
     const result = await writeBatch(db, projection, this.s.clock, input);
