@@ -12,6 +12,7 @@ export { SqlEventStore, defaultPolling, type SqlEventStoreOptions, type FollowPo
 export { checkpointOf, compareCheckpoints, toRecordedEvent, type EventRow } from './event-rows';
 export {
   canonicalEventContent,
+  canonicalEventText,
   chainHash,
   eventHash,
   genesisHash,
