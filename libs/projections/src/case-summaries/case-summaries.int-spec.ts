@@ -7,7 +7,7 @@ import { ProjectionRunner } from '../projection.runner';
 import { caseStory, checkpointNames, physicalTables, summaryRows } from '../testing/projection-test-kit';
 import { CASE_SUMMARIES_TABLE, caseSummariesProjection } from './case-summaries.projection';
 import { listCaseSummaries, type CaseSummaryListOptions, type CaseSummaryQuery } from './case-summaries.query';
-import { caseSummariesV1, routedEvent } from './case-summaries.test-kit';
+import { caseIdPages, caseSummariesV1, routedEvent } from './case-summaries.test-kit';
 
 const later = (minute: number) => new Date(Date.parse('2026-02-02T12:00:00Z') + minute * 60_000).toISOString();
 
@@ -24,16 +24,8 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'case_summaries.vendor_id on P
     return made;
   };
   /** every page's case ids */
-  const pagesOf = async (query: CaseSummaryQuery, options: CaseSummaryListOptions = {}) => {
-    const pages: string[][] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await listCaseSummaries(handle.db, { ...query, cursor }, options);
-      pages.push(page.items.map((s) => s.caseId));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return pages;
-  };
+  const pagesOf = (query: CaseSummaryQuery, options: CaseSummaryListOptions = {}) =>
+    caseIdPages(handle.db, query, options);
   /**
    * 40 cases opened a minute apart (caseStory's times, so all at once: ties broken by id);
    * each routed to vendor-b except every eighth, to vendor-a; then case 3 re-routed to

@@ -102,7 +102,8 @@ export const toCaseSummary = (row: CaseSummaryRow): CaseSummary => ({
   lastGlobalPosition: Number(row.last_global_position),
 });
 
-const COLUMNS = [
+/** the columns the projection writes, in the order of {@link toParams} (exported for the upgrade test's version 1) */
+export const COLUMNS = [
   'case_id',
   'tenant',
   'status',
@@ -128,7 +129,7 @@ const COLUMNS = [
   'last_global_position',
 ] as const;
 
-const toParams = (s: CaseSummary): unknown[] => [
+export const toParams = (s: CaseSummary): unknown[] => [
   s.caseId,
   s.tenant,
   s.status,
@@ -154,12 +155,38 @@ const toParams = (s: CaseSummary): unknown[] => [
   s.lastGlobalPosition,
 ];
 
-const TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text',
-  'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'integer', 'integer', 'boolean', 'integer', 'bigint', 'bigint'];
+const TYPES = [
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'timestamptz',
+  'timestamptz',
+  'timestamptz',
+  'timestamptz',
+  'integer',
+  'integer',
+  'boolean',
+  'integer',
+  'bigint',
+  'bigint',
+];
 
 /** The statements of one physical table, made once per generation. */
 const statementsFor = (() => {
-  const made = new Map<string, { select: Statement; upsert: Statement; selectMany: Statement; upsertMany: Statement }>();
+  const made = new Map<
+    string,
+    { select: Statement; upsert: Statement; selectMany: Statement; upsertMany: Statement }
+  >();
   return (t: string) => {
     let found = made.get(t);
     if (!found) {
@@ -220,7 +247,8 @@ const applyBatch = async (
   const changed = new Set<string>();
   for (const event of caseEvents) {
     const caseId = (event.data as { caseId?: unknown }).caseId;
-    if (typeof caseId !== 'string') throw Object.assign(new TypeError(`${event.type} ${event.eventId} has no caseId`), { event });
+    if (typeof caseId !== 'string')
+      throw Object.assign(new TypeError(`${event.type} ${event.eventId} has no caseId`), { event });
     const current = docs.get(caseId) ?? null;
     if (current && event.streamVersion <= current.version) continue;
     const next = evolveCaseSummary(current, event as unknown as CaseSummaryInput);
@@ -229,7 +257,11 @@ const applyBatch = async (
     changed.add(caseId);
   }
   const params = [...changed].map((id) => toParams(docs.get(id) as CaseSummary));
-  await tx.query(upsertMany.text, COLUMNS.map((_, i) => params.map((p) => p[i])), upsertMany);
+  await tx.query(
+    upsertMany.text,
+    COLUMNS.map((_, i) => params.map((p) => p[i])),
+    upsertMany,
+  );
 };
 
 export const caseSummariesProjection: Projection<typeof CASE_SUMMARIES_TABLE> = {

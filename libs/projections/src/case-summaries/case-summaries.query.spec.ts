@@ -4,8 +4,13 @@ import { createEventStore, type EventStoreHandle } from '@app/event-store';
 import { ProjectionRunner } from '../projection.runner';
 import { InvalidCursor } from '../projection.errors';
 import { caseSummariesProjection } from './case-summaries.projection';
-import { CaseSummariesRebuilding, listCaseSummaries, type CaseSummaryQuery } from './case-summaries.query';
-import { caseSummariesV1, routedEvent } from './case-summaries.test-kit';
+import {
+  CaseSummariesRebuilding,
+  listCaseSummaries,
+  type CaseSummaryListOptions,
+  type CaseSummaryQuery,
+} from './case-summaries.query';
+import { caseIdPages, caseSummariesV1, routedEvent } from './case-summaries.test-kit';
 import type { CaseSummary } from './case-summary.evolve';
 
 interface Seed {
@@ -163,16 +168,8 @@ describe('listCaseSummaries for an agent (R4): vendor and languages in SQL', () 
   /** 30 cases, one a minute, newest last; every sixth (5 in all) routed to vendor-a */
   const cases: { caseId: string; vendor: string | null; language: string }[] = [];
   const aCases = () => cases.filter((c) => c.vendor === 'vendor-a').reverse();
-  const pagesOf = async (query: CaseSummaryQuery, options = {}) => {
-    const pages: string[][] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await listCaseSummaries(handle.db, { ...query, cursor }, options);
-      pages.push(page.items.map((s) => s.caseId));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return pages;
-  };
+  const pagesOf = (query: CaseSummaryQuery, options: CaseSummaryListOptions = {}) =>
+    caseIdPages(handle.db, query, options);
   const appendCase = async (minute: number, vendor: string | null, language: string) => {
     const caseId = randomUUID();
     const at = new Date(Date.UTC(2026, 2, 2, 8, minute)).toISOString();

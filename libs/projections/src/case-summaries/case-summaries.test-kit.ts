@@ -1,11 +1,14 @@
 import { caseEvent, caseIdFromStreamId, type CaseEvent } from '@app/case-domain';
 import type { RecordedEvent, SqlQueryable } from '@app/event-store';
+import { listCaseSummaries, type CaseSummaryListOptions, type CaseSummaryQuery } from './case-summaries.query';
 import type { Projection, ProjectionTables } from '../projection';
 import { evolveCaseSummary, type CaseSummary, type CaseSummaryInput } from './case-summary.evolve';
 import {
   CASE_SUMMARIES_TABLE,
   caseSummariesProjection,
+  COLUMNS,
   toCaseSummary,
+  toParams,
   type CaseSummaryRow,
 } from './case-summaries.projection';
 
@@ -27,55 +30,9 @@ export const routedEvent = (
     ...(previousVendorId === undefined ? {} : { previousVendorId }),
   });
 
-const V1_COLUMNS = [
-  'case_id',
-  'tenant',
-  'status',
-  'priority',
-  'language',
-  'channel',
-  'subject',
-  'product',
-  'requester_id',
-  'assignee_id',
-  'incident_id',
-  'outcome',
-  'opened_at',
-  'updated_at',
-  'resolved_at',
-  'closed_at',
-  'cycle',
-  'escalation_count',
-  'credit_issued',
-  'survey_rating',
-  'version',
-  'last_global_position',
-] as const;
-
-const v1Params = (s: CaseSummary): unknown[] => [
-  s.caseId,
-  s.tenant,
-  s.status,
-  s.priority,
-  s.language,
-  s.channel,
-  s.subject,
-  s.product,
-  s.requesterId,
-  s.assigneeId,
-  s.incidentId,
-  s.outcome,
-  s.openedAt,
-  s.updatedAt,
-  s.resolvedAt,
-  s.closedAt,
-  s.cycle,
-  s.escalationCount,
-  s.creditIssued,
-  s.surveyRating,
-  s.version,
-  s.lastGlobalPosition,
-];
+/** version 1 wrote the same columns but `vendor_id` */
+const V1_COLUMNS = COLUMNS.filter((c) => c !== 'vendor_id');
+const v1Params = (s: CaseSummary): unknown[] => toParams(s).filter((_, i) => COLUMNS[i] !== 'vendor_id');
 
 /**
  * `case-summaries` as version 1 shipped it, to test the upgrade: the same table without
@@ -107,4 +64,20 @@ ALTER TABLE ${t} DROP COLUMN vendor_id, DROP COLUMN language_tag, DROP COLUMN la
       v1Params(next),
     );
   },
+};
+
+/** Every page's case ids, following the cursor to the end. */
+export const caseIdPages = async (
+  db: SqlQueryable,
+  query: CaseSummaryQuery,
+  options: CaseSummaryListOptions = {},
+): Promise<string[][]> => {
+  const pages: string[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listCaseSummaries(db, { ...query, cursor }, options);
+    pages.push(page.items.map((s) => s.caseId));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return pages;
 };
