@@ -1,7 +1,8 @@
 /**
  * Audit benchmark, on a fresh PostgreSQL database at DATABASE_URL:
  *   1. loads a history of CASES cases (default 100,000) of EVENTS_PER_CASE events each
- *      (default 10: 1,000,000 events), with multi-row INSERT … SELECT FROM unnest batches,
+ *      (default 10: 1,000,000 events; each case routed to a vendor right after its opening,
+ *      as the API does), with multi-row INSERT … SELECT FROM unnest batches,
  *      the hash chain computed in the same way as the store's append (the same JCS and
  *      SHA-256 functions of @app/event-store; the verification in step 2 is the proof);
  *   2. verifies every chain (`verifyHashChains`: keyset batches, flat memory) and prints
@@ -31,6 +32,7 @@ const EVENTS_PER_CASE = 10;
 const INSERT_BATCH = 5_000;
 const LOADERS = 3;
 const LANGUAGES = ['fr', 'en', 'de', 'es', 'it'];
+const VENDORS = ['north-desk', 'south-desk', 'east-desk'];
 const START = Date.parse('2026-01-05T08:00:00.000Z');
 /** cases open one a minute; each takes a few hours to a few days */
 const OPEN_EVERY_MS = 60_000;
@@ -63,10 +65,11 @@ const caseRows = (n: number, next: () => number): Row[] => {
   const priority = PRIORITIES[Math.floor(next() * 4)] as Priority;
   const lower = PRIORITIES[Math.min(3, PRIORITIES.indexOf(priority) + 1)];
   const agentId = `agent-${Math.floor(next() * 200)}`;
+  const vendorId = VENDORS[Math.floor(next() * VENDORS.length)];
   let t = START + n * OPEN_EVERY_MS;
   const step = () => (t += Math.floor(5 * 60_000 + next() * 8 * 3_600_000));
   const admin = { id: `admin-${n % 977}`, role: 'support-admin', org: 'acme.example' };
-  const agent = { id: agentId, role: 'agent', vendor: 'north-desk' };
+  const agent = { id: agentId, role: 'agent', vendor: vendorId };
   const events: [string, Record<string, unknown>, Record<string, unknown>][] = [
     [
       'Opened',
@@ -85,6 +88,17 @@ const caseRows = (n: number, next: () => number): Row[] => {
       admin,
     ],
     [
+      'Routed',
+      {
+        vendorId,
+        queueId: `${language}-${priority}`,
+        reason: 'follow-the-sun',
+        trigger: 'opened',
+        candidates: [{ vendorId, atWork: true }],
+      },
+      { id: 'system:router', role: 'system' },
+    ],
+    [
       'PriorityChanged',
       { from: priority, to: lower, reason: 'Only one user is affected.' },
       { id: 'sam', role: 'supervisor' },
@@ -100,11 +114,7 @@ const caseRows = (n: number, next: () => number): Row[] => {
       admin,
     ],
     ['AgentAssigned', { agentId, forced: false }, agent],
-    [
-      'AgentResponded',
-      { agentId, message: 'The IdP certificate was rotated; we are rolling it back.', firstResponse: false },
-      agent,
-    ],
+    // (Routed replaced an AgentResponded here: ten events a case, the log keeps its size)
     ['Escalated', { target: 'product-team', reason: 'Assertion signature rejected by the IdP.' }, agent],
     ['Resolved', { outcome: 'solved', summary: 'The certificate rotation was rolled back.', cycle: 1 }, agent],
     ['SurveySent', { surveyId: randomUUID(), cycle: 1 }, { id: 'system:surveys', role: 'system' }],
@@ -112,7 +122,7 @@ const caseRows = (n: number, next: () => number): Row[] => {
   ];
   let previous: Uint8Array = genesisHash(streamId);
   return events.map(([type, extra, actor], i) => {
-    const at = new Date(i === 0 ? t : step()).toISOString();
+    const at = new Date(i === 0 || type === 'Routed' ? t : step()).toISOString(); // routed as it opens
     const data = { caseId, at, byId: actor.id, ...extra };
     const metadata = { actor, tenant: 'acme.example', correlationId: randomUUID() };
     const version = i + 1;

@@ -29,7 +29,7 @@ describe('the audit API (embedded store)', () => {
   });
   afterAll(() => t.close());
 
-  describe('is for auditors only', () => {
+  describe('is for auditors only (but the reports as of a moment, below)', () => {
     const routes = () => [
       '/v1/audit/verify',
       `/v1/audit/cases/${caseId}`,
@@ -70,6 +70,134 @@ describe('the audit API (embedded store)', () => {
       );
       // refused requests are not reads: nobody but the auditor appears
       expect(new Set(reads.map((e: { data: { readerId: string } }) => e.data.readerId))).toEqual(new Set(['aud']));
+    });
+  });
+
+  describe('replays a report as it stood at a moment: supervisors (their own reports) and auditors', () => {
+    const route = '/v1/audit/reports/first-response-time';
+    const day = { from: '2026-03-02T00:00:00Z', to: '2026-03-03T00:00:00Z' };
+
+    it('lets supervisors and auditors in (200), refuses agents and customers (403) and anonymous callers (401)', async () => {
+      for (const token of [tok.supervisor, tok.auditor])
+        await http().get(route).query({ asOf: '2026-03-02T10:30:00Z' }).set(as(token)).expect(200);
+      for (const token of [tok.agent, tok.admin]) {
+        const res = await http().get(route).query({ asOf: '2026-03-02T10:30:00Z' }).set(as(token)).expect(403);
+        expect(res.body.code).toBe('AUTH.FORBIDDEN');
+      }
+      await http().get(route).query({ asOf: '2026-03-02T10:30:00Z' }).expect(401);
+    });
+
+    it('keeps every other audit route the auditors’ alone: supervisors get 403', async () => {
+      for (const other of [
+        `/v1/audit/cases/${caseId}`,
+        '/v1/audit/queues/fr-P1',
+        '/v1/audit/events',
+        '/v1/audit/verify',
+        '/v1/audit/export',
+      ]) {
+        const res = await http().get(other).set(as(tok.supervisor)).expect(403);
+        expect([other, res.body.code]).toEqual([other, 'AUTH.FORBIDDEN']);
+      }
+    });
+
+    it('answers the report of /v1/reports as the log stood then: no response before 10:00, one after', async () => {
+      const report = async (asOf: string) =>
+        (
+          await http()
+            .get(route)
+            .query({ ...day, asOf })
+            .set(as(tok.supervisor))
+            .expect(200)
+        ).body;
+      const before = await report('2026-03-02T09:45:00Z');
+      expect(before).toMatchObject({
+        report: 'first-response-time',
+        asOf: '2026-03-02T09:45:00.000Z',
+        from: '2026-03-02T00:00:00.000Z',
+        to: '2026-03-03T00:00:00.000Z',
+        groupBy: 'priority',
+        columns: ['priority', 'responses', 'medianBusinessMinutes', 'p90BusinessMinutes', 'meanBusinessMinutes'],
+        rows: [],
+        caughtUp: true,
+        streamsParked: [],
+      });
+      expect(before.definition).toMatch(/business time from the start of the cycle/);
+      // the information request at 10:00Z is the first response: 60 business minutes (Paris, 10:00 to 11:00)
+      expect((await report('2026-03-02T10:30:00+00:00')).rows).toEqual([
+        { priority: 'P1', responses: 1, medianBusinessMinutes: 60, p90BusinessMinutes: 60, meanBusinessMinutes: 60 },
+      ]);
+      const backlog = async (asOf: string) =>
+        (await http().get('/v1/audit/reports/backlog').query({ asOf }).set(as(tok.supervisor)).expect(200)).body;
+      expect(await backlog('2026-03-02T09:15:00Z')).toMatchObject({
+        to: '2026-03-02T09:15:00.000Z',
+        rows: [{ status: 'open', ageBucket: '0-1d', cases: 1 }],
+      });
+      expect((await backlog('2026-03-02T10:30:00Z')).rows).toEqual([
+        { status: 'awaiting-customer', ageBucket: '0-1d', cases: 1 },
+      ]);
+    });
+
+    it('answers CSV with Accept: text/csv, as /v1/reports does', async () => {
+      const res = await http()
+        .get(route)
+        .query({ ...day, asOf: '2026-03-02T10:30:00Z', groupBy: 'vendor' })
+        .set(as(tok.supervisor))
+        .set('Accept', 'text/csv')
+        .expect(200);
+      expect(res.headers['content-type']).toMatch(/^text\/csv/);
+      expect(res.headers['content-disposition']).toMatch(
+        /attachment; filename="first-response-time_.*_as-of_2026-03-02T10-30-00-000Z\.csv"/,
+      );
+      expect(res.text).toBe(
+        'vendor,responses,medianBusinessMinutes,p90BusinessMinutes,meanBusinessMinutes\r\nnorth-desk,1,60,60,60\r\n',
+      );
+    });
+
+    it('refuses a missing or local asOf (400), a parameter the report does not take (400), an unknown report (404)', async () => {
+      for (const query of [{}, { asOf: '2026-03-02T10:30:00' }, { asOf: 'yesterday' }]) {
+        const res = await http().get(route).query(query).set(as(tok.supervisor)).expect(400);
+        expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+        expect(res.body.detail).toMatch(/asOf must be an ISO 8601 instant with a time zone/);
+      }
+      const week = await http()
+        .get('/v1/audit/reports/backlog')
+        .query({ asOf: '2026-03-02T10:30:00Z', groupBy: 'week' })
+        .set(as(tok.supervisor))
+        .expect(400);
+      expect(week.body.code).toBe('REPORT.INVALID_PARAMETER');
+      const unknown = await http()
+        .get('/v1/audit/reports/deflection')
+        .query({ asOf: '2026-03-02T10:30:00Z' })
+        .set(as(tok.auditor))
+        .expect(404);
+      expect(unknown.body).toMatchObject({ status: 404, code: 'REPORT.UNKNOWN' });
+    });
+
+    it("records each report read (who, what, when) in the day's access stream, as any audit read", async () => {
+      t.clock.set('2026-03-02T11:05:00Z');
+      await http()
+        .get('/v1/audit/reports/outcomes')
+        .query({ asOf: '2026-03-02T10:30:00Z' })
+        .set(as(tok.supervisor))
+        .expect(200);
+      t.clock.set('2026-03-02T11:00:00Z');
+      const page = await http()
+        .get('/v1/audit/events?type=AuditHistoryRead&limit=1000')
+        .set(as(tok.auditor))
+        .expect(200);
+      const reads = page.body.events
+        .filter((e: { streamId: string }) => e.streamId === 'audit-access-2026-03-02')
+        .map((e: { data: unknown }) => e.data);
+      expect(reads).toContainEqual({
+        readerId: 'sam',
+        role: 'supervisor',
+        email: 'sam@support.example',
+        action: 'audit.read-report',
+        resource: 'GET /v1/audit/reports/outcomes?asOf=2026-03-02T10%3A30%3A00Z',
+        at: '2026-03-02T11:05:00.000Z',
+      });
+      // a refused read is not a read: no agent in the stream
+      expect(reads.map((r: { readerId: string }) => r.readerId)).not.toContain('eve');
     });
   });
 
@@ -133,9 +261,29 @@ describe('the audit API (embedded store)', () => {
         asOf: '2026-03-02T09:15:00.000Z',
       });
       expect(before.cases).toContainEqual(
-        expect.objectContaining({ caseId, priority: 'P1', status: 'open', openedAt: '2026-03-02T09:00:00.000Z' }),
+        expect.objectContaining({
+          caseId,
+          priority: 'P1',
+          status: 'open',
+          openedAt: '2026-03-02T09:00:00.000Z',
+          vendorId: 'north-desk', // routed at opening (R4, R16), as the live queue shows it
+          routed: true,
+        }),
       );
       expect(before.size).toBe(before.cases.length);
+      const north = await http()
+        .get('/v1/audit/queues/fr-P1')
+        .query({ asOf: '2026-03-02T09:15:00Z', vendor: 'north-desk' })
+        .set(as(tok.auditor))
+        .expect(200);
+      expect(north.body).toMatchObject({ vendor: 'north-desk' });
+      expect(north.body.cases.map((c: { caseId: string }) => c.caseId)).toContain(caseId);
+      const south = await http()
+        .get('/v1/audit/queues/fr-P1')
+        .query({ asOf: '2026-03-02T09:15:00Z', vendor: 'south-desk' })
+        .set(as(tok.auditor))
+        .expect(200);
+      expect(south.body.cases).toEqual([]);
       expect(
         (await queue('fr-P1', '2026-03-02T09:45:00Z')).cases.map((c: { caseId: string }) => c.caseId),
       ).not.toContain(caseId);

@@ -119,14 +119,23 @@ describe('audit reads on the embedded store', () => {
         asOf: at('09:25'),
         eventsReplayed: 5,
       });
+      // as the live case_queue row shows it (but its version): not routed in this history
       expect(result.cases[0]).toEqual({
         caseId: '1',
         tenant: 'acme.example',
         language: 'fr',
         priority: 'P2',
         status: 'open',
+        assigneeId: null,
+        vendorId: null,
+        routed: false,
+        queueId: 'fr-P2',
+        region: null,
         subject: 'Case 1',
         openedAt: at('09:00'),
+        firstResponseDueAt: null,
+        breached: false,
+        cycle: 1,
       });
     });
   });

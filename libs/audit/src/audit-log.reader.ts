@@ -1,20 +1,15 @@
 import { toCaseStreamId } from '@app/case-domain';
 import type { EventMetadata, EventStore, RecordedEvent, SqlDatabase } from '@app/event-store';
+import { QUEUE_EVENT_TYPES } from '@app/read-models';
 import { CaseNotFoundAsOf, InvalidInstant, UnknownLogPosition } from './audit.errors';
 import { caseAsOf, type CaseAsOf } from './case-history';
-import {
-  QUEUE_EVENT_TYPES,
-  parseQueueId,
-  queueAsOf,
-  queueMembers,
-  type QueueEvent,
-  type QueuedCase,
-} from './queue-as-of';
+import { parseQueueId, queueAsOf, queueMembers, type QueueEvent, type QueuedCaseAsOf } from './queue-as-of';
 
 /**
  * The audit reads over the store: a case or a queue as it stood at a moment, and the
- * global log, paged or exported. "At a moment" means: the events recorded at or before it
- * (`recorded_at` is set by the writer's clock and is part of each event's hash).
+ * global log, paged or exported (a report as of a moment: report-as-of.ts). "At a moment"
+ * means: the events recorded at or before it (`recorded_at` is set by the writer's clock and
+ * is part of each event's hash).
  */
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
@@ -42,31 +37,41 @@ export interface QueueAsOfResult {
   readonly queue: string;
   readonly language: string;
   readonly priority: string;
+  /** the vendor asked for (its agents' view of the queue); absent: every vendor's cases, and unrouted ones */
+  readonly vendor?: string;
   readonly asOf: string;
-  readonly cases: readonly QueuedCase[];
+  readonly cases: readonly QueuedCaseAsOf[];
   /** how many events were replayed to answer */
   readonly eventsReplayed: number;
 }
 
 /**
- * Replays, in SQL order (stream, version), the queue-relevant events of the case streams
- * opened in the queue's language up to `asOf`, then folds them with {@link queueAsOf}. The
- * language never changes after opening, so filtering on it is exact; the priority can, so
- * every priority of that language is replayed. Only the fields the fold reads travel.
+ * Replays, in SQL order (stream, version), the queue events (`QUEUE_EVENT_TYPES` of
+ * @app/read-models: those whose data the live fold reads) of the case streams opened in the
+ * queue's language up to `asOf`, then folds them with {@link queueAsOf}. The language never
+ * changes after opening, so filtering on it is exact (lower-cased and trimmed, as the fold
+ * does); the priority and the vendor can, so every case of that language is replayed.
+ * Only the fields the fold reads travel: Opened's case, tenant, language, priority,
+ * subject, time, region and due time; Routed's vendor; PriorityChanged's `to`;
+ * AgentAssigned's agent; the cycle of SlaBreached and Reopened.
  */
-const QUEUE_EVENTS = `SELECT e.stream_id, e.event_type, e.data ->> 'caseId' AS case_id, e.data ->> 'at' AS at,
-  e.data ->> 'tenant' AS tenant, e.data ->> 'language' AS language, e.data ->> 'priority' AS priority,
-  e.data ->> 'subject' AS subject, e.data ->> 'to' AS to_priority, e.data ->> 'agentId' AS agent_id
+const QUEUE_EVENTS = `SELECT e.stream_id, e.stream_version, e.event_type, e.data ->> 'caseId' AS case_id,
+  e.data ->> 'at' AS at, e.data ->> 'tenant' AS tenant, e.data ->> 'language' AS language,
+  e.data ->> 'priority' AS priority, e.data ->> 'subject' AS subject, e.data ->> 'to' AS to_priority,
+  e.data ->> 'agentId' AS agent_id, e.data ->> 'vendorId' AS vendor_id, e.data ->> 'cycle' AS cycle,
+  e.data ->> 'firstResponseDueAt' AS due, e.data -> 'sla' ->> 'firstResponseDueAt' AS sla_due,
+  e.data -> 'sla' ->> 'region' AS region
 FROM events e
 WHERE e.stream_id IN (
     SELECT o.stream_id FROM events o
     WHERE o.event_type = 'Opened' AND o.stream_id LIKE 'case-%' AND o.recorded_at <= $2::timestamptz
-      AND lower(o.data ->> 'language') = $1::text)
+      AND lower(btrim(o.data ->> 'language')) = $1::text)
   AND e.event_type = ANY($3::text[]) AND e.recorded_at <= $2::timestamptz
 ORDER BY e.stream_id, e.stream_version`;
 
 interface QueueRow {
   stream_id: string;
+  stream_version: number | string;
   event_type: string;
   case_id: string | null;
   at: string | null;
@@ -76,25 +81,52 @@ interface QueueRow {
   subject: string | null;
   to_priority: string | null;
   agent_id: string | null;
+  vendor_id: string | null;
+  cycle: string | null;
+  due: string | null;
+  sla_due: string | null;
+  region: string | null;
 }
 
-const toQueueEvent = (r: QueueRow): QueueEvent => ({
-  streamId: r.stream_id,
-  type: r.event_type,
-  data: {
-    caseId: r.case_id ?? undefined,
-    at: r.at ?? undefined,
-    tenant: r.tenant ?? undefined,
-    language: r.language ?? undefined,
-    priority: r.priority ?? undefined,
-    subject: r.subject ?? undefined,
-    to: r.to_priority ?? undefined,
-    agentId: r.agent_id ?? undefined,
-  },
-});
+/** A row back to the event the fold expects; fields the event did not have stay absent. */
+const toQueueEvent = (r: QueueRow): QueueEvent => {
+  const data: Record<string, unknown> = {};
+  const set = (key: string, value: unknown) => {
+    if (value !== null) data[key] = value;
+  };
+  set('caseId', r.case_id);
+  set('at', r.at);
+  set('tenant', r.tenant);
+  set('language', r.language);
+  set('priority', r.priority);
+  set('subject', r.subject);
+  set('to', r.to_priority);
+  set('agentId', r.agent_id);
+  set('cycle', r.cycle === null ? null : Number(r.cycle));
+  set('firstResponseDueAt', r.due);
+  if (r.event_type === 'Routed') data.vendorId = r.vendor_id; // null: routed to no vendor
+  if (r.sla_due !== null || r.region !== null)
+    data.sla = { firstResponseDueAt: r.sla_due ?? undefined, region: r.region ?? undefined };
+  return {
+    streamId: r.stream_id,
+    streamVersion: Number(r.stream_version),
+    type: r.event_type,
+    data,
+  } as unknown as QueueEvent;
+};
+
+export interface QueueAsOfOptions {
+  /** only the cases routed to this vendor at that moment, as its agents saw the queue */
+  readonly vendor?: string;
+}
 
 /** The queue `<language>-<priority>` as it stood at `asOf`, replayed from the log. */
-export const readQueueAsOf = async (db: SqlDatabase, queueId: string, asOf: Date): Promise<QueueAsOfResult> => {
+export const readQueueAsOf = async (
+  db: SqlDatabase,
+  queueId: string,
+  asOf: Date,
+  { vendor }: QueueAsOfOptions = {},
+): Promise<QueueAsOfResult> => {
   const queue = parseQueueId(queueId);
   const { rows } = await db.query<QueueRow>(QUEUE_EVENTS, [queue.language, asOf.toISOString(), [...QUEUE_EVENT_TYPES]]);
   const board = queueAsOf(rows.map(toQueueEvent));
@@ -102,8 +134,9 @@ export const readQueueAsOf = async (db: SqlDatabase, queueId: string, asOf: Date
     queue: `${queue.language}-${queue.priority}`,
     language: queue.language,
     priority: queue.priority,
+    ...(vendor === undefined ? {} : { vendor }),
     asOf: asOf.toISOString(),
-    cases: queueMembers(board, queue),
+    cases: queueMembers(board, { ...queue, vendorId: vendor }),
     eventsReplayed: rows.length,
   };
 };

@@ -2,18 +2,22 @@ import fc from 'fast-check';
 import { caseDecider, PRIORITIES, toCaseView, toCaseStreamId, type CaseEvent, type Priority } from '@app/case-domain';
 import type { NewEvent } from '@app/event-store';
 import { InvalidQueueId } from './audit.errors';
-import { parseQueueId, queueAsOf, queueMembers, toQueueId, type QueueEvent } from './queue-as-of';
+import { parseQueueId, queueAsOf, queueMembers, toQueueId, type QueueEvent, type QueueFilter } from './queue-as-of';
 import * as ev from './testing/case-events.fixture';
 
-/** Recorded case events as the fold sees them: stream id, type, data. */
-const onStream = (events: NewEvent[]): QueueEvent[] =>
-  events.map((e) => ({
-    streamId: toCaseStreamId((e.data as { caseId: string }).caseId),
-    type: e.type,
-    data: e.data as QueueEvent['data'],
-  }));
-const members = (events: NewEvent[], queue: string) =>
-  queueMembers(queueAsOf(onStream(events)), parseQueueId(queue)).map((c) => c.caseId);
+/** Recorded case events as the fold sees them: stream id and version, type, data (versions counted per case). */
+const onStream = (events: NewEvent[]): QueueEvent[] => {
+  const versions = new Map<string, number>();
+  return events.map((e) => {
+    const streamId = toCaseStreamId((e.data as { caseId: string }).caseId);
+    const streamVersion = (versions.get(streamId) ?? 0) + 1;
+    versions.set(streamId, streamVersion);
+    return { ...e, streamId, streamVersion } as unknown as QueueEvent;
+  });
+};
+const board = (events: NewEvent[]) => queueAsOf(onStream(events));
+const members = (events: NewEvent[], queue: string, vendorId?: string) =>
+  queueMembers(board(events), { ...parseQueueId(queue), vendorId }).map((c) => c.caseId);
 
 const T = (minute: number) => new Date(Date.UTC(2026, 2, 2, 9, minute)).toISOString();
 
@@ -48,24 +52,74 @@ describe('queueAsOf: the cases an agent could take, per language and priority (R
     expect(members(history, 'fr-P3')).toEqual(['a']);
   });
 
-  it('orders a queue by opening time, the oldest first, whatever the order of the streams', () => {
+  it('orders a queue as the live queue does: breached first, then by due time (none last), then the oldest', () => {
     const history = [ev.opened('late', T(30)), ev.opened('early', T(5)), ev.opened('middle', T(10))];
     expect(members(history, 'fr-P2')).toEqual(['early', 'middle', 'late']);
+    expect(members([...history, ev.slaBreached('late', T(40))], 'fr-P2')).toEqual(['late', 'early', 'middle']);
   });
 
-  it('ignores events of other categories and events before a case is opened', () => {
-    const stray: QueueEvent = {
-      streamId: 'incident-1',
-      type: 'Opened',
-      data: { caseId: 'x', language: 'fr', priority: 'P2' },
-    };
+  it('ignores events of other categories, events before a case is opened, and an event seen twice', () => {
+    const stray = onStream([ev.opened('x', T(0))]).map((e) => ({ ...e, streamId: 'incident-1' }));
     const early = onStream([ev.assigned('a', T(0))]);
-    const board = queueAsOf([stray, ...early, ...onStream([ev.opened('a', T(1))])]);
-    expect([...board.keys()]).toEqual(['a']);
-    expect(queueMembers(board, parseQueueId('fr-P2')).map((c) => c.caseId)).toEqual(['a']);
+    const [opened, assigned] = onStream([ev.opened('a', T(1)), ev.assigned('a', T(2))]);
+    const replayed = queueAsOf([...stray, ...early, opened, { ...assigned, streamVersion: 1 }]);
+    expect([...replayed.keys()]).toEqual(['a']);
+    expect(queueMembers(replayed, parseQueueId('fr-P2')).map((c) => c.caseId)).toEqual(['a']);
+  });
+});
+
+describe('queueAsOf honours the routing (R4, R16: follow-the-sun)', () => {
+  const history = [
+    ev.opened('a', T(0)),
+    ev.routed('a', T(0), 'north-desk'),
+    ev.opened('b', T(1)),
+    ev.routed('b', T(1), null),
+    ev.opened('c', T(2)),
+  ];
+  const rerouted = [...history, ev.routed('a', T(30), 'south-desk', 'north-desk')];
+  const vendors = (events: NewEvent[], filter: QueueFilter) =>
+    queueMembers(board(events), filter).map((c) => [c.caseId, c.vendorId, c.routed]);
+
+  it('shows each case with the vendor of its latest Routed, and what one vendor’s agents saw', () => {
+    const fr = parseQueueId('fr-P2');
+    expect(vendors(history, fr)).toEqual([
+      ['a', 'north-desk', true],
+      ['b', null, true], // no vendor speaks it: only supervisors see it
+      ['c', null, false], // not routed yet
+    ]);
+    expect(members(history, 'fr-P2', 'north-desk')).toEqual(['a']);
+    expect(members(history, 'fr-P2', 'south-desk')).toEqual([]);
   });
 
-  it('agrees with the case decider on every history: a case is queued iff its view is open, unassigned, of that language and priority', () => {
+  it('moves a re-routed case to its new vendor from the moment of the new Routed', () => {
+    expect(vendors(rerouted, { ...parseQueueId('fr-P2'), vendorId: 'south-desk' })).toEqual([
+      ['a', 'south-desk', true],
+    ]);
+    expect(members(rerouted, 'fr-P2', 'north-desk')).toEqual([]);
+  });
+
+  it('folds exactly as the live case_queue projection: every field of the row but its version', () => {
+    const [a] = queueMembers(board(rerouted), parseQueueId('fr-P2'));
+    expect(a).toEqual({
+      caseId: 'a',
+      tenant: 'acme.example',
+      language: 'fr',
+      priority: 'P2',
+      status: 'open',
+      assigneeId: null,
+      vendorId: 'south-desk',
+      routed: true,
+      queueId: 'fr-P2',
+      region: null,
+      subject: 'Case a',
+      openedAt: T(0),
+      firstResponseDueAt: null,
+      breached: false,
+      cycle: 1,
+    });
+  });
+
+  it('agrees with the case decider on every history: a case is queued iff its view is open, unassigned, of that language and priority, with the vendor of its latest routing', () => {
     const caseIds = ['c1', 'c2', 'c3'];
     const step = fc.record({
       caseId: fc.constantFrom(...caseIds),
@@ -82,6 +136,7 @@ describe('queueAsOf: the cases an agent could take, per language and priority (R
         'priority',
         'responded',
         'escalated',
+        'routed',
       ),
       language: fc.constantFrom('fr', 'de'),
       priority: fc.constantFrom(...PRIORITIES),
@@ -119,6 +174,8 @@ describe('queueAsOf: the cases an agent could take, per language and priority (R
           return ev.closed(caseId, at);
         case 'priority':
           return ev.priorityChanged(caseId, at, 'P1', priority);
+        case 'routed':
+          return ev.routed(caseId, at, minute % 3 === 0 ? null : minute % 3 === 1 ? 'north-desk' : 'south-desk');
         case 'responded':
           return ev.caseEventOf('AgentResponded', caseId, at, {
             agentId: 'eve',
@@ -132,24 +189,24 @@ describe('queueAsOf: the cases an agent could take, per language and priority (R
     fc.assert(
       fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
         const history = steps.map(toEvent);
-        const board = queueAsOf(onStream(history));
+        const folded = board(history);
         for (const language of ['fr', 'de']) {
           for (const priority of PRIORITIES) {
             const queue = { language, priority };
-            const expected = caseIds.filter((caseId) => {
+            const expected = caseIds.flatMap((caseId) => {
               const mine = history.filter((e) => (e.data as { caseId: string }).caseId === caseId);
               const view = toCaseView(
                 mine.reduce((s, e) => caseDecider.evolve(s, e as unknown as CaseEvent), caseDecider.initialState),
               );
-              return (
+              const queued =
                 view !== null &&
                 view.status === 'open' &&
                 view.assigneeId === undefined &&
                 view.language === language &&
-                view.priority === priority
-              );
+                view.priority === priority;
+              return queued ? [[caseId, view.routing?.vendorId ?? null]] : [];
             });
-            const actual = queueMembers(board, queue).map((c) => c.caseId);
+            const actual = queueMembers(folded, queue).map((c) => [c.caseId, c.vendorId]);
             expect([...actual].sort()).toEqual(expected);
           }
         }

@@ -11,7 +11,9 @@ import type { Role } from './principal';
  *
  * Where domain.md is silent we chose: the system role (timers and sagas) reads cases and
  * records SLA breaches, sends surveys and closes resolved cases; only supervisors change a
- * priority (R9 also mentions agents; the roles table does not).
+ * priority (R9 also mentions agents; the roles table does not). Supervisors reach one audit
+ * read, their own reports as of a moment (`audit.read-report`); the rest of the audit API is
+ * the auditors' alone.
  */
 export interface ActionSpec {
   readonly write: boolean;
@@ -58,6 +60,7 @@ export const ACCESS_MATRIX = {
   'audit.read': read('replay audit history', AU),
   'audit.verify': read('verify the integrity of the history', AU),
   'audit.export': read('export audit history', AU),
+  'audit.read-report': read('read reports as they stood at a past moment', SV, AU),
   'report.read': read('read reports', SV, AU),
   'vendor.manage': write('manage support vendors', SV),
   'calendar.manage': write('manage business calendars', SV),

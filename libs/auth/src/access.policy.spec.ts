@@ -65,6 +65,7 @@ const EXPECTED = `
   audit.read                   F  F  F  F  ✓  F
   audit.verify                 F  F  F  F  ✓  F
   audit.export                 F  F  F  F  ✓  F
+  audit.read-report            F  F  F  ✓  ✓  F
   report.read                  F  F  F  ✓  ✓  F
   vendor.manage                F  F  F  ✓  R  F
   calendar.manage              F  F  F  ✓  R  F
@@ -180,6 +181,7 @@ describe('refusals a person understands', () => {
       'audit.read',
       'audit.verify',
       'audit.export',
+      'audit.read-report',
       'report.read',
     ]);
     expect(createAccessPolicy().allowedActions(principals['customer-admin'])).toEqual([]);

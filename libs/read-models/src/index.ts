@@ -9,9 +9,16 @@ export { EventRefused, type BatchProjection } from './batch-projection';
 
 // queues (R16)
 export { caseQueueProjection, CASE_QUEUE_TABLE, QUEUE_CASE_MISSING } from './queues/case-queue.projection';
-export { evolveQueuedCase, isQueued, type QueuedCase, type QueueInput } from './queues/queued-case.evolve';
+export {
+  evolveQueuedCase,
+  isQueued,
+  QUEUE_EVENT_TYPES,
+  type QueuedCase,
+  type QueueInput,
+} from './queues/queued-case.evolve';
 export {
   casesToReroute,
+  compareQueued,
   InvalidQueueCursor,
   InvalidQueueId,
   listQueue,
@@ -43,9 +50,12 @@ export {
   type ReportRow,
 } from './reports/report.catalog';
 export {
+  checkReport,
   reportCsv,
   ReportRequestInvalid,
+  runCheckedReport,
   runReport,
+  type CheckedReport,
   type ReportParameters,
   type ReportResult,
 } from './reports/report.query';

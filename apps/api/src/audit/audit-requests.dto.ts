@@ -1,6 +1,7 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { GROUP_BYS } from '@app/read-models';
 
 /** ISO 8601 with a time zone: a local time would name a different moment on each server. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
@@ -15,6 +16,49 @@ export class AsOfQuery {
   @IsString()
   @Matches(INSTANT, { message: INSTANT_MESSAGE })
   asOf?: string;
+}
+
+export class QueueAsOfQuery extends AsOfQuery {
+  @ApiPropertyOptional({
+    description:
+      'only the cases routed to this vendor then (what its agents saw); default every vendor’s, and unrouted ones',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9._:-]{0,99}$/)
+  vendor?: string;
+}
+
+/** GET /v1/reports/{name}'s parameters, and the moment to replay up to (required). */
+export class ReportAsOfQuery {
+  @ApiProperty({
+    format: 'date-time',
+    example: '2026-03-02T12:00:00Z',
+    description: 'the moment the report is replayed as of (events recorded at or before it)',
+  })
+  @IsString()
+  @Matches(INSTANT, { message: INSTANT_MESSAGE })
+  asOf!: string;
+  @ApiPropertyOptional({
+    example: '2026-03-01T00:00:00Z',
+    description: 'start of the period (inclusive); default: 30 days before `to`',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  from?: string;
+  @ApiPropertyOptional({
+    example: '2026-03-02T00:00:00Z',
+    description: 'end of the period (exclusive), or the moment of a point-in-time report; default: asOf',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  to?: string;
+  @ApiPropertyOptional({ enum: GROUP_BYS, description: 'each report says which it accepts, and its default' })
+  @IsOptional()
+  @IsIn(GROUP_BYS)
+  groupBy?: string;
 }
 
 export class VerifyQuery {

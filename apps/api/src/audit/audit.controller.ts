@@ -1,9 +1,11 @@
 import { Readable } from 'node:stream';
-import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Headers, Param, ParseUUIDPipe, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiForbiddenResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -11,20 +13,31 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequiresAction } from '@app/auth';
+import { reportCsv } from '@app/read-models';
 import { AuditAccessInterceptor } from './audit-access.interceptor';
 import { AuditQueriesService } from './audit-queries.service';
-import { AsOfQuery, AuditEventsQuery, ExportQuery, VerifyQuery } from './audit-requests.dto';
+import {
+  AsOfQuery,
+  AuditEventsQuery,
+  ExportQuery,
+  QueueAsOfQuery,
+  ReportAsOfQuery,
+  VerifyQuery,
+} from './audit-requests.dto';
 
 const PROBLEM_TYPE = 'https://support-backend.dev/problems/audit-chain-broken';
 
 /**
- * /v1/audit: integrity and point-in-time replay, for auditors only (audit.read, audit.verify,
- * audit.export in @app/auth's matrix). Every answered request is first recorded in the
+ * /v1/audit: integrity and point-in-time replay, for auditors (audit.read, audit.verify,
+ * audit.export in @app/auth's matrix); the reports as of a moment also for supervisors, whose
+ * reports they are (audit.read-report). Every answered request is first recorded in the
  * day's audit-access stream (AuditAccessInterceptor).
  */
 @ApiTags('audit')
 @ApiBearerAuth()
-@ApiForbiddenResponse({ description: 'not an auditor (AUTH.FORBIDDEN)' })
+@ApiForbiddenResponse({
+  description: 'not an auditor (AUTH.FORBIDDEN); /v1/audit/reports/* also lets supervisors in',
+})
 @Controller('v1/audit')
 @RequiresAction('audit.read')
 @UseInterceptors(AuditAccessInterceptor)
@@ -70,9 +83,45 @@ export class AuditController {
   @ApiOperation({
     summary: 'A queue (<language>-<priority>, e.g. fr-P2) as it stood at a moment, replayed from the log',
   })
-  @ApiOkResponse({ description: '{ queue, language, priority, asOf, size, cases, eventsReplayed }' })
-  queueAsOf(@Param('id') id: string, @Query() query: AsOfQuery) {
+  @ApiOkResponse({
+    description:
+      '{ queue, language, priority, vendor?, asOf, size, cases, eventsReplayed }: each case as the live queue shows it, with its vendor',
+  })
+  queueAsOf(@Param('id') id: string, @Query() query: QueueAsOfQuery) {
     return this.audit.queueAsOf(id, query);
+  }
+
+  @Get('reports/:name')
+  @RequiresAction('audit.read-report')
+  @ApiOperation({
+    summary:
+      'A report of GET /v1/reports/{name} as it stood at a moment, replayed from the log (supervisors and auditors); CSV with Accept: text/csv',
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({
+    description:
+      'the report of GET /v1/reports/{name} (same parameters, rows, columns and CSV) with asOf, eventsReplayed and streamsParked; `to` defaults to asOf',
+  })
+  @ApiBadRequestResponse({
+    description: 'asOf missing or not an instant with a time zone; a parameter the report does not take',
+  })
+  @ApiNotFoundResponse({ description: 'REPORT.UNKNOWN' })
+  async reportAsOf(
+    @Param('name') name: string,
+    @Query() query: ReportAsOfQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const result = await this.audit.reportAsOf(name, query);
+    // a replay holds every event recorded up to asOf: caught up by construction
+    void reply.header('x-caught-up', 'true');
+    if (!/\btext\/csv\b/i.test(accept ?? '')) return { ...result, caughtUp: true };
+    const period = result.from ? `${result.from}_${result.to}` : result.to;
+    const file = `${result.report}_${period}_as-of_${result.asOf}`.replace(/[:.]/g, '-');
+    void reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${file}.csv"`);
+    return reportCsv(result);
   }
 
   @Get('events')

@@ -67,3 +67,40 @@ export const reopened = (caseId: string, at: string): NewEvent =>
   caseEventOf('Reopened', caseId, at, { reason: 'It fails again.', cycle: 2 }, ADMIN);
 export const closed = (caseId: string, at: string): NewEvent =>
   caseEventOf('Closed', caseId, at, { outcome: 'solved', cycle: 1 }, { id: 'system:timer', role: 'system' });
+export const routed = (
+  caseId: string,
+  at: string,
+  vendorId: string | null,
+  previousVendorId?: string | null,
+): NewEvent =>
+  caseEventOf(
+    'Routed',
+    caseId,
+    at,
+    {
+      vendorId,
+      queueId: 'fr-P2',
+      reason: vendorId ? 'follow-the-sun' : 'no-eligible-vendor',
+      trigger: previousVendorId === undefined ? 'opened' : 'shift-ended',
+      candidates: vendorId ? [{ vendorId, atWork: true }] : [],
+      ...(previousVendorId === undefined ? {} : { previousVendorId }),
+    },
+    { id: 'system:router', role: 'system' },
+  );
+export const slaBreached = (caseId: string, at: string, cycle = 1): NewEvent =>
+  caseEventOf(
+    'SlaBreached',
+    caseId,
+    at,
+    {
+      clock: 'first-response',
+      cycle,
+      priority: 'P2',
+      dueAt: at,
+      targetMs: 1,
+      calendarId: 'europe-paris',
+      calendarVersion: 1,
+      policyVersion: 1,
+    },
+    { id: 'system:sla-timer', role: 'system' },
+  );

@@ -4,6 +4,7 @@ import { ProjectionRunner } from '@app/projections';
 import { caseQueueProjection } from './case-queue.projection';
 import {
   casesToReroute,
+  compareQueued,
   InvalidQueueCursor,
   InvalidQueueId,
   listQueue,
@@ -113,6 +114,11 @@ describe('the queue queries', () => {
     expect(ids(page.items)).toEqual(['3', '2', '1', '4']);
     // supervisors: every vendor's
     expect(ids((await listQueue(handle.db, { queueId: 'fr-P1' })).items)).toEqual(['3', '2', '1', '6', '4']);
+  });
+
+  it('sorts in memory (compareQueued) exactly as the query orders the rows', async () => {
+    const page = await listQueue(handle.db, { queueId: 'fr-P1' });
+    expect(ids([...page.items].reverse().sort(compareQueued))).toEqual(ids(page.items));
   });
 
   it('pages with a cursor that survives claims between pages', async () => {

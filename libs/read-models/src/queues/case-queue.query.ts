@@ -127,6 +127,25 @@ const keyOf = (c: QueuedCase): SortKey => [
   c.caseId,
 ];
 
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const dueRank = (due: string | null): number => (due === null ? Infinity : Date.parse(due));
+
+/**
+ * The queue's order in memory, as {@link listQueue}'s `ORDER BY` sorts the rows: breached
+ * first, then priority, first-response due time (none last; two "none" compare as NaN, which
+ * falls through to the next key), opening, case id (bytewise, as `COLLATE "C"`). For queues
+ * folded outside the table (the auditors' queue as of a moment); a spec checks the two agree.
+ */
+export const compareQueued = (
+  a: Pick<QueuedCase, 'breached' | 'priority' | 'firstResponseDueAt' | 'openedAt' | 'caseId'>,
+  b: Pick<QueuedCase, 'breached' | 'priority' | 'firstResponseDueAt' | 'openedAt' | 'caseId'>,
+): number =>
+  Number(!a.breached) - Number(!b.breached) ||
+  compareText(a.priority, b.priority) ||
+  dueRank(a.firstResponseDueAt) - dueRank(b.firstResponseDueAt) ||
+  Date.parse(a.openedAt) - Date.parse(b.openedAt) ||
+  compareText(a.caseId, b.caseId);
+
 const encodeCursor = (c: QueuedCase) => Buffer.from(JSON.stringify(keyOf(c))).toString('base64url');
 
 const decodeCursor = (cursor: string): SortKey => {

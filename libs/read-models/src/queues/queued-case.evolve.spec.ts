@@ -1,5 +1,5 @@
-import { caseEvent, type CaseEvent } from '@app/case-domain';
-import { evolveQueuedCase, isQueued, type QueuedCase, type QueueInput } from './queued-case.evolve';
+import { CASE_EVENT_TYPES, caseEvent, type CaseEvent } from '@app/case-domain';
+import { evolveQueuedCase, isQueued, QUEUE_EVENT_TYPES, type QueuedCase, type QueueInput } from './queued-case.evolve';
 
 const caseId = 'c-1';
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 2, 9, minute)).toISOString();
@@ -121,4 +121,14 @@ describe('evolveQueuedCase', () => {
 
   it('has nothing to show for an event of a case never opened', () =>
     expect(fold(caseEvent('AgentAssigned', { ...base(1), agentId: 'eve', forced: false }))).toBeNull());
+
+  it('changes only the version for an event type outside QUEUE_EVENT_TYPES (what the audit replay may skip)', () => {
+    const doc = fold(opened, routed('north-desk')) as QueuedCase;
+    const others = CASE_EVENT_TYPES.filter((t) => !(QUEUE_EVENT_TYPES as readonly string[]).includes(t));
+    expect(others.length).toBeGreaterThan(0);
+    for (const type of others)
+      expect([type, evolveQueuedCase(doc, { type, data: base(5), streamVersion: 9 } as unknown as QueueInput)]).toEqual(
+        [type, { ...doc, version: 9 }],
+      );
+  });
 });

@@ -32,6 +32,28 @@ export interface QueuedCase {
   readonly version: number;
 }
 
+/**
+ * The event types whose data the fold reads (the cases of {@link evolveQueuedCase}'s switch,
+ * and `Opened`). Any other case event only moves the row's `version` (and a due time, if a
+ * later schema gives one: see `dueAtOf`), so a reader that needs no version may replay just
+ * these: the auditors' queue as of a moment does (libs/audit, audit-log.reader.ts, which
+ * also fetches only the fields read here: keep the two in step; its tests compare it with
+ * this fold on random desk histories).
+ */
+export const QUEUE_EVENT_TYPES = [
+  'Opened',
+  'Routed',
+  'PriorityChanged',
+  'AgentAssigned',
+  'InfoRequested',
+  'InfoProvided',
+  'CustomerReplied',
+  'SlaBreached',
+  'Resolved',
+  'Reopened',
+  'Closed',
+] as const satisfies readonly CaseEvent['type'][];
+
 /** A case event as the log gives it: the domain event and its stream version. */
 export type QueueInput = CaseEvent & { readonly streamVersion: number };
 

@@ -1,0 +1,164 @@
+import type { RecordedEvent, SqlDatabase, SqlQueryable, SqlTransaction } from '@app/event-store';
+import { toRecordedEvent, type EventRow } from '@app/event-store';
+import type { Projection, ProjectionTables } from '@app/projections';
+import { checkReport, runCheckedReport, type ReportParameters, type ReportResult } from '@app/read-models';
+
+/**
+ * A supervisors' report as it stood at a moment, replayed from the log (docs/audit.md).
+ *
+ * One definition of each report: the same projection (`case-reports`, with the app's
+ * calendars) folds the events recorded up to `asOf` into the same `report_*` tables, and
+ * the same catalogue query (`runCheckedReport`) reads them. Only where the tables live
+ * differs: temporary tables of one transaction, created by the projection's own DDL under
+ * the stable names and found first because `pg_temp` leads the transaction's
+ * `search_path`, so the catalogue's `FROM report_cycles` reads the replay, not the live
+ * read model. The transaction is always rolled back: the replay leaves nothing behind and
+ * the live tables are never written.
+ *
+ * Cost: a rebuild of the report facts up to `asOf`, every case event recorded by then,
+ * read in keyset pages of the primary key (flat memory). On the embedded store (PGlite,
+ * one connection) other requests wait for it.
+ */
+
+export interface ReportAsOfOptions {
+  /** events per page and per `applyBatch`; default 2,000 */
+  readonly batchSize?: number;
+}
+
+export interface ReportAsOfResult extends ReportResult {
+  readonly asOf: string;
+  /** how many case events were folded to answer */
+  readonly eventsReplayed: number;
+  /**
+   * streams the projection refused an event of: that event and the rest of its stream are
+   * left out, as the live runner parks them (the live report then lacks them too)
+   */
+  readonly streamsParked: readonly string[];
+}
+
+const CASE_EVENTS_PAGE = `SELECT e.event_id::text AS event_id, e.event_type, e.schema_version, e.data, e.metadata,
+  e.stream_id, e.stream_version, e.global_position, e.transaction_id::text AS transaction_id, e.recorded_at
+FROM events e
+WHERE e.stream_id LIKE 'case-%' AND (e.stream_id, e.stream_version) > ($1::text, $2::bigint)
+  AND e.recorded_at <= $3::timestamptz AND e.event_type = ANY($4::text[])
+ORDER BY e.stream_id, e.stream_version
+LIMIT $5`;
+
+/** The report `name` with the report parameters, as the events recorded up to `asOf` made it; `to` defaults to `asOf`. */
+export const readReportAsOf = async (
+  db: SqlDatabase,
+  projection: Projection,
+  name: string,
+  params: ReportParameters,
+  asOf: Date,
+  { batchSize = 2_000 }: ReportAsOfOptions = {},
+): Promise<ReportAsOfResult> => {
+  // refusals (404 unknown report, 400 parameters) come before any replay
+  const checked = checkReport(name, params, asOf);
+  return inRolledBackTransaction(db, async (tx) => {
+    const tables = await createScratchTables(tx, projection);
+    const { events, parked } = await replay(tx, projection, tables, asOf, batchSize);
+    const result = await runCheckedReport(tx, checked);
+    return { ...result, asOf: asOf.toISOString(), eventsReplayed: events, streamsParked: [...parked.keys()] };
+  });
+};
+
+/** The projection's tables under their stable names, as temporary tables of this transaction. */
+const createScratchTables = async (tx: SqlTransaction, projection: Projection): Promise<ProjectionTables> => {
+  // is_local: for this transaction only; pg_temp first, so these tables shadow the live views
+  await tx.query(`SELECT set_config('search_path', 'pg_temp, ' || current_setting('search_path'), true)`);
+  const tables: Record<string, string> = {};
+  for (const [table, ddl] of Object.entries(projection.tables)) {
+    await tx.exec(ddl(table));
+    tables[table] = table;
+  }
+  return tables;
+};
+
+/**
+ * Folds every case event recorded up to `asOf`, a page at a time, each case's in version
+ * order (the report facts are per case, so the order across cases does not matter). An
+ * event the projection refuses (an error naming it, as the runner reads refusals) is
+ * parked with the rest of its stream, as the live runner does; a savepoint undoes whatever
+ * the batch wrote before it is redone without them.
+ */
+const replay = async (
+  tx: SqlTransaction,
+  projection: Projection,
+  tables: ProjectionTables,
+  asOf: Date,
+  batchSize: number,
+): Promise<{ events: number; parked: Map<string, number> }> => {
+  const parked = new Map<string, number>();
+  let folded = 0;
+  let after = { streamId: '', version: 0 };
+  for (;;) {
+    const { rows } = await tx.query<EventRow>(CASE_EVENTS_PAGE, [
+      after.streamId,
+      after.version,
+      asOf.toISOString(),
+      [...projection.handles],
+      batchSize,
+    ]);
+    const page = rows.map(toRecordedEvent);
+    if (page.length > 0) folded += await applyParking(tx, projection, tables, page, parked);
+    if (page.length < batchSize) return { events: folded, parked };
+    const last = page[page.length - 1];
+    after = { streamId: last.streamId, version: last.streamVersion };
+  }
+};
+
+/** parked: stream id → the version from which its events are left out */
+const applyParking = async (
+  tx: SqlQueryable,
+  projection: Projection,
+  tables: ProjectionTables,
+  page: readonly RecordedEvent[],
+  parked: Map<string, number>,
+): Promise<number> => {
+  const applyBatch =
+    projection.applyBatch?.bind(projection) ??
+    (async (q: SqlQueryable, events: readonly RecordedEvent[], t: ProjectionTables) => {
+      for (const event of events) await projection.apply(q, event, t);
+    });
+  for (;;) {
+    const batch = page.filter((e) => e.streamVersion < (parked.get(e.streamId) ?? Infinity));
+    if (batch.length === 0) return 0;
+    await tx.query('SAVEPOINT report_as_of_batch');
+    try {
+      await applyBatch(tx, batch, tables);
+      await tx.query('RELEASE SAVEPOINT report_as_of_batch');
+      return batch.length;
+    } catch (error) {
+      await tx.query('ROLLBACK TO SAVEPOINT report_as_of_batch');
+      const refused = refusedEvent(error, batch);
+      if (!refused) throw error;
+      parked.set(refused.streamId, refused.streamVersion);
+    }
+  }
+};
+
+/** The event of the batch that a non-retriable error names (`EventRefused`, or any error with `event`). */
+const refusedEvent = (error: unknown, batch: readonly RecordedEvent[]): RecordedEvent | undefined => {
+  const e = error as { event?: RecordedEvent; retriable?: unknown } | null;
+  if (!e?.event || e.retriable === true) return undefined;
+  return batch.find((event) => event.eventId === e.event?.eventId);
+};
+
+/** Carries the answer out of a transaction that must not commit. */
+class RolledBack<T> {
+  constructor(readonly value: T) {}
+}
+
+/** Runs `fn` in a transaction and always rolls it back, answering what `fn` returned. */
+const inRolledBackTransaction = async <T>(db: SqlDatabase, fn: (tx: SqlTransaction) => Promise<T>): Promise<T> => {
+  try {
+    await db.transaction(async (tx) => {
+      throw new RolledBack(await fn(tx));
+    });
+  } catch (outcome) {
+    if (outcome instanceof RolledBack) return outcome.value as T;
+    throw outcome;
+  }
+  throw new Error('unreachable: the transaction always throws');
+};
