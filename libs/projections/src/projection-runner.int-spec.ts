@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { EventEmitter } from 'node:events';
 import { toCaseStreamId } from '@app/case-domain';
 import { createEventStore, type RecordedEvent } from '@app/event-store';
-import { createTestDatabase, describeWithService, waitFor } from '@app/testing';
+import { createTestDatabase, describeWithService, testGates, waitFor } from '@app/testing';
 import { ProjectionRunner } from './projection.runner';
 import { countingProjection } from './testing/counting.projection';
 import { withFault } from './testing/faulty.projection';
@@ -10,27 +9,16 @@ import { projectionRunnerSuite } from './testing/projection-runner.suite';
 import { caseStory, countRows, type ProjectionTestDatabase } from './testing/projection-test-kit';
 import { appendRandomHistory } from './testing/random-case-history';
 
-/**
- * WORKAROUND, to remove once PgDatabase does it itself (reported): a `pg` client whose
- * connection dies while checked out of the pool (inside `transaction`) emits 'error', and
- * the pool listens only to idle clients, so the process would crash on an unhandled
- * 'error' event. The transaction's own query still fails with the server's error, which
- * is what the runner sees and retries.
- */
-const listenForDeadConnections = (t: ProjectionTestDatabase): void => {
-  const pool = (t.db as unknown as { pool: { on(event: 'acquire', listener: (client: EventEmitter) => void): void } })
-    .pool;
-  const listening = new WeakSet<EventEmitter>();
-  pool.on('acquire', (client) => {
-    if (listening.has(client)) return;
-    listening.add(client);
-    client.on('error', () => undefined);
-  });
-};
+/** what the database reports on its own (a transaction's connection lost…), beside what callers get */
+const databaseErrors: Error[] = [];
 
 const openDatabase = async (serverUrl: string): Promise<ProjectionTestDatabase> => {
   const database = await createTestDatabase(serverUrl);
-  const { store, db } = await createEventStore({ databaseUrl: database.url, poolSize: 8 });
+  const { store, db } = await createEventStore({
+    databaseUrl: database.url,
+    poolSize: 8,
+    onError: (e) => databaseErrors.push(e),
+  });
   return {
     store,
     db,
@@ -54,6 +42,8 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'projection runner on PostgreS
     let t: ProjectionTestDatabase;
     const runners: ProjectionRunner[] = [];
     const errors: Error[] = [];
+    // a test that fails before opening its gates must not leave a transaction open (see testGates)
+    const gates = testGates();
     const runner = (
       projection = countingProjection(),
       options: Partial<ConstructorParameters<typeof ProjectionRunner>[1]> = {},
@@ -75,9 +65,11 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'projection runner on PostgreS
 
     beforeEach(async () => {
       errors.length = 0;
+      databaseErrors.length = 0;
       t = await openDatabase(serverUrl);
     }, 30_000);
     afterEach(async () => {
+      gates.openAll();
       await Promise.all(runners.splice(0).map((r) => r.stop()));
       await t.close();
     }, 30_000);
@@ -92,13 +84,17 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'projection runner on PostgreS
           await tx.query('SELECT pg_terminate_backend(pg_backend_pid())');
         }
       });
-      listenForDeadConnections(t);
       const live = runner(projection, { batchSize: 50 });
       await live.start();
       await live.catchUp({ timeoutMs: 30_000 });
       expect(killed.size).toBe(7);
       expect(errors.map((e) => (e.cause as { code?: string } | undefined)?.code)).toContain('57P01');
       expect(errors.length).toBeGreaterThanOrEqual(7);
+      // the database reported each lost connection too (and the process lived on: pg's 'error' was heard)
+      expect(databaseErrors.length).toBeGreaterThanOrEqual(7);
+      expect(new Set(databaseErrors.map((e) => (e as { code?: string }).code))).toEqual(
+        new Set(['EVENT_STORE.CONNECTION_LOST']),
+      );
       await expectExactCounts(history.events);
     }, 60_000);
 
@@ -106,30 +102,29 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'projection runner on PostgreS
       // A takes its transaction id first but inserts last; B inserts first and commits first.
       // The log then holds A's event (larger position) before B's (smaller position).
       const [a, b] = [randomUUID(), randomUUID()];
-      let releaseA!: () => void;
-      const aMayInsert = new Promise<void>((resolve) => (releaseA = resolve));
-      let aHasId!: () => void;
-      const aTookId = new Promise<void>((resolve) => (aHasId = resolve));
+      // both gates hold a transaction open: afterEach opens them if the test fails first
+      const aMayInsert = gates.gate();
+      const aTookId = gates.gate();
       const store = t.store as Awaited<ReturnType<typeof createEventStore>>['store'];
       const appendA = t.db.transaction(async (tx) => {
         await tx.query('SELECT pg_current_xact_id()');
-        aHasId();
-        await aMayInsert;
+        aTookId.open();
+        await aMayInsert.opened;
         return store.appendInTransaction(tx, toCaseStreamId(a), caseStory(a).slice(0, 1), 'no-stream');
       });
-      await aTookId;
+      appendA.catch(() => undefined); // awaited below; when the test fails before that, nobody else listens
+      await aTookId.opened;
       const appendedB = await t.store.appendToStream(toCaseStreamId(b), caseStory(b).slice(0, 1), 'no-stream');
-      releaseA();
+      aMayInsert.open();
       const appendedA = await appendA;
       const [positionA, positionB] = [appendedA.globalPositions[0], appendedB.globalPositions[0]];
       expect(positionA).toBeGreaterThan(positionB);
       expect(BigInt(appendedA.checkpoint.transactionId)).toBeLessThan(BigInt(appendedB.checkpoint.transactionId));
 
       // hold B's event in the middle of its batch
-      let releaseB!: () => void;
-      const bMayApply = new Promise<void>((resolve) => (releaseB = resolve));
+      const bMayApply = gates.gate();
       const gated = withFault(countingProjection(), async (event: RecordedEvent) => {
-        if (event.globalPosition === positionB) await bMayApply;
+        if (event.globalPosition === positionB) await bMayApply.opened;
       });
       const live = runner(gated, { batchSize: 1 });
       await live.start();
@@ -137,7 +132,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'projection runner on PostgreS
       // the checkpoint's position is past B's, but B's event is not applied: not passed
       expect((await live.checkpoint()).globalPosition).toBe(positionA);
       expect(await live.waitForPosition(positionB, 200)).toBe(false);
-      releaseB();
+      bMayApply.open();
       expect(await live.waitForPosition(positionB, 10_000)).toBe(true);
     }, 30_000);
 
@@ -190,6 +185,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'projection runner on PostgreS
       await live.catchUp({ timeoutMs: 30_000 });
       await expectExactCounts(writers.reduce((sum, w) => sum + w.events, 0));
       expect(errors).toEqual([]);
+      expect(databaseErrors).toEqual([]);
     }, 60_000);
   });
 });

@@ -2,3 +2,4 @@ export * from './services';
 export * from './decider-spec';
 export * from './postgres';
 export * from './wait-for';
+export * from './gates';

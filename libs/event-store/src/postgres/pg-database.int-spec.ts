@@ -210,6 +210,29 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'PostgreSQL adapter', (serverU
     });
   });
 
+  it('close() resolves once its connections are gone from the server, not just asked to go', async () => {
+    const admin = new PgDatabase({ connectionString: database.url, poolSize: 1 });
+    const url = new URL(database.url);
+    url.searchParams.set('application_name', 'closing');
+    const reported: Error[] = [];
+    try {
+      for (let round = 0; round < 10; round += 1) {
+        const db = new PgDatabase({ connectionString: url.toString(), poolSize: 6, onError: (e) => reported.push(e) });
+        await db.listen('pings', () => undefined);
+        await Promise.all(Array.from({ length: 6 }, () => db.query('SELECT pg_sleep(0.01)')));
+        await db.transaction((tx) => tx.query('SELECT 1'));
+        await db.close();
+        const { rows } = await admin.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'closing'`,
+        );
+        expect(rows[0].n).toBe(0);
+      }
+      expect(reported).toEqual([]);
+    } finally {
+      await admin.close();
+    }
+  });
+
   it('reports a notification handler that throws, and the other handlers still hear', async () => {
     const reported: Error[] = [];
     const db = new PgDatabase({ connectionString: database.url, onError: (e) => reported.push(e) });

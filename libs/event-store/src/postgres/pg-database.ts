@@ -1,4 +1,4 @@
-import { Pool, type PoolClient, type QueryConfig } from 'pg';
+import { Pool, type ClientBase, type PoolClient, type QueryConfig } from 'pg';
 import { EventStoreError } from '../event-store.errors';
 import type { SqlDatabase, SqlQueryOptions, SqlTransaction } from '../sql-database.port';
 import { PgNotifications } from './pg-notifications';
@@ -56,6 +56,9 @@ export class TransactionConnectionLost extends EventStoreError {
   }
 }
 
+/** How long `close()` waits for the server to see each connection go, after asking. */
+const CLOSE_WAIT_MS = 5_000;
+
 /** The default for errors nobody awaits: visible, never fatal. */
 const warn = (error: Error) =>
   process.emitWarning(`event store: ${error.message}`, { code: 'EVENT_STORE', detail: error.stack });
@@ -66,6 +69,8 @@ export class PgDatabase implements SqlDatabase {
   private readonly pool: Pool;
   private readonly notifications: PgNotifications;
   private readonly onError: (error: Error) => void;
+  /** every connection the pool opened and that has not ended yet */
+  private readonly connections = new Set<ClientBase>();
   private closing?: Promise<void>;
 
   constructor(options: PgDatabaseOptions) {
@@ -78,6 +83,10 @@ export class PgDatabase implements SqlDatabase {
     });
     // an idle pooled connection that dies emits 'error' on the pool: unhandled, it would end the process
     this.pool.on('error', this.onError);
+    this.pool.on('connect', (client) => {
+      this.connections.add(client);
+      client.once('end', () => this.connections.delete(client));
+    });
     this.notifications = new PgNotifications({ connectionString: options.connectionString, onError: this.onError });
   }
 
@@ -121,16 +130,9 @@ export class PgDatabase implements SqlDatabase {
       // a dying connection emits twice (the server's FATAL message, then the socket's end): the first says more
       if (lost) return;
       lost = new TransactionConnectionLost(error);
-      this.onError(
-        committing
-          ? new Error(
-              `The database connection was lost during COMMIT; whether it committed is unknown: ${error.message}`,
-              {
-                cause: error,
-              },
-            )
-          : lost,
-      );
+      // during COMMIT the caller gets pg's own error, and the outcome is unknown: say so, not "rolled back"
+      const message = `The database connection was lost during COMMIT; whether it committed is unknown: ${error.message}`;
+      this.onError(committing ? new Error(message, { cause: error }) : lost);
       // after what is already under way (a failing statement's own rejection), so that it wins the race
       const failed = lost;
       setImmediate(() => failWith(failed));
@@ -173,14 +175,24 @@ export class PgDatabase implements SqlDatabase {
   }
 
   /**
-   * Ends the listening connection, then the pool. The pool's end waits for every client
-   * checked out: a transaction still running delays it until it ends; one whose `fn` waits
-   * forever ends when the server's idle-in-transaction timeout ends its session.
+   * Ends the listening connection, then the pool, and resolves once the connections are
+   * gone. The pool's end waits for every client checked out: a transaction still running
+   * delays it until it ends; one whose `fn` waits forever ends when the server's
+   * idle-in-transaction timeout ends its session. Then `pool.end()` resolves as soon as it
+   * has asked each connection to end, not once they have: a caller that drops the database
+   * or checks pg_stat_activity right after would still find them (and a DROP … WITH (FORCE)
+   * would terminate them, which `pg` reports as errors). So this waits for each to end too,
+   * at most {@link CLOSE_WAIT_MS}: a connection whose peer is gone may never say goodbye.
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.notifications.close();
       await this.pool.end();
+      const ended = [...this.connections].map((c) => new Promise<void>((resolve) => c.once('end', () => resolve())));
+      let timer: NodeJS.Timeout | undefined;
+      const givenUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS).unref()));
+      await Promise.race([Promise.all(ended), givenUp]);
+      clearTimeout(timer);
     })();
     return this.closing;
   }
