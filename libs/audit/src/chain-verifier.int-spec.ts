@@ -1,5 +1,5 @@
 import { createEventStore, type EventStoreHandle } from '@app/event-store';
-import { createTestDatabase, describeWithService, waitFor, type TestDatabase } from '@app/testing';
+import { createTestDatabase, describeWithService, testGates, waitFor, type TestDatabase } from '@app/testing';
 import { takeAuditCheckpoint } from './audit-checkpoint';
 import { verifyHashChains } from './chain-verifier';
 import { verifiesTampering } from './testing/tampering.scenarios';
@@ -21,11 +21,14 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'audit hash chains on PostgreS
   describe('with concurrent writers', () => {
     let database: TestDatabase;
     let handle: EventStoreHandle;
+    // a test that fails while it holds a transaction open must not leave it open (see testGates)
+    const gates = testGates();
     beforeEach(async () => {
       database = await createTestDatabase(serverUrl);
       handle = await createEventStore({ databaseUrl: database.url, poolSize: 12 });
     });
     afterEach(async () => {
+      gates.openAll();
       await handle?.store.close();
       await database?.drop();
     });
@@ -33,13 +36,12 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'audit hash chains on PostgreS
     it('covers only what had committed: a transaction open during the checkpoint does not upset it when it commits', async () => {
       const { store, db } = handle;
       await store.appendToStream('case-a', [{ type: 'T', data: 1 }], 'no-stream');
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
+      const held = gates.gate();
       let inserted = false;
       const holding = db.transaction(async (tx) => {
         await store.appendInTransaction(tx, 'case-b', [{ type: 'T', data: 1 }], 'no-stream');
         inserted = true;
-        await held;
+        await held.opened;
       });
       await waitFor(
         () => inserted,
@@ -49,7 +51,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'audit hash chains on PostgreS
       await store.appendToStream('case-a', [{ type: 'T', data: 2 }], 1);
       const taken = await takeAuditCheckpoint(store, db, { now: new Date() });
       expect(taken).toMatchObject({ taken: true, checkpoint: { streams: 1, events: 1 } });
-      release();
+      held.open();
       await holding;
       const report = await verifyHashChains(db);
       expect(report).toMatchObject({

@@ -123,28 +123,29 @@ const toJsonValue = (
   const refuse = (fault: string): never => fail(`${what} is not JSON-serialisable: it holds ${fault}`);
   const ancestors: object[] = [];
   let indexLikeKey = false;
-  const walk = (input: unknown, key: string, inArray: boolean): unknown => {
+  // the key is only named in a refusal: built then, not for every value on the way
+  const at = (key: string | number) => (key === '' ? '' : ` at key ${JSON.stringify(String(key))}`);
+  const walk = (input: unknown, key: string | number, inArray: boolean): unknown => {
     let v = input;
     if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function')
-      v = (v as { toJSON(key: string): unknown }).toJSON(key);
+      v = (v as { toJSON(key: string): unknown }).toJSON(String(key));
     if (v instanceof Number || v instanceof String || v instanceof Boolean) v = v.valueOf();
-    const where = key === '' ? '' : ` at key ${JSON.stringify(key)}`;
     switch (typeof v) {
       case 'string':
-        return hasBadText(v) ? refuse(`a string with a NUL character or a lone surrogate${where}`) : v;
+        return hasBadText(v) ? refuse(`a string with a NUL character or a lone surrogate${at(key)}`) : v;
       case 'number':
-        if (!Number.isFinite(v)) return refuse(`${v}${where}`);
+        if (!Number.isFinite(v)) return refuse(`${v}${at(key)}`);
         return v === 0 ? 0 : v; // -0 is serialised as 0
       case 'boolean':
         return v;
       case 'undefined':
         return inArray ? null : undefined;
       case 'bigint':
-        return refuse(`a BigInt${where}`);
+        return refuse(`a BigInt${at(key)}`);
       case 'function':
-        return refuse(`a function${where}`);
+        return refuse(`a function${at(key)}`);
       case 'symbol':
-        return refuse(`a symbol${where}`);
+        return refuse(`a symbol${at(key)}`);
     }
     if (v === null) return null;
     const object = v as Record<string, unknown>;
@@ -153,7 +154,7 @@ const toJsonValue = (
     let out: unknown;
     if (Array.isArray(object)) {
       const items = new Array<unknown>(object.length);
-      for (let i = 0; i < object.length; i += 1) items[i] = walk(object[i], String(i), true);
+      for (let i = 0; i < object.length; i += 1) items[i] = walk(object[i], i, true);
       out = items;
     } else {
       // no prototype: a "__proto__" key (JSON.parse makes it an own property) stays a plain key

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
 /**
@@ -79,6 +79,13 @@ export const genesisHash = (streamId: string): Buffer => createHash(HASH_ALGORIT
 /** SHA-256(previous ‖ UTF-8(canonical)). */
 export const chainHash = (previous: Uint8Array, canonical: string): Buffer =>
   createHash(HASH_ALGORITHM).update(previous).update(canonical, 'utf8').digest();
+
+/**
+ * {@link chainHash} as hex (what the append statement takes), in one call: the append path
+ * hashes every event, and the one-shot `crypto.hash` costs half of a Hash object's three calls.
+ */
+export const chainHashHex = (previous: Uint8Array, canonical: string): string =>
+  hash(HASH_ALGORITHM, Buffer.concat([previous, Buffer.from(canonical, 'utf8')]), 'hex');
 
 /** The hash of an event given the hash it chains from (or `genesisHash(streamId)`). */
 export const eventHash = (previous: Uint8Array, content: HashedEventContent): Buffer =>

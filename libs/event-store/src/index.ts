@@ -2,7 +2,12 @@ export * from './event-store.port';
 export * from './event-store.errors';
 export * from './event-store.tokens';
 export * from './sql-database.port';
-export { PgDatabase, type PgDatabaseOptions } from './postgres/pg-database';
+export {
+  DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  PgDatabase,
+  TransactionConnectionLost,
+  type PgDatabaseOptions,
+} from './postgres/pg-database';
 export { PgliteDatabase } from './pglite/pglite-database';
 export { openDatabase, type OpenDatabaseOptions } from './open-database';
 export type { Migration } from './migrations/migration';

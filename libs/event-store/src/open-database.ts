@@ -9,6 +9,8 @@ export interface OpenDatabaseOptions {
   readonly dataDir?: string;
   /** PostgreSQL pool size; default 10 */
   readonly poolSize?: number;
+  /** PostgreSQL `idle_in_transaction_session_timeout` of pooled connections (PgDatabase; default 60 s, 0: the server's) */
+  readonly idleInTransactionTimeoutMs?: number;
   /** errors that belong to no caller (a dropped idle connection, a failed reconnect) */
   readonly onError?: (error: Error) => void;
 }
@@ -18,6 +20,9 @@ export const openDatabase = async ({
   databaseUrl,
   dataDir,
   poolSize,
+  idleInTransactionTimeoutMs,
   onError,
 }: OpenDatabaseOptions): Promise<SqlDatabase> =>
-  databaseUrl ? new PgDatabase({ connectionString: databaseUrl, poolSize, onError }) : PgliteDatabase.open(dataDir);
+  databaseUrl
+    ? new PgDatabase({ connectionString: databaseUrl, poolSize, idleInTransactionTimeoutMs, onError })
+    : PgliteDatabase.open(dataDir);

@@ -1,7 +1,7 @@
 import type { AppendRequest } from './append-request';
 import { EventIdConflict, ExpectedVersionConflict } from './event-store.errors';
 import type { AppendResult } from './event-store.port';
-import { canonicalEventText, chainHash, genesisHash } from './event-hash';
+import { canonicalEventText, chainHashHex, genesisHash } from './event-hash';
 import {
   APPEND_MANY,
   APPEND_ONE,
@@ -86,13 +86,17 @@ export const appendEvents = async (
     const canonical = r.eventIds.map((_, i) =>
       canonicalEventText(r.types[i], expected + i + 1, r.schemaVersions[i], r.data[i], r.metadata[i], at),
     );
-    let hashes: Buffer[] | undefined;
+    // with hashes (hex): INSERT_*, which takes them in place of the canonical texts
+    let hashes: string[] | undefined;
     if (previous) {
-      let link: Buffer = previous;
-      hashes = canonical.map((text) => (link = chainHash(link, text)));
+      let link: Uint8Array = previous;
+      hashes = canonical.map((text, i) => {
+        const hex = chainHashHex(link, text);
+        if (i < canonical.length - 1) link = Buffer.from(hex, 'hex');
+        return hex;
+      });
     }
-    // with hashes: INSERT_*, which takes them as hex in place of the canonical texts
-    const fifth = hashes ? hashes.map((h) => h.toString('hex')) : canonical;
+    const fifth = hashes ?? canonical;
     const params = single
       ? [r.streamId, r.eventIds[0], r.types[0], r.schemaVersions[0], fifth[0], at, expected, r.data[0], r.metadata[0]]
       : [r.streamId, r.eventIds, r.types, r.schemaVersions, fifth, at, expected, r.data, r.metadata];
@@ -119,7 +123,7 @@ export const appendEvents = async (
     if (rows.length > 0) {
       const result = appended(r.streamId, rows);
       if (commits && heads) {
-        const last = hashes ? hashes[hashes.length - 1] : lastHash(rows);
+        const last = hashes ? Buffer.from(hashes[hashes.length - 1], 'hex') : lastHash(rows);
         if (last) heads.remember(r.streamId, { version: result.nextExpectedVersion, hash: last });
       }
       return result;
