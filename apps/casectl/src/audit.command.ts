@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import {
   AuditError,
   caseTimeline,
@@ -16,7 +16,19 @@ import {
   verifyHashChains,
   type VerifyReport,
 } from '@app/audit';
-import { createEventStore, type EventStoreHandle, type EventStoreOptions } from '@app/event-store';
+import type { EventStoreHandle } from '@app/event-store';
+import {
+  EXIT_NEGATIVE,
+  EXIT_OK,
+  EXIT_USAGE,
+  processIo as storeProcessIo,
+  runStoreProgram,
+  storeOptions,
+  storeProgram,
+  withStore,
+  type StoreCommandIo,
+  type StoreFlags,
+} from './store-command';
 
 /**
  * `casectl audit …`: verify the hash chains, replay a case, export the log, take a
@@ -25,73 +37,42 @@ import { createEventStore, type EventStoreHandle, type EventStoreOptions } from 
  * embedded store has one writer: stop the API that uses that directory first.
  * Every read is recorded in the day's audit-access stream, as the API records its own.
  */
-export interface AuditCommandIo {
-  readonly stdout: (text: string) => void;
-  /** where `export` writes without --out, with back-pressure; default `stdout` above */
+export interface AuditCommandIo extends StoreCommandIo {
+  /** where `export` writes without --out, with back-pressure; default `stdout` */
   readonly stdoutStream?: NodeJS.WritableStream;
-  readonly stderr: (text: string) => void;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly cwd: string;
-  /** opens the store; tests pass one that hands out an existing store */
-  readonly openStore?: (options: EventStoreOptions) => Promise<EventStoreHandle>;
   readonly now?: () => Date;
 }
 
 /** exit codes: 0 done; 1 the answer is no (a broken chain, an unknown case); 2 bad arguments; 3 could not run */
-export const EXIT_OK = 0;
-export const EXIT_NEGATIVE = 1;
-export const EXIT_USAGE = 2;
-export const EXIT_FAILURE = 3;
+export { EXIT_OK, EXIT_NEGATIVE, EXIT_USAGE, EXIT_FAILURE } from './store-command';
 
-const processIo: AuditCommandIo = {
-  stdout: (text) => process.stdout.write(text),
-  stdoutStream: process.stdout,
-  stderr: (text) => process.stderr.write(text),
-  env: process.env,
-  cwd: process.cwd(),
-};
+const processIo: AuditCommandIo = { ...storeProcessIo, stdoutStream: process.stdout };
 
-interface StoreFlags {
-  databaseUrl?: string;
-  dataDir?: string;
+interface AuditFlags extends StoreFlags {
   as?: string;
 }
 
-class UsageError extends Error {}
-
 /** Runs `casectl audit <argv>`; resolves to the exit code. */
 export async function runAuditCommand(argv: readonly string[], io: AuditCommandIo = processIo): Promise<number> {
-  let code = EXIT_OK;
-  const program = auditProgram(io, (c) => (code = c));
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return code;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.exitCode === 0) return EXIT_OK; // --help
-      if (err.code === 'commander.help') return EXIT_USAGE; // no subcommand: the help went to stderr
-      return fail(io, err.message.replace(/^error: /, ''), EXIT_USAGE);
-    }
-    if (err instanceof UsageError || (err instanceof AuditError && err.status === 400))
-      return fail(io, (err as Error).message, EXIT_USAGE);
-    if (err instanceof AuditError && err.status === 404) return fail(io, err.message, EXIT_NEGATIVE);
-    return fail(io, (err as Error).message, EXIT_FAILURE);
-  }
+  return runStoreProgram(
+    argv,
+    io,
+    (setExit) => auditProgram(io, setExit),
+    (err) => {
+      if (err instanceof AuditError && err.status === 400) return EXIT_USAGE;
+      if (err instanceof AuditError && err.status === 404) return EXIT_NEGATIVE;
+      return undefined;
+    },
+  );
 }
 
 /** The `audit` command with its subcommands; `setExit` receives each action's exit code. */
 export function auditProgram(io: AuditCommandIo, setExit: (code: number) => void): Command {
-  const output = { writeOut: io.stdout, writeErr: io.stderr, outputError: () => undefined };
-  const program = new Command('audit')
-    .name('casectl audit')
-    .description('Tamper evidence and point-in-time replay of the case log')
-    .addOption(new Option('--database-url <url>', 'PostgreSQL; default $DATABASE_URL'))
-    .addOption(new Option('--data-dir <dir>', 'embedded store (when no database URL); default $DATA_DIR or ./data'))
-    .addOption(new Option('--as <name>', 'who is reading, as recorded in the audit-access stream; default the OS user'))
-    .exitOverride()
-    .configureOutput(output);
-  const flags = () => program.opts<StoreFlags>();
-  const command = (name: string) => program.command(name).exitOverride().configureOutput(output);
+  const { program, command } = storeProgram('audit', 'Tamper evidence and point-in-time replay of the case log', io);
+  program.addOption(
+    new Option('--as <name>', 'who is reading, as recorded in the audit-access stream; default the OS user'),
+  );
+  const flags = () => program.opts<AuditFlags>();
 
   command('verify')
     .description('Walk the hash chains (all, or one stream) and the latest checkpoint; exit 1 at a broken link')
@@ -99,7 +80,7 @@ export function auditProgram(io: AuditCommandIo, setExit: (code: number) => void
     .option('--json', 'print the report as JSON')
     .action(async (opts: { stream?: string; json?: boolean }) => {
       const resource = `casectl audit verify${opts.stream ? ` --stream ${opts.stream}` : ''}`;
-      await withStore(io, flags(), 'audit.verify', resource, async ({ db }) => {
+      await withAuditedStore(io, flags(), 'audit.verify', resource, async ({ db }) => {
         const report = await verifyHashChains(db, { streamId: opts.stream });
         io.stdout(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
         setExit(report.ok ? EXIT_OK : EXIT_NEGATIVE);
@@ -113,7 +94,7 @@ export function auditProgram(io: AuditCommandIo, setExit: (code: number) => void
     .action(async (caseId: string, opts: { asOf?: string }) => {
       const asOf = opts.asOf === undefined ? (io.now?.() ?? new Date()) : parseInstant('--as-of', opts.asOf);
       const resource = `casectl audit replay ${caseId}${opts.asOf ? ` --as-of ${opts.asOf}` : ''}`;
-      await withStore(io, flags(), 'audit.read', resource, async ({ store }) => {
+      await withAuditedStore(io, flags(), 'audit.read', resource, async ({ store }) => {
         const { view, events } = await readCaseAsOf(store, caseId, asOf);
         io.stdout(
           `case ${caseId} as of ${asOf.toISOString()}: ${view.status}, ${view.priority}, ${view.language}, version ${view.version}\n`,
@@ -131,7 +112,7 @@ export function auditProgram(io: AuditCommandIo, setExit: (code: number) => void
       const from = opts.from === undefined ? undefined : parseInstant('--from', opts.from);
       const to = opts.to === undefined ? undefined : parseInstant('--to', opts.to);
       const resource = `casectl audit export${opts.from ? ` --from ${opts.from}` : ''}${opts.to ? ` --to ${opts.to}` : ''}`;
-      await withStore(io, flags(), 'audit.export', resource, async ({ db }) => {
+      await withAuditedStore(io, flags(), 'audit.export', resource, async ({ db }) => {
         const file = opts.out ? createWriteStream(resolve(io.cwd, opts.out)) : undefined;
         const out = file ?? io.stdoutStream;
         let count = 0;
@@ -153,7 +134,7 @@ export function auditProgram(io: AuditCommandIo, setExit: (code: number) => void
   command('checkpoint')
     .description("Record a checkpoint of all chains' heads now (the API takes one every 15 minutes)")
     .action(async () => {
-      await withStore(io, flags(), undefined, undefined, async ({ store, db }) => {
+      await withAuditedStore(io, flags(), undefined, undefined, async ({ store, db }) => {
         const result = await takeAuditCheckpoint(store, db, {
           now: io.now?.() ?? new Date(),
           metadata: { actor: { id: reader(io, flags()), role: 'operator' } },
@@ -170,23 +151,17 @@ export function auditProgram(io: AuditCommandIo, setExit: (code: number) => void
   return program;
 }
 
-const reader = (io: AuditCommandIo, flags: StoreFlags): string => flags.as ?? io.env.USER ?? userInfo().username;
+const reader = (io: AuditCommandIo, flags: AuditFlags): string => flags.as ?? io.env.USER ?? userInfo().username;
 
 /** Opens the store, records the read (when `action` is given), runs `fn`, closes the store. */
-async function withStore(
+async function withAuditedStore(
   io: AuditCommandIo,
-  flags: StoreFlags,
+  flags: AuditFlags,
   action: string | undefined,
   resource: string | undefined,
   fn: (handle: EventStoreHandle) => Promise<void>,
 ): Promise<void> {
-  const databaseUrl = flags.databaseUrl ?? io.env.DATABASE_URL;
-  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl))
-    throw new UsageError(`--database-url must be a postgres:// or postgresql:// URL`);
-  const dataDir = databaseUrl ? undefined : resolve(io.cwd, flags.dataDir ?? io.env.DATA_DIR ?? './data');
-  const open = io.openStore ?? createEventStore;
-  const handle = await open({ databaseUrl, dataDir, onError: () => undefined });
-  try {
+  await withStore(io, storeOptions(io, flags), async (handle) => {
     if (action && resource)
       await recordAuditAccess(handle.store, {
         reader: { id: reader(io, flags), role: 'operator' },
@@ -195,9 +170,7 @@ async function withStore(
         at: io.now?.() ?? new Date(),
       });
     await fn(handle);
-  } finally {
-    await handle.store.close();
-  }
+  });
 }
 
 function renderReport(r: VerifyReport): string {
@@ -220,9 +193,4 @@ function renderReport(r: VerifyReport): string {
   }
   if (r.moreBreaks) lines.push('… and more broken streams (see --json, or verify each with --stream)');
   return `${lines.join('\n')}\n`;
-}
-
-function fail(io: AuditCommandIo, message: string, code: number): number {
-  io.stderr(`casectl audit: ${message.replace(/\s*\n\s*/g, ' ').trim()}\n`);
-  return code;
 }

@@ -1,10 +1,21 @@
-import { resolve } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import type { Command } from 'commander';
 import { ConfigurationError, loadAppConfig } from '@app/config';
-import { createEventStore, type EventStoreHandle, type EventStoreOptions } from '@app/event-store';
 import { ProjectionRegistry, ProjectionRunner, type Projection } from '@app/projections';
 import { SlaService } from '@app/timers';
 import { allProjections } from '@app/workers';
+import {
+  EXIT_NEGATIVE,
+  EXIT_OK,
+  EXIT_USAGE,
+  processIo,
+  runStoreProgram,
+  storeOptions,
+  storeProgram,
+  UsageError,
+  withStore,
+  type StoreCommandIo,
+  type StoreFlags,
+} from './store-command';
 
 /**
  * `casectl projections …`: the read models' runners from the command line
@@ -15,71 +26,31 @@ import { allProjections } from '@app/workers';
  * that uses that directory first. The calendars (for the reports' business time) come from
  * CALENDARS_DIR and SLA_POLICY_FILE, as the app reads them.
  */
-export interface ProjectionsCommandIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly cwd: string;
-  /** opens the store; tests pass one that hands out an existing store */
-  readonly openStore?: (options: EventStoreOptions) => Promise<EventStoreHandle>;
+export interface ProjectionsCommandIo extends StoreCommandIo {
   /** the projections; default: the app's (`allProjections` with the configured calendars) */
   readonly projections?: readonly Projection[];
 }
 
-export const EXIT_OK = 0;
-/** there are parked events (list/parked), or a retry left some parked */
-export const EXIT_NEGATIVE = 1;
-export const EXIT_USAGE = 2;
-export const EXIT_FAILURE = 3;
-
-const processIo: ProjectionsCommandIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  env: process.env,
-  cwd: process.cwd(),
-};
-
-interface StoreFlags {
-  databaseUrl?: string;
-  dataDir?: string;
-}
-
-class UsageError extends Error {}
+/** exit codes: 0 done; 1 there are parked events (list/parked), or a retry left some parked; 2 bad arguments; 3 could not run */
+export { EXIT_OK, EXIT_NEGATIVE, EXIT_USAGE, EXIT_FAILURE } from './store-command';
 
 /** Runs `casectl projections <argv>`; resolves to the exit code. */
 export async function runProjectionsCommand(
   argv: readonly string[],
   io: ProjectionsCommandIo = processIo,
 ): Promise<number> {
-  let code = EXIT_OK;
-  const program = projectionsProgram(io, (c) => (code = c));
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return code;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.exitCode === 0) return EXIT_OK; // --help
-      if (err.code === 'commander.help') return EXIT_USAGE; // no subcommand: the help went to stderr
-      return fail(io, err.message.replace(/^error: /, ''), EXIT_USAGE);
-    }
-    if (err instanceof UsageError || err instanceof ConfigurationError)
-      return fail(io, (err as Error).message, EXIT_USAGE);
-    return fail(io, (err as Error).message, EXIT_FAILURE);
-  }
+  return runStoreProgram(
+    argv,
+    io,
+    (setExit) => projectionsProgram(io, setExit),
+    (err) => (err instanceof ConfigurationError ? EXIT_USAGE : undefined),
+  );
 }
 
 /** The `projections` command with its subcommands; `setExit` receives each action's exit code. */
 export function projectionsProgram(io: ProjectionsCommandIo, setExit: (code: number) => void): Command {
-  const output = { writeOut: io.stdout, writeErr: io.stderr, outputError: () => undefined };
-  const program = new Command('projections')
-    .name('casectl projections')
-    .description('The read models: lag, rebuild, parked events')
-    .addOption(new Option('--database-url <url>', 'PostgreSQL; default $DATABASE_URL'))
-    .addOption(new Option('--data-dir <dir>', 'embedded store (when no database URL); default $DATA_DIR or ./data'))
-    .exitOverride()
-    .configureOutput(output);
+  const { program, command } = storeProgram('projections', 'The read models: lag, rebuild, parked events', io);
   const flags = () => program.opts<StoreFlags>();
-  const command = (name: string) => program.command(name).exitOverride().configureOutput(output);
 
   command('list')
     .description(
@@ -184,33 +155,25 @@ async function withRegistry(
   flags: StoreFlags,
   fn: (registry: ProjectionRegistry) => Promise<void>,
 ): Promise<void> {
-  const databaseUrl = flags.databaseUrl ?? io.env.DATABASE_URL;
-  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl))
-    throw new UsageError(`--database-url must be a postgres:// or postgresql:// URL`);
-  const dataDir = databaseUrl ? undefined : resolve(io.cwd, flags.dataDir ?? io.env.DATA_DIR ?? './data');
+  const options = storeOptions(io, flags);
   const projections =
-    io.projections ?? allProjections(SlaService.load(loadAppConfig({ ...io.env, DATABASE_URL: databaseUrl }).sla));
-  const open = io.openStore ?? createEventStore;
-  const handle = await open({ databaseUrl, dataDir, onError: () => undefined });
-  const registry = new ProjectionRegistry(
-    projections.map(
-      (projection) =>
-        new ProjectionRunner(projection, {
-          store: handle.store,
-          db: handle.db,
-          onError: (e) => io.stderr(`casectl projections: ${projection.name}: ${e.message}\n`),
-        }),
-    ),
-  );
-  try {
-    await fn(registry);
-  } finally {
-    await registry.stopAll();
-    await handle.store.close();
-  }
-}
-
-function fail(io: ProjectionsCommandIo, message: string, code: number): number {
-  io.stderr(`casectl projections: ${message.replace(/\s*\n\s*/g, ' ').trim()}\n`);
-  return code;
+    io.projections ??
+    allProjections(SlaService.load(loadAppConfig({ ...io.env, DATABASE_URL: options.databaseUrl }).sla));
+  await withStore(io, options, async (handle) => {
+    const registry = new ProjectionRegistry(
+      projections.map(
+        (projection) =>
+          new ProjectionRunner(projection, {
+            store: handle.store,
+            db: handle.db,
+            onError: (e) => io.stderr(`casectl projections: ${projection.name}: ${e.message}\n`),
+          }),
+      ),
+    );
+    try {
+      await fn(registry);
+    } finally {
+      await registry.stopAll();
+    }
+  });
 }

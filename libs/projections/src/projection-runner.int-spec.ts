@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { toCaseStreamId } from '@app/case-domain';
 import { createEventStore, type RecordedEvent } from '@app/event-store';
 import { createTestDatabase, describeWithService, testGates, waitFor } from '@app/testing';
-import { ProjectionRunner } from './projection.runner';
 import { countingProjection } from './testing/counting.projection';
 import { withFault } from './testing/faulty.projection';
 import { projectionRunnerSuite } from './testing/projection-runner.suite';
 import { caseStory, countRows, type ProjectionTestDatabase } from './testing/projection-test-kit';
 import { appendRandomHistory } from './testing/random-case-history';
+import { runnerTestContext } from './testing/runner-test-context';
 
 /** what the database reports on its own (a transaction's connection lost…), beside what callers get */
 const databaseErrors: Error[] = [];
@@ -39,40 +39,18 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'projection runner on PostgreS
   projectionRunnerSuite('PostgreSQL', () => openDatabase(serverUrl));
 
   describe('with real connections', () => {
-    let t: ProjectionTestDatabase;
-    const runners: ProjectionRunner[] = [];
-    const errors: Error[] = [];
     // a test that fails before opening its gates must not leave a transaction open (see testGates)
     const gates = testGates();
-    const runner = (
-      projection = countingProjection(),
-      options: Partial<ConstructorParameters<typeof ProjectionRunner>[1]> = {},
-    ) => {
-      const made = new ProjectionRunner(projection, {
-        store: t.store,
-        db: t.db,
-        onError: (e) => errors.push(e),
-        ...options,
-      });
-      runners.push(made);
-      return made;
-    };
+    beforeEach(() => {
+      databaseErrors.length = 0;
+    });
+    const t = runnerTestContext(() => openDatabase(serverUrl), { beforeStop: () => gates.openAll() });
+    const { runner, errors } = t;
     const expectExactCounts = async (events: number) => {
       const counts = await countRows(t.db);
       for (const row of counts) expect(row.applied).toBe(row.lastVersion);
       expect(counts.reduce((sum, row) => sum + row.applied, 0)).toBe(events);
     };
-
-    beforeEach(async () => {
-      errors.length = 0;
-      databaseErrors.length = 0;
-      t = await openDatabase(serverUrl);
-    }, 30_000);
-    afterEach(async () => {
-      gates.openAll();
-      await Promise.all(runners.splice(0).map((r) => r.stop()));
-      await t.close();
-    }, 30_000);
 
     it('a connection killed in the middle of a batch is retried without double counting', async () => {
       const history = await appendRandomHistory(t.store, { events: 1_000, seed: 21 });
@@ -137,12 +115,11 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'projection runner on PostgreS
     }, 30_000);
 
     it('when the active runner dies, its lease expires and the standby takes over', async () => {
-      const [first, second] = [await t.secondProcess(), await t.secondProcess()];
+      const [first, second] = [await t.database.secondProcess(), await t.database.secondProcess()];
       try {
         const options = { batchSize: 20, lease: { durationMs: 1_500, standbyPollMs: 20 } };
-        const a = new ProjectionRunner(countingProjection(), { ...options, ...first, onError: () => undefined });
-        const b = new ProjectionRunner(countingProjection(), { ...options, ...second, onError: (e) => errors.push(e) });
-        runners.push(a, b);
+        const a = runner(countingProjection(), { ...options, ...first, onError: () => undefined });
+        const b = runner(countingProjection(), { ...options, ...second });
         await a.start();
         await waitFor(
           () => a.status() === 'active',

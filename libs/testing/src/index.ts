@@ -3,3 +3,4 @@ export * from './decider-spec';
 export * from './postgres';
 export * from './wait-for';
 export * from './gates';
+export * from './seeded-random';

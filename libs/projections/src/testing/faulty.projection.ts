@@ -41,3 +41,24 @@ export const withFault = <T extends string>(
       }
     : {}),
 });
+
+/**
+ * The same projection, but its connection is lost once, at the `nth` event it applies
+ * (counting from 1, one by one or in batches); `lost` resolves at that moment.
+ */
+export const connectionLostAt = <T extends string>(
+  projection: Projection<T>,
+  nth: number,
+): { readonly projection: Projection<T>; readonly lost: Promise<void> } => {
+  let applied = 0;
+  let markLost!: () => void;
+  const lost = new Promise<void>((resolve) => (markLost = resolve));
+  const dying = withFault(projection, () => {
+    applied += 1;
+    if (applied === nth) {
+      markLost();
+      throw new ConnectionLostForTest();
+    }
+  });
+  return { projection: dying, lost };
+};

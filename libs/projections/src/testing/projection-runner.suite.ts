@@ -6,10 +6,8 @@ import { waitFor } from '@app/testing';
 import { caseSummariesProjection } from '../case-summaries/case-summaries.projection';
 import { listCaseSummaries } from '../case-summaries/case-summaries.query';
 import type { Projection } from '../projection';
-import { ProjectionRunner } from '../projection.runner';
-import type { ProjectionRunnerOptions } from '../projection-runner.types';
 import { countingProjection } from './counting.projection';
-import { ConnectionLostForTest, PoisonEventForTest, withFault } from './faulty.projection';
+import { connectionLostAt, ConnectionLostForTest, PoisonEventForTest, withFault } from './faulty.projection';
 import {
   caseStory,
   checkpointNames,
@@ -20,6 +18,7 @@ import {
   type ProjectionTestDatabase,
 } from './projection-test-kit';
 import { appendRandomHistory } from './random-case-history';
+import { runnerTestContext } from './runner-test-context';
 
 /** the case-summaries version this code writes, and the next one */
 const V = caseSummariesProjection.version;
@@ -31,28 +30,8 @@ const NEXT = V + 1;
  */
 export const projectionRunnerSuite = (adapter: string, createDatabase: () => Promise<ProjectionTestDatabase>): void =>
   describe(`ProjectionRunner on ${adapter}`, () => {
-    let t: ProjectionTestDatabase;
-    const runners: ProjectionRunner[] = [];
-    const errors: Error[] = [];
-    const runner = (projection: Projection, options: Partial<ProjectionRunnerOptions> = {}) => {
-      const made = new ProjectionRunner(projection, {
-        store: t.store,
-        db: t.db,
-        onError: (e) => errors.push(e),
-        ...options,
-      });
-      runners.push(made);
-      return made;
-    };
-
-    beforeEach(async () => {
-      errors.length = 0;
-      t = await createDatabase();
-    }, 30_000);
-    afterEach(async () => {
-      await Promise.all(runners.splice(0).map((r) => r.stop()));
-      await t.close();
-    }, 30_000);
+    const t = runnerTestContext(createDatabase);
+    const { runner, errors } = t;
 
     it('builds exactly the rows a rebuild from scratch builds (10,000 random events, batches of 7)', async () => {
       const live = runner(caseSummariesProjection, { batchSize: 7 });
@@ -74,20 +53,11 @@ export const projectionRunnerSuite = (adapter: string, createDatabase: () => Pro
 
     it('a runner killed in the middle of a batch leaves no partial effects; a new one resumes without double counting', async () => {
       const history = await appendRandomHistory(t.store, { events: 1_500, seed: 7, concurrentCases: 40 });
-      let applied = 0;
-      let crashed!: () => void;
-      const crash = new Promise<void>((resolve) => (crashed = resolve));
       // the connection "drops" at the 125th apply: in the middle of the third batch of 50
-      const dying = withFault(countingProjection(), () => {
-        applied += 1;
-        if (applied === 125) {
-          crashed();
-          throw new ConnectionLostForTest();
-        }
-      });
-      const first = runner(dying, { batchSize: 50, retry: { initialMs: 60_000, maxMs: 60_000 } });
+      const dying = connectionLostAt(countingProjection(), 125);
+      const first = runner(dying.projection, { batchSize: 50, retry: { initialMs: 60_000, maxMs: 60_000 } });
       await first.start();
-      await crash;
+      await dying.lost;
       await first.stop();
 
       // exactly the two committed batches are visible, nothing of the third
@@ -291,17 +261,11 @@ export const projectionRunnerSuite = (adapter: string, createDatabase: () => Pro
     }, 60_000);
 
     it('one runner per projection is active; the other stands by and takes over when it stops', async () => {
-      const other = await t.secondProcess();
+      const other = await t.database.secondProcess();
       try {
         const options = { batchSize: 20, lease: { durationMs: 5_000, standbyPollMs: 10 } };
         const a = runner(countingProjection(), options);
-        const b = new ProjectionRunner(countingProjection(), {
-          ...options,
-          store: other.store,
-          db: other.db,
-          onError: (e) => errors.push(e),
-        });
-        runners.push(b);
+        const b = runner(countingProjection(), { ...options, store: other.store, db: other.db });
         await a.start();
         await waitFor(
           () => a.status() === 'active',

@@ -1,18 +1,16 @@
 import { caseEvent, toCaseStreamId, type CaseEvent } from '@app/case-domain';
-import type { EventStore, SqlDatabase, SqlQueryable } from '@app/event-store';
+import type { EventStore, SqlQueryable } from '@app/event-store';
 import { evolveCaseSummary, type CaseSummary, type CaseSummaryInput } from '../case-summaries/case-summary.evolve';
 import { toCaseSummary, type CaseSummaryRow } from '../case-summaries/case-summaries.projection';
 import { EVENT_COUNTS_TABLE } from './counting.projection';
+import type { RunnerTestDatabase } from './runner-test-context';
 
 /** A database for one test: the store, its database, and how to reach it as a second process would. */
-export interface ProjectionTestDatabase {
-  readonly store: EventStore;
-  readonly db: SqlDatabase;
+export interface ProjectionTestDatabase extends RunnerTestDatabase {
   /** true on PostgreSQL: several connections really run side by side */
   readonly concurrent: boolean;
   /** another store and database on the same data (own connections on PostgreSQL; PGlite: the same ones) */
-  secondProcess(): Promise<{ store: EventStore; db: SqlDatabase; close(): Promise<void> }>;
-  close(): Promise<void>;
+  secondProcess(): Promise<RunnerTestDatabase>;
 }
 
 /** every row of the case_summaries view, by case id */

@@ -1,28 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import {
   caseEvent,
+  OUTCOMES,
+  PRIORITIES,
   toCaseStreamId,
   type CaseEvent,
   type CaseStatus,
-  type Outcome,
   type Priority,
 } from '@app/case-domain';
 import type { EventStore } from '@app/event-store';
+import { seededRandom } from '@app/testing';
 
-/** mulberry32: a small seeded generator, so a failing history can be replayed from its seed */
-export const seededRandom = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
-const PRIORITIES: Priority[] = ['P1', 'P2', 'P3', 'P4'];
-const OUTCOMES: Outcome[] = ['solved', 'feature-request', 'cannot-reproduce', 'third-party', 'out-of-scope', 'outage'];
 export const TENANTS = ['org-acme', 'org-globex', 'org-initech'];
 export const LANGUAGES = ['en', 'fr', 'de', 'es'];
 

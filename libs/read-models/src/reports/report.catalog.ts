@@ -80,6 +80,23 @@ const period = (column: string) => `${column} >= $1::timestamptz AND ${column} <
 const byGroup = async (db: SqlQueryable, { from, to }: ReportQuery, sql: (group: string) => string, group: string) =>
   (await db.query<Record<string, unknown>>(sql(group), [from.toISOString(), to.toISOString()])).rows;
 
+/**
+ * The `run` of a period report with one row per group: `sql` selects the group expression it
+ * is given (of `timeColumn` for `week`, of `priorityColumn` for `priority`) as `grp`, and
+ * `row` turns the rest of each result row into the report's columns.
+ */
+const perGroup =
+  (report: {
+    readonly timeColumn: string;
+    readonly priorityColumn?: string;
+    readonly sql: (group: string) => string;
+    readonly row: (r: Record<string, unknown>) => ReportRow;
+  }): ReportDefinition['run'] =>
+  async (db, q) =>
+    (await byGroup(db, q, report.sql, groupExpr(q.groupBy, report.timeColumn, report.priorityColumn))).map((r) =>
+      withGroup(q.groupBy, r.grp, report.row(r)),
+    );
+
 const AGE_BUCKETS = ['0-1d', '1-3d', '3-7d', '7-30d', '30d+'] as const;
 const STATUS_ORDER = ['open', 'awaiting-customer', 'resolved'];
 
@@ -91,28 +108,22 @@ const definitions: readonly ReportDefinition[] = [
       'For each resolution cycle whose first agent response (an answer or an information request) was given in [from, to): the business time from the start of the cycle (the opening, or the reopening) to that response, in minutes of the case’s calendar (working hours, holidays excluded). Median and 90th percentile (continuous), and the mean.',
     groupBy: { default: 'priority', allowed: ALL },
     columns: ['responses', 'medianBusinessMinutes', 'p90BusinessMinutes', 'meanBusinessMinutes'],
-    run: async (db, q) =>
-      (
-        await byGroup(
-          db,
-          q,
-          (g) => `SELECT ${g} AS grp, count(*) AS n,
+    run: perGroup({
+      timeColumn: 'first_response_at',
+      sql: (g) => `SELECT ${g} AS grp, count(*) AS n,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response_minutes) AS median,
               percentile_cont(0.9) WITHIN GROUP (ORDER BY first_response_minutes) AS p90,
               avg(first_response_minutes) AS mean
             FROM ${REPORT_TABLES.cycles}
             WHERE ${period('first_response_at')} AND first_response_minutes IS NOT NULL
             GROUP BY 1 ORDER BY 1`,
-          groupExpr(q.groupBy, 'first_response_at'),
-        )
-      ).map((r) =>
-        withGroup(q.groupBy, r.grp, {
-          responses: count(r.n),
-          medianBusinessMinutes: round(r.median),
-          p90BusinessMinutes: round(r.p90),
-          meanBusinessMinutes: round(r.mean),
-        }),
-      ),
+      row: (r) => ({
+        responses: count(r.n),
+        medianBusinessMinutes: round(r.median),
+        p90BusinessMinutes: round(r.p90),
+        meanBusinessMinutes: round(r.mean),
+      }),
+    }),
   },
   {
     name: 'sla-attainment',
@@ -121,31 +132,27 @@ const definitions: readonly ReportDefinition[] = [
       'For each resolution cycle started in [from, to): met when its first agent response came before its first-response clock ran out; breached when an SlaBreached of the first-response clock was recorded for the cycle, or the response came after the due time recorded at opening. Attainment = met / (met + breached), in percent; cycles still waiting for a first response within their target are pending and not counted. The priority is the case’s when the clock stopped. resolutionBreached counts the cycles with a recorded breach of the resolution clock.',
     groupBy: { default: 'priority', allowed: ALL },
     columns: ['cycles', 'met', 'breached', 'pending', 'attainmentPercent', 'resolutionBreached'],
-    run: async (db, q) =>
-      (
-        await byGroup(
-          db,
-          q,
-          (g) => `SELECT ${g} AS grp, count(*) AS n,
+    run: perGroup({
+      timeColumn: 'started_at',
+      sql: (g) => `SELECT ${g} AS grp, count(*) AS n,
               count(*) FILTER (WHERE first_response_at IS NOT NULL AND NOT first_response_breached) AS met,
               count(*) FILTER (WHERE first_response_breached) AS breached,
               count(*) FILTER (WHERE resolution_breached) AS resolution_breached
             FROM ${REPORT_TABLES.cycles} WHERE ${period('started_at')}
             GROUP BY 1 ORDER BY 1`,
-          groupExpr(q.groupBy, 'started_at'),
-        )
-      ).map((r) => {
+      row: (r) => {
         const met = count(r.met);
         const breached = count(r.breached);
-        return withGroup(q.groupBy, r.grp, {
+        return {
           cycles: count(r.n),
           met,
           breached,
           pending: count(r.n) - met - breached,
           attainmentPercent: percent(met, met + breached),
           resolutionBreached: count(r.resolution_breached),
-        });
-      }),
+        };
+      },
+    }),
   },
   {
     name: 'backlog',
@@ -216,25 +223,20 @@ const definitions: readonly ReportDefinition[] = [
       'Of the cases opened in [from, to), the share escalated at least once (to a product team, a third party or a supervisor, at any time since), in percent. The priority is the one derived at opening; the vendor is the one the case is routed to now.',
     groupBy: { default: 'priority', allowed: ALL },
     columns: ['cases', 'escalated', 'escalations', 'ratePercent'],
-    run: async (db, q) =>
-      (
-        await byGroup(
-          db,
-          q,
-          (g) => `SELECT ${g} AS grp, count(*) AS n, count(*) FILTER (WHERE escalations > 0) AS escalated,
+    run: perGroup({
+      timeColumn: 'opened_at',
+      priorityColumn: 'opened_priority',
+      sql: (g) => `SELECT ${g} AS grp, count(*) AS n, count(*) FILTER (WHERE escalations > 0) AS escalated,
               sum(escalations) AS escalations
             FROM ${REPORT_TABLES.cases} WHERE ${period('opened_at')}
             GROUP BY 1 ORDER BY 1`,
-          groupExpr(q.groupBy, 'opened_at', 'opened_priority'),
-        )
-      ).map((r) =>
-        withGroup(q.groupBy, r.grp, {
-          cases: count(r.n),
-          escalated: count(r.escalated),
-          escalations: count(r.escalations),
-          ratePercent: percent(count(r.escalated), count(r.n)),
-        }),
-      ),
+      row: (r) => ({
+        cases: count(r.n),
+        escalated: count(r.escalated),
+        escalations: count(r.escalations),
+        ratePercent: percent(count(r.escalated), count(r.n)),
+      }),
+    }),
   },
   {
     name: 'customer-wait',
@@ -243,29 +245,23 @@ const definitions: readonly ReportDefinition[] = [
       'The waits on the customer that ended in [from, to): each runs from an information request on an open case to the customer’s answer (or to a resolution or closing that ended it), in hours of calendar time (customers are not bound to the desk’s hours). Count, total, mean, median and 90th percentile.',
     groupBy: { default: 'priority', allowed: ALL },
     columns: ['waits', 'totalHours', 'meanHours', 'medianHours', 'p90Hours'],
-    run: async (db, q) =>
-      (
-        await byGroup(
-          db,
-          q,
-          (g) => `SELECT ${g} AS grp, count(*) AS n,
+    run: perGroup({
+      timeColumn: 'ended_at',
+      sql: (g) => `SELECT ${g} AS grp, count(*) AS n,
               sum(extract(epoch FROM ended_at - started_at)) / 3600 AS total,
               avg(extract(epoch FROM ended_at - started_at)) / 3600 AS mean,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ended_at - started_at)) / 3600 AS median,
               percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM ended_at - started_at)) / 3600 AS p90
             FROM ${REPORT_TABLES.waits} WHERE ${period('ended_at')}
             GROUP BY 1 ORDER BY 1`,
-          groupExpr(q.groupBy, 'ended_at'),
-        )
-      ).map((r) =>
-        withGroup(q.groupBy, r.grp, {
-          waits: count(r.n),
-          totalHours: round(r.total),
-          meanHours: round(r.mean),
-          medianHours: round(r.median),
-          p90Hours: round(r.p90),
-        }),
-      ),
+      row: (r) => ({
+        waits: count(r.n),
+        totalHours: round(r.total),
+        meanHours: round(r.mean),
+        medianHours: round(r.median),
+        p90Hours: round(r.p90),
+      }),
+    }),
   },
   {
     name: 'csat',
@@ -274,26 +270,20 @@ const definitions: readonly ReportDefinition[] = [
       'The satisfaction surveys sent in [from, to) (one per resolution cycle) and their answers, whenever given: response rate = answered / sent; average rating (1 to 5) and the share of ratings 4 or 5 (satisfied), in percent of the answered.',
     groupBy: { default: 'none', allowed: ALL },
     columns: ['sent', 'answered', 'responseRatePercent', 'averageRating', 'satisfiedPercent'],
-    run: async (db, q) =>
-      (
-        await byGroup(
-          db,
-          q,
-          (g) => `SELECT ${g} AS grp, count(*) AS sent, count(rating) AS answered, avg(rating) AS average,
+    run: perGroup({
+      timeColumn: 'survey_sent_at',
+      sql: (g) => `SELECT ${g} AS grp, count(*) AS sent, count(rating) AS answered, avg(rating) AS average,
               count(*) FILTER (WHERE rating >= 4) AS satisfied
             FROM ${REPORT_TABLES.cycles} WHERE ${period('survey_sent_at')}
             GROUP BY 1 ORDER BY 1`,
-          groupExpr(q.groupBy, 'survey_sent_at'),
-        )
-      ).map((r) =>
-        withGroup(q.groupBy, r.grp, {
-          sent: count(r.sent),
-          answered: count(r.answered),
-          responseRatePercent: percent(count(r.answered), count(r.sent)),
-          averageRating: round(r.average, 2),
-          satisfiedPercent: percent(count(r.satisfied), count(r.answered)),
-        }),
-      ),
+      row: (r) => ({
+        sent: count(r.sent),
+        answered: count(r.answered),
+        responseRatePercent: percent(count(r.answered), count(r.sent)),
+        averageRating: round(r.average, 2),
+        satisfiedPercent: percent(count(r.satisfied), count(r.answered)),
+      }),
+    }),
   },
   {
     name: 'credits',
@@ -302,19 +292,13 @@ const definitions: readonly ReportDefinition[] = [
       'The service credits issued in [from, to) (at most one per case), by currency: how many, and the sum of their amounts. Amounts of different currencies are never added together.',
     groupBy: { default: 'none', allowed: ALL },
     columns: ['currency', 'credits', 'amount'],
-    run: async (db, q) =>
-      (
-        await byGroup(
-          db,
-          q,
-          (g) => `SELECT ${g} AS grp, currency, count(*) AS n, sum(amount) AS amount
+    run: perGroup({
+      timeColumn: 'issued_at',
+      sql: (g) => `SELECT ${g} AS grp, currency, count(*) AS n, sum(amount) AS amount
             FROM ${REPORT_TABLES.credits} WHERE ${period('issued_at')}
             GROUP BY 1, 2 ORDER BY 1, 2`,
-          groupExpr(q.groupBy, 'issued_at'),
-        )
-      ).map((r) =>
-        withGroup(q.groupBy, r.grp, { currency: String(r.currency), credits: count(r.n), amount: round(r.amount, 2) }),
-      ),
+      row: (r) => ({ currency: String(r.currency), credits: count(r.n), amount: round(r.amount, 2) }),
+    }),
   },
   {
     name: 'reopen-rate',
@@ -323,23 +307,17 @@ const definitions: readonly ReportDefinition[] = [
       'Of the resolutions recorded in [from, to), the share whose case was reopened afterwards (at any time since), in percent.',
     groupBy: { default: 'priority', allowed: ALL },
     columns: ['resolutions', 'reopened', 'ratePercent'],
-    run: async (db, q) =>
-      (
-        await byGroup(
-          db,
-          q,
-          (g) => `SELECT ${g} AS grp, count(*) AS n, count(*) FILTER (WHERE reopened_at IS NOT NULL) AS reopened
+    run: perGroup({
+      timeColumn: 'resolved_at',
+      sql: (g) => `SELECT ${g} AS grp, count(*) AS n, count(*) FILTER (WHERE reopened_at IS NOT NULL) AS reopened
             FROM ${REPORT_TABLES.cycles} WHERE ${period('resolved_at')}
             GROUP BY 1 ORDER BY 1`,
-          groupExpr(q.groupBy, 'resolved_at'),
-        )
-      ).map((r) =>
-        withGroup(q.groupBy, r.grp, {
-          resolutions: count(r.n),
-          reopened: count(r.reopened),
-          ratePercent: percent(count(r.reopened), count(r.n)),
-        }),
-      ),
+      row: (r) => ({
+        resolutions: count(r.n),
+        reopened: count(r.reopened),
+        ratePercent: percent(count(r.reopened), count(r.n)),
+      }),
+    }),
   },
 ];
 

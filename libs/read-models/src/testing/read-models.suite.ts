@@ -1,8 +1,8 @@
-import type { EventStore, RecordedEvent, SqlDatabase } from '@app/event-store';
 import type { BatchProjection } from '../batch-projection';
-import { ProjectionRunner, type Projection, type ProjectionRunnerOptions } from '@app/projections';
-// the runner's own simulated connection loss (test support of @app/projections, not part of its API)
-import { ConnectionLostForTest } from '../../../projections/src/testing/faulty.projection';
+// the runner's own test support (of @app/projections, not part of its API): a projection
+// that loses its connection on cue, the suite's database and runners
+import { connectionLostAt } from '../../../projections/src/testing/faulty.projection';
+import { runnerTestContext, type RunnerTestDatabase } from '../../../projections/src/testing/runner-test-context';
 import { caseQueueProjection } from '../queues/case-queue.projection';
 import { caseReportsProjection } from '../reports/case-reports.projection';
 import { appendDeskHistory } from './desk-history';
@@ -16,57 +16,18 @@ import {
   storedFacts,
 } from './read-model-test-kit';
 
-/** The projection, with `before` run ahead of each event it applies, one by one or in a batch. */
-const withFault = (projection: BatchProjection, before: (event: RecordedEvent) => void): BatchProjection => ({
-  ...projection,
-  apply: async (tx, event, tables) => {
-    before(event);
-    await projection.apply(tx, event, tables);
-  },
-  applyBatch: async (tx, events, tables) => {
-    for (const event of events) before(event);
-    await projection.applyBatch(tx, events, tables);
-  },
-});
-
-export interface ReadModelTestDatabase {
-  readonly store: EventStore;
-  readonly db: SqlDatabase;
-  close(): Promise<void>;
-}
-
 /**
  * The read models' guarantees, on PGlite (read-models.spec.ts) and PostgreSQL
  * (read-models.int-spec.ts): built incrementally, rebuilt from scratch, or resumed after a
  * runner died in the middle of a batch, the rows are the same, and they are what a plain
  * fold of each case's events gives.
  */
-export const readModelsSuite = (adapter: string, createDatabase: () => Promise<ReadModelTestDatabase>): void =>
+export const readModelsSuite = (adapter: string, createDatabase: () => Promise<RunnerTestDatabase>): void =>
   describe(`the queue and report read models on ${adapter}`, () => {
     const calendarOf = calendarLookup();
     const reports = caseReportsProjection({ calendarOf });
-    let t: ReadModelTestDatabase;
-    const runners: ProjectionRunner[] = [];
-    const errors: Error[] = [];
-    const runner = (projection: Projection, options: Partial<ProjectionRunnerOptions> = {}) => {
-      const made = new ProjectionRunner(projection, {
-        store: t.store,
-        db: t.db,
-        onError: (e) => errors.push(e),
-        ...options,
-      });
-      runners.push(made);
-      return made;
-    };
-
-    beforeEach(async () => {
-      errors.length = 0;
-      t = await createDatabase();
-    }, 30_000);
-    afterEach(async () => {
-      await Promise.all(runners.splice(0).map((r) => r.stop()));
-      await t.close();
-    }, 30_000);
+    const t = runnerTestContext(createDatabase);
+    const { runner, errors } = t;
 
     it('determinism: 10,000 random events, built incrementally in batches of 7, equal a rebuild from scratch and a plain fold', async () => {
       const queue = runner(caseQueueProjection, { batchSize: 7 });
@@ -96,22 +57,13 @@ export const readModelsSuite = (adapter: string, createDatabase: () => Promise<R
     it('a runner killed in the middle of a batch, and a new one started, give the same read models', async () => {
       const history = await appendDeskHistory(t.store, { events: 1_500, seed: 7, concurrentCases: 40 });
       for (const projection of [caseQueueProjection, reports] as BatchProjection[]) {
-        let applied = 0;
-        let crashed!: () => void;
-        const crash = new Promise<void>((resolve) => (crashed = resolve));
         // the connection "drops" at the 125th event: in the middle of the third batch of 50
-        const dying = withFault(projection, () => {
-          applied += 1;
-          if (applied === 125) {
-            crashed();
-            throw new ConnectionLostForTest();
-          }
-        });
-        const first = runner(dying as Projection, { batchSize: 50, retry: { initialMs: 60_000, maxMs: 60_000 } });
+        const dying = connectionLostAt(projection, 125);
+        const first = runner(dying.projection, { batchSize: 50, retry: { initialMs: 60_000, maxMs: 60_000 } });
         await first.start();
-        await crash;
+        await dying.lost;
         await first.stop();
-        const second = runner(projection as Projection, { batchSize: 50 });
+        const second = runner(projection, { batchSize: 50 });
         await second.start();
         await second.catchUp();
       }
@@ -123,7 +75,7 @@ export const readModelsSuite = (adapter: string, createDatabase: () => Promise<R
       expect(await storedFacts(t.db)).toEqual(factsOf(await foldedReports(t.store, history.caseIds, calendarOf)));
       const resumed = await reportRows(t.db);
       // a clean build of the same history, in another generation, gives the same rows
-      await runners
+      await t.runners
         .filter((r) => r.name === reports.name)
         .at(-1)
         ?.rebuild();
