@@ -25,6 +25,8 @@ import {
 } from '../../libs/event-store/src';
 import { readQueueAsOf, takeAuditCheckpoint, verifyHashChains } from '../../libs/audit/src';
 import { createTestDatabase } from '../../libs/testing/src/postgres';
+// a deterministic pseudo-random stream, so every run loads the same history
+import { seededRandom as random } from '../../libs/testing/src/seeded-random';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);
@@ -48,14 +50,6 @@ interface Row {
   recordedAt: string;
   hash: string;
 }
-
-/** A deterministic pseudo-random stream (mulberry32), so every run loads the same history. */
-const random = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
 
 /** One case's ten events, shaped as @app/case-domain writes them, chained as the store does. */
 const caseRows = (n: number, next: () => number): Row[] => {
