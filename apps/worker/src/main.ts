@@ -2,13 +2,20 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigurationError, loadAppConfig } from '@app/config';
 import { createLogger, PinoNestLogger } from '@app/observability';
+import { loadWorkerConfig } from './worker.config';
 import { WorkerModule } from './worker.module';
 
-/** `npm run worker`: projections, timers and the Kafka relay without the HTTP API (server mode). */
+/**
+ * `npm run worker`: projections, timers and the Kafka relay without the HTTP API (server
+ * mode), and GET /metrics on HOST:WORKER_METRICS_PORT. Run as many as you like: the timers
+ * share their work, each projection and the relay have one active instance at a time.
+ */
 const main = async () => {
   let config;
+  let worker;
   try {
     config = loadAppConfig(process.env);
+    worker = loadWorkerConfig(config, process.env);
   } catch (e) {
     if (e instanceof ConfigurationError) {
       process.stderr.write(`${e.message}\n`);
@@ -18,7 +25,7 @@ const main = async () => {
   }
   const logger = createLogger({ level: config.logLevel, service: 'worker' });
   try {
-    const app = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, logger }), {
+    const app = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, logger, worker }), {
       logger: new PinoNestLogger(logger),
     });
     app.enableShutdownHooks();

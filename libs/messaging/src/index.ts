@@ -25,3 +25,11 @@ export {
   type RelayStatus,
 } from './relay/event-relay';
 export { KafkaRelayModule } from './relay/kafka-relay.module';
+export {
+  LeadershipLost,
+  defaultRelayLease,
+  relayLeaseHolder,
+  relayOwner,
+  type RelayLeaseHolder,
+  type RelayLeaseOptions,
+} from './relay/relay-leadership';

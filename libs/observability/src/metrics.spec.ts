@@ -1,4 +1,5 @@
-import { Metrics } from './metrics';
+import { Metrics, SCRAPE_REFRESH_TIMEOUT_MS } from './metrics';
+import { sampleValue } from './prometheus-text';
 
 /** The value of the sample `name{labels}` in a Prometheus text page, whatever the label order. */
 const sample = (text: string, name: string, labels: Record<string, string>) =>
@@ -20,6 +21,43 @@ describe('Metrics', () => {
     expect(sample(text, 'case_commands_total', { service: 'api', command: 'OpenCase', result: 'accepted' })).toBe('1');
     expect(sample(text, 'projection_lag_events', { service: 'api', projection: 'case-summaries' })).toBe('3');
     expect(metrics.contentType).toMatch(/^text\/plain/);
+  });
+
+  it('renders the relay and timer metrics with bounded labels', async () => {
+    const metrics = new Metrics({ service: 'worker', defaultMetrics: false });
+    metrics.relayLeader.set({ relay: 'relay:kafka:v1' }, 1);
+    metrics.relayPublishedEvents.inc({ relay: 'relay:kafka:v1' }, 12);
+    metrics.timersPending.set({ kind: 'sla-breach' }, 4);
+    metrics.timersFired.inc({ kind: 'auto-close', outcome: 'recorded' });
+    const text = await metrics.render();
+    expect(sampleValue(text, 'kafka_relay_leader', { service: 'worker', relay: 'relay:kafka:v1' })).toBe(1);
+    expect(sampleValue(text, 'kafka_relay_published_events_total', { relay: 'relay:kafka:v1' })).toBe(12);
+    expect(sampleValue(text, 'timers_pending', { kind: 'sla-breach' })).toBe(4);
+    expect(sampleValue(text, 'timers_fired_total', { kind: 'auto-close', outcome: 'recorded' })).toBe(1);
+    expect(text).toContain('# TYPE kafka_relay_errors_total counter');
+    expect(text).toContain('# TYPE timers_due gauge');
+  });
+
+  it('runs the scrape refreshes before rendering; a failing or slow one does not stop the scrape', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
+    try {
+      const metrics = new Metrics({ service: 'worker', defaultMetrics: false });
+      let lag = 0;
+      const remove = metrics.onScrape(async () => metrics.relayLagEvents.set({ relay: 'r' }, ++lag));
+      metrics.onScrape(async () => {
+        throw new Error('database down');
+      });
+      metrics.onScrape(() => new Promise(() => undefined)); // never answers
+      const rendering = metrics.render();
+      await jest.advanceTimersByTimeAsync(SCRAPE_REFRESH_TIMEOUT_MS);
+      expect(sampleValue(await rendering, 'kafka_relay_lag_events', { relay: 'r' })).toBe(1);
+      remove();
+      const again = metrics.render();
+      await jest.advanceTimersByTimeAsync(SCRAPE_REFRESH_TIMEOUT_MS);
+      expect(sampleValue(await again, 'kafka_relay_lag_events', { relay: 'r' })).toBe(1); // removed: not run again
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('keeps apps apart: two registries in one process', async () => {

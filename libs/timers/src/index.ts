@@ -31,7 +31,7 @@ export {
 } from './scheduler/timer-scheduler';
 export { AUTO_CLOSER, SLA_TIMER, fireTimer, timerEventId, type FireOutcome } from './scheduler/timer-firing';
 export { TimerIndexer, TIMER_INDEX_CHECKPOINT } from './scheduler/timer-indexer';
-export { timersOf, nextDueAt, type TimerRow } from './store/timer-table';
+export { timersOf, nextDueAt, pendingTimerCounts, type PendingTimerCounts, type TimerRow } from './store/timer-table';
 export { surveyMailsOf, type SurveyMailRow } from './store/survey-mail-table';
 export { TIMERS_COMPONENT, TIMERS_MIGRATIONS } from './store/timers.migrations';
 export { createMailTransport, type MailMessage, type MailTransport, type SentMail } from './mail/mail-transport';

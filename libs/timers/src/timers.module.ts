@@ -12,6 +12,7 @@ import { loadOrCreateLocalSecret } from '@app/auth';
 import { CLOCK, type Clock } from '@app/clock';
 import type { AppConfig } from '@app/config';
 import { EVENT_STORE, SQL_DATABASE, type EventStore, type SqlDatabase } from '@app/event-store';
+import { METRICS, type Metrics } from '@app/observability';
 import { createMailTransport, type MailTransport } from './mail/mail-transport';
 import { SurveyMailer } from './mail/survey-mailer';
 import { SurveyTokens } from './mail/survey-token';
@@ -50,7 +51,8 @@ class TimersLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
 /**
  * The durable timers (R10 breaches, R15 surveys and auto-close) and the survey e-mail, as a
  * worker feature: `apps/worker` runs it in server mode, the API in-process in embedded mode
- * (WorkerFeaturesModule). Needs the EventStoreModule's store and database and a CLOCK.
+ * (WorkerFeaturesModule). Needs the EventStoreModule's store and database and a CLOCK; keeps
+ * the `timers_*` metrics when the app provides `METRICS`.
  */
 @Module({})
 export class TimersModule {
@@ -71,7 +73,15 @@ export class TimersModule {
         },
         {
           provide: TimerScheduler,
-          inject: [EVENT_STORE, SQL_DATABASE, CLOCK, SlaService, SURVEY_TOKENS, MAIL_TRANSPORT],
+          inject: [
+            EVENT_STORE,
+            SQL_DATABASE,
+            CLOCK,
+            SlaService,
+            SURVEY_TOKENS,
+            MAIL_TRANSPORT,
+            { token: METRICS, optional: true },
+          ],
           useFactory: async (
             store: EventStore,
             db: SqlDatabase,
@@ -79,6 +89,7 @@ export class TimersModule {
             sla: SlaService,
             tokens: SurveyTokens,
             transport: MailTransport,
+            metrics: Metrics | undefined,
           ) => {
             await migrateTimers(db);
             const owner = instanceOwner();
@@ -104,6 +115,7 @@ export class TimersModule {
               mailer,
               owner,
               onError,
+              metrics,
             });
           },
         },

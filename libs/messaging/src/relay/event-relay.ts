@@ -7,7 +7,7 @@ import {
   type RecordedEvent,
   type SqlDatabase,
 } from '@app/event-store';
-import { createLogger, type Logger } from '@app/observability';
+import { createLogger, type Logger, type Metrics } from '@app/observability';
 import { envelopeHeaders, toPublishableEvent, type PublishableEvent } from '../case-events/case-event-envelope';
 import { evolveCaseState, type CaseStateSummary } from '../case-events/case-state';
 import type { MessagePublisher, OutgoingMessage, TopicMessages, TopicSpec } from '../message-publisher.port';
@@ -15,6 +15,7 @@ import type { Pseudonymise } from '../pseudonymiser';
 import type { CaseTopics } from '../topics';
 import { MESSAGING_COMPONENT, MESSAGING_MIGRATIONS } from './relay.migrations';
 import { RelayStateStore } from './relay-state.store';
+import { RelayLeadership, relayOwner, type LeaderTerm, type RelayLeaseOptions } from './relay-leadership';
 
 /** The checkpoint id of this relay (style.md naming: `<app>:<processor>:v<N>`). */
 export const KAFKA_RELAY_NAME = 'relay:kafka:v1';
@@ -45,10 +46,25 @@ export interface EventRelayOptions {
   readonly logger?: Logger;
   /** called once the broker acknowledged these events (before the checkpoint is saved); for benchmarks */
   readonly onAcknowledged?: (events: readonly RecordedEvent[]) => void;
+  /**
+   * Who publishes when several processes run a relay over one store (relay-leadership.ts):
+   * `lease` (the default on PostgreSQL): the holder of the lease row, the others stand by;
+   * `single` (the default on PGlite: embedded, one process): this relay, at once.
+   */
+  readonly leadership?: 'lease' | 'single';
+  /** the lease's duration and the standbys' poll interval */
+  readonly lease?: RelayLeaseOptions;
+  /** names this relay's process in the lease; default `<host>:<pid>:<random>` */
+  readonly owner?: string;
+  /** keeps the `kafka_relay_*` metrics (and refreshes lag and position on each scrape); none when absent */
+  readonly metrics?: Metrics;
 }
 
 export interface RelayStatus {
-  readonly state: 'new' | 'running' | 'retrying' | 'stopped';
+  /** `standby`: another process's relay holds the lease and publishes */
+  readonly state: 'new' | 'standby' | 'running' | 'retrying' | 'stopped';
+  /** true while this relay holds the lease and publishes */
+  readonly leader: boolean;
   /** the last event the broker acknowledged and the relay saved */
   readonly checkpoint: LogCheckpoint | null;
   /** events published (and acknowledged) since start, duplicates after a retry included */
@@ -92,8 +108,10 @@ const sizeOf = (m: OutgoingMessage): number =>
  * bounded, jittered exponential backoff, forever: the relay never skips an event. Meanwhile
  * the store keeps taking appends and the lag grows; it drains when the broker is back.
  *
- * Run one relay per store: two would only publish everything twice (harmless to
- * deduping consumers, but wasteful).
+ * Any number of processes may run a relay over one store: one leads (holds the lease,
+ * relay-leadership.ts) and publishes, the others stand by and take over from the shared
+ * checkpoint when it stops or dies. Only the leader moves the checkpoint: the lease is
+ * renewed in the checkpoint's transaction.
  */
 export class EventRelay {
   private readonly name: string;
@@ -103,8 +121,16 @@ export class EventRelay {
   private readonly batchSize: number;
   private readonly maxRequestBytes: number;
   private readonly stopping = new AbortController();
+  private readonly leadership: RelayLeadership;
   private loop?: Promise<void>;
-  private status_: RelayStatus = { state: 'new', checkpoint: null, publishedEvents: 0, consecutiveFailures: 0 };
+  private stopMetrics?: () => void;
+  private status_: RelayStatus = {
+    state: 'new',
+    leader: false,
+    checkpoint: null,
+    publishedEvents: 0,
+    consecutiveFailures: 0,
+  };
   private readonly warnedUnlisted = new Set<string>();
   /** summaries as committed; a read-through cache of relay_case_states (bounded) */
   private readonly stateCache = new Map<string, CaseStateSummary>();
@@ -124,6 +150,19 @@ export class EventRelay {
     this.backoff = options.backoff ?? defaultRelayBackoff();
     this.batchSize = options.batchSize ?? 1000;
     this.maxRequestBytes = options.maxRequestBytes ?? 900_000;
+    this.leadership = new RelayLeadership(
+      db,
+      this.name,
+      options.owner ?? relayOwner(),
+      options.leadership ?? (db.kind === 'pglite' ? 'single' : 'lease'),
+      options.lease ?? {},
+      (error) => this.noteError(error, 'the lease could not be renewed'),
+    );
+  }
+
+  /** this relay's name in the lease */
+  get owner(): string {
+    return this.leadership.owner;
   }
 
   /** The topics it creates at start: partitions and replication as configured. */
@@ -145,62 +184,150 @@ export class EventRelay {
     return this.status_;
   }
 
-  /** Applies the relay's migrations, then relays in the background until {@link stop}. */
+  /**
+   * Applies the relay's migrations, then relays in the background until {@link stop}: as
+   * the leader, or standing by until it can lead.
+   */
   async start(): Promise<void> {
     if (this.loop) return;
     await migrate(this.db, { component: MESSAGING_COMPONENT, migrations: MESSAGING_MIGRATIONS });
+    const metrics = this.options.metrics;
+    if (metrics) {
+      const labels = { relay: this.name };
+      metrics.relayLeader.set(labels, 0);
+      metrics.relayPublishedEvents.inc(labels, 0); // the series exist from the start, so rate() works at once
+      metrics.relayErrors.inc(labels, 0);
+      this.stopMetrics = metrics.onScrape(() => this.refreshMetrics());
+    }
     this.loop = this.run(this.stopping.signal);
-    this.logger.info({ topics: this.options.topics, relay: this.name }, 'kafka relay started');
+    this.logger.info(
+      { topics: this.options.topics, relay: this.name, owner: this.owner, leadership: this.leadership.mode },
+      'kafka relay started',
+    );
   }
 
-  /** Stops following, drops the broker connection (a send in flight fails and is not saved), waits for the loop. */
+  /**
+   * Stops following, drops the broker connection (a send in flight fails and is not saved),
+   * waits for the loop, then gives the lease up so that a standby takes over at once.
+   */
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.publisher.disconnect().catch(() => undefined);
-    await this.loop;
+    if (this.loop) {
+      await this.loop;
+      await this.leadership
+        .release()
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'kafka relay: could not give the lease up'));
+    }
+    this.stopMetrics?.();
+    this.stopMetrics = undefined;
+    this.setLeader(false);
     this.status_ = { ...this.status_, state: 'stopped' };
   }
 
+  /**
+   * Sets the gauges read from the database: the saved checkpoint's position and the events
+   * after it. Called on each scrape (in every process running a relay, leader or not).
+   */
+  async refreshMetrics(): Promise<void> {
+    const metrics = this.options.metrics;
+    if (!metrics) return;
+    try {
+      const { checkpoint, events } = await this.states.lag();
+      metrics.relayLastPublishedPosition.set({ relay: this.name }, checkpoint.globalPosition);
+      metrics.relayLagEvents.set({ relay: this.name }, events);
+    } catch (error) {
+      this.logger.warn({ err: error }, `kafka relay: lag not measured: ${(error as Error).message}`);
+      throw error;
+    }
+  }
+
+  /** Stands by until it holds the lease, leads until it loses it or stops, and again. */
   private async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      let term: LeaderTerm | undefined;
+      try {
+        term = await this.leadership.tryLead();
+      } catch (error) {
+        if (signal.aborted) break;
+        await this.failed(error, signal).catch(() => undefined); // e.g. the store is unreachable
+        continue;
+      }
+      if (!term) {
+        if (this.status_.state !== 'standby') {
+          this.logger.info({ relay: this.name, owner: this.owner }, 'kafka relay: another relay leads; standing by');
+          this.status_ = { ...this.status_, state: 'standby', consecutiveFailures: 0, lastError: undefined };
+        }
+        await sleep(this.leadership.standbyPollMs, undefined, { signal }).catch(() => undefined);
+        continue;
+      }
+      try {
+        await this.lead(term, signal);
+      } finally {
+        await term.end();
+        this.setLeader(false);
+      }
+      if (!signal.aborted) {
+        this.logger.warn({ relay: this.name, owner: this.owner, reason: term.reason }, 'kafka relay: lost the lease');
+        this.status_ = { ...this.status_, state: 'retrying', lastError: term.reason };
+      }
+    }
+  }
+
+  /** Publishes from the shared checkpoint while `term` lasts. */
+  private async lead(term: LeaderTerm, stop: AbortSignal): Promise<void> {
+    const signal = AbortSignal.any([stop, term.lost]);
+    // a send in flight when the lease is lost fails now, rather than publish for a relay that no longer leads
+    const dropProducer = () => void this.publisher.reset().catch(() => undefined);
+    term.lost.addEventListener('abort', dropProducer, { once: true });
+    // another relay may have led meanwhile and moved the summaries on: read them from the table again
+    this.stateCache.clear();
+    this.pendingStates.clear();
+    this.setLeader(true);
+    this.logger.info({ relay: this.name, owner: this.owner }, 'kafka relay: leading (holds the lease)');
     let topicsReady = false;
     let sending: Promise<void> = Promise.resolve();
-    while (!signal.aborted) {
-      try {
-        if (!topicsReady) {
-          await this.publisher.ensureTopics(this.topicSpecs);
-          topicsReady = true;
-        }
-        const after = await this.states.checkpoint();
-        this.status_ = { ...this.status_, state: 'running', checkpoint: after };
-        // Two batches in hand: while the broker acknowledges batch N (and its checkpoint
-        // commits), batch N+1 is read and prepared. N+1 is sent only after N is saved, so
-        // the order on the topics and of the checkpoints is the log's.
-        // A failed send ends the follow at once (it may be waiting for new events), and the
-        // loop starts over from the saved checkpoint.
-        const failed = new AbortController();
-        const following = this.store.follow({
-          after,
-          limit: this.batchSize,
-          signal: AbortSignal.any([signal, failed.signal]),
-        });
-        for await (const batch of following) {
-          const planned = await this.plan(batch);
+    try {
+      while (!signal.aborted) {
+        try {
+          if (!topicsReady) {
+            await this.publisher.ensureTopics(this.topicSpecs);
+            topicsReady = true;
+          }
+          const after = await this.states.checkpoint();
+          this.status_ = { ...this.status_, state: 'running', checkpoint: after };
+          // Two batches in hand: while the broker acknowledges batch N (and its checkpoint
+          // commits), batch N+1 is read and prepared. N+1 is sent only after N is saved, so
+          // the order on the topics and of the checkpoints is the log's.
+          // A failed send ends the follow at once (it may be waiting for new events), and the
+          // loop starts over from the saved checkpoint.
+          const failed = new AbortController();
+          const following = this.store.follow({
+            after,
+            limit: this.batchSize,
+            signal: AbortSignal.any([signal, failed.signal]),
+          });
+          for await (const batch of following) {
+            const planned = await this.plan(batch);
+            await sending;
+            sending = this.send(planned, term, signal);
+            sending.catch(() => failed.abort());
+          }
           await sending;
-          sending = this.send(planned, signal);
-          sending.catch(() => failed.abort());
+        } catch (error) {
+          // a send still in flight finishes (or fails) first; then prepared but unsaved
+          // summaries are dropped, and the restart reads the saved ones from the table
+          await sending.catch(() => undefined);
+          sending = Promise.resolve();
+          this.pendingStates.clear();
+          if (signal.aborted) break;
+          // e.g. the store is unreachable, or the topics could not be created: start over
+          // from the saved checkpoint after a while
+          await this.failed(error, signal).catch(() => undefined);
         }
-        await sending;
-      } catch (error) {
-        // a send still in flight finishes (or fails) first; then prepared but unsaved
-        // summaries are dropped, and the restart reads the saved ones from the table
-        await sending.catch(() => undefined);
-        sending = Promise.resolve();
-        this.pendingStates.clear();
-        if (signal.aborted) break;
-        // e.g. the store is unreachable, or the topics could not be created: start over
-        // from the saved checkpoint after a while
-        await this.failed(error, signal).catch(() => undefined);
       }
+    } finally {
+      term.lost.removeEventListener('abort', dropProducer);
     }
   }
 
@@ -233,18 +360,27 @@ export class EventRelay {
     return { events, checkpoint, states, requests, published: publishable.length };
   }
 
-  /** Publishes until acknowledged, then saves checkpoint and summaries together. */
-  private async send(batch: PlannedBatch, signal: AbortSignal): Promise<void> {
-    for (const request of batch.requests) await this.publishUntilAcknowledged(request, signal);
+  /**
+   * Publishes until acknowledged, then saves checkpoint and summaries together, renewing
+   * the lease in the same transaction (a relay that lost it saves nothing).
+   */
+  private async send(batch: PlannedBatch, term: LeaderTerm, signal: AbortSignal): Promise<void> {
+    for (const request of batch.requests) await this.publishUntilAcknowledged(request, term, signal);
     this.options.onAcknowledged?.(batch.events);
-    await this.states.commit(batch.checkpoint, batch.states);
+    await this.states.commit(batch.checkpoint, batch.states, (tx) => term.renewIn(tx));
     this.remember(batch.states);
     this.status_ = {
       state: 'running',
+      leader: true,
       checkpoint: batch.checkpoint,
       publishedEvents: this.status_.publishedEvents + batch.published,
       consecutiveFailures: 0,
     };
+    const metrics = this.options.metrics;
+    if (metrics) {
+      metrics.relayPublishedEvents.inc({ relay: this.name }, batch.published);
+      metrics.relayLastPublishedPosition.set({ relay: this.name }, batch.checkpoint.globalPosition);
+    }
   }
 
   /**
@@ -303,8 +439,13 @@ export class EventRelay {
     if (request.length > 0) yield request;
   }
 
-  private async publishUntilAcknowledged(request: readonly TopicMessages[], signal: AbortSignal): Promise<void> {
+  private async publishUntilAcknowledged(
+    request: readonly TopicMessages[],
+    term: LeaderTerm,
+    signal: AbortSignal,
+  ): Promise<void> {
     for (;;) {
+      term.assertHeld(); // a relay whose lease ran out sends nothing more (another may lead by now)
       try {
         await this.publisher.publish(request);
         if (this.status_.consecutiveFailures > 0) {
@@ -325,8 +466,20 @@ export class EventRelay {
     }
   }
 
+  private setLeader(leader: boolean): void {
+    this.status_ = { ...this.status_, leader };
+    this.options.metrics?.relayLeader.set({ relay: this.name }, leader ? 1 : 0);
+  }
+
+  /** Counts a failure that does not change the relay's state (a heartbeat), and logs it. */
+  private noteError(error: unknown, what: string): void {
+    this.options.metrics?.relayErrors.inc({ relay: this.name });
+    this.logger.warn({ err: error, relay: this.name }, `kafka relay: ${what}: ${(error as Error)?.message ?? error}`);
+  }
+
   /** Records a failure, logs it, and waits the backoff (rejects if stopped meanwhile). */
   private async failed(error: unknown, signal: AbortSignal): Promise<void> {
+    this.options.metrics?.relayErrors.inc({ relay: this.name });
     const failures = this.status_.consecutiveFailures + 1;
     const message = error instanceof Error ? error.message : String(error);
     const retriable = (error as { retriable?: boolean }).retriable !== false;

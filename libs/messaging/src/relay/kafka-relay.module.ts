@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
 import { EVENT_STORE, SQL_DATABASE, type EventStore, type SqlDatabase } from '@app/event-store';
-import { createLogger, type Logger } from '@app/observability';
+import { createLogger, METRICS, type Logger, type Metrics } from '@app/observability';
 import { createKafkaClient } from '../kafkajs/kafkajs-client';
 import { KafkajsPublisher } from '../kafkajs/kafkajs-publisher';
 import type { MessagePublisher } from '../message-publisher.port';
@@ -38,7 +38,10 @@ class KafkaRelayLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 /**
  * The Kafka relay as a worker feature (`WorkerFeaturesModule`): on when `KAFKA_BROKERS` is
  * set, an empty module otherwise. Needs `EVENT_STORE` and `SQL_DATABASE` (global, from
- * `EventStoreModule`); binds {@link KAFKA_RELAY} and {@link MESSAGE_PUBLISHER}.
+ * `EventStoreModule`); binds {@link KAFKA_RELAY} and {@link MESSAGE_PUBLISHER}. Keeps the
+ * `kafka_relay_*` metrics when the app provides `METRICS` (the worker's and the API's
+ * `/metrics`). Every worker process may import it: on PostgreSQL one relay leads (holds the
+ * lease) and the others stand by.
  */
 @Module({})
 export class KafkaRelayModule {
@@ -62,13 +65,20 @@ export class KafkaRelayModule {
         },
         {
           provide: KAFKA_RELAY,
-          inject: [EVENT_STORE, SQL_DATABASE, MESSAGE_PUBLISHER, RELAY_LOGGER],
-          useFactory: (store: EventStore, db: SqlDatabase, publisher: MessagePublisher, logger: Logger) =>
+          inject: [EVENT_STORE, SQL_DATABASE, MESSAGE_PUBLISHER, RELAY_LOGGER, { token: METRICS, optional: true }],
+          useFactory: (
+            store: EventStore,
+            db: SqlDatabase,
+            publisher: MessagePublisher,
+            logger: Logger,
+            metrics: Metrics | undefined,
+          ) =>
             new EventRelay(store, db, publisher, hmacPseudonymiser(secret), {
               topics: caseTopics(config.kafka.topicPrefix),
               partitions: config.kafka.partitions,
               replicationFactor: config.kafka.replicationFactor,
               logger,
+              metrics,
             }),
         },
         KafkaRelayLifecycle,

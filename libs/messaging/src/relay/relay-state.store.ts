@@ -1,4 +1,4 @@
-import { LOG_START, type LogCheckpoint, type SqlDatabase } from '@app/event-store';
+import { LOG_START, type LogCheckpoint, type SqlDatabase, type SqlQueryable } from '@app/event-store';
 import type { CaseStateSummary } from '../case-events/case-state';
 
 /**
@@ -31,12 +31,32 @@ export class RelayStateStore {
   }
 
   /**
+   * The saved checkpoint and how many events of the log lie after it (committed, not yet
+   * acknowledged by the broker): the relay's lag, the same whichever process asks.
+   */
+  async lag(): Promise<{ checkpoint: LogCheckpoint; events: number }> {
+    const checkpoint = await this.checkpoint();
+    const { rows } = await this.db.query<{ events: string | number }>(
+      'SELECT count(*) AS events FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)',
+      [checkpoint.transactionId, checkpoint.globalPosition],
+    );
+    return { checkpoint, events: Number(rows[0]?.events ?? 0) };
+  }
+
+  /**
    * Moves the checkpoint and saves the summaries, in one transaction. Called only after the
    * broker acknowledged every message up to `checkpoint`: a crash before this commit means
    * those messages go out again after the restart (at-least-once), never that one is skipped.
+   * `fence` runs first in the transaction and throws to roll it back: the leader lease's
+   * renewal, so that only the relay holding the lease moves the shared checkpoint.
    */
-  async commit(checkpoint: LogCheckpoint, states: ReadonlyMap<string, CaseStateSummary>): Promise<void> {
+  async commit(
+    checkpoint: LogCheckpoint,
+    states: ReadonlyMap<string, CaseStateSummary>,
+    fence?: (tx: SqlQueryable) => Promise<void>,
+  ): Promise<void> {
     await this.db.transaction(async (tx) => {
+      await fence?.(tx);
       if (states.size > 0) {
         const rows = [...states].map(([case_id, state]) => ({ case_id, state }));
         await tx.query(

@@ -25,4 +25,17 @@ CREATE TABLE relay_case_states (
   PRIMARY KEY (relay, case_id)
 );`,
   },
+  {
+    version: 2,
+    name: 'relay-leases',
+    sql: `
+-- Which relay process publishes (docs/kafka.md, "One relay at a time"): the holder of the
+-- lease, until expires_at (the database's clock). Renewed in each checkpoint transaction
+-- and by a heartbeat; taken over by a standby once it has expired.
+CREATE TABLE relay_leases (
+  relay text PRIMARY KEY,
+  owner text NOT NULL,
+  expires_at timestamptz NOT NULL
+);`,
+  },
 ];

@@ -3,11 +3,19 @@ import { randomUUID } from 'node:crypto';
 import type { CaseState } from '@app/case-domain';
 import type { Clock } from '@app/clock';
 import { migrate, type EventStore, type SqlDatabase } from '@app/event-store';
+import type { Metrics } from '@app/observability';
 import type { MailDispatch, SurveyMailer } from '../mail/survey-mailer';
-import { plannedTimers, type TimerKind } from '../plan/timer-plan';
+import { plannedTimers, TIMER_KINDS, type TimerKind } from '../plan/timer-plan';
 import type { SlaService } from '../sla/sla.service';
 import { TIMERS_COMPONENT, TIMERS_MIGRATIONS } from '../store/timers.migrations';
-import { claimDue, finishTimer, rescheduleTimer, retryTimerLater, type ClaimedTimer } from '../store/timer-table';
+import {
+  claimDue,
+  finishTimer,
+  pendingTimerCounts,
+  rescheduleTimer,
+  retryTimerLater,
+  type ClaimedTimer,
+} from '../store/timer-table';
 import { fireTimer, type FireOutcome } from './timer-firing';
 import { TimerIndexer } from './timer-indexer';
 
@@ -37,6 +45,11 @@ export interface TimerSchedulerOptions {
   readonly maxAttempts?: number;
   /** where errors go (the loop never stops on one); default: nowhere but the timer row */
   readonly onError?: (error: unknown, context: string) => void;
+  /**
+   * keeps the `timers_*` metrics: firings and failures as they happen, and (while started)
+   * pending and due timers read from the table on each scrape; none when absent
+   */
+  readonly metrics?: Metrics;
 }
 
 export interface FiredTimer {
@@ -73,6 +86,7 @@ export class TimerScheduler {
   private readonly indexer: TimerIndexer;
   private serial: Promise<unknown> = Promise.resolve();
   private loop?: { abort: AbortController; done: Promise<void> };
+  private stopMetrics?: () => void;
 
   constructor(private readonly o: TimerSchedulerOptions) {
     this.owner = o.owner ?? instanceOwner();
@@ -94,6 +108,15 @@ export class TimerScheduler {
   /** Ticks every `pollMs` until `stop()`; an error is reported and the next tick goes on. */
   start(pollMs: number): void {
     if (this.loop) return;
+    const metrics = this.o.metrics;
+    if (metrics) {
+      // every series exists from the start, so rate() and absent() work at once
+      for (const kind of TIMER_KINDS) {
+        for (const outcome of FIRE_OUTCOMES) metrics.timersFired.inc({ kind, outcome }, 0);
+        for (const final of ['true', 'false']) metrics.timerFailures.inc({ kind, final }, 0);
+      }
+      this.stopMetrics = metrics.onScrape(() => this.refreshMetrics());
+    }
     const abort = new AbortController();
     const done = (async () => {
       while (!abort.signal.aborted) {
@@ -109,10 +132,33 @@ export class TimerScheduler {
   }
 
   async stop(): Promise<void> {
+    this.stopMetrics?.();
+    this.stopMetrics = undefined;
     if (!this.loop) return;
     this.loop.abort.abort();
     await this.loop.done;
     this.loop = undefined;
+  }
+
+  /**
+   * Sets the gauges read from the `timers` table at the clock's now: pending timers, those
+   * due (now or overdue) and how overdue the oldest is, per kind. Called on each scrape.
+   */
+  async refreshMetrics(): Promise<void> {
+    const metrics = this.o.metrics;
+    if (!metrics) return;
+    try {
+      const counts = await pendingTimerCounts(this.o.db, this.o.clock.now());
+      for (const kind of TIMER_KINDS) {
+        const c = counts.get(kind);
+        metrics.timersPending.set({ kind }, c?.pending ?? 0);
+        metrics.timersDue.set({ kind }, c?.due ?? 0);
+        metrics.timersOverdueSeconds.set({ kind }, c?.overdueSeconds ?? 0);
+      }
+    } catch (error) {
+      this.o.onError?.(error, 'timer metrics');
+      throw error;
+    }
   }
 
   private async tickOnce(): Promise<TickResult> {
@@ -154,14 +200,16 @@ export class TimerScheduler {
           outcome.kind === 'obsolete' ? outcome.reason : null,
         );
       }
+      this.o.metrics?.timersFired.inc({ kind: timer.kind, outcome: outcome.kind });
       return { timerId: timer.id, kind: timer.kind, outcome: outcome.kind };
     } catch (error) {
       // a store or database error: retriable; back off (1 s, 2 s, 4 s… up to 5 min), give up after maxAttempts
       this.o.onError?.(error, `timer ${timer.id}`);
       const message = error instanceof Error ? error.message : String(error);
       const now = clock.now();
-      if (timer.attempts >= (this.o.maxAttempts ?? 10))
-        await finishTimer(db, timer, this.owner, 'failed', now, message);
+      const final = timer.attempts >= (this.o.maxAttempts ?? 10);
+      this.o.metrics?.timerFailures.inc({ kind: timer.kind, final: String(final) });
+      if (final) await finishTimer(db, timer, this.owner, 'failed', now, message);
       else {
         const delay = Math.min(1_000 * 2 ** (timer.attempts - 1), 300_000);
         await retryTimerLater(db, timer, this.owner, new Date(now.getTime() + delay), message);
@@ -170,6 +218,9 @@ export class TimerScheduler {
     }
   }
 }
+
+/** The outcomes of a firing that did not fail (`timers_fired_total`'s `outcome` label). */
+const FIRE_OUTCOMES: readonly FireOutcome['kind'][] = ['recorded', 'already', 'obsolete', 'not-yet'];
 
 /** Waits between ticks of the production loop (real time); resolves early on abort. */
 const pause = (ms: number, signal: AbortSignal) =>

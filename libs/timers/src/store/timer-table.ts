@@ -169,6 +169,39 @@ export const timersOf = async (db: SqlQueryable, streamId: string): Promise<Time
   return rows.map(toTimer);
 };
 
+export interface PendingTimerCounts {
+  readonly pending: number;
+  /** pending with `due_at <= now` */
+  readonly due: number;
+  /** `now` minus the earliest due time among those, 0 when none is due */
+  readonly overdueSeconds: number;
+}
+
+/** Pending timers per kind, those due at `now`, and how late the earliest due one is (for /metrics). */
+export const pendingTimerCounts = async (db: SqlQueryable, now: Date): Promise<Map<TimerKind, PendingTimerCounts>> => {
+  const { rows } = await db.query<{
+    kind: TimerKind;
+    pending: string | number;
+    due: string | number;
+    oldest_due: Date | string | null;
+  }>(
+    `SELECT kind, count(*) AS pending, count(*) FILTER (WHERE due_at <= $1) AS due,
+       min(due_at) FILTER (WHERE due_at <= $1) AS oldest_due
+     FROM timers WHERE state = 'pending' GROUP BY kind`,
+    [now],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.kind,
+      {
+        pending: Number(r.pending),
+        due: Number(r.due),
+        overdueSeconds: r.oldest_due ? Math.max(0, (now.getTime() - new Date(r.oldest_due).getTime()) / 1000) : 0,
+      },
+    ]),
+  );
+};
+
 /** The earliest pending due time, if any. */
 export const nextDueAt = async (db: SqlQueryable): Promise<Date | undefined> => {
   const { rows } = await db.query<{ due: Date | string | null }>(
