@@ -2,15 +2,17 @@
  * Append throughput: 16 concurrent writers, each appending one event per commit to its own
  * stream, for BENCH_SECONDS (default 10) against
  *   (a) SqlEventStore on PostgreSQL at DATABASE_URL (a fresh database),
- *   (b) a bare `pg` INSERT of the same row into the same table shape (another fresh
- *       database), same JSON, same pool size: the floor the adapter is measured against,
+ *   (b) a bare `pg` INSERT of the same row shape into the same table (another fresh
+ *       database): same JSON, and like every row the adapter writes, a recorded time and a
+ *       32-byte hash (a fixed one: the cost of computing it is the adapter's); same pool
+ *       size; the ceiling the adapter is measured against,
  *   (c) SqlEventStore on PGlite (embedded, in a temporary data directory).
  * (a) and (b) alternate in quarters so that drift on a busy machine hits both alike.
  * The last line is one JSON object for CI to parse.
  *
  *   npm run build && node dist/test/bench/append.bench.js      (the build compiles test/bench too)
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,12 +72,24 @@ const viaStore =
     await store.appendToStream(streamId, [{ type: 'AgentResponded', data, metadata }], expected);
   };
 
-const INSERT = `INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
-VALUES ($1, $2, $3, $4, $5, $6, $7)`;
+const INSERT = `INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata,
+  recorded_at, hash)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+const HASH = createHash('sha256').update('bench').digest();
 const viaRawInsert =
   (pool: Pool): AppendOne =>
   async (streamId, expected) => {
-    await pool.query(INSERT, [streamId, expected + 1, randomUUID(), 'AgentResponded', 1, data, metadata]);
+    await pool.query(INSERT, [
+      streamId,
+      expected + 1,
+      randomUUID(),
+      'AgentResponded',
+      1,
+      data,
+      metadata,
+      new Date().toISOString(),
+      HASH,
+    ]);
   };
 
 const perSecond = (count: number, ms: number) => Math.round((count / ms) * 1000);
