@@ -256,6 +256,11 @@ export const projectionRunnerSuite = (adapter: string, createDatabase: () => Pro
       const rows = await summaryRows(t.db);
       expect(rows.length).toBe(history.caseIds.length);
       expect(rows.every((s) => s.subject === s.subject.toUpperCase())).toBe(true);
+      // the old tables are dropped after the swap, which catchUp does not wait for
+      await waitFor(
+        async () => (await physicalTables(t.db, 'case_summaries')).length === 1,
+        () => 'the retired generation to be dropped',
+      );
       expect(await physicalTables(t.db, 'case_summaries')).toEqual([`case_summaries_v${NEXT}_g2`]);
       expect(await checkpointNames(t.db)).toEqual([`projector:case-summaries:v${NEXT}`]);
     }, 60_000);
