@@ -8,6 +8,7 @@ import { ProjectionsModule } from '@app/projections';
 import { allProjections, WorkerFeaturesModule } from '@app/workers';
 import { SlaService } from '@app/timers';
 import { WorkerMetricsServer } from './metrics/worker-metrics.server';
+import { WorkerProjectionMetrics } from './metrics/worker-projection-metrics';
 import { loadWorkerConfig, type WorkerConfig } from './worker.config';
 
 export interface WorkerModuleOptions {
@@ -47,6 +48,7 @@ export class WorkerModule {
         { provide: CLOCK, useValue: clock },
         { provide: WORKER_CONFIG, useValue: worker ?? loadWorkerConfig(config) },
         { provide: METRICS, useValue: metrics ?? new Metrics({ service: 'worker' }) },
+        WorkerProjectionMetrics,
         WorkerMetricsServer,
       ],
       exports: [WORKER_LOGGER, CLOCK, METRICS],

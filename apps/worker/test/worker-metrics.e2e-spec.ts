@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { caseDecider, priorityFor, toCaseStreamId, type OpenCase } from '@app/case-domain';
 import { EVENT_STORE, handleCommand, type EventStore } from '@app/event-store';
 import { sampleValue } from '@app/observability';
+import { PROJECTIONS, type ProjectionRegistry } from '@app/projections';
 import { waitFor } from '@app/testing';
 import { SlaService } from '@app/timers';
 import { startWorkerTestApp, type WorkerTestApp } from './worker-test-app';
@@ -86,6 +87,38 @@ describe('worker GET /metrics (embedded store, timers running)', () => {
     expect(value(fired, 'timers_pending', { kind: 'sla-breach' })).toBe(pendingBefore);
     expect(value(fired, 'timers_due', { kind: 'sla-breach' })).toBe(0);
     expect(value(fired, 'timers_failures_total', { kind: 'sla-breach', final: 'false' })).toBe(0);
+  });
+
+  it("shows each projection's lag and parked events, as of the scrape", async () => {
+    const projections = t.app.get<ProjectionRegistry>(PROJECTIONS);
+    const names = projections.all().map((runner) => runner.name);
+    expect(names).toContain('case-summaries');
+    await Promise.all(projections.all().map((runner) => runner.catchUp()));
+    const caughtUp = await t.scrape();
+    expect(caughtUp).toContain('# TYPE projection_lag_seconds gauge');
+    for (const projection of names) {
+      expect(value(caughtUp, 'projection_lag_events', { projection })).toBe(0);
+      expect(value(caughtUp, 'projection_lag_seconds', { projection })).toBe(0);
+      expect(value(caughtUp, 'projection_parked_events', { projection })).toBe(0);
+    }
+
+    // the worker's case-summaries runner stands still: the event it has not applied shows as lag
+    const summaries = projections.get('case-summaries');
+    await summaries.stop();
+    try {
+      await open();
+      const behind = await t.scrape();
+      // the case's opening, and whatever the worker's timers appended meanwhile
+      expect(value(behind, 'projection_lag_events', { projection: 'case-summaries' })).toBeGreaterThanOrEqual(1);
+      expect(value(behind, 'projection_lag_seconds', { projection: 'case-summaries' })).toBeGreaterThanOrEqual(0);
+      expect(value(behind, 'projection_lag_events', { projection: 'case-queue' })).toBeDefined();
+    } finally {
+      await summaries.start();
+    }
+    await waitFor(
+      async () => value(await t.scrape(), 'projection_lag_events', { projection: 'case-summaries' }) === 0,
+      () => 'the case-summaries lag never went back to 0',
+    );
   });
 
   it('has no relay metrics without KAFKA_BROKERS (the relay is off)', async () => {

@@ -33,3 +33,4 @@ export {
   type HandleCommandOptions,
   type HandleCommandResult,
 } from './handle-command';
+export { SqlLease, type SqlLeaseTable, type SqlLeaseHolder } from './sql-lease';

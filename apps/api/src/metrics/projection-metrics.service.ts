@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { METRICS, type Metrics } from '@app/observability';
 import { PROJECTIONS, type ProjectionRegistry, type RunnerStatus } from '@app/projections';
+import { refreshProjectionGauges } from '@app/workers';
 
 /** What /health/ready says of one projection. */
 export interface ProjectionHealth {
@@ -26,7 +27,7 @@ export const PROJECTION_METRICS_INTERVAL_MS = 5_000;
  * `projection_lag_seconds`, `projection_parked_events`, labelled by projection): every
  * {@link PROJECTION_METRICS_INTERVAL_MS}, and on each scrape and readiness check. Lag is
  * read from the database (checkpoint vs the log), so the API reports it whether the
- * runners run in it or in the worker.
+ * runners run in it or in the worker (whose /metrics shows the same gauges).
  */
 @Injectable()
 export class ProjectionMetrics implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -51,21 +52,13 @@ export class ProjectionMetrics implements OnApplicationBootstrap, BeforeApplicat
 
   /** Reads every projection's lag and parked count, sets the gauges, and returns them. */
   async refresh(): Promise<ProjectionHealth[]> {
-    return Promise.all(
-      this.registry.all().map(async (runner): Promise<ProjectionHealth> => {
-        const [lag, parked] = await Promise.all([runner.lag(), runner.parked()]);
-        const labels = { projection: runner.name };
-        this.metrics.projectionLagEvents.set(labels, lag.events);
-        this.metrics.projectionLagSeconds.set(labels, lag.seconds);
-        this.metrics.projectionParked.set(labels, parked.events);
-        return {
-          name: runner.name,
-          runner: runner.status(),
-          lagEvents: lag.events,
-          lagSeconds: Math.round(lag.seconds * 1000) / 1000,
-          parkedEvents: parked.events,
-        };
-      }),
-    );
+    const readings = await refreshProjectionGauges(this.registry, this.metrics);
+    return readings.map(({ runner, lag, parkedEvents }): ProjectionHealth => ({
+      name: runner.name,
+      runner: runner.status(),
+      lagEvents: lag.events,
+      lagSeconds: Math.round(lag.seconds * 1000) / 1000,
+      parkedEvents,
+    }));
   }
 }

@@ -8,8 +8,8 @@ import type { WorkerConfig } from '../worker.config';
 /**
  * The worker's Prometheus endpoint: `GET /metrics` on HOST:WORKER_METRICS_PORT, the same
  * text format as the API's (libs/observability's registry, `service="worker"`): the Kafka
- * relay's and the timers' metrics, refreshed from the database on each scrape, and the
- * process's. The worker serves nothing else over HTTP, so this is plain `node:http` rather
+ * relay's, the timers' and the projections' metrics (WorkerProjectionMetrics), refreshed
+ * from the database on each scrape, and the process's. The worker serves nothing else over HTTP, so this is plain `node:http` rather
  * than a Nest HTTP application: no routes, guards or body parsing to carry.
  */
 @Injectable()

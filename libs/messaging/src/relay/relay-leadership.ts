@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { SqlDatabase, SqlQueryable } from '@app/event-store';
+import { SqlLease, type SqlDatabase, type SqlLeaseHolder, type SqlQueryable } from '@app/event-store';
 
 /**
  * Which relay publishes when several processes (worker replicas) run one over the same
  * store: the holder of a lease row (`relay_leases`), the others stand by. The same
- * mechanism as the projection runner's lease (libs/projections/src/internal/lease.ts,
- * docs/projections.md "One runner per projection"), in the relay's own table because this
- * library does not depend on the projections:
+ * mechanism, and the same SQL ({@link SqlLease}, libs/event-store), as the projection
+ * runner's lease (docs/projections.md "One runner per projection"), in the relay's own
+ * table because this library does not depend on the projections:
  *
  * - taken when free, expired or already ours; expiry by the database's clock, the one
  *   clock every process shares;
@@ -57,28 +57,16 @@ export class LeadershipLost extends Error {
   }
 }
 
-// The same statement as the projections' lease: the WHERE of ON CONFLICT is evaluated on
-// the row as the last committer left it, so a standby asking while the leader's checkpoint
-// transaction renews waits for that commit and then finds the lease renewed.
-const ACQUIRE = `INSERT INTO relay_leases AS l (relay, owner, expires_at)
-VALUES ($1, $2, now() + make_interval(secs => $3::double precision / 1000))
-ON CONFLICT (relay) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
-WHERE l.owner = EXCLUDED.owner OR l.expires_at < now()
-RETURNING owner`;
+// The WHERE of the acquire's ON CONFLICT is evaluated on the row as the last committer left
+// it, so a standby asking while the leader's checkpoint transaction renews waits for that
+// commit and then finds the lease renewed.
+const leases = new SqlLease({ table: 'relay_leases', key: 'relay' });
 
-export interface RelayLeaseHolder {
-  readonly owner: string;
-  readonly expiresAt: Date;
-}
+export type RelayLeaseHolder = SqlLeaseHolder;
 
 /** The relay process holding an unexpired lease, if any (for operators and tests). */
-export const relayLeaseHolder = async (q: SqlQueryable, relay: string): Promise<RelayLeaseHolder | undefined> => {
-  const { rows } = await q.query<{ owner: string; expires_at: Date | string }>(
-    'SELECT owner, expires_at FROM relay_leases WHERE relay = $1 AND expires_at >= now()',
-    [relay],
-  );
-  return rows[0] ? { owner: rows[0].owner, expiresAt: new Date(rows[0].expires_at) } : undefined;
-};
+export const relayLeaseHolder = (q: SqlQueryable, relay: string): Promise<RelayLeaseHolder | undefined> =>
+  leases.holder(q, relay);
 
 /**
  * One relay's side of the lease. `mode: 'single'` (PGlite: one process, one connection)
@@ -116,13 +104,12 @@ export class RelayLeadership {
   /** Gives the lease up (if this relay holds it), so that a standby takes over at once. */
   async release(): Promise<void> {
     if (this.mode === 'single') return;
-    await this.db.query('DELETE FROM relay_leases WHERE relay = $1 AND owner = $2', [this.relay, this.owner]);
+    await leases.release(this.db, this.relay, this.owner);
   }
 
   /** true when this relay holds the lease for the next `durationMs` (taken or renewed); on `q`, or the pool */
   async acquire(q: SqlQueryable = this.db): Promise<boolean> {
-    const { rows } = await q.query(ACQUIRE, [this.relay, this.owner, this.durationMs]);
-    return rows.length === 1;
+    return leases.acquire(q, this.relay, this.owner, this.durationMs);
   }
 }
 
