@@ -1,7 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { GROUP_BYS } from '@app/read-models';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ReportQueryDto } from '../reports/report.dto';
 
 /** ISO 8601 with a time zone: a local time would name a different moment on each server. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
@@ -29,8 +29,11 @@ export class QueueAsOfQuery extends AsOfQuery {
   vendor?: string;
 }
 
-/** GET /v1/reports/{name}'s parameters, and the moment to replay up to (required). */
-export class ReportAsOfQuery {
+/**
+ * GET /v1/reports/{name}'s parameters (but `after`: a replay has no write to wait for, and
+ * `to` defaults to asOf), and the moment to replay up to (required).
+ */
+export class ReportAsOfQuery extends OmitType(ReportQueryDto, ['after', 'to'] as const) {
   @ApiProperty({
     format: 'date-time',
     example: '2026-03-02T12:00:00Z',
@@ -40,14 +43,6 @@ export class ReportAsOfQuery {
   @Matches(INSTANT, { message: INSTANT_MESSAGE })
   asOf!: string;
   @ApiPropertyOptional({
-    example: '2026-03-01T00:00:00Z',
-    description: 'start of the period (inclusive); default: 30 days before `to`',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  from?: string;
-  @ApiPropertyOptional({
     example: '2026-03-02T00:00:00Z',
     description: 'end of the period (exclusive), or the moment of a point-in-time report; default: asOf',
   })
@@ -55,10 +50,6 @@ export class ReportAsOfQuery {
   @IsString()
   @MaxLength(40)
   to?: string;
-  @ApiPropertyOptional({ enum: GROUP_BYS, description: 'each report says which it accepts, and its default' })
-  @IsOptional()
-  @IsIn(GROUP_BYS)
-  groupBy?: string;
 }
 
 export class VerifyQuery {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { SqlLease, type SqlDatabase, type SqlLeaseHolder, type SqlQueryable } from '@app/event-store';
 
 /**
@@ -219,13 +220,5 @@ export class LeaderTerm {
 }
 
 /** Waits `ms` (real time); resolves early on abort. */
-const pause = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timeout = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timeout);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
+const pause = (ms: number, signal: AbortSignal): Promise<void> =>
+  delay(ms, undefined, { signal }).catch(() => undefined);

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { CaseState } from '@app/case-domain';
 import type { Clock } from '@app/clock';
 import { migrate, type EventStore, type SqlDatabase } from '@app/event-store';
@@ -223,13 +224,5 @@ export class TimerScheduler {
 const FIRE_OUTCOMES: readonly FireOutcome['kind'][] = ['recorded', 'already', 'obsolete', 'not-yet'];
 
 /** Waits between ticks of the production loop (real time); resolves early on abort. */
-const pause = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timeout = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timeout);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
+const pause = (ms: number, signal: AbortSignal): Promise<void> =>
+  delay(ms, undefined, { signal }).catch(() => undefined);
