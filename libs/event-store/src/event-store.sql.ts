@@ -103,10 +103,6 @@ export const STREAM_HEAD = statement(
 
 const CURRENT_VERSION = '(SELECT COALESCE(MAX(stream_version), 0) AS v FROM events WHERE stream_id = $1) AS cur';
 
-export const STREAM_VERSION = statement(
-  `SELECT COALESCE(MAX(stream_version), 0) AS v FROM events WHERE stream_id = $1`,
-);
-
 /** Where the given ids are stored, to tell a retry from a clash. */
 export const FIND_EVENT_IDS =
   statement(`SELECT event_id::text AS event_id, stream_id, stream_version, global_position, transaction_id::text AS transaction_id
@@ -116,11 +112,12 @@ const EVENT_COLUMNS = `e.event_id::text AS event_id, e.event_type, e.schema_vers
   e.stream_version, e.global_position, e.transaction_id::text AS transaction_id, e.recorded_at`;
 
 /**
- * A stream's events and its current version, from one snapshot (with each event's hash,
- * from which the store learns the stream's head). The LEFT JOIN keeps one
+ * A stream's events and its current version, from one snapshot; the last event's hash too
+ * when the read reaches the stream's head, from which the store learns that head. The LEFT JOIN keeps one
  * row (with NULL event columns) when no event matches, to carry the current version.
  */
-export const READ_STREAM = statement(`SELECT cur.v AS current_version, ${EVENT_COLUMNS}, e.hash
+export const READ_STREAM = statement(`SELECT cur.v AS current_version, ${EVENT_COLUMNS},
+  CASE WHEN e.stream_version = cur.v THEN e.hash END AS head_hash
 FROM ${CURRENT_VERSION}
 LEFT JOIN events e ON e.stream_id = $1 AND e.stream_version >= $2
   AND ($3::bigint IS NULL OR e.stream_version <= $3::bigint)

@@ -2,15 +2,7 @@ import type { AppendRequest } from './append-request';
 import { EventIdConflict, ExpectedVersionConflict } from './event-store.errors';
 import type { AppendResult } from './event-store.port';
 import { canonicalEventText, chainHashHex, genesisHash } from './event-hash';
-import {
-  APPEND_MANY,
-  APPEND_ONE,
-  FIND_EVENT_IDS,
-  INSERT_MANY,
-  INSERT_ONE,
-  STREAM_HEAD,
-  STREAM_VERSION,
-} from './event-store.sql';
+import { APPEND_MANY, APPEND_ONE, FIND_EVENT_IDS, INSERT_MANY, INSERT_ONE, STREAM_HEAD } from './event-store.sql';
 import { checkpointOf } from './event-rows';
 import type { SqlQueryable } from './sql-database.port';
 import type { StreamHeads } from './stream-heads';
@@ -162,7 +154,7 @@ const lastHash = (rows: AppendedRow[]): Buffer | undefined => {
 };
 
 export const streamVersion = async (q: SqlQueryable, streamId: string): Promise<number> =>
-  Number((await q.query<{ v: number | string }>(STREAM_VERSION.text, [streamId], STREAM_VERSION)).rows[0]?.v ?? 0);
+  (await streamHead(q, streamId)).version;
 
 const appended = (streamId: string, rows: AppendedRow[], duplicate = false): AppendResult => {
   const ordered = [...rows].sort((a, b) => Number(a.stream_version) - Number(b.stream_version));

@@ -142,15 +142,15 @@ export class SqlEventStore implements EventStore {
     streamId: string,
     { fromVersion = 1, toVersion, asOf }: ReadStreamOptions = {},
   ): Promise<ReadStreamResult<T, D>> {
-    const { rows } = await this.db.query<EventRow & { current_version: number | string; hash: Uint8Array | null }>(
+    const { rows } = await this.db.query<EventRow & { current_version: number | string; head_hash: Uint8Array | null }>(
       READ_STREAM.text,
       [streamId, fromVersion, toVersion ?? null, asOf ? asOf.toISOString() : null],
       READ_STREAM,
     );
     // read to its end (committed: outside any transaction): the stream's head, for the next append
     const last = rows[rows.length - 1];
-    if (last?.hash && last.stream_version !== null && Number(last.stream_version) === Number(last.current_version))
-      this.heads.remember(streamId, { version: Number(last.stream_version), hash: Buffer.from(last.hash) });
+    if (last?.head_hash)
+      this.heads.remember(streamId, { version: Number(last.stream_version), hash: Buffer.from(last.head_hash) });
     return {
       events: rows.filter((row) => row.event_id !== null).map(toRecordedEvent) as ReadStreamResult<T, D>['events'],
       currentVersion: Number(rows[0]?.current_version ?? 0),
