@@ -19,7 +19,7 @@ import { createEventStore, type EventStore } from '../../libs/event-store/src';
 import { ProjectionRunner } from '../../libs/projections/src';
 import { deskHistory, type DeskAppend } from '../../libs/read-models/src/testing/desk-history';
 import { createTestDatabase } from '../../libs/testing/src/postgres';
-import { SlaService } from '../../libs/timers/src/sla/sla.service';
+import { SlaService } from '../../libs/sla/src';
 import { allProjections } from '../../libs/workers/src/projections';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

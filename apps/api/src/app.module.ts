@@ -9,7 +9,7 @@ import { METRICS, Metrics, type Logger } from '@app/observability';
 import { ROOT_LOGGER } from './app.tokens';
 import { ProjectionsModule } from '@app/projections';
 import { allProjections, WorkerFeaturesModule } from '@app/workers';
-import { SlaModule, SlaService } from '@app/timers';
+import { SlaModule, SlaService } from '@app/sla';
 import { RoutingModule } from '@app/routing';
 import { AuditModule } from './audit/audit.module';
 import { CasesModule } from './cases/cases.module';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEventStore, SqlEventStore, type EventStoreHandle } from '@app/event-store';
-import { SlaService } from '@app/timers';
+import { SlaService } from '@app/sla';
 import { allProjections } from '@app/workers';
 import { appendDeskHistory } from '../../../libs/read-models/src/testing/desk-history';
 import { queueRows } from '../../../libs/read-models/src/testing/read-model-test-kit';

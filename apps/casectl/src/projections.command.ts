@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigurationError, loadAppConfig } from '@app/config';
 import { ProjectionRegistry, ProjectionRunner, type Projection } from '@app/projections';
-import { SlaService } from '@app/timers';
+import { SlaService } from '@app/sla';
 import { allProjections } from '@app/workers';
 import {
   EXIT_NEGATIVE,

@@ -6,7 +6,7 @@ import { METRICS, Metrics, type Logger } from '@app/observability';
 import { WORKER_CONFIG, WORKER_LOGGER } from './worker.tokens';
 import { ProjectionsModule } from '@app/projections';
 import { allProjections, WorkerFeaturesModule } from '@app/workers';
-import { SlaService } from '@app/timers';
+import { SlaService } from '@app/sla';
 import { WorkerMetricsServer } from './metrics/worker-metrics.server';
 import { WorkerProjectionMetrics } from './metrics/worker-projection-metrics';
 import { loadWorkerConfig, type WorkerConfig } from './worker.config';

@@ -4,7 +4,7 @@ import { EVENT_STORE, handleCommand, type EventStore } from '@app/event-store';
 import { sampleValue } from '@app/observability';
 import { PROJECTIONS, type ProjectionRegistry } from '@app/projections';
 import { waitFor } from '@app/testing';
-import { SlaService } from '@app/timers';
+import { SlaService } from '@app/sla';
 import { startWorkerTestApp, type WorkerTestApp } from './worker-test-app';
 
 describe('worker GET /metrics (embedded store, timers running)', () => {

@@ -2,7 +2,7 @@ import { Global, Inject, Injectable, Logger, Module, type OnApplicationBootstrap
 import { CLOCK, type Clock } from '@app/clock';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
-import { SlaService } from '@app/timers';
+import { SlaService } from '@app/sla';
 import { CaseRouter } from './case-router';
 import { VendorDirectory } from './vendor-directory.service';
 

@@ -10,8 +10,6 @@
  * - Survey e-mail (R15): an outbox row per SurveySent, sent by nodemailer over SMTP or
  *   written as .eml under DATA_DIR/outbox, with a signed single-use link (`SurveyTokens`).
  */
-export { SlaModule } from './sla/sla.module';
-export { SlaService, type SlaFiles, type SlaTermsRequest } from './sla/sla.service';
 export {
   plannedTimers,
   timerId,

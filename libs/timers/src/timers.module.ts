@@ -17,8 +17,8 @@ import { createMailTransport, type MailTransport } from './mail/mail-transport';
 import { SurveyMailer } from './mail/survey-mailer';
 import { SurveyTokens } from './mail/survey-token';
 import { instanceOwner, migrateTimers, TimerScheduler } from './scheduler/timer-scheduler';
-import { SlaModule } from './sla/sla.module';
-import { SlaService } from './sla/sla.service';
+import { SlaModule } from '@app/sla';
+import { SlaService } from '@app/sla';
 import { MAIL_TRANSPORT, SURVEY_TOKENS } from './timers.tokens';
 
 /** The survey tokens' key comes from the app's local secret (AUTH_SECRET, else `<DATA_DIR>/auth-secret`). */

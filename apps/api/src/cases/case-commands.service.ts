@@ -27,7 +27,7 @@ import {
   type RecordedEvent,
   type StreamDecider,
 } from '@app/event-store';
-import { SlaService } from '@app/timers';
+import { SlaService } from '@app/sla';
 import { CaseRouter } from '@app/routing';
 import { eventIdFor, StaleVersion } from '../http/http.errors';
 

@@ -12,7 +12,7 @@ import { CurrentPrincipal, RequiresAction, toActor, type Principal } from '@app/
 import { VendorNotFound, type Vendor, type VendorCommand } from '@app/case-domain';
 import { CLOCK, type Clock } from '@app/clock';
 import { CaseRouter, VendorDirectory } from '@app/routing';
-import { SlaService } from '@app/timers';
+import { SlaService } from '@app/sla';
 import { HttpEdgeError } from '../http/http.errors';
 import { IdempotencyService } from '../http/idempotency.service';
 import { answerWrite } from '../http/write-request';

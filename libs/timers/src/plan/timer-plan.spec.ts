@@ -6,7 +6,7 @@ import {
   type CaseState,
   type OpenCase,
 } from '@app/case-domain';
-import { testSla } from '../testing/timers-harness';
+import { testSla } from '../../../sla/src/testing/test-sla';
 import { plannedTimers, timerId } from './timer-plan';
 
 const sla = testSla();

@@ -11,7 +11,7 @@ import {
   type OpenedCase,
 } from '@app/case-domain';
 import { ExpectedVersionConflict, type EventStore } from '@app/event-store';
-import type { SlaService } from '../sla/sla.service';
+import type { SlaService } from '@app/sla';
 import type { ClaimedTimer } from '../store/timer-table';
 
 /** The system actors of the timers (recorded as `byId` and in the metadata). */

@@ -7,7 +7,7 @@ import { migrate, type EventStore, type SqlDatabase } from '@app/event-store';
 import type { Metrics } from '@app/observability';
 import type { MailDispatch, SurveyMailer } from '../mail/survey-mailer';
 import { plannedTimers, TIMER_KINDS, type TimerKind } from '../plan/timer-plan';
-import type { SlaService } from '../sla/sla.service';
+import type { SlaService } from '@app/sla';
 import { TIMERS_COMPONENT, TIMERS_MIGRATIONS } from '../store/timers.migrations';
 import {
   claimDue,

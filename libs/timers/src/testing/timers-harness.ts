@@ -1,6 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { loadCalendars, parseSlaPolicy } from '@app/business-time';
 import {
   caseDecider,
   priorityFor,
@@ -18,7 +16,8 @@ import type { MailMessage, MailTransport } from '../mail/mail-transport';
 import { SurveyMailer } from '../mail/survey-mailer';
 import { SurveyTokens } from '../mail/survey-token';
 import { migrateTimers, TimerScheduler, type TimerSchedulerOptions } from '../scheduler/timer-scheduler';
-import { SlaService } from '../sla/sla.service';
+import type { SlaService } from '@app/sla';
+import { testSla } from '../../../sla/src/testing/test-sla';
 
 /**
  * Where the timers' tests run: PGlite (in memory, or in a data directory to survive a
@@ -78,24 +77,6 @@ export const postgresBackend = (url: string, drop: () => Promise<void>): TimersB
       await drop();
     },
   };
-};
-
-/** The shipped calendars; the policy's default first-response target, plus a resolution target for P1. */
-export const testSla = () => {
-  const calendars = loadCalendars(join(__dirname, '../../../../config/calendars'));
-  const policy = parseSlaPolicy(
-    {
-      version: 'test-1',
-      firstResponseBusinessDays: { P1: 1, P2: 1, P3: 1, P4: 1 },
-      resolutionBusinessDays: { P1: 2 },
-      calendarByRegion: { emea: 'europe-paris', amer: 'america-new-york' },
-      regionByTenant: { 'globex.example': 'amer' },
-      defaultCalendar: 'europe-paris',
-    },
-    'timers test policy',
-    calendars,
-  );
-  return new SlaService(calendars, policy);
 };
 
 /** A transport that keeps what it is given. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidSlaPolicy } from '@app/business-time';
-import { testSla } from '../testing/timers-harness';
+import { testSla } from './testing/test-sla';
 import { SlaService } from './sla.service';
 
 const config = join(__dirname, '../../../../config');
