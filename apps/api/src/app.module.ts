@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule, loadOrCreateLocalSecret } from '@app/auth';
 import { AppConfig, AppConfigModule } from '@app/config';
 import { CLOCK, Clock, systemClock } from '@app/clock';
@@ -11,6 +10,7 @@ import { ProjectionsModule } from '@app/projections';
 import { allProjections, WorkerFeaturesModule } from '@app/workers';
 import { SlaModule, SlaService } from '@app/sla';
 import { RoutingModule } from '@app/routing';
+import { CommandsModule } from '@app/commands';
 import { AuditModule } from './audit/audit.module';
 import { CasesModule } from './cases/cases.module';
 import { SurveysModule } from './surveys/surveys.module';
@@ -39,7 +39,6 @@ export class ApiModule {
       global: true,
       imports: [
         AppConfigModule.forRoot(config),
-        CqrsModule.forRoot(),
         AuthModule.forRootAsync({
           useFactory: async () => ({
             verifier: config.auth.oidcIssuer
@@ -53,6 +52,8 @@ export class ApiModule {
         SlaModule.forRoot(config.sla),
         // R4, R16: the vendor directory and the case router (seeds example vendors on an embedded first start)
         RoutingModule,
+        // the command door: the CommandBus and the handlers of every write (cases, incidents, vendors)
+        CommandsModule.forRoot({ surveyDelayMs: config.timers.surveyDelayMs }),
         // the registry answers read-your-writes waits; its runners run here only in-process
         ProjectionsModule.forRootAsync({
           inject: [SlaService],

@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { CaseCommandsService } from '../src/cases/case-commands.service';
+import { CommandBus } from '@nestjs/cqrs';
+import { ChangeCase } from '@app/commands';
 import { startApiTestApp, type ApiTestApp } from './api-test-app';
 import { openCaseBody, testTokens, TEST_AUTH_SECRET, type TestTokens } from './tokens';
 
@@ -29,11 +30,9 @@ describe('case refusals (409 with the rule code)', () => {
     ).body.id as string;
   /** the auto-close timer comes with the SLA work; here the system actor closes through the command shell */
   const close = (id: string) =>
-    t.app.get(CaseCommandsService).execute(id, { principal: { role: 'system', sub: 'system:auto-close' }, correlationId: 'test' }, () => ({
-      type: 'CloseCase',
-      caseId: id,
-      actor: { id: 'system:auto-close', role: 'system' },
-    }));
+    t.app.get(CommandBus).execute(
+      new ChangeCase({ caseId: id, command: { type: 'CloseCase', caseId: id, actor: { id: 'system:auto-close', role: 'system' } }, correlationId: 'test' }),
+    );
 
   beforeAll(async () => {
     t = await startApiTestApp({ AUTH_SECRET: TEST_AUTH_SECRET });

@@ -7,6 +7,7 @@ import { WORKER_CONFIG, WORKER_LOGGER } from './worker.tokens';
 import { ProjectionsModule } from '@app/projections';
 import { allProjections, WorkerFeaturesModule } from '@app/workers';
 import { SlaService } from '@app/sla';
+import { CommandsModule } from '@app/commands';
 import { WorkerMetricsServer } from './metrics/worker-metrics.server';
 import { WorkerProjectionMetrics } from './metrics/worker-projection-metrics';
 import { loadWorkerConfig, type WorkerConfig } from './worker.config';
@@ -41,6 +42,8 @@ export class WorkerModule {
           inject: [SlaService],
           useFactory: (sla: SlaService) => ({ projections: allProjections(sla) }),
         }),
+        // the timers and the re-router write through the same command door as the API
+        CommandsModule.forRoot({ surveyDelayMs: config.timers.surveyDelayMs }),
         WorkerFeaturesModule.forRoot(config),
       ],
       providers: [

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { caseDecider, priorityFor, toCaseStreamId, type OpenCase } from '@app/case-domain';
-import { EVENT_STORE, handleCommand, type EventStore } from '@app/event-store';
+import { priorityFor, type OpenCase } from '@app/case-domain';
+import { CommandBus } from '@nestjs/cqrs';
+import { ChangeCase } from '@app/commands';
 import { sampleValue } from '@app/observability';
 import { PROJECTIONS, type ProjectionRegistry } from '@app/projections';
 import { waitFor } from '@app/testing';
@@ -40,13 +41,7 @@ describe('worker GET /metrics (embedded store, timers running)', () => {
       priority: priorityFor(command),
       openedAt: t.clock.now(),
     });
-    await handleCommand(
-      t.app.get<EventStore>(EVENT_STORE),
-      toCaseStreamId(caseId),
-      caseDecider,
-      { ...command, sla },
-      { eventMetadata: { actor }, now: t.clock.now() },
-    );
+    await t.app.get(CommandBus).execute(new ChangeCase({ caseId, command: { ...command, sla } }));
     return { caseId, dueAt: sla!.firstResponseDueAt };
   };
   const value = (text: string, name: string, labels: Record<string, string>) =>

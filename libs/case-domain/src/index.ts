@@ -63,7 +63,7 @@ export { parseVendor, speaks, type Vendor } from './vendor/vendor.model';
 export * from './vendor/vendor-directory';
 export * from './routing/routing.types';
 export { decideRouting, queueIdOf, type RoutingRequest } from './routing/routing.policy';
-export { ROUTER, routeCase, routingDecider, type RouteCase } from './routing/route-case.decide';
+export { ROUTER, routeCase, type RouteCase } from './routing/route-case.decide';
 
 // incident
 export * from './incident/incident.model';

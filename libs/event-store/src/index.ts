@@ -27,10 +27,4 @@ export {
 } from './event-hash';
 export { createEventStore, type EventStoreOptions, type EventStoreHandle } from './create-event-store';
 export { EventStoreModule, type EventStoreModuleAsyncOptions } from './event-store.module';
-export {
-  handleCommand,
-  type StreamDecider,
-  type HandleCommandOptions,
-  type HandleCommandResult,
-} from './handle-command';
 export { SqlLease, type SqlLeaseTable, type SqlLeaseHolder } from './sql-lease';

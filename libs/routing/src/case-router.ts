@@ -9,7 +9,6 @@ import {
   type RoutingTrigger,
   type Vendor,
 } from '@app/case-domain';
-import type { VendorDirectory } from './vendor-directory.service';
 
 /** A vendor's working calendar, by id (the calendars of CALENDARS_DIR). */
 export type CalendarLookup = (calendarId: string) => Calendar | undefined;
@@ -22,7 +21,6 @@ export type CalendarLookup = (calendarId: string) => Calendar | undefined;
  */
 export class CaseRouter {
   constructor(
-    private readonly directory: VendorDirectory,
     private readonly calendarOf: CalendarLookup,
   ) {}
 
@@ -30,16 +28,6 @@ export class CaseRouter {
   isAtWork(vendor: Vendor, now: Date): boolean {
     const calendar = this.calendarOf(vendor.calendarId);
     return calendar !== undefined && isWorkingTime(now, calendar);
-  }
-
-  /** The decision for a case as it stands, at `now`; `vendors` defaults to the directory's. */
-  async decide(state: OpenedCase, now: Date, vendors?: readonly Vendor[]): Promise<RoutingDecision> {
-    const { language, priority } = state;
-    return this.decideFor(
-      { language, priority, region: state.sla.terms?.region },
-      now,
-      vendors ?? (await this.directory.list()),
-    );
   }
 
   /** The same decision from the case's routing inputs alone (what the re-router has in its read model). */
@@ -59,19 +47,15 @@ export class CaseRouter {
     });
   }
 
-  /** The `RouteCase` command the write shell and the re-router send (actor: the system router). */
-  async command(
-    state: OpenedCase,
-    now: Date,
-    trigger: RoutingTrigger,
-    vendors?: readonly Vendor[],
-  ): Promise<RouteCase> {
+  /** The `RouteCase` command for a case as it stands, at `now` (actor: the system router). */
+  command(state: OpenedCase, now: Date, trigger: RoutingTrigger, vendors: readonly Vendor[]): RouteCase {
+    const { language, priority } = state;
     return {
       type: 'RouteCase',
       caseId: state.id,
       actor: ROUTER,
       trigger,
-      decision: await this.decide(state, now, vendors),
+      decision: this.decideFor({ language, priority, region: state.sla.terms?.region }, now, vendors),
     };
   }
 }

@@ -4,6 +4,6 @@
  * calendars + clock → the at-work predicate → `RouteCase`), and their Nest module, which
  * also seeds the example vendors on an embedded first start. docs/routing.md.
  */
-export { VendorDirectory, VENDOR_SEEDER, type VendorWrite } from './vendor-directory.service';
+export { VendorDirectory, VENDOR_SEEDER, VENDOR_DIRECTORY_MAX_AGE_MS } from './vendor-directory.service';
 export { CaseRouter, type CalendarLookup } from './case-router';
 export { RoutingModule, VendorSeeder } from './routing.module';

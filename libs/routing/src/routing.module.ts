@@ -38,9 +38,9 @@ export class VendorSeeder implements OnApplicationBootstrap {
     { provide: VendorDirectory, inject: [EVENT_STORE], useFactory: (store: EventStore) => new VendorDirectory(store) },
     {
       provide: CaseRouter,
-      inject: [VendorDirectory, SlaService],
-      useFactory: (directory: VendorDirectory, sla: SlaService) =>
-        new CaseRouter(directory, (id) => sla.calendars.get(id)),
+      inject: [SlaService],
+      useFactory: (sla: SlaService) =>
+        new CaseRouter((id) => sla.calendars.get(id)),
     },
     VendorSeeder,
   ],

@@ -5,24 +5,14 @@ import {
   vendorDirectoryDecider,
   type Actor,
   type Vendor,
-  type VendorCommand,
   type VendorDirectoryState,
   type VendorEvent,
 } from '@app/case-domain';
-import { ExpectedVersionConflict, handleCommand, type EventMetadata, type EventStore } from '@app/event-store';
+import { ExpectedVersionConflict, type EventStore } from '@app/event-store';
 
 /** The actor of the example vendors seeded on a first start. */
 export const VENDOR_SEEDER: Actor = Object.freeze({ id: 'system:vendor-seed', role: 'system' });
 
-export interface VendorWrite {
-  readonly vendor: Vendor;
-  /** false when nothing changed (the same vendor again) */
-  readonly changed: boolean;
-  /** global position of the event written, for read-your-writes */
-  readonly position?: number;
-  /** the directory's version afterwards */
-  readonly version: number;
-}
 
 /** A stable id for the seed's i-th event: two processes seeding at once write the same events. */
 const seedEventId = (vendorId: string): string => {
@@ -30,21 +20,46 @@ const seedEventId = (vendorId: string): string => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 };
 
+/** How stale the directory may be when a case is routed: changes made by another process show within this. */
+export const VENDOR_DIRECTORY_MAX_AGE_MS = 1_000;
+
 /**
  * The support providers (R16), kept in the event store as one small stream
- * (`vendors-directory`, see @app/case-domain's vendor directory). Reading it folds a handful
- * of events, so callers read it whenever they route; writes go through the decider with
- * the stream's version, so two supervisors registering the same id cannot both win.
+ * (`vendors-directory`, see @app/case-domain's vendor directory) and in memory here, kept
+ * current from the log: a read at most every `maxAgeMs` (default 1 s), of the events since
+ * the last one only, shared by concurrent callers; a write through this process is seen at
+ * once (`observe`). So routing a new case costs no read of the store. Writes go through the
+ * command door (@app/commands), which appends at the stream's version, so two supervisors
+ * registering the same id cannot both win.
  */
 export class VendorDirectory {
-  constructor(private readonly store: EventStore) {}
+  private known: { state: VendorDirectoryState; version: number } = {
+    state: vendorDirectoryDecider.initialState,
+    version: 0,
+  };
+  private refreshedAt = Number.NEGATIVE_INFINITY;
+  private refreshing?: Promise<void>;
 
+  constructor(
+    private readonly store: EventStore,
+    private readonly maxAgeMs = VENDOR_DIRECTORY_MAX_AGE_MS,
+  ) {}
+
+  /** The directory, as of at most `maxAgeMs` ago. */
   async state(): Promise<VendorDirectoryState> {
-    const { events } = await this.store.readStream(VENDOR_DIRECTORY_STREAM);
-    return (events as unknown as VendorEvent[]).reduce(
-      vendorDirectoryDecider.evolve,
-      vendorDirectoryDecider.initialState,
-    );
+    if (performance.now() - this.refreshedAt > this.maxAgeMs) await this.refresh();
+    return this.known.state;
+  }
+
+  /** Reads what the log holds since the last read (one statement), then answers. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.readNewEvents().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  /** A state this process just wrote: newer than what it knew, it is taken at once. */
+  observe(state: VendorDirectoryState, version: number): void {
+    if (version > this.known.version) this.known = { state, version };
   }
 
   /** Every vendor, in the order they were registered. */
@@ -56,23 +71,20 @@ export class VendorDirectory {
     return (await this.state()).vendors.get(vendorId.trim().toLowerCase());
   }
 
-  /** Registers or updates a vendor (refusals are the decider's: VENDOR.ALREADY_REGISTERED, VENDOR.NOT_FOUND, COMMAND.INVALID). */
-  async execute(command: VendorCommand, metadata: EventMetadata, now: Date): Promise<VendorWrite> {
-    const result = await handleCommand(this.store, VENDOR_DIRECTORY_STREAM, vendorDirectoryDecider, command, {
-      eventMetadata: metadata,
-      now,
-    });
-    const id =
-      result.newEvents[0]?.data.id ??
-      String(command.vendor.id ?? '')
-        .trim()
-        .toLowerCase();
-    return {
-      vendor: result.newState.vendors.get(id) as Vendor,
-      changed: result.newEvents.length > 0,
-      position: result.appended?.globalPositions.at(-1),
-      version: result.nextExpectedVersion,
-    };
+  private async readNewEvents(): Promise<void> {
+    const started = performance.now();
+    let { state, version } = this.known;
+    let { events, currentVersion } = await this.store.readStream(VENDOR_DIRECTORY_STREAM, { fromVersion: version + 1 });
+    if (currentVersion < version) {
+      // shorter than what was seen: another store behind the same name (a test's reset); start over
+      ({ events, currentVersion } = await this.store.readStream(VENDOR_DIRECTORY_STREAM));
+      ({ state, version } = { state: vendorDirectoryDecider.initialState, version: 0 });
+      this.known = { state, version };
+    }
+    // an `observe` while this read was out may be newer still: never go back
+    if (currentVersion > this.known.version)
+      this.known = { state: (events as unknown as VendorEvent[]).reduce(vendorDirectoryDecider.evolve, state), version: currentVersion };
+    this.refreshedAt = started;
   }
 
   /**
@@ -94,6 +106,7 @@ export class VendorDirectory {
     }));
     try {
       const appended = await this.store.appendToStream(VENDOR_DIRECTORY_STREAM, events, 'no-stream');
+      await this.refresh();
       return appended.duplicate ? 0 : vendors.length;
     } catch (error) {
       if (error instanceof ExpectedVersionConflict) return 0; // another process seeded, or a supervisor was first

@@ -5,7 +5,7 @@ import { InvalidSlaPolicy } from '@app/business-time';
 import { testSla } from './testing/test-sla';
 import { SlaService } from './sla.service';
 
-const config = join(__dirname, '../../../../config');
+const config = join(__dirname, '../../../config');
 
 describe('SlaService', () => {
   const sla = testSla();

@@ -10,11 +10,8 @@
  * history are deep-frozen first, so a decider that mutates its input fails the test instead
  * of passing by luck. Do not `await` the result of `when`: it has a `then` method.
  */
-export interface SpecDecider<State, Command, Event> {
-  decide(state: State, command: Command, now: Date): readonly Event[];
-  evolve(state: State, event: Event): State;
-  readonly initialState: State;
-}
+import type { Decider } from '@app/case-domain';
+
 
 /** The default `now` of `when`: a fixed instant, so expected events can name it. */
 export const SPEC_NOW = new Date('2026-03-02T09:30:00.000Z');
@@ -40,7 +37,7 @@ const deepFreeze = <T>(value: T): T => {
 };
 
 export const deciderSpec =
-  <State, Command, Event>(decider: SpecDecider<State, Command, Event>) =>
+  <State, Command, Event>(decider: Decider<State, Command, Event>) =>
   (history: readonly Event[] = []) => ({
     when: (command: Command, now: Date = SPEC_NOW): DeciderExpectation<Event> => {
       const run = (): readonly Event[] => {

@@ -27,7 +27,7 @@ export {
   type TickResult,
   type TimerSchedulerOptions,
 } from './scheduler/timer-scheduler';
-export { AUTO_CLOSER, SLA_TIMER, fireTimer, timerEventId, type FireOutcome } from './scheduler/timer-firing';
+export { AUTO_CLOSER, SLA_TIMER, fireTimer, type FireOutcome } from './scheduler/timer-firing';
 export { TimerIndexer, TIMER_INDEX_CHECKPOINT } from './scheduler/timer-indexer';
 export { timersOf, nextDueAt, pendingTimerCounts, type PendingTimerCounts, type TimerRow } from './store/timer-table';
 export { surveyMailsOf, type SurveyMailRow } from './store/survey-mail-table';

@@ -17,8 +17,8 @@ import { createMailTransport, type MailTransport } from './mail/mail-transport';
 import { SurveyMailer } from './mail/survey-mailer';
 import { SurveyTokens } from './mail/survey-token';
 import { instanceOwner, migrateTimers, TimerScheduler } from './scheduler/timer-scheduler';
-import { SlaModule } from '@app/sla';
-import { SlaService } from '@app/sla';
+import { CommandBus } from '@nestjs/cqrs';
+import { SlaModule, SlaService } from '@app/sla';
 import { MAIL_TRANSPORT, SURVEY_TOKENS } from './timers.tokens';
 
 /** The survey tokens' key comes from the app's local secret (AUTH_SECRET, else `<DATA_DIR>/auth-secret`). */
@@ -80,6 +80,7 @@ export class TimersModule {
             SlaService,
             SURVEY_TOKENS,
             MAIL_TRANSPORT,
+            CommandBus,
             { token: METRICS, optional: true },
           ],
           useFactory: async (
@@ -89,6 +90,7 @@ export class TimersModule {
             sla: SlaService,
             tokens: SurveyTokens,
             transport: MailTransport,
+            commands: CommandBus,
             metrics: Metrics | undefined,
           ) => {
             await migrateTimers(db);
@@ -106,6 +108,7 @@ export class TimersModule {
             });
             return new TimerScheduler({
               store,
+              commands,
               db,
               clock,
               sla,

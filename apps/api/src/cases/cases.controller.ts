@@ -1,36 +1,28 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ACCESS_POLICY, CurrentPrincipal, RequiresAction, type AccessPolicy, type Principal } from '@app/auth';
-import type { CaseCommand, CaseState } from '@app/case-domain';
-import { IdempotencyService } from '../http/idempotency.service';
+import type { FastifyReply } from 'fastify';
+import { ACCESS_POLICY, CurrentPrincipal, RequiresAction, toActor, type AccessPolicy, type Principal } from '@app/auth';
+import type { Actor, CaseCommand } from '@app/case-domain';
+import { ChangeCase, newCaseId } from '@app/commands';
 import { toETag } from '../http/http.errors';
-import { answerWrite, type WriteRequest } from '../http/write-request';
-import { IncidentsService } from '../incidents/incidents.service';
-import { CaseCommandsService } from './case-commands.service';
-import { CaseQueriesService } from './case-queries.service';
+import { CurrentWrite, Write, type WriteContext } from '../http/write.interceptor';
+import type { WriteAnswer } from '../http/idempotency.service';
+import { GetIncident, UnknownIncident } from '../incidents/incident.queries';
+import { CaseViews } from './case-views';
+import { GetCase, GetCaseEvents, ListCases } from './case.queries';
 import * as dto from './case-requests.dto';
 import { CaseEventsResponse, CaseListResponse, CaseViewResponse } from './case-responses.dto';
 
-type ToCommand = (state: CaseState, actor: { id: string; role: string }) => CaseCommand;
-
-const writeHeaders = [
-  { name: 'Idempotency-Key', required: false, description: 'same key and body: the same answer, nothing written again' },
-  { name: 'If-Match', required: false, description: 'W/"<version>": refuse with 412 if the case moved on' },
-  { name: 'X-Correlation-Id', required: false, description: 'recorded in the events; a new one when absent' },
-];
-const WriteHeaders = (): MethodDecorator => (target, key, descriptor) => {
-  for (const h of writeHeaders) ApiHeader(h)(target, key, descriptor);
-};
+type ToCommand = (actor: Actor) => CaseCommand;
 
 /** The case API (the contract of the lifecycle issue). Thin: DTO → domain command → shell. */
 @ApiTags('cases')
@@ -38,31 +30,31 @@ const WriteHeaders = (): MethodDecorator => (target, key, descriptor) => {
 @Controller('v1/cases')
 export class CasesController {
   constructor(
-    private readonly commands: CaseCommandsService,
-    private readonly queries: CaseQueriesService,
-    private readonly incidents: IncidentsService,
-    @Inject(IdempotencyService) private readonly idempotency: IdempotencyService,
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(QueryBus) private readonly queries: QueryBus,
+    @Inject(CaseViews) private readonly views: CaseViews,
     @Inject(ACCESS_POLICY) private readonly policy: AccessPolicy,
   ) {}
 
   @Post()
   @RequiresAction('case.open')
-  @WriteHeaders()
+  @Write()
   @ApiOperation({ summary: 'Open a case (support admin); the priority is derived from the intake answers (R9)' })
   @ApiCreatedResponse({ type: CaseViewResponse })
-  open(@Body() body: dto.OpenCaseRequest, @CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    return answerWrite(this.idempotency, req, res, p, async (write) => {
-      const caseId = crypto.randomUUID();
-      return this.run(caseId, write, 201, (_s, actor) => ({
-        type: 'OpenCase',
-        caseId,
-        actor,
-        tenant: 'org' in p ? p.org : '',
-        requester: { id: p.sub, email: p.email ?? '' },
-        ...body,
-        impact: { ...body.impact },
-      }));
+  open(@Body() body: dto.OpenCaseRequest, @CurrentWrite() w: WriteContext) {
+    // under an Idempotency-Key the id derives from the key: a retry finds the case it opened
+    const caseId = newCaseId(w.idempotency);
+    const p = w.principal;
+    const open: ToCommand = (actor) => ({
+      type: 'OpenCase',
+      caseId,
+      actor,
+      tenant: 'org' in p ? p.org : '',
+      requester: { id: p.sub, email: p.email ?? '' },
+      ...body,
+      impact: { ...body.impact },
     });
+    return this.change(caseId, w, open, 201);
   }
 
   @Get()
@@ -70,7 +62,7 @@ export class CasesController {
   @ApiOperation({ summary: 'Cases the caller may see (own organisation for customers), newest first' })
   @ApiOkResponse({ type: CaseListResponse })
   async list(@Query() query: dto.ListCasesQuery, @CurrentPrincipal() p: Principal, @Res({ passthrough: true }) res: FastifyReply) {
-    const { caughtUp, ...page } = await this.queries.list(p, query);
+    const { caughtUp, ...page } = await this.queries.execute(new ListCases(p, query));
     // a list may trail the log by a moment; say so when the caller's own write is not in it yet
     void res.header('x-read-model-caught-up', String(caughtUp));
     return page;
@@ -81,7 +73,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseViewResponse })
   @ApiNotFoundResponse({ description: 'unknown case, or one the caller may not see' })
   async get(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() p: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
-    const view = await this.queries.get(id, p);
+    const view = await this.queries.execute(new GetCase(id, p));
     void reply.header('etag', toETag(view.version));
     return view;
   }
@@ -90,21 +82,22 @@ export class CasesController {
   @RequiresAction('case.read')
   @ApiOkResponse({ type: CaseEventsResponse })
   events(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() p: Principal) {
-    return this.queries.events(id, p);
+    return this.queries.execute(new GetCaseEvents(id, p));
   }
 
   @Post(':id/assignment')
   @RequiresAction('case.claim')
   @HttpCode(200)
-  @WriteHeaders()
+  @Write()
   @ApiOperation({ summary: 'Claim the case (agent), or assign it to an agent (supervisor)' })
   @ApiOkResponse({ type: CaseViewResponse })
   @ApiConflictResponse({ description: 'held by another agent (CASE.HELD_BY_ANOTHER_AGENT)' })
-  assign(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.AssignCaseRequest, @CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
+  assign(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.AssignCaseRequest, @CurrentWrite() w: WriteContext) {
+    const p = w.principal;
     const agentId = body.agentId ?? p.sub;
     // naming someone else is a reassignment: a supervisor's right
     if (agentId !== p.sub || p.role === 'supervisor') this.policy.authorize(p, 'case.reassign');
-    return this.write(id, [p, req, res], (_s, actor) => ({
+    return this.change(id, w, (actor) => ({
       type: 'AssignCase',
       caseId: id,
       actor,
@@ -117,29 +110,29 @@ export class CasesController {
   @Post(':id/responses')
   @RequiresAction('case.respond')
   @HttpCode(200)
-  @WriteHeaders()
+  @Write()
   @ApiOkResponse({ type: CaseViewResponse })
-  respond(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.MessageRequest, @CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.write(id, [p, req, res], (_s, actor) => ({ type: 'RespondToCase', caseId: id, actor, agentId: actor.id, ...body }));
+  respond(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.MessageRequest, @CurrentWrite() w: WriteContext) {
+    return this.change(id, w, (actor) => ({ type: 'RespondToCase', caseId: id, actor, agentId: actor.id, ...body }));
   }
 
   @Post(':id/info-requests')
   @RequiresAction('case.request-info')
   @HttpCode(200)
-  @WriteHeaders()
+  @Write()
   @ApiOperation({ summary: 'Ask the customer for information (R11); the case then awaits the customer' })
   @ApiOkResponse({ type: CaseViewResponse })
-  requestInfo(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.RequestInfoRequest, @CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.write(id, [p, req, res], (_s, actor) => ({ type: 'RequestInfo', caseId: id, actor, agentId: actor.id, ...body }));
+  requestInfo(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.RequestInfoRequest, @CurrentWrite() w: WriteContext) {
+    return this.change(id, w, (actor) => ({ type: 'RequestInfo', caseId: id, actor, agentId: actor.id, ...body }));
   }
 
   @Post(':id/info')
   @RequiresAction('case.provide-info')
   @HttpCode(200)
-  @WriteHeaders()
+  @Write()
   @ApiOkResponse({ type: CaseViewResponse })
-  provideInfo(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.ProvideInfoRequest, @CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.write(id, [p, req, res], (_s, actor) => ({
+  provideInfo(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.ProvideInfoRequest, @CurrentWrite() w: WriteContext) {
+    return this.change(id, w, (actor) => ({
       type: 'ProvideInfo',
       caseId: id,
       actor,
@@ -151,118 +144,124 @@ export class CasesController {
   @Post(':id/replies')
   @RequiresAction('case.reply')
   @HttpCode(200)
-  @WriteHeaders()
+  @Write()
   @ApiOkResponse({ type: CaseViewResponse })
-  reply(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.MessageRequest, @CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.write(id, [p, req, res], (_s, actor) => ({ type: 'ReplyToCase', caseId: id, actor, ...body }));
+  reply(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.MessageRequest, @CurrentWrite() w: WriteContext) {
+    return this.change(id, w, (actor) => ({ type: 'ReplyToCase', caseId: id, actor, ...body }));
   }
 
   @Post(':id/escalations')
   @RequiresAction('case.escalate')
   @HttpCode(200)
-  @WriteHeaders()
+  @Write()
   @ApiOkResponse({ type: CaseViewResponse })
-  escalate(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.EscalateRequest, @CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.write(id, [p, req, res], (_s, actor) => ({ type: 'EscalateCase', caseId: id, actor, ...body }));
+  escalate(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.EscalateRequest, @CurrentWrite() w: WriteContext) {
+    return this.change(id, w, (actor) => ({ type: 'EscalateCase', caseId: id, actor, ...body }));
   }
 
   @Post(':id/priority')
   @RequiresAction('case.change-priority')
   @HttpCode(200)
-  @WriteHeaders()
+  @Write()
   @ApiOkResponse({ type: CaseViewResponse })
-  changePriority(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.ChangePriorityRequest, @CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.write(id, [p, req, res], (_s, actor) => ({ type: 'ChangePriority', caseId: id, actor, ...body }));
+  changePriority(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.ChangePriorityRequest, @CurrentWrite() w: WriteContext) {
+    return this.change(id, w, (actor) => ({ type: 'ChangePriority', caseId: id, actor, ...body }));
   }
 
   @Post(':id/resolution')
   @RequiresAction('case.resolve')
   @HttpCode(200)
-  @WriteHeaders()
+  @Write()
   @ApiOperation({ summary: 'Resolve with an outcome (R12); the survey is sent right after (R15)' })
   @ApiOkResponse({ type: CaseViewResponse })
-  resolve(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.ResolveRequest, @CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.write(id, [p, req, res], (_s, actor) => ({ type: 'ResolveCase', caseId: id, actor, ...body }));
+  resolve(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.ResolveRequest, @CurrentWrite() w: WriteContext) {
+    return this.change(id, w, (actor) => ({ type: 'ResolveCase', caseId: id, actor, ...body }));
   }
 
   @Post(':id/reopen')
   @RequiresAction('case.reopen')
   @HttpCode(200)
-  @WriteHeaders()
+  @Write()
   @ApiOkResponse({ type: CaseViewResponse })
-  reopen(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.ReasonRequest, @CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.write(id, [p, req, res], (_s, actor) => ({ type: 'ReopenCase', caseId: id, actor, ...body }));
+  reopen(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.ReasonRequest, @CurrentWrite() w: WriteContext) {
+    return this.change(id, w, (actor) => ({ type: 'ReopenCase', caseId: id, actor, ...body }));
   }
 
   @Post(':id/incident-link')
   @RequiresAction('case.link-incident')
   @HttpCode(200)
-  @WriteHeaders()
+  @Write()
   @ApiOkResponse({ type: CaseViewResponse })
-  async linkIncident(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.LinkIncidentRequest, @CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    await this.incidents.assertExists(body.incidentId);
-    return this.write(id, [p, req, res], (_s, actor) => ({ type: 'LinkToIncident', caseId: id, actor, incidentId: body.incidentId }));
+  async linkIncident(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.LinkIncidentRequest, @CurrentWrite() w: WriteContext) {
+    // R14: only an incident of the status dashboard (a refusal, 409, otherwise)
+    if (!(await this.queries.execute(new GetIncident(body.incidentId)))) throw new UnknownIncident(body.incidentId);
+    return this.change(id, w, (actor) => ({ type: 'LinkToIncident', caseId: id, actor, incidentId: body.incidentId }));
   }
 
   @Post(':id/credit-requests')
   @RequiresAction('case.request-credit')
   @HttpCode(200)
-  @WriteHeaders()
+  @Write()
   @ApiOkResponse({ type: CaseViewResponse })
-  requestCredit(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.RequestCreditRequest, @CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.write(id, [p, req, res], (_s, actor) => ({ type: 'RequestCredit', caseId: id, actor, ...body }));
+  requestCredit(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.RequestCreditRequest, @CurrentWrite() w: WriteContext) {
+    return this.change(id, w, (actor) => ({ type: 'RequestCredit', caseId: id, actor, ...body }));
   }
 
   @Post(':id/credits')
   @RequiresAction('case.issue-credit')
   @HttpCode(200)
-  @WriteHeaders()
+  @Write()
   @ApiOperation({ summary: 'Issue the requested credit (supervisor; R14: linked incident, requested, once)' })
   @ApiOkResponse({ type: CaseViewResponse })
-  issueCredit(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.IssueCreditRequest, @CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.write(id, [p, req, res], (_s, actor) => ({ type: 'IssueCredit', caseId: id, actor, ...body }));
+  issueCredit(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.IssueCreditRequest, @CurrentWrite() w: WriteContext) {
+    return this.change(id, w, (actor) => ({ type: 'IssueCredit', caseId: id, actor, ...body }));
   }
 
   @Post(':id/incident-report-requests')
   @RequiresAction('case.request-incident-report')
   @HttpCode(200)
-  @WriteHeaders()
+  @Write()
   @ApiOkResponse({ type: CaseViewResponse })
-  requestIncidentReport(@Param('id', ParseUUIDPipe) id: string, @Body() _body: dto.EmptyRequest, @CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.write(id, [p, req, res], (_s, actor) => ({ type: 'RequestIncidentReport', caseId: id, actor }));
+  requestIncidentReport(@Param('id', ParseUUIDPipe) id: string, @Body() _body: dto.EmptyRequest, @CurrentWrite() w: WriteContext) {
+    return this.change(id, w, (actor) => ({ type: 'RequestIncidentReport', caseId: id, actor }));
   }
 
   @Post(':id/incident-reports')
   @RequiresAction('case.send-incident-report')
   @HttpCode(200)
-  @WriteHeaders()
+  @Write()
   @ApiOkResponse({ type: CaseViewResponse })
-  sendIncidentReport(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.SendIncidentReportRequest, @CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.write(id, [p, req, res], (_s, actor) => ({ type: 'SendIncidentReport', caseId: id, actor, ...body }));
+  sendIncidentReport(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.SendIncidentReportRequest, @CurrentWrite() w: WriteContext) {
+    return this.change(id, w, (actor) => ({ type: 'SendIncidentReport', caseId: id, actor, ...body }));
   }
 
   @Post(':id/survey-response')
   @RequiresAction('case.answer-survey')
   @HttpCode(200)
-  @WriteHeaders()
+  @Write()
   @ApiOkResponse({ type: CaseViewResponse })
-  answerSurvey(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.SurveyResponseRequest, @CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.write(id, [p, req, res], (_s, actor) => ({ type: 'AnswerSurvey', caseId: id, actor, ...body }));
+  answerSurvey(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.SurveyResponseRequest, @CurrentWrite() w: WriteContext) {
+    return this.change(id, w, (actor) => ({ type: 'AnswerSurvey', caseId: id, actor, ...body }));
   }
 
-  private write(caseId: string, [p, req, reply]: Ctx, toCommand: ToCommand) {
-    return answerWrite(this.idempotency, req, reply, p, (write) => this.run(caseId, write, 200, toCommand));
-  }
-
-  private async run(caseId: string, write: WriteRequest, status: number, toCommand: ToCommand) {
-    const actor = { id: write.principal.sub, role: write.principal.role };
-    const { view, position } = await this.commands.execute(caseId, write, (state) => toCommand(state, actor));
-    const headers: Record<string, string> = { etag: toETag(view.version) };
-    if (status === 201) headers.location = `/v1/cases/${view.id}`;
+  /** One case write: the command through the door, the case as it now stands as the answer. */
+  private async change(caseId: string, w: WriteContext, toCommand: ToCommand, status = 200): Promise<WriteAnswer> {
+    const p = w.principal;
+    const { state, version, position, replayed } = await this.commands.execute(
+      new ChangeCase({
+        caseId,
+        command: toCommand({ id: p.sub, role: p.role }),
+        actor: toActor(p),
+        correlationId: w.correlationId,
+        expectedVersion: w.expectedVersion,
+        idempotency: w.idempotency,
+        // R3, R4: a case the caller may not see is an unknown case
+        canSee: (c) => this.policy.canSeeCase(p, c.tenant, c.language, c.routing?.vendorId ?? null),
+      }),
+    );
+    const headers: Record<string, string> = { etag: toETag(version) };
+    if (status === 201) headers.location = `/v1/cases/${caseId}`;
     if (position !== undefined) headers['x-log-position'] = String(position);
-    return { status, body: view, headers };
+    return { status, body: this.views.of(state, version), headers, replayed };
   }
 }
-
-/** principal, request, reply: what every write route passes on */
-type Ctx = [principal: Principal, req: FastifyRequest, reply: FastifyReply];

@@ -1,21 +1,30 @@
 import { Module } from '@nestjs/common';
 import { migrate, SQL_DATABASE, type SqlDatabase } from '@app/event-store';
 import { IDEMPOTENCY_MIGRATIONS, IdempotencyService } from '../http/idempotency.service';
+import { WriteInterceptor } from '../http/write.interceptor';
 import { IncidentsController } from '../incidents/incidents.controller';
-import { IncidentsService } from '../incidents/incidents.service';
-import { CaseCommandsService } from './case-commands.service';
+import { GetIncidentHandler, ListIncidentsHandler } from '../incidents/incident.queries';
 import { CaseListQuery } from './case-list.query';
-import { CaseQueriesService } from './case-queries.service';
+import { CaseViews } from './case-views';
+import { GetCaseEventsHandler, GetCaseHandler, ListCasesHandler } from './case.queries';
 import { CasesController } from './cases.controller';
 
-/** The case and incident API. The idempotency table is migrated before the first request. */
+/**
+ * The case and incident API: controllers that send commands (@app/commands) and queries
+ * (the handlers here) through the buses. The idempotency table is migrated before the
+ * first request; the write interceptor is exported for the other write APIs (vendors).
+ */
 @Module({
   controllers: [CasesController, IncidentsController],
   providers: [
-    CaseCommandsService,
-    CaseQueriesService,
+    CaseViews,
     CaseListQuery,
-    IncidentsService,
+    GetCaseHandler,
+    GetCaseEventsHandler,
+    ListCasesHandler,
+    GetIncidentHandler,
+    ListIncidentsHandler,
+    WriteInterceptor,
     {
       provide: IdempotencyService,
       inject: [SQL_DATABASE],
@@ -25,7 +34,6 @@ import { CasesController } from './cases.controller';
       },
     },
   ],
-  // the other write APIs (vendors) answer retries the same way
-  exports: [IdempotencyService],
+  exports: [IdempotencyService, WriteInterceptor, CaseViews],
 })
 export class CasesModule {}

@@ -27,6 +27,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status === HttpStatus.UNAUTHORIZED) {
       void reply.header('www-authenticate', typeof challenge === 'string' ? challenge : 'Bearer');
     }
+    // a retriable refusal says when to come back (WRITE.CONTENTION)
+    const retryAfter = (exception as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(body);
   }
 }

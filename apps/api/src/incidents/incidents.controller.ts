@@ -1,66 +1,69 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CurrentPrincipal, RequiresAction, type Principal } from '@app/auth';
-import { IdempotencyService } from '../http/idempotency.service';
+import { RequiresAction, toActor } from '@app/auth';
+import { toIncidentView, type IncidentCommand } from '@app/case-domain';
+import { ChangeIncident, derivedUuid } from '@app/commands';
 import { toETag } from '../http/http.errors';
-import { answerWrite } from '../http/write-request';
+import type { WriteAnswer } from '../http/idempotency.service';
+import { CurrentWrite, Write, type WriteContext } from '../http/write.interceptor';
 import { DeclareIncidentRequest, IncidentListResponse, IncidentViewResponse, ResolveIncidentRequest } from './incident-requests.dto';
-import { IncidentsService } from './incidents.service';
+import { ListIncidents, type IncidentView } from './incident.queries';
 
+/** Incidents of the status dashboard (R14), each its own stream `incident-<id>`. */
 @ApiTags('incidents')
 @ApiBearerAuth()
 @Controller('v1/incidents')
 export class IncidentsController {
   constructor(
-    private readonly incidents: IncidentsService,
-    private readonly idempotency: IdempotencyService,
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(QueryBus) private readonly queries: QueryBus,
   ) {}
 
   @Post()
   @RequiresAction('incident.declare')
+  @Write()
   @ApiCreatedResponse({ type: IncidentViewResponse })
-  declare(@Body() body: DeclareIncidentRequest, @CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    return answerWrite(this.idempotency, req, res, p, async (write) => {
-      const incidentId = crypto.randomUUID();
-      const view = await this.incidents.execute(incidentId, write, {
-        type: 'DeclareIncident',
-        incidentId,
-        actor: { id: p.sub, role: p.role },
-        title: body.title,
-        services: body.services,
-        startedAt: new Date(body.startedAt),
-      });
-      return { status: 201, body: view, headers: { etag: toETag(view.version), location: `/v1/incidents/${incidentId}` } };
-    });
+  declare(@Body() body: DeclareIncidentRequest, @CurrentWrite() w: WriteContext) {
+    // under an Idempotency-Key the id derives from the key: a retry finds the incident it declared
+    const incidentId = w.idempotency ? derivedUuid('incident', w.idempotency.scope, w.idempotency.key) : crypto.randomUUID();
+    const actor = { id: w.principal.sub, role: w.principal.role };
+    const command: IncidentCommand = { type: 'DeclareIncident', incidentId, actor, title: body.title, services: body.services, startedAt: new Date(body.startedAt) };
+    return this.change(incidentId, w, command, 201);
   }
 
   @Post(':id/resolution')
   @RequiresAction('incident.resolve')
+  @Write()
   @HttpCode(200)
   @ApiOkResponse({ type: IncidentViewResponse })
-  resolve(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: ResolveIncidentRequest,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) res: FastifyReply,
-  ) {
-    return answerWrite(this.idempotency, req, res, p, async (write) => {
-      const view = await this.incidents.execute(id, write, {
-        type: 'ResolveIncident',
-        incidentId: id,
-        actor: { id: p.sub, role: p.role },
-        endedAt: new Date(body.endedAt),
-      });
-      return { status: 200, body: view, headers: { etag: toETag(view.version) } };
-    });
+  resolve(@Param('id', ParseUUIDPipe) id: string, @Body() body: ResolveIncidentRequest, @CurrentWrite() w: WriteContext) {
+    const actor = { id: w.principal.sub, role: w.principal.role };
+    return this.change(id, w, { type: 'ResolveIncident', incidentId: id, actor, endedAt: new Date(body.endedAt) }, 200);
   }
 
   @Get()
   @RequiresAction('incident.read')
   @ApiOkResponse({ type: IncidentListResponse })
   async list() {
-    return { items: await this.incidents.list() };
+    return { items: await this.queries.execute(new ListIncidents()) };
+  }
+
+  private async change(incidentId: string, w: WriteContext, command: IncidentCommand, status: number): Promise<WriteAnswer> {
+    const { state, version, position, replayed } = await this.commands.execute(
+      new ChangeIncident({
+        incidentId,
+        command,
+        actor: toActor(w.principal),
+        correlationId: w.correlationId,
+        expectedVersion: w.expectedVersion,
+        idempotency: w.idempotency,
+      }),
+    );
+    const view = toIncidentView(state) as IncidentView;
+    const headers: Record<string, string> = { etag: toETag(version) };
+    if (status === 201) headers.location = `/v1/incidents/${incidentId}`;
+    if (position !== undefined) headers['x-log-position'] = String(position);
+    return { status, body: view, headers, replayed };
   }
 }

@@ -7,16 +7,11 @@ import {
   SurveyNotSent,
   toCaseStreamId,
   type CaseEvent,
-  type CaseState,
 } from '@app/case-domain';
 import { CLOCK, type Clock } from '@app/clock';
-import {
-  EVENT_STORE,
-  ExpectedVersionConflict,
-  handleCommand,
-  type EventStore,
-  type StreamDecider,
-} from '@app/event-store';
+import { CommandBus } from '@nestjs/cqrs';
+import { ChangeCase } from '@app/commands';
+import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { SURVEY_TOKENS, type SurveyTokens } from '@app/timers';
 import type { SurveyAnswerRequest, SurveyAnswerResponse, SurveyStateResponse } from './survey.dto';
 
@@ -34,6 +29,7 @@ export class SurveysService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SURVEY_TOKENS) private readonly tokens: SurveyTokens,
+    @Inject(CommandBus) private readonly commands: CommandBus,
   ) {}
 
   async describe(token: string): Promise<SurveyStateResponse> {
@@ -53,40 +49,21 @@ export class SurveysService {
 
   async answer(token: string, body: SurveyAnswerRequest, correlationId: string): Promise<SurveyAnswerResponse> {
     const { caseId, surveyId } = await this.tokens.verify(token, this.clock.now());
-    const streamId = toCaseStreamId(caseId);
-    const decider: StreamDecider<CaseState, undefined, CaseEvent> = {
-      ...caseDecider,
-      decide: (state, _none, at) => {
-        if (!isOpenedCase(state)) throw new CaseNotFound(caseId);
-        const actor = { id: state.requester.id, role: RESPONDENT_ROLE };
-        const command = {
-          type: 'AnswerSurvey' as const,
-          caseId,
-          actor,
-          surveyId,
-          rating: body.rating,
-          comment: body.comment,
-        };
-        return caseDecider
-          .decide(state, command, at)
-          .map((e) => ({ ...e, metadata: { actor, tenant: state.tenant, correlationId } }));
-      },
-    };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { newEvents } = await handleCommand(this.store, streamId, decider, undefined, {
-          eventMetadata: { correlationId },
-          now: this.clock.now(),
-        });
-        const answered = newEvents.find((e) => e.type === 'SurveyAnswered');
-        if (answered?.type !== 'SurveyAnswered') throw new Error('AnswerSurvey recorded no SurveyAnswered');
-        const { rating, comment, at } = answered.data;
-        return { surveyId, rating, ...(comment === undefined ? {} : { comment }), answeredAt: at };
-      } catch (error) {
-        // another writer moved the case: decide again (a second answer is then refused)
-        if (error instanceof ExpectedVersionConflict && attempt < 3) continue;
-        throw error;
-      }
-    }
+    // the link proves only that its holder received the e-mail: the requester's, recorded as the respondent
+    const { events } = await this.commands.execute(
+      new ChangeCase({
+        caseId,
+        command: (state) => {
+          if (!isOpenedCase(state)) throw new CaseNotFound(caseId);
+          const actor = { id: state.requester.id, role: RESPONDENT_ROLE };
+          return { type: 'AnswerSurvey', caseId, actor, surveyId, rating: body.rating, comment: body.comment };
+        },
+        correlationId,
+      }),
+    );
+    const answered = events.find((e) => e.type === 'SurveyAnswered');
+    if (answered?.type !== 'SurveyAnswered') throw new Error('AnswerSurvey recorded no SurveyAnswered');
+    const { rating, comment, at } = answered.data;
+    return { surveyId, rating, ...(comment === undefined ? {} : { comment }), answeredAt: at };
   }
 }

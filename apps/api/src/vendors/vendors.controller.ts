@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
+import { CommandBus, Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -7,16 +8,44 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CurrentPrincipal, RequiresAction, toActor, type Principal } from '@app/auth';
+import { RequiresAction, toActor } from '@app/auth';
 import { VendorNotFound, type Vendor, type VendorCommand } from '@app/case-domain';
 import { CLOCK, type Clock } from '@app/clock';
+import { ChangeVendorDirectory } from '@app/commands';
 import { CaseRouter, VendorDirectory } from '@app/routing';
 import { SlaService } from '@app/sla';
 import { HttpEdgeError } from '../http/http.errors';
-import { IdempotencyService } from '../http/idempotency.service';
-import { answerWrite } from '../http/write-request';
+import type { WriteAnswer } from '../http/idempotency.service';
+import { CurrentWrite, Write, type WriteContext } from '../http/write.interceptor';
 import { RegisterVendorRequest, VendorDetailsRequest, VendorListResponse, VendorResponse } from './vendor-requests.dto';
+
+export type VendorView = Vendor & { readonly atWork: boolean };
+
+/** The vendors with whether each is at work now; one of them, by id (or VENDOR.NOT_FOUND). */
+export class GetVendors extends Query<VendorView[]> {
+  constructor(readonly vendorId?: string) {
+    super();
+  }
+}
+
+@QueryHandler(GetVendors)
+export class GetVendorsHandler implements IQueryHandler<GetVendors, VendorView[]> {
+  constructor(
+    @Inject(VendorDirectory) private readonly directory: VendorDirectory,
+    @Inject(CaseRouter) private readonly router: CaseRouter,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ vendorId }: GetVendors): Promise<VendorView[]> {
+    // a supervisor's own change shows at once (this process wrote it); another process's within a second
+    const vendors = vendorId === undefined ? await this.directory.list() : [await this.directory.get(vendorId)];
+    const now = this.clock.now();
+    return vendors.map((v) => {
+      if (!v) throw new VendorNotFound(vendorId ?? '');
+      return { ...v, atWork: this.router.isAtWork(v, now) };
+    });
+  }
+}
 
 /** A vendor's calendar must be one the app loaded (CALENDARS_DIR), or it could never be at work. */
 export class UnknownCalendar extends HttpEdgeError {
@@ -33,11 +62,9 @@ export class UnknownCalendar extends HttpEdgeError {
 @Controller('v1/vendors')
 export class VendorsController {
   constructor(
-    @Inject(VendorDirectory) private readonly directory: VendorDirectory,
-    @Inject(CaseRouter) private readonly router: CaseRouter,
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(QueryBus) private readonly queries: QueryBus,
     @Inject(SlaService) private readonly sla: SlaService,
-    @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(IdempotencyService) private readonly idempotency: IdempotencyService,
   ) {}
 
   @Get()
@@ -45,37 +72,32 @@ export class VendorsController {
   @ApiOperation({ summary: 'The vendors, in the order they were registered, with whether each is at work now' })
   @ApiOkResponse({ type: VendorListResponse })
   async list() {
-    const now = this.clock.now();
-    return { items: (await this.directory.list()).map((v) => this.show(v, now)) };
+    return { items: await this.queries.execute(new GetVendors()) };
   }
 
   @Get(':id')
   @RequiresAction('vendor.manage')
   @ApiOkResponse({ type: VendorResponse })
   async get(@Param('id') id: string) {
-    const vendor = await this.directory.get(id);
-    if (!vendor) throw new VendorNotFound(id);
-    return this.show(vendor, this.clock.now());
+    const [vendor] = await this.queries.execute(new GetVendors(id));
+    return vendor;
   }
 
   @Post()
   @RequiresAction('vendor.manage')
+  @Write()
   @ApiOperation({
     summary: 'Register a vendor; the same vendor again changes nothing (200), another with its id is a 409',
   })
   @ApiCreatedResponse({ type: VendorResponse })
   @ApiConflictResponse({ description: 'VENDOR.ALREADY_REGISTERED' })
-  register(
-    @Body() body: RegisterVendorRequest,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) res: FastifyReply,
-  ) {
-    return this.write(p, req, res, { type: 'RegisterVendor', vendor: { ...body }, actor: toActor(p) }, 201);
+  register(@Body() body: RegisterVendorRequest, @CurrentWrite() w: WriteContext) {
+    return this.change(w, { type: 'RegisterVendor', vendor: { ...body }, actor: toActor(w.principal) }, 201);
   }
 
   @Put(':id')
   @RequiresAction('vendor.manage')
+  @Write()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Change a vendor’s name, languages, regions or calendar (cases already routed stay where they are)',
@@ -84,34 +106,20 @@ export class VendorsController {
   update(
     @Param('id') id: string,
     @Body() body: VendorDetailsRequest,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) res: FastifyReply,
+    @CurrentWrite() w: WriteContext,
   ) {
-    return this.write(p, req, res, { type: 'UpdateVendor', vendor: { ...body, id }, actor: toActor(p) }, 200);
+    return this.change(w, { type: 'UpdateVendor', vendor: { ...body, id }, actor: toActor(w.principal) }, 200);
   }
 
-  private write(p: Principal, req: FastifyRequest, res: FastifyReply, command: VendorCommand, created: 200 | 201) {
-    return answerWrite(this.idempotency, req, res, p, async (write) => {
-      const calendarId = String(command.vendor.calendarId ?? '');
-      if (!this.sla.calendars.has(calendarId)) throw new UnknownCalendar(calendarId, [...this.sla.calendars.keys()]);
-      const now = this.clock.now();
-      const result = await this.directory.execute(
-        command,
-        {
-          actor: toActor(write.principal),
-          correlationId: write.correlationId,
-          ...(write.idempotencyKey ? { idempotencyKey: write.idempotencyKey } : {}),
-        },
-        now,
-      );
-      const headers: Record<string, string> = { location: `/v1/vendors/${result.vendor.id}` };
-      if (result.position !== undefined) headers['x-log-position'] = String(result.position);
-      return { status: result.changed ? created : 200, body: this.show(result.vendor, now), headers };
-    });
-  }
-
-  private show(vendor: Vendor, now: Date) {
-    return { ...vendor, atWork: this.router.isAtWork(vendor, now) };
+  private async change(w: WriteContext, command: VendorCommand, created: 200 | 201): Promise<WriteAnswer> {
+    const calendarId = String(command.vendor.calendarId ?? '');
+    if (!this.sla.calendars.has(calendarId)) throw new UnknownCalendar(calendarId, [...this.sla.calendars.keys()]);
+    const result = await this.commands.execute(
+      new ChangeVendorDirectory({ command, actor: toActor(w.principal), correlationId: w.correlationId, idempotency: w.idempotency }),
+    );
+    const headers: Record<string, string> = { location: `/v1/vendors/${result.vendor.id}` };
+    if (result.position !== undefined) headers['x-log-position'] = String(result.position);
+    const [view] = await this.queries.execute(new GetVendors(result.vendor.id));
+    return { status: result.changed ? created : 200, body: view, headers };
   }
 }

@@ -1,4 +1,7 @@
 import type { Actor } from '../shared/decider';
+import type { RouteCase } from '../routing/route-case.decide';
+
+export type { RouteCase };
 import type {
   Attachment,
   Channel,
@@ -182,6 +185,8 @@ export type CaseCommand =
   | SendIncidentReport
   | SendSurvey
   | AnswerSurvey
-  | CloseCase;
+  | CloseCase
+  /** R4, R16, system: the router's decision (routing/route-case.decide.ts) */
+  | RouteCase;
 
 export type CaseCommandType = CaseCommand['type'];

@@ -30,6 +30,7 @@ const everyCommand: Record<CaseCommandType, CaseCommand> = {
   SendSurvey: cmd.sendSurvey(),
   AnswerSurvey: cmd.answerSurvey(),
   CloseCase: cmd.close(),
+  RouteCase: cmd.route(),
 };
 const allButOpen = Object.values(everyCommand).filter((c) => c.type !== 'OpenCase');
 
@@ -66,6 +67,7 @@ describe('every command', () => {
     SendIncidentReport: 'other rule', // idem
     AnswerSurvey: 'other rule', // R15: answers may come after the auto-close
     CloseCase: 'nothing',
+    RouteCase: 'nothing', // R4: a closed case is in no queue
   };
   it.each(Object.entries(onClosed))('%s on a closed case: %s', (type, expected) => {
     const when = given([opened, resolved(), closed()]).when(everyCommand[type as CaseCommandType]);

@@ -18,6 +18,7 @@ import {
 import { closeCase, reopenCase, resolveCase } from './decide/resolution.decide';
 import { recordSlaBreach } from './decide/sla.decide';
 import { answerSurvey, sendSurvey } from './decide/survey.decide';
+import { routeCase } from '../routing/route-case.decide';
 
 /**
  * Decides what a command does to a case: the events to append (possibly none, for a
@@ -67,6 +68,8 @@ export const decide = (state: CaseState, command: CaseCommand, now: Date): CaseE
       return answerSurvey(state, command, at);
     case 'CloseCase':
       return closeCase(state, command, at);
+    case 'RouteCase':
+      return routeCase(state, command, now);
     default: {
       const unknown: never = command;
       throw new UnknownCaseCommand(unknown);

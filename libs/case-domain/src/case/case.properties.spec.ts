@@ -193,7 +193,7 @@ describe('case properties (any command sequence)', () => {
     for (const commands of fc.sample(sequenceArb, { numRuns: 400, seed: 42 })) {
       for (const event of run(commands).history) seen.set(event.type, (seen.get(event.type) ?? 0) + 1);
     }
-    // Routed is decided by routingDecider (routing/route-case.decide.ts), which has its own properties
+    // Routed is decided by RouteCase (routing/route-case.decide.ts), which has its own properties
     expect(CASE_EVENT_TYPES.filter((type) => type !== 'Routed' && !seen.has(type))).toEqual([]);
     expect(seen.get('CreditIssued')).toBeGreaterThan(3);
   });

@@ -7,10 +7,11 @@ import { evolve } from '../case/case.evolve';
 import { initialCaseState } from '../case/case.state';
 import { toCaseView } from '../case/case.view';
 import { AT, assigned, CASE_ID, closed, opened, reopened, resolved } from '../case/testing/case.fixtures';
-import { ROUTER, routeCase, routingDecider, type RouteCase } from './route-case.decide';
+import { caseDecider } from '../case/case.decide';
+import { ROUTER, routeCase, type RouteCase } from './route-case.decide';
 import type { RoutingDecision } from './routing.types';
 
-const given = deciderSpec(routingDecider);
+const given = deciderSpec(caseDecider);
 
 const decision = (vendorId: string | null, o: Partial<RoutingDecision> = {}): RoutingDecision => ({
   queueId: 'fr-P1',

@@ -1,10 +1,9 @@
-import type { Actor, Decider } from '../shared/decider';
+import type { Actor } from '../shared/decider';
 import { InvalidCommand } from '../shared/domain-rule-violation';
 import { isoInstant, requireOneOf, requireText } from '../shared/validation';
 import { CaseNotFound } from '../case/case.errors';
 import { caseEvent, type CaseEvent } from '../case/case.events';
-import { evolve } from '../case/case.evolve';
-import { initialCaseState, type CaseState } from '../case/case.state';
+import type { CaseState } from '../case/case.state';
 import {
   ROUTING_REASONS,
   ROUTING_TRIGGERS,
@@ -78,11 +77,4 @@ export const routeCase = (state: CaseState, c: RouteCase, now: Date): CaseEvent[
       ...(current ? { previousVendorId: current.vendorId } : {}),
     }),
   ];
-};
-
-/** The case decider with `RouteCase` as its one command, for `handleCommand` in the shells. */
-export const routingDecider: Decider<CaseState, RouteCase, CaseEvent> = {
-  decide: routeCase,
-  evolve,
-  initialState: initialCaseState,
 };

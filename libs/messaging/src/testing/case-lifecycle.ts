@@ -3,18 +3,18 @@ import {
   caseDecider,
   incidentDecider,
   ROUTER,
-  routingDecider,
   surveyIdFor,
   toCaseStreamId,
   toIncidentStreamId,
   type CaseCommand,
   type IncidentCommand,
 } from '@app/case-domain';
-import { handleCommand, type EventMetadata, type EventStore } from '@app/event-store';
+import { StreamWriter } from '@app/commands';
+import type { EventMetadata, EventStore } from '@app/event-store';
 
 /**
  * Test support: one case through its whole life, and the incident it is linked to, through
- * the real deciders and `handleCommand`, with the metadata the API records. Every free text
+ * the real deciders and the command handlers' write path (StreamWriter), with the metadata the API records. Every free text
  * and e-mail address it uses carries a random nonce, so a test can look for them in what
  * was published. Produces every case and incident event type of the domain.
  */
@@ -66,44 +66,43 @@ export const runFullLifecycle = async (
     correlationId: randomUUID(),
   });
 
+  let now = start;
+  const cases = new StreamWriter(store, caseDecider, { now: () => now, cacheSize: 0 });
+  const incidents = new StreamWriter(store, incidentDecider, { now: () => now, cacheSize: 0 });
   const onCase = async (command: CaseCommand, step = 1) => {
-    const result = await handleCommand(store, toCaseStreamId(caseId), caseDecider, command, {
-      eventMetadata: metadata(command.actor),
-      now: at(step),
+    now = at(step);
+    const result = await cases.write({
+      streamId: toCaseStreamId(caseId),
+      metadata: metadata(command.actor),
+      decide: (state, _v, t) => caseDecider.decide(state, command, t),
     });
-    if (result.newEvents.length === 0) throw new Error(`${command.type} appended nothing`);
-    eventTypes.push(...result.newEvents.map((e) => e.type));
+    if (result.events.length === 0) throw new Error(`${command.type} appended nothing`);
+    eventTypes.push(...result.events.map((e) => e.type));
   };
-  const onRouting = async (vendorId: string) => {
-    const result = await handleCommand(
-      store,
-      toCaseStreamId(caseId),
-      routingDecider,
-      {
-        type: 'RouteCase',
-        caseId,
-        actor: ROUTER,
-        trigger: 'opened',
-        decision: {
-          queueId: 'fr-P1',
-          vendorId,
-          reason: 'follow-the-sun',
-          candidates: [
-            { vendorId, atWork: true },
-            { vendorId: 'south-desk', atWork: false },
-          ],
-        },
+  const onRouting = (vendorId: string) =>
+    onCase({
+      type: 'RouteCase',
+      caseId,
+      actor: ROUTER,
+      trigger: 'opened',
+      decision: {
+        queueId: 'fr-P1',
+        vendorId,
+        reason: 'follow-the-sun',
+        candidates: [
+          { vendorId, atWork: true },
+          { vendorId: 'south-desk', atWork: false },
+        ],
       },
-      { eventMetadata: metadata(ROUTER), now: at() },
-    );
-    eventTypes.push(...result.newEvents.map((e) => e.type));
-  };
-  const onIncident = async (command: IncidentCommand) => {
-    const result = await handleCommand(store, toIncidentStreamId(incidentId), incidentDecider, command, {
-      eventMetadata: { actor: command.actor, correlationId: randomUUID() },
-      now: at(),
     });
-    eventTypes.push(...result.newEvents.map((e) => e.type));
+  const onIncident = async (command: IncidentCommand) => {
+    now = at();
+    const result = await incidents.write({
+      streamId: toIncidentStreamId(incidentId),
+      metadata: { actor: command.actor, correlationId: randomUUID() },
+      decide: (state, _v, t) => incidentDecider.decide(state, command, t),
+    });
+    eventTypes.push(...result.events.map((e) => e.type));
   };
   const { customer, agent, supervisor, system } = people;
   const c = { caseId };

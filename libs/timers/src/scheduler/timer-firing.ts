@@ -1,16 +1,13 @@
-import { createHash } from 'node:crypto';
 import {
-  caseDecider,
   DomainRuleViolation,
-  foldEvents,
+  isOpenedCase,
   SURVEY_SENDER,
   surveyIdFor,
   type Actor,
   type CaseCommand,
-  type CaseEvent,
   type OpenedCase,
 } from '@app/case-domain';
-import { ExpectedVersionConflict, type EventStore } from '@app/event-store';
+import { ChangeCase, type CommandDoor } from '@app/commands';
 import type { SlaService } from '@app/sla';
 import type { ClaimedTimer } from '../store/timer-table';
 
@@ -41,53 +38,41 @@ type Step = { readonly outcome: FireOutcome } | { readonly command: CaseCommand 
 const obsolete = (reason: string): Step => ({ outcome: { kind: 'obsolete', reason } });
 
 /**
- * Fires one timer: reads the case, decides whether the timer still stands (the stored due
- * time may be stale: the indexer lags the log), and appends the command's events with the
- * version it read as the expected version. Exactly once per timer, even with two
- * schedulers: a concurrent writer makes the append fail (`ExpectedVersionConflict`) and the
- * next attempt decides on the new state, where the command changes nothing (a breach is
- * recorded once per clock and cycle, a survey once per cycle, a close once); and the
- * events' ids are derived from the timer id, so the very same append twice is stored once.
+ * Fires one timer through the command door: the handler reads the case (or has it), and
+ * the plan below decides whether the timer still stands (the stored due time may be stale:
+ * the indexer lags the log) and what command it sends. Exactly once per timer, even with
+ * two schedulers: the handler appends at the version it decided on and decides again on
+ * what another writer wrote, where the command changes nothing (a breach is recorded once
+ * per clock and cycle, a survey once per cycle, a close once); and the timer id is the
+ * write's idempotency key, so its events' ids derive from it and a second firing of a
+ * timer whose events are in the log is answered as already done.
  */
-export const fireTimer = async (
-  timer: ClaimedTimer,
-  store: EventStore,
-  settings: FiringSettings,
-  now: () => Date,
-): Promise<FireOutcome> => {
-  for (let attempt = 1; ; attempt++) {
-    const { events, currentVersion } = await store.readStream(timer.streamId);
-    const state = foldEvents(caseDecider, events as unknown as CaseEvent[]);
-    if (state.status === 'not-opened') return { kind: 'obsolete', reason: 'no such case' };
-    const at = now();
-    const step = decideFiring(timer, state, at, settings);
-    if ('outcome' in step) return step.outcome;
-    let decided: CaseEvent[];
-    try {
-      decided = caseDecider.decide(state, step.command, at);
-    } catch (error) {
-      if (error instanceof DomainRuleViolation) return { kind: 'obsolete', reason: error.code };
-      throw error;
-    }
-    if (decided.length === 0) return { kind: 'already' };
-    const metadata = {
-      actor: step.command.actor,
-      tenant: state.tenant,
-      correlationId: `timer:${timer.id}`,
-      causationId: timer.id,
-    };
-    try {
-      const appended = await store.appendToStream(
-        timer.streamId,
-        decided.map((e, i) => ({ ...e, eventId: timerEventId(timer.id, i), metadata })),
-        currentVersion,
-      );
-      return appended.duplicate ? { kind: 'already' } : { kind: 'recorded', events: decided.map((e) => e.type) };
-    } catch (error) {
-      // another writer moved the case: decide again on what it wrote (bounded)
-      if (error instanceof ExpectedVersionConflict && attempt < 5) continue;
-      throw error;
-    }
+export const fireTimer = async (timer: ClaimedTimer, commands: CommandDoor, settings: FiringSettings): Promise<FireOutcome> => {
+  let outcome: FireOutcome | undefined;
+  try {
+    const result = await commands.execute(
+      new ChangeCase({
+        caseId: timer.payload.caseId,
+        command: (state, at) => {
+          outcome = undefined; // the plan may run again, on a fresher state
+          const step: Step = isOpenedCase(state) ? decideFiring(timer, state, at, settings) : obsolete('no such case');
+          if ('outcome' in step) {
+            outcome = step.outcome;
+            return null;
+          }
+          return step.command;
+        },
+        correlationId: `timer:${timer.id}`,
+        causationId: timer.id,
+        idempotency: { scope: 'timer', key: timer.id, fingerprint: timer.id },
+      }),
+    );
+    if (outcome) return outcome;
+    if (result.replayed || result.events.length === 0) return { kind: 'already' };
+    return { kind: 'recorded', events: result.events.map((e) => e.type) };
+  } catch (error) {
+    if (error instanceof DomainRuleViolation) return { kind: 'obsolete', reason: error.code };
+    throw error;
   }
 };
 
@@ -144,11 +129,4 @@ const decideFiring = (timer: ClaimedTimer, state: OpenedCase, now: Date, s: Firi
       return { command: { type: 'CloseCase', caseId, actor: AUTO_CLOSER } };
     }
   }
-};
-
-/** A UUID (RFC 9562 version 8, from SHA-256) derived from the timer id and the event's index. */
-export const timerEventId = (timerId: string, index: number): string => {
-  const h = createHash('sha256').update(`timer:${timerId}:${index}`).digest('hex');
-  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };

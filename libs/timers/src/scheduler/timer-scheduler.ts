@@ -4,6 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { CaseState } from '@app/case-domain';
 import type { Clock } from '@app/clock';
 import { migrate, type EventStore, type SqlDatabase } from '@app/event-store';
+import type { CommandDoor } from '@app/commands';
 import type { Metrics } from '@app/observability';
 import type { MailDispatch, SurveyMailer } from '../mail/survey-mailer';
 import { plannedTimers, TIMER_KINDS, type TimerKind } from '../plan/timer-plan';
@@ -24,6 +25,8 @@ const DAY_MS = 86_400_000;
 
 export interface TimerSchedulerOptions {
   readonly store: EventStore;
+  /** the command door (the CommandBus): timers write through the same handler as every other write */
+  readonly commands: CommandDoor;
   readonly db: SqlDatabase;
   /** the injected clock: due times are compared with its `now()`, so tests move it without sleeping */
   readonly clock: Clock;
@@ -188,7 +191,7 @@ export class TimerScheduler {
       autoEscalateOnBreach: this.o.autoEscalateOnBreach,
     };
     try {
-      const outcome = await fireTimer(timer, this.o.store, settings, () => clock.now());
+      const outcome = await fireTimer(timer, this.o.commands, settings);
       if (outcome.kind === 'not-yet') await rescheduleTimer(db, timer, this.owner, outcome.dueAt, clock.now());
       else {
         const state = outcome.kind === 'obsolete' ? 'cancelled' : 'done';

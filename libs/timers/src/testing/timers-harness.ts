@@ -11,7 +11,8 @@ import {
   type OpenCase,
 } from '@app/case-domain';
 import { ManualClock } from '@app/clock';
-import { createEventStore, handleCommand, type EventStoreHandle } from '@app/event-store';
+import { StreamWriter, standaloneDoor } from '@app/commands';
+import { createEventStore, type EventStoreHandle } from '@app/event-store';
 import type { MailMessage, MailTransport } from '../mail/mail-transport';
 import { SurveyMailer } from '../mail/survey-mailer';
 import { SurveyTokens } from '../mail/survey-token';
@@ -126,12 +127,16 @@ export const timersHarness = async (
   const sla = testSla();
   const tokens = new SurveyTokens(randomBytes(32));
   const transport = capturingTransport();
+  // the test's own commands, without the handler's follow-ups (no routing: the timers' tests need no vendors)
+  const writer = new StreamWriter(handle.store, caseDecider, { now: () => clock.now() });
   const run = async (caseId: string, command: (caseId: string) => CaseCommand) => {
-    const result = await handleCommand(handle.store, toCaseStreamId(caseId), caseDecider, command(caseId), {
-      eventMetadata: { actor: command(caseId).actor },
-      now: clock.now(),
+    const c = command(caseId);
+    const result = await writer.write({
+      streamId: toCaseStreamId(caseId),
+      metadata: { actor: c.actor },
+      decide: (state, _version, now) => caseDecider.decide(state, c, now),
     });
-    return [...result.newEvents];
+    return [...result.events];
   };
   const read = async (caseId: string) =>
     (await handle.store.readStream(toCaseStreamId(caseId))).events as unknown as CaseEvent[];
@@ -142,7 +147,9 @@ export const timersHarness = async (
     tokens,
     transport,
     scheduler: ({ handle: on = handle, ...o } = {}) => {
-      const base = { store: on.store, db: on.db, clock, sla, surveyDelayMs: 86_400_000, autoCloseDays: 7 };
+      const surveyDelayMs = o.surveyDelayMs ?? defaults.surveyDelayMs ?? 86_400_000;
+      const commands = standaloneDoor({ store: on.store, clock, sla, surveyDelayMs });
+      const base = { store: on.store, commands, db: on.db, clock, sla, surveyDelayMs: 86_400_000, autoCloseDays: 7 };
       const owner = o.owner ?? `scheduler-${randomUUID().slice(0, 8)}`;
       const mailer = new SurveyMailer({
         ...base,

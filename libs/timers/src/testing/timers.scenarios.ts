@@ -1,6 +1,7 @@
 import { toCaseStreamId } from '@app/case-domain';
 import { waitFor } from '@app/testing';
 import type { EventStoreHandle } from '@app/event-store';
+import { standaloneDoor } from '@app/commands';
 import { fireTimer } from '../scheduler/timer-firing';
 import { claimDue, timersOf } from '../store/timer-table';
 import { surveyMailsOf } from '../store/survey-mail-table';
@@ -248,8 +249,8 @@ export const timersScenarios = (
         const [timer] = await claimDue(handle.db, 'first-owner', t.clock.now(), t.clock.now(), 1);
         const settings = { sla: t.sla, surveyDelayMs: DAY, autoCloseMs: 7 * DAY, autoEscalateOnBreach: true };
         const outcomes = await Promise.all([
-          fireTimer(timer, handle.store, settings, () => t.clock.now()),
-          fireTimer(timer, other.store, settings, () => t.clock.now()),
+          fireTimer(timer, standaloneDoor({ store: handle.store, clock: t.clock, sla: t.sla, surveyDelayMs: DAY }), settings),
+          fireTimer(timer, standaloneDoor({ store: other.store, clock: t.clock, sla: t.sla, surveyDelayMs: DAY }), settings),
         ]);
         expect(outcomes.map((o) => o.kind).sort()).toEqual(['already', 'recorded']);
         // the escalation (P2, auto-escalation on) rides on the breach's append: once as well

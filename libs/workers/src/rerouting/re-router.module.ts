@@ -9,7 +9,8 @@ import {
 } from '@nestjs/common';
 import { CLOCK, type Clock } from '@app/clock';
 import type { AppConfig } from '@app/config';
-import { EVENT_STORE, SQL_DATABASE, type EventStore, type SqlDatabase } from '@app/event-store';
+import { CommandBus } from '@nestjs/cqrs';
+import { SQL_DATABASE, type SqlDatabase } from '@app/event-store';
 import { CaseRouter, RoutingModule, VendorDirectory } from '@app/routing';
 import { ReRouter } from './re-router';
 
@@ -68,14 +69,14 @@ export class ReRouterModule {
         { provide: RE_ROUTER_POLL_MS, useValue: config.timers.schedulerPollMs },
         {
           provide: ReRouter,
-          inject: [EVENT_STORE, SQL_DATABASE, CaseRouter, VendorDirectory, CLOCK],
+          inject: [CommandBus, SQL_DATABASE, CaseRouter, VendorDirectory, CLOCK],
           useFactory: (
-            store: EventStore,
+            commands: CommandBus,
             db: SqlDatabase,
             router: CaseRouter,
             directory: VendorDirectory,
             clock: Clock,
-          ) => new ReRouter(store, db, router, directory, clock),
+          ) => new ReRouter(commands, db, router, directory, clock),
         },
         ReRouterLoop,
       ],

@@ -6,6 +6,8 @@ import { ProjectionRunner } from '@app/projections';
 import { caseQueueProjection } from '@app/read-models';
 import { CaseRouter, VendorDirectory } from '@app/routing';
 import { join } from 'node:path';
+import { ChangeVendorDirectory, standaloneDoor, type CommandDoor } from '@app/commands';
+import { testSla } from '../../../sla/src/testing/test-sla';
 import { ReRouter } from './re-router';
 
 const calendars = loadCalendars(join(__dirname, '..', '..', '..', '..', 'config', 'calendars'));
@@ -48,6 +50,7 @@ describe('ReRouter (R16: follow-the-sun when a shift ends)', () => {
   let clock: ManualClock;
   let queue: ProjectionRunner;
   let reRouter: ReRouter;
+  let door: CommandDoor;
   const ids = {
     waiting: '00000000-0000-4000-8000-000000000001',
     held: '00000000-0000-4000-8000-000000000002',
@@ -61,13 +64,8 @@ describe('ReRouter (R16: follow-the-sun when a shift ends)', () => {
     clock = new ManualClock('2026-03-02T09:00:00Z');
     const directory = new VendorDirectory(handle.store);
     await directory.seedIfEmpty(clock.now());
-    reRouter = new ReRouter(
-      handle.store,
-      handle.db,
-      new CaseRouter(directory, (id) => calendars.get(id)),
-      directory,
-      clock,
-    );
+    door = standaloneDoor({ store: handle.store, clock, sla: testSla(), surveyDelayMs: 0, directory });
+    reRouter = new ReRouter(door, handle.db, new CaseRouter((id) => calendars.get(id)), directory, clock);
     queue = new ProjectionRunner(caseQueueProjection, { store: handle.store, db: handle.db });
     await handle.store.appendToStream(
       toCaseStreamId(ids.waiting),
@@ -115,14 +113,16 @@ describe('ReRouter (R16: follow-the-sun when a shift ends)', () => {
   });
 
   it('routes a case no vendor could take as soon as one can', async () => {
-    await new VendorDirectory(handle.store).execute(
-      {
-        type: 'RegisterVendor',
-        vendor: { id: 'rome-desk', name: 'Rome', languages: ['it'], regions: ['emea'], calendarId: 'europe-paris' },
-        actor: { id: 'sam', role: 'supervisor' },
-      },
-      {},
-      clock.now(),
+    const sam = { id: 'sam', role: 'supervisor' };
+    await door.execute(
+      new ChangeVendorDirectory({
+        command: {
+          type: 'RegisterVendor',
+          vendor: { id: 'rome-desk', name: 'Rome', languages: ['it'], regions: ['emea'], calendarId: 'europe-paris' },
+          actor: sam,
+        },
+        actor: sam,
+      }),
     );
     expect(await reRouter.tick()).toMatchObject({ rerouted: 1 });
     expect((await handle.store.readStream(toCaseStreamId(ids.italian))).events.at(-1)?.data).toMatchObject({

@@ -1,21 +1,7 @@
 import type { Clock } from '@app/clock';
-import {
-  isOpenedCase,
-  ROUTER,
-  routingDecider,
-  toCaseStreamId,
-  type CaseEvent,
-  type CaseState,
-  type RouteCase,
-  type RoutingTrigger,
-} from '@app/case-domain';
-import {
-  ExpectedVersionConflict,
-  handleCommand,
-  type EventStore,
-  type SqlQueryable,
-  type StreamDecider,
-} from '@app/event-store';
+import { isOpenedCase, type RoutingTrigger } from '@app/case-domain';
+import { ChangeCase, type CommandDoor } from '@app/commands';
+import type { SqlQueryable } from '@app/event-store';
 import { casesToReroute, type QueuedCase } from '@app/read-models';
 import type { CaseRouter, VendorDirectory } from '@app/routing';
 
@@ -37,7 +23,7 @@ export interface ReRouteResult {
  */
 export class ReRouter {
   constructor(
-    private readonly store: EventStore,
+    private readonly commands: CommandDoor,
     private readonly db: SqlQueryable,
     private readonly router: CaseRouter,
     private readonly directory: VendorDirectory,
@@ -71,34 +57,15 @@ export class ReRouter {
     now: Date,
     vendors: Parameters<CaseRouter['decideFor']>[2],
   ): Promise<boolean> {
-    const decider: StreamDecider<CaseState, undefined, CaseEvent> = {
-      ...routingDecider,
-      decide: (state, _none, at) => {
-        if (!isOpenedCase(state)) return [];
-        const command: RouteCase = {
-          type: 'RouteCase',
-          caseId: state.id,
-          actor: ROUTER,
-          trigger,
-          decision: this.router.decideFor(
-            { language: state.language, priority: state.priority, region: state.sla.terms?.region },
-            at,
-            vendors,
-          ),
-        };
-        return routingDecider.decide(state, command, at).map((e) => ({ ...e, metadata: { tenant: state.tenant } }));
-      },
-    };
-    try {
-      const result = await handleCommand(this.store, toCaseStreamId(c.caseId), decider, undefined, {
-        eventMetadata: { actor: ROUTER, correlationId: `reroute:${now.toISOString()}` },
-        now,
-      });
-      return result.newEvents.length > 0;
-    } catch (error) {
-      // someone wrote to the case meanwhile (a claim, most likely): the next pass sees it
-      if (error instanceof ExpectedVersionConflict) return false;
-      throw error;
-    }
+    // decided again on the case itself, as it stands when appended: routeCase does nothing
+    // for a case someone claimed meanwhile, or whose vendor would not change
+    const { events } = await this.commands.execute(
+      new ChangeCase({
+        caseId: c.caseId,
+        command: (state, at) => (isOpenedCase(state) ? this.router.command(state, at, trigger, vendors) : null),
+        correlationId: `reroute:${now.toISOString()}`,
+      }),
+    );
+    return events.length > 0;
   }
 }

@@ -24,6 +24,7 @@ const ACTIONS: Record<CaseCommandType, string> = {
   SendSurvey: 'send its satisfaction survey',
   AnswerSurvey: 'answer its survey',
   CloseCase: 'close it',
+  RouteCase: 'route it',
 };
 
 export const actionOf = (command: CaseCommand): string => ACTIONS[command.type];

@@ -148,6 +148,18 @@ export const cmd = {
     ...o,
   }),
   close: (): C.CloseCase => ({ type: 'CloseCase', caseId: CASE_ID, actor: system }),
+  route: (vendorId: string | null = 'north-desk'): C.RouteCase => ({
+    type: 'RouteCase',
+    caseId: CASE_ID,
+    actor: { id: 'system:router', role: 'system' },
+    trigger: 'opened',
+    decision: {
+      queueId: 'fr-P1',
+      vendorId,
+      reason: vendorId === null ? 'no-eligible-vendor' : 'follow-the-sun',
+      candidates: vendorId === null ? [] : [{ vendorId, atWork: true }],
+    },
+  }),
   recordBreach: (o: Partial<C.RecordSlaBreach> = {}): C.RecordSlaBreach => ({
     type: 'RecordSlaBreach',
     caseId: CASE_ID,

@@ -1,0 +1,62 @@
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import {
+  foldEvents,
+  incidentDecider,
+  INCIDENT_STREAM_CATEGORY,
+  toIncidentStreamId,
+  toIncidentView,
+  type IncidentEvent,
+} from '@app/case-domain';
+import { EVENT_STORE, SQL_DATABASE, type EventStore, type SqlDatabase } from '@app/event-store';
+import { HttpEdgeError } from '../http/http.errors';
+
+export type IncidentView = NonNullable<ReturnType<typeof toIncidentView>>;
+
+/** Linking a case to an incident the status dashboard does not know (R14): a refusal, 409. */
+export class UnknownIncident extends HttpEdgeError {
+  readonly status = 409;
+  readonly code = 'CASE.UNKNOWN_INCIDENT';
+  constructor(incidentId: string) {
+    super(`Incident ${incidentId} is not on the status dashboard; declare it before linking cases to it.`);
+  }
+}
+
+/** An incident of the status dashboard, or null. */
+export class GetIncident extends Query<IncidentView | null> {
+  constructor(readonly incidentId: string) {
+    super();
+  }
+}
+
+/** The incidents, newest first. */
+export class ListIncidents extends Query<IncidentView[]> {}
+
+@QueryHandler(GetIncident)
+export class GetIncidentHandler implements IQueryHandler<GetIncident, IncidentView | null> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ incidentId }: GetIncident): Promise<IncidentView | null> {
+    const { events } = await this.store.readStream(toIncidentStreamId(incidentId));
+    return toIncidentView(foldEvents(incidentDecider, events as unknown as IncidentEvent[]));
+  }
+}
+
+/** Incidents are few (a status dashboard), so they are folded from their streams. */
+@QueryHandler(ListIncidents)
+export class ListIncidentsHandler implements IQueryHandler<ListIncidents, IncidentView[]> {
+  constructor(
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    @Inject(GetIncidentHandler) private readonly one: GetIncidentHandler,
+  ) {}
+
+  async execute(): Promise<IncidentView[]> {
+    const { rows } = await this.db.query<{ stream_id: string }>(
+      `SELECT stream_id FROM events WHERE stream_id LIKE $1 AND stream_version = 1 ORDER BY global_position DESC LIMIT 500`,
+      [`${INCIDENT_STREAM_CATEGORY}-%`],
+    );
+    const ids = rows.map((r) => r.stream_id.slice(INCIDENT_STREAM_CATEGORY.length + 1));
+    const views = await Promise.all(ids.map((id) => this.one.execute(new GetIncident(id))));
+    return views.filter((v): v is IncidentView => v !== null);
+  }
+}

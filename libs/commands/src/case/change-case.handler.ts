@@ -1,0 +1,117 @@
+import { Inject, Optional } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  afterCaseEvent,
+  caseDecider,
+  CaseNotFound,
+  DomainRuleViolation,
+  isOpenedCase,
+  priorityFor,
+  toCaseStreamId,
+  type CaseCommand,
+  type CaseEvent,
+  type CaseState,
+  type Vendor,
+} from '@app/case-domain';
+import { CLOCK, type Clock } from '@app/clock';
+import { EVENT_STORE, type EventStore } from '@app/event-store';
+import { METRICS, type Metrics } from '@app/observability';
+import { CaseRouter, VendorDirectory } from '@app/routing';
+import { SlaService } from '@app/sla';
+import { StreamWriter } from '../stream-writer';
+import { CASE_WRITE_SETTINGS, type CaseWriteSettings } from '../commands.tokens';
+import { StaleVersion } from '../stale-version';
+import { ChangeCase, type CaseChange, type ChangeCaseRequest } from './change-case.command';
+
+/**
+ * The case's command handler: one write path for every case command (stream-writer.ts),
+ * plus what the shell knows and the domain must not: the SLA terms of a new case (R10: the
+ * calendars and the policy), the routing decision (R4, R16: the vendors, in memory), and
+ * the process manager's follow-ups (R15: the survey at once when SURVEY_DELAY is 0).
+ * A new case's `Opened` and `Routed` are one append; so are `Resolved` and `SurveySent`.
+ */
+@CommandHandler(ChangeCase)
+export class ChangeCaseHandler implements ICommandHandler<ChangeCase, CaseChange> {
+  private readonly writer: StreamWriter<CaseState, CaseEvent>;
+
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(CLOCK) clock: Clock,
+    @Inject(SlaService) private readonly sla: SlaService,
+    @Inject(CaseRouter) private readonly router: CaseRouter,
+    @Inject(VendorDirectory) private readonly directory: VendorDirectory,
+    @Inject(CASE_WRITE_SETTINGS) private readonly settings: CaseWriteSettings,
+    @Optional() @Inject(METRICS) private readonly metrics?: Metrics,
+  ) {
+    this.writer = new StreamWriter(store, caseDecider, { now: () => clock.now(), cacheSize: settings.cacheSize });
+  }
+
+  async execute({ request }: ChangeCase): Promise<CaseChange> {
+    let type = typeof request.command === 'function' ? 'planned' : request.command.type;
+    // a case may be opened: the router then needs the vendors (in memory, refreshed from the log)
+    const vendors = type === 'OpenCase' || type === 'planned' ? await this.directory.list() : [];
+    try {
+      const result = await this.writer.write({
+        streamId: toCaseStreamId(request.caseId),
+        expectedVersion: request.expectedVersion,
+        idempotency: request.idempotency,
+        stale: (expected, actual) => new StaleVersion(`Case ${request.caseId}`, expected, actual),
+        metadata: {
+          ...(request.correlationId ? { correlationId: request.correlationId } : {}),
+          ...(request.causationId ? { causationId: request.causationId } : {}),
+        },
+        decide: (state, _version, now) => {
+          const command = typeof request.command === 'function' ? request.command(state, now) : request.command;
+          if (command === null) return [];
+          type = command.type;
+          return this.decide(state, command, request, now, vendors);
+        },
+      });
+      this.metrics?.commands.inc({ command: type, result: 'accepted' });
+      return result;
+    } catch (error) {
+      this.metrics?.commands.inc({ command: type, result: error instanceof DomainRuleViolation ? 'refused' : 'failed' });
+      throw error;
+    }
+  }
+
+  /** The command's events, then the router's and the process manager's on the state they leave. */
+  private decide(state: CaseState, command: CaseCommand, request: ChangeCaseRequest, now: Date, vendors: readonly Vendor[]): CaseEvent[] {
+    if (command.type !== 'OpenCase' && request.canSee && !(isOpenedCase(state) && request.canSee(state)))
+      throw new CaseNotFound(request.caseId);
+    const actor = request.actor ?? command.actor;
+    const events = this.stamp(caseDecider.decide(state, this.withSlaTerms(command, now), now), state, actor);
+    let after = events.reduce(caseDecider.evolve, state);
+    const follows: CaseEvent[] = [];
+    const follow = (next: CaseCommand) => {
+      const decided = this.stamp(caseDecider.decide(after, next, now), after, next.actor, request.caseId);
+      after = decided.reduce(caseDecider.evolve, after);
+      follows.push(...decided);
+    };
+    // R4, R16: a new case goes to a vendor's queue in the same append as its Opened
+    if (isOpenedCase(after) && events.some((e) => e.type === 'Opened'))
+      follow(this.router.command(after, now, 'opened', vendors));
+    // R15: the process manager; with a survey delay the timer sends it later (same survey id)
+    for (const event of events) {
+      const next = afterCaseEvent(event);
+      if (next && !(next.type === 'SendSurvey' && this.settings.surveyDelayMs > 0)) follow(next);
+    }
+    return [...events, ...follows];
+  }
+
+  /** R10: an OpenCase without terms gets them (the calendar of the customer's region, the versions, the due time). */
+  private withSlaTerms(command: CaseCommand, at: Date): CaseCommand {
+    if (command.type !== 'OpenCase' || command.sla !== undefined) return command;
+    // a malformed intake gets no terms: decide refuses it with the field that is wrong
+    if (typeof command.impact !== 'object' || command.impact === null) return command;
+    return { ...command, sla: this.sla.termsFor({ tenant: command.tenant, priority: priorityFor(command), openedAt: at }) };
+  }
+
+  /** Each event's metadata: who, and the case's tenant (R3: every event says whose it is). */
+  private stamp(events: CaseEvent[], state: CaseState, actor: ChangeCaseRequest['actor'], causationId?: string): CaseEvent[] {
+    return events.map((event) => {
+      const tenant = isOpenedCase(state) ? state.tenant : event.type === 'Opened' ? event.data.tenant : undefined;
+      return { ...event, metadata: { actor, tenant, ...(causationId ? { causationId } : {}) } };
+    });
+  }
+}

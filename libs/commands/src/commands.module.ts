@@ -1,0 +1,31 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ChangeCaseHandler } from './case/change-case.handler';
+import { CASE_WRITE_SETTINGS, type CaseWriteSettings } from './commands.tokens';
+import { ChangeIncidentHandler } from './incident/change-incident';
+import { ChangeVendorDirectoryHandler } from './vendor/change-vendor-directory';
+
+/**
+ * The command door: the CommandBus of @nestjs/cqrs (CqrsModule) and the handlers of every
+ * write (cases, incidents, vendors). Global, so that the API, the worker and the worker
+ * features the API hosts in embedded mode send through the same handlers (and so share
+ * their per-stream queues and cache). Needs EVENT_STORE, CLOCK, SlaService, the routing
+ * module; METRICS is optional.
+ */
+@Module({})
+export class CommandsModule {
+  static forRoot(settings: CaseWriteSettings): DynamicModule {
+    return {
+      module: CommandsModule,
+      global: true,
+      imports: [CqrsModule.forRoot()],
+      providers: [
+        { provide: CASE_WRITE_SETTINGS, useValue: settings },
+        ChangeCaseHandler,
+        ChangeIncidentHandler,
+        ChangeVendorDirectoryHandler,
+      ],
+      exports: [CqrsModule],
+    };
+  }
+}
