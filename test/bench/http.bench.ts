@@ -276,20 +276,33 @@ const call = async (base: string, path: string, token: string, body: string, exp
   });
   const text = await res.text();
   if (!expected.includes(res.status)) throw new Error(`POST ${path} answered ${res.status}: ${text.slice(0, 500)}`);
-  return JSON.parse(text) as Record<string, unknown>;
+  return { status: res.status, body: JSON.parse(text) as Record<string, unknown> };
 };
+
+/**
+ * Opens answered 201 without their routing. Seen while the API appended `Opened` and
+ * `Routed` one after the other (before ab07b71 made them one append): the worker's
+ * re-router took the case for an unrouted one (its read model had `Opened` only), routed it
+ * first, and the API's own `Routed` lost the race. Tolerated (the case is routed all the
+ * same), counted and reported.
+ */
+let unroutedOpens = 0;
 
 /** Opens a case as the admin and claims it as the agent; checks it went to the agent's vendor. */
 const openAndClaim = async (base: string, admin: string, agent: string): Promise<string> => {
-  const view = await call(base, '/v1/cases', admin, OPEN_BODY, [201]);
+  const view = (await call(base, '/v1/cases', admin, OPEN_BODY, [201])).body;
   const id = String(view.id);
   const vendorId = (view.routing as { vendorId?: string } | undefined)?.vendorId;
-  if (vendorId !== AGENT.vendor) {
-    throw new Error(
-      `case ${id} was routed to ${vendorId ?? 'no vendor'}, not ${AGENT.vendor}: ${JSON.stringify(view.routing)}`,
-    );
+  if (vendorId !== undefined && vendorId !== AGENT.vendor) {
+    throw new Error(`case ${id} was routed to ${vendorId}, not ${AGENT.vendor}: ${JSON.stringify(view.routing)}`);
   }
-  await call(base, `/v1/cases/${id}/assignment`, agent, '{}', [200]);
+  if (vendorId === undefined) unroutedOpens += 1;
+  // a case routed by the re-router instead is the agent's too once that is written: 404 until then
+  await waitFor(
+    async () => (await call(base, `/v1/cases/${id}/assignment`, agent, '{}', [200, 404])).status === 200,
+    () => `the agent could not see case ${id} (answered without routing) to claim it`,
+    { timeoutMs: 10_000, intervalMs: 100 },
+  );
   return id;
 };
 
@@ -306,6 +319,12 @@ interface Round {
 let firstFailure: string | undefined;
 const noteFailure = (status: number, body: string) => {
   if ((status < 200 || status > 299) && firstFailure === undefined) firstFailure = `${status} ${body.slice(0, 300)}`;
+};
+/** the open workload's 201s that show no routing (see unroutedOpens) */
+let unroutedAnswers = 0;
+const noteOpen = (status: number, body: string) => {
+  noteFailure(status, body);
+  if (status === 201 && !body.includes('"routing"')) unroutedAnswers += 1;
 };
 
 const load = async (
@@ -333,6 +352,12 @@ const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 10
 
 // ── main ──────────────────────────────────────────────────────────────────────────────
 const main = async () => {
+  const settings = { BENCH_SECONDS: SECONDS, BENCH_ROUNDS: ROUNDS, BENCH_CASES: CASES };
+  for (const [name, value] of Object.entries(settings)) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number from 1 (got ${value})`);
+  }
+  if (CASES < CONNECTIONS)
+    throw new Error(`BENCH_CASES must be at least ${CONNECTIONS}: one case or more per connection`);
   const work = await mkdtemp(join(tmpdir(), 'http-bench-'));
   undo.push(() => rm(work, { recursive: true, force: true }));
   const database = async () => {
@@ -396,7 +421,12 @@ const main = async () => {
         Array.from({ length: CONNECTIONS }, async () => {
           while (started < CASES) {
             started += 1; // before the await: the other callers see it
-            cases.push(await openAndClaim(apiUrl, admin, agent));
+            try {
+              cases.push(await openAndClaim(apiUrl, admin, agent));
+            } catch (error) {
+              started = CASES; // the others stop too
+              throw error;
+            }
           }
         }),
       );
@@ -404,7 +434,7 @@ const main = async () => {
     };
 
     const openRequests: LoadRequest[] = [
-      { method: 'POST', path: '/v1/cases', headers: jsonHeaders(admin), body: OPEN_BODY, onResponse: noteFailure },
+      { method: 'POST', path: '/v1/cases', headers: jsonHeaders(admin), body: OPEN_BODY, onResponse: noteOpen },
     ];
     const bareRequests: LoadRequest[] = [
       { method: 'POST', path: '/events', headers: jsonHeaders(), body: OPEN_BODY, onResponse: noteFailure },
@@ -461,6 +491,12 @@ const main = async () => {
     const non2xx = [...results.open, ...results.respond].reduce((sum, r) => sum + r.failed, 0);
     const bareFailed = results.bare.reduce((sum, r) => sum + r.failed, 0);
     if (bareFailed > 0) console.log(`  note: the bare server failed ${bareFailed} requests (see the bare rounds)`);
+    if (unroutedOpens + unroutedAnswers > 0) {
+      console.log(
+        `  note: ${unroutedAnswers} opens of the open workload (warm-up included) and ${unroutedOpens} of the respond workload's setup ` +
+          'answered 201 without routing: the worker routed the case first (trigger unrouted)',
+      );
+    }
     const summary = {
       bench: 'http',
       openPerSec,
