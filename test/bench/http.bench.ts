@@ -143,7 +143,8 @@ const start = (name: string, script: string, env: Record<string, string>, log: s
     const child: Child = {
       name,
       log,
-      process: spawn(process.execPath, [join(DIST, script)], {
+      // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") goes to the API and the worker: to profile them
+      process: spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(DIST, script)], {
         cwd: ROOT,
         env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
         stdio: ['ignore', fd, fd],

@@ -52,6 +52,19 @@ describe('local token verifier (HS256)', () => {
     await expect(verifier.verify(token)).resolves.toMatchObject({ sub: 'ana' });
   });
 
+  it('remembers a verified token only until it expires: then it is refused as expired', async () => {
+    const remembering = createTokenVerifier({ mode: 'local', secret, clockToleranceSeconds: 0 });
+    const token = await issueLocalToken(secret, ana, { expiresIn: 60 });
+    await expect(remembering.verify(token)).resolves.toMatchObject({ sub: 'ana' });
+    await expect(remembering.verify(token)).resolves.toMatchObject({ sub: 'ana' });
+    jest.useFakeTimers({ now: Date.now() + 61_000, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      await expect(remembering.verify(token)).rejects.toMatchObject({ reason: 'expired-token' });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('refuses a token signed with another secret', async () => {
     const token = await issueLocalToken(otherSecret, ana, { expiresIn: '1h' });
     expect(await refusal(token)).toMatchObject({ reason: 'invalid-signature' });

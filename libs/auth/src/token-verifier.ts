@@ -1,5 +1,6 @@
 import {
   createRemoteJWKSet,
+  decodeJwt,
   jwtVerify,
   type JWSHeaderParameters,
   type JWTVerifyGetKey,
@@ -50,7 +51,39 @@ export interface TokenVerifier {
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
 
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
-  return options.mode === 'oidc' ? oidcVerifier(options) : localVerifier(options);
+  return rememberVerified(
+    options.mode === 'oidc' ? oidcVerifier(options) : localVerifier(options),
+    options.clockToleranceSeconds ?? 5,
+  );
+}
+
+/** How many verified tokens are remembered (least recently verified forgotten first). */
+const REMEMBERED_TOKENS = 1_000;
+
+/**
+ * A client sends the same bearer token with every request until it expires; checking its
+ * signature each time (an HMAC or an RSA verification, a key import) is most of what
+ * authentication costs. A token verified once is remembered until its `exp` (with the same
+ * clock tolerance), so only its expiry is checked again. A token is data signed once: it
+ * cannot become valid or invalid otherwise, short of a revocation list, which JWTs here do
+ * not have.
+ */
+function rememberVerified(inner: TokenVerifier, toleranceSeconds: number): TokenVerifier {
+  const verified = new Map<string, { principal: Principal; validUntilMs: number }>();
+  return {
+    verify: async (token) => {
+      const known = verified.get(token);
+      if (known && Date.now() < known.validUntilMs) return known.principal;
+      verified.delete(token);
+      const principal = await inner.verify(token);
+      const { exp } = decodeJwt(token);
+      if (typeof exp === 'number') {
+        verified.set(token, { principal, validUntilMs: (exp + toleranceSeconds) * 1000 });
+        if (verified.size > REMEMBERED_TOKENS) verified.delete(verified.keys().next().value as string);
+      }
+      return principal;
+    },
+  };
 }
 
 function localVerifier(options: LocalVerifierOptions): TokenVerifier {

@@ -33,6 +33,12 @@ export interface StreamWrite<S, E extends NewEvent> {
   stale?(expected: number, actual: number): Error;
   /** the caller's Idempotency-Key: stable event ids, and the committed write's answer on a retry */
   readonly idempotency?: IdempotencyClaim;
+  /**
+   * The stream is almost surely new (a case opened under a fresh id): decide on the initial
+   * state without reading it. Checked all the same: the append expects no stream, and a
+   * refusal is confirmed on a read, as for a remembered state.
+   */
+  readonly expectNew?: boolean;
 }
 
 export interface StreamWriteResult<S, E> {
@@ -142,7 +148,7 @@ export class StreamWriter<S, E extends NewEvent> {
   private async attempt(w: StreamWrite<S, E>): Promise<StreamWriteResult<S, E>> {
     let fresh = false;
     for (let attempt = 1; ; attempt++) {
-      const cached = fresh ? undefined : this.cache.get(w.streamId);
+      const cached = fresh ? undefined : (this.cache.get(w.streamId) ?? (w.expectNew ? this.newStream() : undefined));
       const current = cached ?? (await this.load(w.streamId));
       fresh = true; // from now on, every attempt reads the stream
       if (w.idempotency) {
@@ -193,6 +199,10 @@ export class StreamWriter<S, E extends NewEvent> {
         await delay(Math.random() * Math.min(50, 2 ** attempt));
       }
     }
+  }
+
+  private newStream(): CachedStream<S> {
+    return { state: this.model.initialState, version: 0, keys: new Map() };
   }
 
   /** The answer of the write that committed under this key: the state right after it. */

@@ -23,7 +23,7 @@ describe('ChangeCaseHandler (the command door for cases)', () => {
   const sla = testSla();
 
   const doorOn = (store = handle.store, surveyDelayMs = 0) => {
-    const directory = new VendorDirectory(store);
+    const directory = new VendorDirectory(store, 60_000); // the vendors do not change here: read them once
     return standaloneDoor({ store, clock, sla, surveyDelayMs, directory });
   };
   const change = (request: ChangeCaseRequest, via = door) => via.execute(new ChangeCase(request));
@@ -69,9 +69,10 @@ describe('ChangeCaseHandler (the command door for cases)', () => {
     expect((await change({ caseId, command: on(caseId, cmd.resolve()) }, later)).events.map((e) => e.type)).toEqual(['Resolved']);
   });
 
-  it('writes a known case without reading it again (the cache), and stays right when another process wrote meanwhile', async () => {
-    const caseId = await open();
+  it('opens without reading, writes a known case without reading it again (the cache), and stays right when another process wrote meanwhile', async () => {
+    await open(); // the vendors are read once, by the first open
     const reads = jest.spyOn(handle.store, 'readStream');
+    const caseId = await open();
     await change({ caseId, command: on(caseId, cmd.respond()) });
     expect(reads).not.toHaveBeenCalled();
     // another process moves the case: this one's cached state is now behind

@@ -55,6 +55,8 @@ export class ChangeCaseHandler implements ICommandHandler<ChangeCase, CaseChange
         streamId: toCaseStreamId(request.caseId),
         expectedVersion: request.expectedVersion,
         idempotency: request.idempotency,
+        // an open names a new id: nothing to read (a retry under a key finds its case on the append)
+        expectNew: type === 'OpenCase',
         stale: (expected, actual) => new StaleVersion(`Case ${request.caseId}`, expected, actual),
         metadata: {
           ...(request.correlationId ? { correlationId: request.correlationId } : {}),
