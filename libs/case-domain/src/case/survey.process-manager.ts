@@ -15,8 +15,8 @@ export const surveyIdFor = (caseId: string, cycle: number): string => `${caseId}
 /**
  * The case's process manager: the command that follows an event, or null. Today only
  * `Resolved` → `SendSurvey` (R15). The survey is a durable timer of @app/timers, fired
- * SURVEY_DELAY after the resolution (with `CloseCase` AUTO_CLOSE_DAYS after it); the API's
- * write shell runs this at once only when that delay is 0. Both use the same survey id,
+ * SURVEY_DELAY after the resolution (with `CloseCase` AUTO_CLOSE_DAYS after it); the case's
+ * command handler runs this in the resolution's own append only when that delay is 0. Both use the same survey id,
  * so whichever comes second changes nothing.
  */
 export const afterCaseEvent = (event: CaseEvent): CaseCommand | null => {

@@ -18,7 +18,7 @@ export const ROUTER: Actor = Object.freeze({ id: 'system:router', role: 'system'
 /**
  * Records a routing decision. The shell decides (`decideRouting`: it holds the vendors,
  * the calendars and the clock) and sends the decision; the case checks that it still
- * applies. A command of the write shell and the re-router, never of a person.
+ * applies. A command of the case handler (with Opened) and the re-router, never of a person.
  */
 export interface RouteCase {
   readonly type: 'RouteCase';
