@@ -2,10 +2,14 @@
  * The write path (CommandBus → ChangeCaseHandler → StreamWriter, Idempotency-Key through
  * WriteInterceptor and IdempotencyService) under faults, on PostgreSQL:
  * - the answer of a committed write is lost (its idempotency_keys row deleted, the response
- *   failing after the commit): a retry with the same key is answered from the log;
+ *   failing after the commit): a retry with the same key is answered from the log, also for
+ *   a key older than the keys the writer remembers per stream; a key reused with another
+ *   request is refused (422), on the same case or another one, with its row or without it;
  * - the database connection is cut mid-request, by a TCP proxy between the app and
  *   PostgreSQL, once after the INSERT committed (the app never hears it) and once as the
- *   app sends it (nothing committed): the retry is true to the log;
+ *   app sends it (nothing committed): the retry is true to the log; the same for the
+ *   INSERT of the answer into idempotency_keys; and a held INSERT makes two processes
+ *   decide the same keyed write, deterministically;
  * - the same keyed request many times at once, in one process and in two (two apps on one
  *   database: two processes' handlers, caches and queues): one copy of the events, one answer;
  * - 50 writes without If-Match on one case through two apps: all accepted, none lost; a
@@ -67,25 +71,31 @@ const startListening = async (env: Record<string, string>): Promise<RunningApi> 
 const startWorld = async (serverUrl: string, count: number, firstUrl?: (databaseUrl: string) => Promise<string>) => {
   const database = await createTestDatabase(serverUrl);
   const sql = new Client({ connectionString: database.url });
-  await sql.connect();
   const tok = await testTokens();
   const apps: RunningApi[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const url = i === 0 && firstUrl ? await firstUrl(database.url) : database.url;
-    apps.push(await startListening({ DATABASE_URL: url }));
-    // the vendor before the second app starts: its directory reads the log on its first use
-    if (i === 0) await apps[0].http().post('/v1/vendors').set(as(tok.supervisor)).send(northDesk).expect(201);
+  const close = async () => {
+    await Promise.all(apps.map((a) => a.t.close().catch(() => undefined)));
+    await sql.end().catch(() => undefined);
+    await database.drop();
+  };
+  try {
+    await sql.connect();
+    for (let i = 0; i < count; i += 1) {
+      const url = i === 0 && firstUrl ? await firstUrl(database.url) : database.url;
+      apps.push(await startListening({ DATABASE_URL: url }));
+      // the vendor before the second app starts: its directory reads the log on its first use
+      if (i === 0) await apps[0].http().post('/v1/vendors').set(as(tok.supervisor)).send(northDesk).expect(201);
+    }
+  } catch (error) {
+    await close(); // what did start, so that a failed beforeAll leaves nothing behind
+    throw error;
   }
   const world = {
     database,
     sql,
     tok,
     apps,
-    async close() {
-      await Promise.all(apps.map((a) => a.t.close().catch(() => undefined)));
-      await sql.end().catch(() => undefined);
-      await database.drop();
-    },
+    close,
     /** a case opened without a key (fr, P1: routed to north-desk) */
     async open(app: RunningApi = apps[0]): Promise<string> {
       const r = await app.http().post('/v1/cases').set(as(tok.admin)).send(openCaseBody).expect(201);

@@ -120,7 +120,10 @@ export class StreamWriter<S, E extends NewEvent> {
     return run;
   }
 
-  /** The stream's current state, read from the store (and remembered). */
+  /**
+   * The stream's current state, read from the store, with every idempotency key written to
+   * it (the cache keeps the newest {@link KEYS_PER_STREAM}: an older key is found by a read).
+   */
   async load(streamId: string): Promise<CachedStream<S>> {
     const { events, currentVersion } = await this.store.readStream(streamId);
     let state = this.model.initialState;
@@ -132,11 +135,10 @@ export class StreamWriter<S, E extends NewEvent> {
       if (key) {
         keys.delete(key.scoped);
         keys.set(key.scoped, { version: event.streamVersion, position: event.globalPosition, fingerprint: key.fingerprint });
-        if (keys.size > KEYS_PER_STREAM) keys.delete(keys.keys().next().value as string);
       }
     }
     const loaded: CachedStream<S> = { state, version: currentVersion, keys };
-    this.cache.set(streamId, loaded);
+    this.remember(streamId, loaded);
     return loaded;
   }
 
@@ -147,13 +149,18 @@ export class StreamWriter<S, E extends NewEvent> {
 
   private async attempt(w: StreamWrite<S, E>): Promise<StreamWriteResult<S, E>> {
     let fresh = false;
+    /** this key's event ids were found in another stream: the key was used for another request */
+    let keyUsedElsewhere = false;
     for (let attempt = 1; ; attempt++) {
       const cached = fresh ? undefined : (this.cache.get(w.streamId) ?? (w.expectNew ? this.newStream() : undefined));
       const current = cached ?? (await this.load(w.streamId));
       fresh = true; // from now on, every attempt reads the stream
-      if (w.idempotency) {
-        const done = current.keys.get(scopedKey(w.idempotency));
+      const claim = w.idempotency;
+      if (claim) {
+        const done = current.keys.get(scopedKey(claim));
         if (done) return this.replay(w, current, done);
+        // read afresh, the key is not in this stream: its ids belong to a write elsewhere
+        if (keyUsedElsewhere && !cached) throw new IdempotencyKeyReused(claim.key);
       }
       let events: readonly E[];
       try {
@@ -168,7 +175,7 @@ export class StreamWriter<S, E extends NewEvent> {
         if (cached) continue; // a no-op on a remembered state: confirm it too
         return { state: current.state, version: current.version, events, replayed: false };
       }
-      const claim = w.idempotency;
+      if (attempt > this.maxAttempts) throw new WriteContention(w.streamId, attempt - 1);
       const toAppend = events.map((e, i) => ({
         ...e,
         ...(claim ? { eventId: idempotentEventId(claim, i) } : {}),
@@ -180,25 +187,28 @@ export class StreamWriter<S, E extends NewEvent> {
       }));
       try {
         const appended = await this.store.appendToStream(w.streamId, toAppend, current.version);
-        // every id was stored already: a copy of this write won a race; its answer is in the stream
+        // every id was stored already: a copy of this write committed; its answer is in the stream
         if (appended.duplicate) continue;
         const state = events.reduce((s, e) => this.model.evolve(s, e), current.state);
         const position = appended.globalPositions.at(-1);
         const keys = new Map(current.keys);
-        if (claim) {
-          keys.set(scopedKey(claim), { version: appended.nextExpectedVersion, position: position ?? 0, fingerprint: claim.fingerprint });
-          if (keys.size > KEYS_PER_STREAM) keys.delete(keys.keys().next().value as string);
-        }
-        this.cache.set(w.streamId, { state, version: appended.nextExpectedVersion, keys });
+        if (claim) keys.set(scopedKey(claim), { version: appended.nextExpectedVersion, position: position ?? 0, fingerprint: claim.fingerprint });
+        this.remember(w.streamId, { state, version: appended.nextExpectedVersion, keys });
         return { state, version: appended.nextExpectedVersion, events, position, replayed: false };
       } catch (error) {
         this.cache.delete(w.streamId);
         // another process moved the stream (or wrote this key's ids first): decide again on what it wrote
-        if (!(error instanceof ExpectedVersionConflict || error instanceof EventIdConflict)) throw error;
-        if (attempt >= this.maxAttempts) throw new WriteContention(w.streamId, attempt);
+        if (error instanceof EventIdConflict && claim) keyUsedElsewhere = true;
+        else if (!(error instanceof ExpectedVersionConflict)) throw error;
         await delay(Math.random() * Math.min(50, 2 ** attempt));
       }
     }
+  }
+
+  private remember(streamId: string, entry: CachedStream<S>): void {
+    if (entry.keys.size <= KEYS_PER_STREAM) return this.cache.set(streamId, entry);
+    const newest = [...entry.keys].slice(-KEYS_PER_STREAM);
+    this.cache.set(streamId, { ...entry, keys: new Map(newest) });
   }
 
   private newStream(): CachedStream<S> {

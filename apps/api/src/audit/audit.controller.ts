@@ -1,5 +1,17 @@
 import { Readable } from 'node:stream';
-import { Controller, Get, Headers, Param, ParseUUIDPipe, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Headers,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Query,
+  Req,
+  Res,
+  UseInterceptors,
+} from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -15,7 +27,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequiresAction } from '@app/auth';
 import { reportCsv } from '@app/read-models';
 import { AuditAccessInterceptor } from './audit-access.interceptor';
-import { AuditQueriesService } from './audit-queries.service';
 import {
   AsOfQuery,
   AuditEventsQuery,
@@ -24,6 +35,14 @@ import {
   ReportAsOfQuery,
   VerifyQuery,
 } from './audit-requests.dto';
+import {
+  ExportAuditLog,
+  GetAuditEvents,
+  GetCaseAsOf,
+  GetQueueAsOf,
+  GetReportAsOf,
+  VerifyHashChains,
+} from './audit.queries';
 
 const PROBLEM_TYPE = 'https://support-backend.dev/problems/audit-chain-broken';
 
@@ -42,7 +61,7 @@ const PROBLEM_TYPE = 'https://support-backend.dev/problems/audit-chain-broken';
 @RequiresAction('audit.read')
 @UseInterceptors(AuditAccessInterceptor)
 export class AuditController {
-  constructor(private readonly audit: AuditQueriesService) {}
+  constructor(@Inject(QueryBus) private readonly queries: QueryBus) {}
 
   @Get('verify')
   @RequiresAction('audit.verify')
@@ -56,7 +75,7 @@ export class AuditController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const report = await this.audit.verify(query.stream);
+    const report = await this.queries.execute(new VerifyHashChains(query.stream));
     if (report.ok) return report;
     // a broken chain answers like a failed check, so `curl --fail` and monitors notice
     void reply.status(409).header('content-type', 'application/problem+json');
@@ -76,7 +95,7 @@ export class AuditController {
   @ApiOperation({ summary: 'The case as it stood at a moment, with the events that made it so' })
   @ApiOkResponse({ description: '{ asOf, case, events }' })
   caseAsOf(@Param('id', ParseUUIDPipe) id: string, @Query() query: AsOfQuery) {
-    return this.audit.caseAsOf(id, query);
+    return this.queries.execute(new GetCaseAsOf(id, query));
   }
 
   @Get('queues/:id')
@@ -88,7 +107,7 @@ export class AuditController {
       '{ queue, language, priority, vendor?, asOf, size, cases, eventsReplayed }: each case as the live queue shows it, with its vendor',
   })
   queueAsOf(@Param('id') id: string, @Query() query: QueueAsOfQuery) {
-    return this.audit.queueAsOf(id, query);
+    return this.queries.execute(new GetQueueAsOf(id, query));
   }
 
   @Get('reports/:name')
@@ -112,7 +131,7 @@ export class AuditController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const result = await this.audit.reportAsOf(name, query);
+    const result = await this.queries.execute(new GetReportAsOf(name, query));
     // a replay holds every event recorded up to asOf: caught up by construction
     void reply.header('x-caught-up', 'true');
     if (!/\btext\/csv\b/i.test(accept ?? '')) return { ...result, caughtUp: true };
@@ -128,7 +147,7 @@ export class AuditController {
   @ApiOperation({ summary: 'The global log in commit order, paginated: pass `next` as `after`' })
   @ApiOkResponse({ description: '{ events, next, hasMore }' })
   events(@Query() query: AuditEventsQuery) {
-    return this.audit.events(query);
+    return this.queries.execute(new GetAuditEvents(query));
   }
 
   @Get('export')
@@ -136,7 +155,7 @@ export class AuditController {
   @ApiOperation({ summary: 'The log recorded in [from, to), streamed as NDJSON (one event per line, with its hash)' })
   @ApiProduces('application/x-ndjson')
   async export(@Query() query: ExportQuery, @Res() reply: FastifyReply) {
-    const events = this.audit.export(query);
+    const events = await this.queries.execute(new ExportAuditLog(query));
     const lines = Readable.from(
       (async function* () {
         for await (const event of events) yield `${JSON.stringify(event)}\n`;

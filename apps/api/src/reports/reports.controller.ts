@@ -1,13 +1,11 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequiresAction } from '@app/auth';
-import { CLOCK, type Clock } from '@app/clock';
-import { SQL_DATABASE, type SqlDatabase } from '@app/event-store';
-import { PROJECTIONS, type ProjectionRegistry } from '@app/projections';
-import { CASE_REPORTS_PROJECTION, reportCsv, REPORTS, runReport } from '@app/read-models';
-import { caughtUpWith } from '../read-models/read-your-writes';
+import { reportCsv } from '@app/read-models';
 import { ReportListResponse, ReportQueryDto, ReportResponse } from './report.dto';
+import { GetReport, ListReports } from './report.queries';
 
 /**
  * The supervisors' reports (docs/metrics.md), from the `report_*` read models: JSON, or CSV
@@ -17,27 +15,14 @@ import { ReportListResponse, ReportQueryDto, ReportResponse } from './report.dto
 @ApiBearerAuth()
 @Controller('v1/reports')
 export class ReportsController {
-  constructor(
-    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
-    @Inject(PROJECTIONS) private readonly projections: ProjectionRegistry,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  constructor(@Inject(QueryBus) private readonly queries: QueryBus) {}
 
   @Get()
   @RequiresAction('report.read')
   @ApiOperation({ summary: 'The reports, their definitions and how each may be grouped' })
   @ApiOkResponse({ type: ReportListResponse })
-  list() {
-    return {
-      items: [...REPORTS.values()].map((r) => ({
-        name: r.name,
-        title: r.title,
-        definition: r.definition,
-        defaultGroupBy: r.groupBy.default,
-        groupBy: r.groupBy.allowed,
-        pointInTime: r.pointInTime === true,
-      })),
-    };
+  async list() {
+    return { items: await this.queries.execute(new ListReports()) };
   }
 
   @Get(':name')
@@ -52,8 +37,7 @@ export class ReportsController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const caughtUp = await caughtUpWith(this.projections, CASE_REPORTS_PROJECTION, query.after);
-    const result = await runReport(this.db, name, query, this.clock.now());
+    const { caughtUp, ...result } = await this.queries.execute(new GetReport(name, query));
     void reply.header('x-caught-up', String(caughtUp));
     if (!/\btext\/csv\b/i.test(accept ?? '')) return { ...result, caughtUp };
     const period = result.from ? `${result.from}_${result.to}` : result.to;

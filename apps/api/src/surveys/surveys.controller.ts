@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiConflictResponse,
   ApiNotFoundResponse,
@@ -9,18 +10,34 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '@app/auth';
+import { CaseNotFound, isOpenedCase } from '@app/case-domain';
+import { CLOCK, type Clock } from '@app/clock';
+import { ChangeCase } from '@app/commands';
+import { SURVEY_TOKENS, type SurveyTokens } from '@app/timers';
 import { SurveyAnswerRequest, SurveyAnswerResponse, SurveyStateResponse } from './survey.dto';
-import { SurveysService } from './surveys.service';
+import { DescribeSurvey } from './survey.queries';
 import { SurveyTokenPipe } from './survey-token.pipe';
 
 const tokenParam = ApiParam({ name: 'token', description: "the signed token of the survey e-mail's link" });
 
-/** R15: the satisfaction survey, reached from the e-mail's link without a login. */
+/** The survey link proves only that its holder received the e-mail: the requester's. */
+const RESPONDENT_ROLE = 'survey-respondent';
+
+/**
+ * R15: the satisfaction survey, reached from the e-mail's link without a login. The token
+ * (signed, see `SurveyTokens`) names the case and the survey; the domain records the answer
+ * once and refuses a second use of the link (CASE.SURVEY_ALREADY_ANSWERED).
+ */
 @ApiTags('surveys')
 @Public()
 @Controller('v1/surveys')
 export class SurveysController {
-  constructor(private readonly surveys: SurveysService) {}
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(QueryBus) private readonly queries: QueryBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SURVEY_TOKENS) private readonly tokens: SurveyTokens,
+  ) {}
 
   @Get(':token')
   @tokenParam
@@ -28,7 +45,7 @@ export class SurveysController {
   @ApiOkResponse({ type: SurveyStateResponse })
   @ApiNotFoundResponse({ description: 'an invalid or expired link (SURVEY.INVALID_LINK)' })
   describe(@Param('token', SurveyTokenPipe) token: string) {
-    return this.surveys.describe(token);
+    return this.queries.execute(new DescribeSurvey(token));
   }
 
   @Post(':token')
@@ -40,11 +57,27 @@ export class SurveysController {
   @ApiConflictResponse({
     description: 'answered already (CASE.SURVEY_ALREADY_ANSWERED), or replaced by a later survey',
   })
-  answer(
+  async answer(
     @Param('token', SurveyTokenPipe) token: string,
     @Body() body: SurveyAnswerRequest,
     @Req() req: FastifyRequest,
-  ) {
-    return this.surveys.answer(token, body, String(req.id));
+  ): Promise<SurveyAnswerResponse> {
+    const { caseId, surveyId } = await this.tokens.verify(token, this.clock.now());
+    // the link proves only that its holder received the e-mail: the requester's, recorded as the respondent
+    const { events } = await this.commands.execute(
+      new ChangeCase({
+        caseId,
+        command: (state) => {
+          if (!isOpenedCase(state)) throw new CaseNotFound(caseId);
+          const actor = { id: state.requester.id, role: RESPONDENT_ROLE };
+          return { type: 'AnswerSurvey', caseId, actor, surveyId, rating: body.rating, comment: body.comment };
+        },
+        correlationId: String(req.id),
+      }),
+    );
+    const answered = events.find((e) => e.type === 'SurveyAnswered');
+    if (answered?.type !== 'SurveyAnswered') throw new Error('AnswerSurvey recorded no SurveyAnswered');
+    const { rating, comment, at } = answered.data;
+    return { surveyId, rating, ...(comment === undefined ? {} : { comment }), answeredAt: at };
   }
 }
