@@ -38,7 +38,7 @@
  *   npm run bench:http          (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -335,7 +335,9 @@ const load = async (
   setupClient?: (client: LoadClient) => void,
 ): Promise<Round> => {
   firstFailure = undefined;
+  const cpuBefore = cpuSeconds();
   const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, requests, setupClient, timeout: 10 });
+  const cpu = cpuSeconds();
   const failed = r.non2xx + r.errors + r.timeouts;
   const perSec = Math.round(r['2xx'] / r.duration);
   const statuses = Object.entries(r.statusCodeStats)
@@ -344,8 +346,47 @@ const load = async (
   const line =
     `${String(perSec).padStart(6)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  max ${r.latency.max} ms` +
     `  non-2xx ${r.non2xx}  errors ${r.errors}  timeouts ${r.timeouts}` +
-    (failed > 0 ? `  (statuses ${statuses}; first: ${firstFailure ?? 'none recorded'})` : '');
+    (failed > 0 ? `  (statuses ${statuses}; first: ${firstFailure ?? 'none recorded'})` : '') +
+    // where the machine's time went, in CPU milliseconds per answered request
+    `  cpu ms/req: ${Object.entries(cpu)
+      .map(([who, secs]) => `${who} ${(((secs - (cpuBefore[who] ?? 0)) * 1000) / Math.max(1, r['2xx'])).toFixed(2)}`)
+      .join(' ')}`;
   return { perSec, p99Ms: r.latency.p99, failed, line };
+};
+
+/** PostgreSQL's backends come and go: each one's ticks since it was first seen, its last figure kept when it ends. */
+const pgFirst = new Map<number, number>();
+const pgLast = new Map<number, number>();
+const pgTicks = (pid: number, now: number): void => {
+  if (!pgFirst.has(pid)) pgFirst.set(pid, now);
+  pgLast.set(pid, now);
+};
+
+/** CPU seconds used so far by each child process, by PostgreSQL's processes together, and by this one (autocannon). */
+const cpuSeconds = (): Record<string, number> => {
+  const ticks = (pid: number | string): number => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    } catch {
+      return 0; // gone, or not Linux
+    }
+  };
+  const HZ = 100;
+  const out: Record<string, number> = {};
+  for (const child of children) if (child.process.pid) out[child.name] = ticks(child.process.pid) / HZ;
+  let postgres = 0;
+  try {
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d)))
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') pgTicks(Number(pid), ticks(pid));
+    for (const [pid, last] of pgLast) postgres += last - (pgFirst.get(pid) as number);
+  } catch {
+    // not Linux: no figure
+  }
+  out.postgres = postgres / HZ;
+  const self = process.cpuUsage();
+  out.bench = (self.user + self.system) / 1e6;
+  return out;
 };
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

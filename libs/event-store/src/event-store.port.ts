@@ -101,6 +101,14 @@ export interface ReadAllResult {
 export interface FollowOptions extends ReadAllOptions {
   /** stops the iteration (the iterator then returns) */
   readonly signal?: AbortSignal;
+  /**
+   * After a batch smaller than `limit`, wait this long before reading again (as Kafka's
+   * `linger.ms`): under a steady stream of appends a follower then gets one batch per
+   * `lingerMs` instead of one per notification, so a projection pays its per-batch cost (a
+   * transaction, its lock, lease and checkpoint) a few times a second rather than a hundred.
+   * It delays what the follower sees by at most this much. Default 0.
+   */
+  readonly lingerMs?: number;
 }
 
 export interface EventStore {

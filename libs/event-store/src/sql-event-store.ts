@@ -176,6 +176,7 @@ export class SqlEventStore implements EventStore {
     after = LOG_START,
     limit = DEFAULT_READ_LIMIT,
     signal,
+    lingerMs = 0,
   }: FollowOptions = {}): AsyncGenerator<ReadAllResult> {
     const stop = signal ? AbortSignal.any([signal, this.closed.signal]) : this.closed.signal;
     await this.listenForAppends();
@@ -190,6 +191,11 @@ export class SqlEventStore implements EventStore {
         idleMs = this.polling.minMs;
         yield batch;
         if (batch.events.length === limit) continue; // still catching up
+        // let the next appends gather into one batch (see FollowOptions.lingerMs)
+        if (lingerMs > 0) {
+          await delay(lingerMs, undefined, { signal: stop }).catch(() => undefined);
+          continue;
+        }
       }
       // Wait for a NOTIFY (or a local append). Polling is the fallback for what a notify
       // cannot tell: an unrelated long transaction ending, or a notification lost while

@@ -19,6 +19,14 @@ export interface ProjectionRunnerOptions {
    * asks (default 1 s; 20 ms under test).
    */
   readonly lease?: { readonly durationMs?: number; readonly standbyPollMs?: number };
+  /**
+   * After a batch smaller than `batchSize`, how long the follower lets new events gather
+   * before it reads again (the log's `lingerMs`); default 100 ms (5 ms under test). Under a
+   * steady load a projection then commits about ten batches a second instead of one per
+   * append: the per-batch statements (lock, lease, checkpoint, commit) stop dominating.
+   * Read-your-writes waits (`?after=`) see a write at most this much later.
+   */
+  readonly lingerMs?: number;
   /** how often waiters look at the checkpoint when no batch of this process wakes them; default 50 ms (5 ms under test) */
   readonly pollMs?: number;
   /** names this runner in the lease; default `<host>:<pid>:<random>` */

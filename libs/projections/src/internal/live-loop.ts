@@ -89,7 +89,7 @@ const follow = async (
   let after: LogCheckpoint | undefined = await readCheckpoint(s.db, checkpointNameFor(active));
   if (!after) return 'moved';
   const lease = { owner: s.owner, durationMs: s.leaseMs };
-  for await (const batch of s.store.follow({ after, limit: s.batchSize, signal })) {
+  for await (const batch of s.store.follow({ after, limit: s.batchSize, signal, lingerMs: s.lingerMs })) {
     const input = { scope: 'active' as const, events: batch.events, after, through: batch.checkpoint, lease };
     const result = await writeBatch(s.db, s.projection, s.clock, input);
     // anything but 'applied' means the stored checkpoint is not where this follower is

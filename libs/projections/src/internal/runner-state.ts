@@ -18,6 +18,7 @@ export interface RunnerSettings {
   readonly leaseMs: number;
   readonly standbyPollMs: number;
   readonly pollMs: number;
+  readonly lingerMs: number;
   readonly owner: string;
 }
 
@@ -38,6 +39,7 @@ export const runnerSettings = (projection: Projection, options: ProjectionRunner
     leaseMs: options.lease?.durationMs ?? (testing() ? 2_000 : 15_000),
     standbyPollMs: options.lease?.standbyPollMs ?? (testing() ? 20 : 1_000),
     pollMs: options.pollMs ?? (testing() ? 5 : 50),
+    lingerMs: options.lingerMs ?? (testing() ? 5 : 100),
     owner: options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
   };
 };

@@ -3,20 +3,29 @@ import type { Clock } from '@app/clock';
 import { LOG_START, type EventStore, type RecordedEvent, type SqlDatabase } from '@app/event-store';
 import type { PlannedTimer } from '../plan/timer-plan';
 import { enqueueSurveyMail } from '../store/survey-mail-table';
-import { applyPlan, readCheckpoint, saveCheckpoint } from '../store/timer-table';
+import { applyPlans, readCheckpoint, saveCheckpoint, type CasePlan } from '../store/timer-table';
 
 /** The indexer's checkpoint (processor id, style.md): bump the version to rebuild from the log. */
 export const TIMER_INDEX_CHECKPOINT = 'timers:index:v1';
 
+/** Case states the indexer keeps between batches (least recently used forgotten first). */
+const KNOWN_CASES = 10_000;
+
 /**
  * Derives the durable timers from the event log: a checkpointed follower. For every case
- * touched by a batch of the global log it reads the case, plans its timers (a pure
- * function of the case) and writes them, the survey e-mails to send (one per SurveySent)
- * and the checkpoint in one transaction. Due times therefore live in the database, never
- * only in memory: a restarted scheduler finds them, and a lost `timers` table is rebuilt
- * by replaying the log from the start.
+ * touched by a batch of the global log it plans the case's timers (a pure function of the
+ * case) and writes them, the survey e-mails to send (one per SurveySent) and the checkpoint
+ * in one transaction of a few statements, however many cases the batch touched. Due times
+ * therefore live in the database, never only in memory: a restarted scheduler finds them,
+ * and a lost `timers` table is rebuilt by replaying the log from the start.
+ *
+ * The states of recent cases are kept here and moved on with the batch's events (the log
+ * gives a case's events in order); a case not known, or known at another version than the
+ * one its first event in the batch follows, is read from its stream.
  */
 export class TimerIndexer {
+  private readonly known = new Map<string, { state: CaseState; version: number }>();
+
   constructor(
     private readonly store: EventStore,
     private readonly db: SqlDatabase,
@@ -38,24 +47,46 @@ export class TimerIndexer {
   }
 
   private async apply(events: readonly RecordedEvent[], checkpoint: Parameters<typeof saveCheckpoint>[2]) {
+    const byCase = new Map<string, RecordedEvent[]>();
+    for (const e of events) if (caseIdFromStreamId(e.streamId) !== null) byCase.set(e.streamId, [...(byCase.get(e.streamId) ?? []), e]);
     // sorted: two indexers then lock the cases' rows in the same order, so they never deadlock
-    const streams = [...new Set(events.map((e) => e.streamId).filter((s) => caseIdFromStreamId(s) !== null))].sort();
-    // read outside the transaction: on PGlite (one connection) the store cannot read inside it
-    const plans: { streamId: string; version: number; timers: PlannedTimer[] }[] = [];
-    for (const streamId of streams) {
-      const { events: history, currentVersion } = await this.store.readStream(streamId);
-      const state = foldEvents(caseDecider, history as unknown as CaseEvent[]);
-      plans.push({ streamId, version: currentVersion, timers: this.plan(state) });
+    const plans: CasePlan[] = [];
+    for (const streamId of [...byCase.keys()].sort()) {
+      const { state, version } = await this.caseAfter(streamId, byCase.get(streamId) as RecordedEvent[]);
+      plans.push({ streamId, version, timers: this.plan(state) });
     }
     const surveys = events.filter((e) => e.type === 'SurveySent' && caseIdFromStreamId(e.streamId) !== null);
     const now = this.clock.now();
-    await this.db.transaction(async (tx) => {
-      for (const p of plans) await applyPlan(tx, p.streamId, p.version, p.timers, now);
-      for (const e of surveys) {
-        const { surveyId, cycle } = (e as unknown as CaseEvent & { type: 'SurveySent' }).data;
-        await enqueueSurveyMail(tx, surveyId, e.streamId, cycle, now);
-      }
-      await saveCheckpoint(tx, TIMER_INDEX_CHECKPOINT, checkpoint, now);
-    });
+    try {
+      await this.db.transaction(async (tx) => {
+        await applyPlans(tx, plans, now);
+        for (const e of surveys) {
+          const { surveyId, cycle } = (e as unknown as CaseEvent & { type: 'SurveySent' }).data;
+          await enqueueSurveyMail(tx, surveyId, e.streamId, cycle, now);
+        }
+        await saveCheckpoint(tx, TIMER_INDEX_CHECKPOINT, checkpoint, now);
+      });
+    } catch (error) {
+      this.known.clear(); // the batch will be read again: its cases too
+      throw error;
+    }
+  }
+
+  /** The case after the batch's events: the known state moved on, or the stream read (outside any transaction: PGlite has one connection). */
+  private async caseAfter(streamId: string, batch: readonly RecordedEvent[]): Promise<{ state: CaseState; version: number }> {
+    // a case whose first event is in the batch needs no read either
+    const known = this.known.get(streamId) ?? (batch[0].streamVersion === 1 ? { state: caseDecider.initialState, version: 0 } : undefined);
+    this.known.delete(streamId);
+    let case_: { state: CaseState; version: number };
+    if (known && known.version >= batch[0].streamVersion - 1) {
+      const newer = batch.filter((e) => e.streamVersion > known.version) as unknown as (CaseEvent & RecordedEvent)[];
+      case_ = { state: foldEvents(caseDecider, newer, known.state), version: Math.max(known.version, ...newer.map((e) => e.streamVersion)) };
+    } else {
+      const { events: history, currentVersion } = await this.store.readStream(streamId);
+      case_ = { state: foldEvents(caseDecider, history as unknown as CaseEvent[]), version: currentVersion };
+    }
+    this.known.set(streamId, case_);
+    if (this.known.size > KNOWN_CASES) this.known.delete(this.known.keys().next().value as string);
+    return case_;
   }
 }

@@ -41,43 +41,61 @@ const toTimer = (r: Row): TimerRow => ({
   doneAt: r.done_at ? new Date(r.done_at) : null,
 });
 
+/** The timers a case needs, planned from its state at `version`. */
+export interface CasePlan {
+  readonly streamId: string;
+  readonly version: number;
+  readonly timers: readonly PlannedTimer[];
+}
+
 /**
- * Replaces a case's plan: the listed timers are created or moved (a timer already done is
- * never armed again), the case's other pending timers are cancelled. Guarded by the case
- * version the plan was made from: an older plan than the stored one changes nothing, so
- * two indexers (two worker processes) cannot undo each other. Resolves to false then.
+ * Replaces the plans of several cases, in three statements whatever their number: for each
+ * case the listed timers are created or moved (a timer already done is never armed again)
+ * and its other pending timers are cancelled. Guarded by the case version each plan was made
+ * from: a plan older than the stored one changes nothing, so two indexers (two worker
+ * processes) cannot undo each other. Resolves to the streams whose plan was applied.
  */
-export const applyPlan = async (
-  tx: SqlQueryable,
-  streamId: string,
-  version: number,
-  planned: readonly PlannedTimer[],
-  now: Date,
-): Promise<boolean> => {
-  const { rows } = await tx.query(
-    `INSERT INTO timer_plans (stream_id, stream_version, planned_at) VALUES ($1, $2, $3)
+export const applyPlans = async (tx: SqlQueryable, plans: readonly CasePlan[], now: Date): Promise<Set<string>> => {
+  if (plans.length === 0) return new Set();
+  const { rows } = await tx.query<{ stream_id: string }>(
+    `INSERT INTO timer_plans (stream_id, stream_version, planned_at)
+     SELECT p.stream_id, p.stream_version, $3 FROM unnest($1::text[], $2::bigint[]) AS p(stream_id, stream_version)
      ON CONFLICT (stream_id) DO UPDATE SET stream_version = EXCLUDED.stream_version, planned_at = EXCLUDED.planned_at
      WHERE timer_plans.stream_version < EXCLUDED.stream_version
      RETURNING stream_id`,
-    [streamId, version, now],
+    [plans.map((p) => p.streamId), plans.map((p) => p.version), now],
+    { name: 'timers_advance_plans' },
   );
-  if (rows.length === 0) return false;
-  for (const t of planned) {
+  const applied = new Set(rows.map((r) => r.stream_id));
+  const timers = plans.filter((p) => applied.has(p.streamId)).flatMap((p) => p.timers.map((t) => ({ ...t, p })));
+  if (timers.length > 0)
     await tx.query(
       `INSERT INTO timers (timer_id, kind, stream_id, due_at, payload, state, planned_version, updated_at)
-       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7)
+       SELECT t.timer_id, t.kind, t.stream_id, t.due_at, t.payload::jsonb, 'pending', t.planned_version, $7
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::bigint[])
+         AS t(timer_id, kind, stream_id, due_at, payload, planned_version)
        ON CONFLICT (timer_id) DO UPDATE SET due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, state = 'pending',
          planned_version = EXCLUDED.planned_version, updated_at = EXCLUDED.updated_at, done_at = NULL
        WHERE timers.state IN ('pending', 'cancelled')`,
-      [t.id, t.kind, streamId, t.dueAt, JSON.stringify(t.payload), version, now],
+      [
+        timers.map((t) => t.id),
+        timers.map((t) => t.kind),
+        timers.map((t) => t.p.streamId),
+        timers.map((t) => t.dueAt),
+        timers.map((t) => JSON.stringify(t.payload)),
+        timers.map((t) => t.p.version),
+        now,
+      ],
+      { name: 'timers_upsert_planned' },
     );
-  }
+  // timer ids name their case (timerId), so one list of kept ids serves every case
   await tx.query(
     `UPDATE timers SET state = 'cancelled', updated_at = $3, claimed_by = NULL, claimed_until = NULL
-     WHERE stream_id = $1 AND state = 'pending' AND NOT (timer_id = ANY($2::text[]))`,
-    [streamId, planned.map((t) => t.id), now],
+     WHERE stream_id = ANY($1::text[]) AND state = 'pending' AND NOT (timer_id = ANY($2::text[]))`,
+    [[...applied], timers.map((t) => t.id), now],
+    { name: 'timers_cancel_unplanned' },
   );
-  return true;
+  return applied;
 };
 
 /**
