@@ -425,7 +425,9 @@ const main = async () => {
       DATA_DIR: join(work, 'data'),
       WORKER_METRICS_PORT: '0',
     };
-    const api = start('the API', 'apps/api/src/main.js', { ...env, PORT: String(apiPort) }, join(work, 'api.log'));
+    // BENCH_LOG_LEVEL (default info, the setting) for the API, to see what its logging costs
+    const apiEnv = { ...env, PORT: String(apiPort), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' };
+    const api = start('the API', 'apps/api/src/main.js', apiEnv, join(work, 'api.log'));
     const worker = start(
       'the worker',
       'apps/worker/src/main.js',

@@ -1,6 +1,7 @@
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Metrics, PinoNestLogger } from '@app/observability';
 import { ApiModule, type ApiModuleOptions } from './app.module';
@@ -17,7 +18,7 @@ export const createApiApp = async (options: ApiModuleOptions): Promise<NestFasti
     // a survey link's token (a JWT, about 300 characters) is a path parameter: POST /v1/surveys/{token}
     maxParamLength: 2048,
     // one line per request (below) instead of Fastify's two ("incoming request", "request completed")
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-correlation-id'];
       return typeof given === 'string' && given ? given : crypto.randomUUID();

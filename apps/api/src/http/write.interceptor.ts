@@ -8,7 +8,7 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
-import { ApiHeader } from '@nestjs/swagger';
+import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, map, type Observable } from 'rxjs';
 import type { Principal } from '@app/auth';
@@ -86,4 +86,10 @@ export const Write = () =>
     ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same key and body: the same answer, nothing written again' }),
     ApiHeader({ name: 'If-Match', required: false, description: 'W/"<version>": refuse with 412 if it moved on' }),
     ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'recorded in the events; a new one when absent' }),
+    ApiResponse({ status: 412, description: 'If-Match names another version than the current one (CASE.STALE_VERSION)' }),
+    ApiResponse({ status: 422, description: 'the Idempotency-Key was used with another request (IDEMPOTENCY.KEY_REUSED)' }),
+    ApiResponse({
+      status: 503,
+      description: 'other servers kept changing it while this write was decided again (WRITE.CONTENTION); nothing written; see Retry-After',
+    }),
   );

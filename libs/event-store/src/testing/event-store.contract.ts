@@ -436,6 +436,26 @@ export const eventStoreContract = (adapter: string, createFixture: () => Promise
       expect(seen()).toEqual([1, 2, 3, 4, 5, 6]);
     });
 
+    it('with lingerMs, gathers the appends made while it lingers into one batch', async () => {
+      const streamId = streamOf('linger');
+      await store.appendToStream(streamId, [logged(1)], 'no-stream');
+      const controller = new AbortController();
+      const batches: number[][] = [];
+      const following = (async () => {
+        // long enough that the three appends below surely land within it, even on a loaded machine
+        for await (const { events } of store.follow({ signal: controller.signal, lingerMs: 2_000 })) {
+          const ours = events.filter((e) => e.streamId === streamId).map((e) => e.data as number);
+          if (ours.length > 0) batches.push(ours);
+        }
+      })();
+      await waitFor(() => batches.length === 1, () => `saw ${JSON.stringify(batches)}`);
+      for (const n of [2, 3, 4]) await store.appendToStream(streamId, [logged(n)], n - 1);
+      await waitFor(() => batches.flat().length === 4, () => `saw ${JSON.stringify(batches)}`);
+      controller.abort();
+      await following;
+      expect(batches).toEqual([[1], [2, 3, 4]]);
+    });
+
     it('lets a follower see every event exactly once, each stream in order, while 8 writers append to 200 streams', async () => {
       const report = await runConcurrentLog(fx, { writers: 8, streams: 200, rounds: 3 });
       expect(report.written.size).toBe(600);

@@ -86,6 +86,23 @@ export const timersScenarios = (
       expect(await t.typesOf(caseId)).toEqual(['Opened', 'AgentResponded']);
     });
 
+    it('plans every case of a batch from the log’s events, without reading the cases’ streams', async () => {
+      const scheduler = t.scheduler();
+      const cases = await Promise.all(Array.from({ length: 30 }, () => t.open()));
+      const reads = jest.spyOn(handle.store, 'readStream');
+      await scheduler.tick();
+      expect(reads).not.toHaveBeenCalled(); // new cases: their first events are in the batch
+      for (const caseId of cases.slice(0, 15)) await t.respond(caseId);
+      reads.mockClear();
+      await scheduler.tick();
+      expect(reads).not.toHaveBeenCalled();
+      reads.mockRestore();
+      for (const [i, caseId] of cases.entries())
+        expect(await timersOf(handle.db, toCaseStreamId(caseId))).toMatchObject([
+          { kind: 'sla-breach', state: i < 15 ? 'cancelled' : 'pending' },
+        ]);
+    });
+
     it('R11: waiting on the customer pauses the resolution clock; the answer moves its due time, and the breach fires then', async () => {
       const scheduler = t.scheduler();
       const caseId = await t.open({
