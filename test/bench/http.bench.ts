@@ -144,11 +144,15 @@ const start = (name: string, script: string, env: Record<string, string>, log: s
       name,
       log,
       // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") goes to the API and the worker: to profile them
-      process: spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(DIST, script)], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
-        stdio: ['ignore', fd, fd],
-      }),
+      process: spawn(
+        process.execPath,
+        [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(DIST, script)],
+        {
+          cwd: ROOT,
+          env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
+          stdio: ['ignore', fd, fd],
+        },
+      ),
     };
     child.process.once('exit', (code, signal) => (child.exit = signal ? `signal ${signal}` : `code ${code}`));
     child.process.once('error', (error) => (child.exit = `error ${error.message}`));

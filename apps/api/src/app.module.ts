@@ -47,7 +47,9 @@ export class ApiModule {
             consumerDomains: config.auth.consumerDomains,
           }),
         }),
-        EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }) }),
+        EventStoreModule.forRootAsync({
+          useFactory: () => ({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }),
+        }),
         // R10: the calendars and the SLA policy, for the terms of new cases and the SLA figures
         SlaModule.forRoot(config.sla),
         // R4, R16: the vendor directory and the case router (seeds example vendors on an embedded first start)

@@ -1,6 +1,13 @@
 import request from 'supertest';
 import type { Test } from 'supertest';
-import { EVENT_STORE, SQL_DATABASE, type EventStore, type NewEvent, type RecordedEvent, type SqlDatabase } from '@app/event-store';
+import {
+  EVENT_STORE,
+  SQL_DATABASE,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+  type SqlDatabase,
+} from '@app/event-store';
 import type { ApiTestApp } from './api-test-app';
 
 /** A stream's history before the request. */
@@ -39,7 +46,8 @@ export const apiSpecification =
         for (const { streamId, events } of given) await store.appendToStream(streamId, events, 'no-stream');
         // where the log stood before the request: what any stream got after it is new
         const db = app().app.get<SqlDatabase>(SQL_DATABASE);
-        const [{ head }] = (await db.query<{ head: string | null }>('SELECT max(global_position) AS head FROM events')).rows;
+        const [{ head }] = (await db.query<{ head: string | null }>('SELECT max(global_position) AS head FROM events'))
+          .rows;
         const response = await send(request(app().app.getHttpServer()));
         const outcome: Outcome = {
           response,
@@ -55,7 +63,10 @@ export const apiSpecification =
 export const expectResponse =
   (status: number, o: { body?: unknown; headers?: Record<string, string | RegExp> } = {}): ApiExpectation =>
   ({ response }) => {
-    expect({ status: response.status, body: response.body }).toMatchObject({ status, ...(o.body === undefined ? {} : { body: o.body }) });
+    expect({ status: response.status, body: response.body }).toMatchObject({
+      status,
+      ...(o.body === undefined ? {} : { body: o.body }),
+    });
     for (const [name, value] of Object.entries(o.headers ?? {}))
       if (value instanceof RegExp) expect(response.headers[name]).toMatch(value);
       else expect(response.headers[name]).toBe(value);

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { caseEvent, toCaseStreamId, type CaseEvent } from '@app/case-domain';
 import { startApiTestApp, type ApiTestApp } from './api-test-app';
-import { apiSpecification, expectNewEvents, expectNoNewEvents, expectProblem, expectResponse } from './api-specification';
+import {
+  apiSpecification,
+  expectNewEvents,
+  expectNoNewEvents,
+  expectProblem,
+  expectResponse,
+} from './api-specification';
 import { openCaseBody, testTokens, TEST_AUTH_SECRET, type TestTokens } from './tokens';
 
 /** A case of acme.example opened and routed to north-desk (fr) on Monday 2 March 2026. */
@@ -21,7 +27,14 @@ const history = (caseId: string, tenant = 'acme.example'): CaseEvent[] => {
       workaround: 'none',
       priority: 'P1',
     }),
-    caseEvent('Routed', { ...base, vendorId: 'north-desk', queueId: 'fr-P1', reason: 'follow-the-sun', trigger: 'opened', candidates: [] }),
+    caseEvent('Routed', {
+      ...base,
+      vendorId: 'north-desk',
+      queueId: 'fr-P1',
+      reason: 'follow-the-sun',
+      trigger: 'opened',
+      candidates: [],
+    }),
   ];
 };
 
@@ -45,7 +58,9 @@ describe('case commands over HTTP (given / when / then)', () => {
   it('records an agent response on the case as it stands, and answers its new version', async () => {
     const { id, streamId } = newCase();
     await given({ streamId, events: history(id) })
-      .when((http) => http.post(`/v1/cases/${id}/responses`).set(as(tok.agent)).send({ message: 'Looking at your SAML trace.' }))
+      .when((http) =>
+        http.post(`/v1/cases/${id}/responses`).set(as(tok.agent)).send({ message: 'Looking at your SAML trace.' }),
+      )
       .then(
         expectResponse(200, { body: { id, version: 3 }, headers: { etag: 'W/"3"', 'x-log-position': /^\d+$/ } }),
         expectNewEvents(streamId, [
@@ -60,7 +75,14 @@ describe('case commands over HTTP (given / when / then)', () => {
 
   it('refuses what the policy refuses (409) and writes nothing', async () => {
     const { id, streamId } = newCase();
-    const resolved = caseEvent('Resolved', { caseId: id, at: '2026-03-02T08:30:00.000Z', byId: 'eve', outcome: 'solved', summary: 'Fixed.', cycle: 1 });
+    const resolved = caseEvent('Resolved', {
+      caseId: id,
+      at: '2026-03-02T08:30:00.000Z',
+      byId: 'eve',
+      outcome: 'solved',
+      summary: 'Fixed.',
+      cycle: 1,
+    });
     await given({ streamId, events: [...history(id), resolved] })
       .when((http) => http.post(`/v1/cases/${id}/responses`).set(as(tok.agent)).send({ message: 'One more thing.' }))
       .then(expectProblem(409, 'CASE.ALREADY_RESOLVED'), expectNoNewEvents(streamId));
@@ -69,7 +91,13 @@ describe('case commands over HTTP (given / when / then)', () => {
   it('refuses with If-Match an older version (412) and writes nothing', async () => {
     const { id, streamId } = newCase();
     await given({ streamId, events: history(id) })
-      .when((http) => http.post(`/v1/cases/${id}/escalations`).set(as(tok.agent)).set('If-Match', 'W/"1"').send({ target: 'product-team', reason: 'SAML bug.' }))
+      .when((http) =>
+        http
+          .post(`/v1/cases/${id}/escalations`)
+          .set(as(tok.agent))
+          .set('If-Match', 'W/"1"')
+          .send({ target: 'product-team', reason: 'SAML bug.' }),
+      )
       .then(expectProblem(412, 'CASE.STALE_VERSION'), expectNoNewEvents(streamId));
   });
 
@@ -89,17 +117,25 @@ describe('case commands over HTTP (given / when / then)', () => {
       http.post('/v1/cases').set(as(tok.admin)).set('Idempotency-Key', key).send(openCaseBody);
     await given()
       .when(send)
-      .then(expectResponse(201, { body: { status: 'open', version: 2, routing: { vendorId: 'north-desk' } } }), ({ response }) => {
-        first = { id: response.body.id, etag: response.headers.etag };
-        expect(response.headers.location).toBe(`/v1/cases/${first.id}`);
-      });
+      .then(
+        expectResponse(201, { body: { status: 'open', version: 2, routing: { vendorId: 'north-desk' } } }),
+        ({ response }) => {
+          first = { id: response.body.id, etag: response.headers.etag };
+          expect(response.headers.location).toBe(`/v1/cases/${first.id}`);
+        },
+      );
     await given()
       .when(send)
       .then(
-        expectResponse(201, { body: { id: first?.id, version: 2 }, headers: { etag: first?.etag ?? '', 'idempotent-replayed': 'true' } }),
+        expectResponse(201, {
+          body: { id: first?.id, version: 2 },
+          headers: { etag: first?.etag ?? '', 'idempotent-replayed': 'true' },
+        }),
         expectNoNewEvents(toCaseStreamId(first?.id ?? '')),
       );
     // another key opens another case
-    await given().when(open).then(({ response }) => expect(response.body.id).not.toBe(first?.id));
+    await given()
+      .when(open)
+      .then(({ response }) => expect(response.body.id).not.toBe(first?.id));
   });
 });

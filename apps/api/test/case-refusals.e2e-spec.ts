@@ -10,7 +10,8 @@ describe('case refusals (409 with the rule code)', () => {
   let tok: TestTokens;
   const http = () => request(t.app.getHttpServer());
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
-  const open = async () => (await http().post('/v1/cases').set(as(tok.admin)).send(openCaseBody).expect(201)).body.id as string;
+  const open = async () =>
+    (await http().post('/v1/cases').set(as(tok.admin)).send(openCaseBody).expect(201)).body.id as string;
   const post = (id: string, path: string, token: string, body: object = {}) =>
     http().post(`/v1/cases/${id}/${path}`).set(as(token)).send(body);
   const expectRefusal = async (res: request.Test, code: string, sentence: RegExp) => {
@@ -30,9 +31,15 @@ describe('case refusals (409 with the rule code)', () => {
     ).body.id as string;
   /** the auto-close timer comes with the SLA work; here the system actor closes through the command shell */
   const close = (id: string) =>
-    t.app.get(CommandBus).execute(
-      new ChangeCase({ caseId: id, command: { type: 'CloseCase', caseId: id, actor: { id: 'system:auto-close', role: 'system' } }, correlationId: 'test' }),
-    );
+    t.app
+      .get(CommandBus)
+      .execute(
+        new ChangeCase({
+          caseId: id,
+          command: { type: 'CloseCase', caseId: id, actor: { id: 'system:auto-close', role: 'system' } },
+          correlationId: 'test',
+        }),
+      );
 
   beforeAll(async () => {
     t = await startApiTestApp({ AUTH_SECRET: TEST_AUTH_SECRET });
@@ -44,7 +51,11 @@ describe('case refusals (409 with the rule code)', () => {
     const id = await open();
     await post(id, 'resolution', tok.agent, { outcome: 'solved', summary: 'Reset the SSO profile.' }).expect(200);
     await close(id);
-    await expectRefusal(post(id, 'responses', tok.agent, { message: 'Anything else?' }), 'CASE.ALREADY_CLOSED', /closed/i);
+    await expectRefusal(
+      post(id, 'responses', tok.agent, { message: 'Anything else?' }),
+      'CASE.ALREADY_CLOSED',
+      /closed/i,
+    );
   });
 
   it('refuses to reopen a closed case', async () => {
@@ -57,16 +68,28 @@ describe('case refusals (409 with the rule code)', () => {
   it('refuses a credit request and a credit for a case with no incident link', async () => {
     const id = await open();
     await expectRefusal(post(id, 'credit-requests', tok.admin, {}), 'CASE.NOT_LINKED_TO_INCIDENT', /incident/i);
-    await expectRefusal(post(id, 'credits', tok.supervisor, { amount: 10, currency: 'EUR' }), 'CASE.NOT_LINKED_TO_INCIDENT', /incident/i);
+    await expectRefusal(
+      post(id, 'credits', tok.supervisor, { amount: 10, currency: 'EUR' }),
+      'CASE.NOT_LINKED_TO_INCIDENT',
+      /incident/i,
+    );
   });
 
   it('refuses a credit nobody requested, and a second credit', async () => {
     const id = await open();
     await post(id, 'incident-link', tok.agent, { incidentId: await declareIncident() }).expect(200);
-    await expectRefusal(post(id, 'credits', tok.supervisor, { amount: 10, currency: 'EUR' }), 'CASE.CREDIT_NOT_REQUESTED', /request/i);
+    await expectRefusal(
+      post(id, 'credits', tok.supervisor, { amount: 10, currency: 'EUR' }),
+      'CASE.CREDIT_NOT_REQUESTED',
+      /request/i,
+    );
     await post(id, 'credit-requests', tok.admin, {}).expect(200);
     await post(id, 'credits', tok.supervisor, { amount: 10, currency: 'EUR' }).expect(200);
-    await expectRefusal(post(id, 'credits', tok.supervisor, { amount: 10, currency: 'EUR' }), 'CASE.CREDIT_ALREADY_ISSUED', /already/i);
+    await expectRefusal(
+      post(id, 'credits', tok.supervisor, { amount: 10, currency: 'EUR' }),
+      'CASE.CREDIT_ALREADY_ISSUED',
+      /already/i,
+    );
   });
 
   it('refuses a survey answer before the survey was sent', async () => {
@@ -77,7 +100,11 @@ describe('case refusals (409 with the rule code)', () => {
   it('refuses to resolve twice', async () => {
     const id = await open();
     await post(id, 'resolution', tok.agent, { outcome: 'solved', summary: 'Fixed.' }).expect(200);
-    await expectRefusal(post(id, 'resolution', tok.agent, { outcome: 'solved', summary: 'Fixed again.' }), 'CASE.ALREADY_RESOLVED', /resolved/i);
+    await expectRefusal(
+      post(id, 'resolution', tok.agent, { outcome: 'solved', summary: 'Fixed again.' }),
+      'CASE.ALREADY_RESOLVED',
+      /resolved/i,
+    );
   });
 
   it('refuses to let an agent claim a case someone else holds', async () => {
@@ -88,12 +115,20 @@ describe('case refusals (409 with the rule code)', () => {
 
   it('refuses the outcome outage without an incident link', async () => {
     const id = await open();
-    await expectRefusal(post(id, 'resolution', tok.agent, { outcome: 'outage', summary: 'It was the outage.' }), 'CASE.NOT_LINKED_TO_INCIDENT', /incident/i);
+    await expectRefusal(
+      post(id, 'resolution', tok.agent, { outcome: 'outage', summary: 'It was the outage.' }),
+      'CASE.NOT_LINKED_TO_INCIDENT',
+      /incident/i,
+    );
   });
 
   it('refuses to link an incident the dashboard does not know', async () => {
     const id = await open();
-    await expectRefusal(post(id, 'incident-link', tok.agent, { incidentId: crypto.randomUUID() }), 'CASE.UNKNOWN_INCIDENT', /status dashboard/);
+    await expectRefusal(
+      post(id, 'incident-link', tok.agent, { incidentId: crypto.randomUUID() }),
+      'CASE.UNKNOWN_INCIDENT',
+      /status dashboard/,
+    );
   });
 
   it('writes nothing when it refuses', async () => {

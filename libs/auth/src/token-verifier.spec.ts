@@ -1,4 +1,3 @@
-
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { LOCAL_TOKEN_AUDIENCE, LOCAL_TOKEN_ISSUER } from './auth.constants';
 import { Unauthenticated } from './auth.errors';

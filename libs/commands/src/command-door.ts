@@ -21,7 +21,9 @@ export interface CommandDoor {
 type HandlerOf = { execute(command: never): Promise<unknown> };
 
 /** A door over handler instances, by the command class each handles (outside a Nest app). */
-export const handlersDoor = (routes: ReadonlyArray<readonly [abstract new (...args: never[]) => unknown, HandlerOf]>): CommandDoor => ({
+export const handlersDoor = (
+  routes: ReadonlyArray<readonly [abstract new (...args: never[]) => unknown, HandlerOf]>,
+): CommandDoor => ({
   execute: <R>(command: Command<R>): Promise<R> => {
     const route = routes.find(([type]) => command instanceof type);
     if (!route) return Promise.reject(new Error(`no handler for ${command.constructor.name}`));
@@ -48,7 +50,10 @@ export const standaloneDoor = (o: StandaloneDoorOptions): CommandDoor => {
   const directory = o.directory ?? new VendorDirectory(o.store);
   const router = new CaseRouter((id) => o.sla.calendars.get(id));
   return handlersDoor([
-    [ChangeCase, new ChangeCaseHandler(o.store, o.clock, o.sla, router, directory, { surveyDelayMs: o.surveyDelayMs }, o.metrics)],
+    [
+      ChangeCase,
+      new ChangeCaseHandler(o.store, o.clock, o.sla, router, directory, { surveyDelayMs: o.surveyDelayMs }, o.metrics),
+    ],
     [ChangeIncident, new ChangeIncidentHandler(o.store, o.clock)],
     [ChangeVendorDirectory, new ChangeVendorDirectoryHandler(o.store, o.clock, directory)],
   ]);

@@ -60,6 +60,8 @@ export class WriteContention extends CommandError {
   readonly retriable = true;
   readonly retryAfterSeconds = 1;
   constructor(streamId: string, attempts: number) {
-    super(`${streamId} kept changing under ${attempts} attempts to write to it; nothing was written. Retry in a moment.`);
+    super(
+      `${streamId} kept changing under ${attempts} attempts to write to it; nothing was written. Retry in a moment.`,
+    );
   }
 }

@@ -33,4 +33,8 @@ export {
 } from './case/change-case.command';
 export { ChangeCaseHandler } from './case/change-case.handler';
 export { ChangeIncident, ChangeIncidentHandler, type IncidentChange } from './incident/change-incident';
-export { ChangeVendorDirectory, ChangeVendorDirectoryHandler, type VendorChange } from './vendor/change-vendor-directory';
+export {
+  ChangeVendorDirectory,
+  ChangeVendorDirectoryHandler,
+  type VendorChange,
+} from './vendor/change-vendor-directory';

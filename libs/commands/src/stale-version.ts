@@ -10,6 +10,8 @@ export class StaleVersion extends CommandError {
     readonly expected: number,
     readonly actual: number,
   ) {
-    super(`${subject} is at version ${actual}, not ${expected} as If-Match says; read it again and decide on the current version.`);
+    super(
+      `${subject} is at version ${actual}, not ${expected} as If-Match says; read it again and decide on the current version.`,
+    );
   }
 }

@@ -4,7 +4,10 @@ export interface CachedStream<S> {
   /** the stream's version that `state` is at */
   readonly version: number;
   /** idempotency keys written to the stream (scope and key), newest last */
-  readonly keys: ReadonlyMap<string, { readonly version: number; readonly position: number; readonly fingerprint?: string }>;
+  readonly keys: ReadonlyMap<
+    string,
+    { readonly version: number; readonly position: number; readonly fingerprint?: string }
+  >;
 }
 
 /**

@@ -134,7 +134,11 @@ export class StreamWriter<S, E extends NewEvent> {
       const key = keyOf(event);
       if (key) {
         keys.delete(key.scoped);
-        keys.set(key.scoped, { version: event.streamVersion, position: event.globalPosition, fingerprint: key.fingerprint });
+        keys.set(key.scoped, {
+          version: event.streamVersion,
+          position: event.globalPosition,
+          fingerprint: key.fingerprint,
+        });
       }
     }
     const loaded: CachedStream<S> = { state, version: currentVersion, keys };
@@ -165,7 +169,10 @@ export class StreamWriter<S, E extends NewEvent> {
       let events: readonly E[];
       try {
         if (w.expectedVersion !== undefined && w.expectedVersion !== current.version)
-          throw w.stale?.(w.expectedVersion, current.version) ?? new StaleVersion(`Stream ${w.streamId}`, w.expectedVersion, current.version);
+          throw (
+            w.stale?.(w.expectedVersion, current.version) ??
+            new StaleVersion(`Stream ${w.streamId}`, w.expectedVersion, current.version)
+          );
         events = w.decide(current.state, current.version, this.options.now());
       } catch (refusal) {
         if (cached) continue; // decided on a remembered state: confirm on the stream itself
@@ -181,7 +188,9 @@ export class StreamWriter<S, E extends NewEvent> {
         ...(claim ? { eventId: idempotentEventId(claim, i) } : {}),
         metadata: {
           ...w.metadata,
-          ...(claim ? { idempotencyKey: claim.key, idempotencyScope: claim.scope, requestFingerprint: claim.fingerprint } : {}),
+          ...(claim
+            ? { idempotencyKey: claim.key, idempotencyScope: claim.scope, requestFingerprint: claim.fingerprint }
+            : {}),
           ...e.metadata,
         },
       }));
@@ -192,7 +201,12 @@ export class StreamWriter<S, E extends NewEvent> {
         const state = events.reduce((s, e) => this.model.evolve(s, e), current.state);
         const position = appended.globalPositions.at(-1);
         const keys = new Map(current.keys);
-        if (claim) keys.set(scopedKey(claim), { version: appended.nextExpectedVersion, position: position ?? 0, fingerprint: claim.fingerprint });
+        if (claim)
+          keys.set(scopedKey(claim), {
+            version: appended.nextExpectedVersion,
+            position: position ?? 0,
+            fingerprint: claim.fingerprint,
+          });
         this.remember(w.streamId, { state, version: appended.nextExpectedVersion, keys });
         return { state, version: appended.nextExpectedVersion, events, position, replayed: false };
       } catch (error) {
@@ -222,7 +236,8 @@ export class StreamWriter<S, E extends NewEvent> {
     done: { version: number; position: number; fingerprint?: string },
   ): Promise<StreamWriteResult<S, E>> {
     const claim = w.idempotency as IdempotencyClaim;
-    if (done.fingerprint !== undefined && done.fingerprint !== claim.fingerprint) throw new IdempotencyKeyReused(claim.key);
+    if (done.fingerprint !== undefined && done.fingerprint !== claim.fingerprint)
+      throw new IdempotencyKeyReused(claim.key);
     let state = current.state;
     if (done.version !== current.version) {
       const { events } = await this.store.readStream(w.streamId, { toVersion: done.version });

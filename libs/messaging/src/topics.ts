@@ -1,5 +1,5 @@
 /**
- * Topic names (style.md: `<context>.<category>-events.v<N>`, key = aggregate id). The
+ * Topic names (docs/conventions.md: `<context>.<category>-events.v<N>`, key = aggregate id). The
  * prefix is `KAFKA_TOPIC_PREFIX` (default `support`); tests use a unique one per run.
  */
 export interface CaseTopics {

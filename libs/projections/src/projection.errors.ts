@@ -119,7 +119,7 @@ const RETRIABLE_MESSAGE =
   /connection terminated|connection lost|connection error|timeout exceeded when trying to connect/i;
 
 /**
- * Whether retrying the same work may succeed (kafkajs-style sorting, style.md Example 9).
+ * Whether retrying the same work may succeed (kafkajs-style sorting, docs/conventions.md).
  * An error that says so itself (`retriable: boolean`) is believed; then SQLSTATE codes,
  * socket errors and `pg`'s connection messages. Anything else is not retriable: an event
  * that fails that way is parked rather than retried forever.

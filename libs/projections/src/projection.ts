@@ -8,7 +8,7 @@ import type { RecordedEvent, SqlQueryable } from '@app/event-store';
 export type ProjectionTables<T extends string = string> = { readonly [K in T]: string };
 
 /**
- * A read model fed from the global log (style.md Example 7). The runner calls `apply` for
+ * A read model fed from the global log (docs/conventions.md). The runner calls `apply` for
  * each event whose type is in `handles`, inside the transaction that also moves the
  * checkpoint, so the writes and the checkpoint commit together or not at all.
  */
@@ -45,7 +45,7 @@ export interface Projection<T extends string = string> {
   applyBatch?(tx: SqlQueryable, events: readonly RecordedEvent[], tables: ProjectionTables<T>): Promise<void>;
 }
 
-/** The checkpoint id of a projection's active generation (style.md naming). */
+/** The checkpoint id of a projection's active generation (docs/conventions.md naming). */
 export const checkpointNameOf = (name: string, version: number): string => `projector:${name}:v${version}`;
 
 /** The checkpoint id of a generation being rebuilt; renamed to {@link checkpointNameOf} by the swap. */

@@ -20,9 +20,7 @@ export type CalendarLookup = (calendarId: string) => Calendar | undefined;
  * can take, but never before a vendor whose hours are known.
  */
 export class CaseRouter {
-  constructor(
-    private readonly calendarOf: CalendarLookup,
-  ) {}
+  constructor(private readonly calendarOf: CalendarLookup) {}
 
   /** Whether the vendor is at work at `now` (its calendar's working hours, holidays excluded). */
   isAtWork(vendor: Vendor, now: Date): boolean {

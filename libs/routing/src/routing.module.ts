@@ -39,8 +39,7 @@ export class VendorSeeder implements OnApplicationBootstrap {
     {
       provide: CaseRouter,
       inject: [SlaService],
-      useFactory: (sla: SlaService) =>
-        new CaseRouter((id) => sla.calendars.get(id)),
+      useFactory: (sla: SlaService) => new CaseRouter((id) => sla.calendars.get(id)),
     },
     VendorSeeder,
   ],

@@ -28,7 +28,13 @@ describe('VendorDirectory', () => {
     await directory.list();
     await directory.list();
     expect(reads).not.toHaveBeenCalled(); // fresh: answered from memory
-    const vendor = { id: 'lisbon-desk', name: 'Lisbon', languages: ['pt'], regions: ['emea'], calendarId: 'europe-paris' };
+    const vendor = {
+      id: 'lisbon-desk',
+      name: 'Lisbon',
+      languages: ['pt'],
+      regions: ['emea'],
+      calendarId: 'europe-paris',
+    };
     await new SqlEventStore(handle.db).appendToStream(
       VENDOR_DIRECTORY_STREAM,
       [{ type: 'VendorRegistered', data: { ...vendor, at: now.toISOString(), byId: 'sam' } }],

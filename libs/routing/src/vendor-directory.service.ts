@@ -13,7 +13,6 @@ import { ExpectedVersionConflict, type EventStore } from '@app/event-store';
 /** The actor of the example vendors seeded on a first start. */
 export const VENDOR_SEEDER: Actor = Object.freeze({ id: 'system:vendor-seed', role: 'system' });
 
-
 /** A stable id for the seed's i-th event: two processes seeding at once write the same events. */
 const seedEventId = (vendorId: string): string => {
   const hex = createHash('sha256').update(`vendor-seed\u0000${vendorId}`).digest('hex');
@@ -83,7 +82,10 @@ export class VendorDirectory {
     }
     // an `observe` while this read was out may be newer still: never go back
     if (currentVersion > this.known.version)
-      this.known = { state: (events as unknown as VendorEvent[]).reduce(vendorDirectoryDecider.evolve, state), version: currentVersion };
+      this.known = {
+        state: (events as unknown as VendorEvent[]).reduce(vendorDirectoryDecider.evolve, state),
+        version: currentVersion,
+      };
     this.refreshedAt = started;
   }
 

@@ -1,5 +1,5 @@
 /**
- * Given/when/then for a pure decider (style.md Example 2; Emmett's DeciderSpecification,
+ * Given/when/then for a pure decider (docs/conventions.md; Emmett's DeciderSpecification,
  * Oskar Dudycz's `testing/unit/specification.ts`):
  *
  *   const given = deciderSpec(caseDecider);
@@ -11,7 +11,6 @@
  * of passing by luck. Do not `await` the result of `when`: it has a `then` method.
  */
 import type { Decider } from '@app/case-domain';
-
 
 /** The default `now` of `when`: a fixed instant, so expected events can name it. */
 export const SPEC_NOW = new Date('2026-03-02T09:30:00.000Z');

@@ -1,7 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ACCESS_POLICY, type AccessPolicy, type Principal } from '@app/auth';
-import { caseDecider, CaseNotFound, foldEvents, isOpenedCase, toCaseStreamId, type CaseEvent, type CaseView } from '@app/case-domain';
+import {
+  caseDecider,
+  CaseNotFound,
+  foldEvents,
+  isOpenedCase,
+  toCaseStreamId,
+  type CaseEvent,
+  type CaseView,
+} from '@app/case-domain';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@app/event-store';
 import { CaseListQuery, type CaseListPage, type ListCasesFilter } from './case-list.query';
 import { CaseViews } from './case-views';
@@ -60,7 +68,10 @@ abstract class CaseStreamReader {
     const { events } = await this.store.readStream(toCaseStreamId(caseId));
     // the stored events of a case stream are CaseEvents; RecordedEvent only adds fields
     const state = foldEvents(caseDecider, events as unknown as CaseEvent[]);
-    if (!isOpenedCase(state) || !this.policy.canSeeCase(principal, state.tenant, state.language, state.routing?.vendorId ?? null))
+    if (
+      !isOpenedCase(state) ||
+      !this.policy.canSeeCase(principal, state.tenant, state.language, state.routing?.vendorId ?? null)
+    )
       throw new CaseNotFound(caseId);
     return { state, recorded: events as RecordedEvent[] };
   }

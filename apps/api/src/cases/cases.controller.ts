@@ -61,7 +61,11 @@ export class CasesController {
   @RequiresAction('case.list')
   @ApiOperation({ summary: 'Cases the caller may see (own organisation for customers), newest first' })
   @ApiOkResponse({ type: CaseListResponse })
-  async list(@Query() query: dto.ListCasesQuery, @CurrentPrincipal() p: Principal, @Res({ passthrough: true }) res: FastifyReply) {
+  async list(
+    @Query() query: dto.ListCasesQuery,
+    @CurrentPrincipal() p: Principal,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ) {
     const { caughtUp, ...page } = await this.queries.execute(new ListCases(p, query));
     // a list may trail the log by a moment; say so when the caller's own write is not in it yet
     void res.header('x-read-model-caught-up', String(caughtUp));
@@ -72,7 +76,11 @@ export class CasesController {
   @RequiresAction('case.read')
   @ApiOkResponse({ type: CaseViewResponse })
   @ApiNotFoundResponse({ description: 'unknown case, or one the caller may not see' })
-  async get(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() p: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentPrincipal() p: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const view = await this.queries.execute(new GetCase(id, p));
     void reply.header('etag', toETag(view.version));
     return view;
@@ -122,7 +130,11 @@ export class CasesController {
   @Write()
   @ApiOperation({ summary: 'Ask the customer for information (R11); the case then awaits the customer' })
   @ApiOkResponse({ type: CaseViewResponse })
-  requestInfo(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.RequestInfoRequest, @CurrentWrite() w: WriteContext) {
+  requestInfo(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: dto.RequestInfoRequest,
+    @CurrentWrite() w: WriteContext,
+  ) {
     return this.change(id, w, (actor) => ({ type: 'RequestInfo', caseId: id, actor, agentId: actor.id, ...body }));
   }
 
@@ -131,7 +143,11 @@ export class CasesController {
   @HttpCode(200)
   @Write()
   @ApiOkResponse({ type: CaseViewResponse })
-  provideInfo(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.ProvideInfoRequest, @CurrentWrite() w: WriteContext) {
+  provideInfo(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: dto.ProvideInfoRequest,
+    @CurrentWrite() w: WriteContext,
+  ) {
     return this.change(id, w, (actor) => ({
       type: 'ProvideInfo',
       caseId: id,
@@ -164,7 +180,11 @@ export class CasesController {
   @HttpCode(200)
   @Write()
   @ApiOkResponse({ type: CaseViewResponse })
-  changePriority(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.ChangePriorityRequest, @CurrentWrite() w: WriteContext) {
+  changePriority(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: dto.ChangePriorityRequest,
+    @CurrentWrite() w: WriteContext,
+  ) {
     return this.change(id, w, (actor) => ({ type: 'ChangePriority', caseId: id, actor, ...body }));
   }
 
@@ -192,7 +212,11 @@ export class CasesController {
   @HttpCode(200)
   @Write()
   @ApiOkResponse({ type: CaseViewResponse })
-  async linkIncident(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.LinkIncidentRequest, @CurrentWrite() w: WriteContext) {
+  async linkIncident(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: dto.LinkIncidentRequest,
+    @CurrentWrite() w: WriteContext,
+  ) {
     // R14: only an incident of the status dashboard (a refusal, 409, otherwise)
     if (!(await this.queries.execute(new GetIncident(body.incidentId)))) throw new UnknownIncident(body.incidentId);
     return this.change(id, w, (actor) => ({ type: 'LinkToIncident', caseId: id, actor, incidentId: body.incidentId }));
@@ -203,7 +227,11 @@ export class CasesController {
   @HttpCode(200)
   @Write()
   @ApiOkResponse({ type: CaseViewResponse })
-  requestCredit(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.RequestCreditRequest, @CurrentWrite() w: WriteContext) {
+  requestCredit(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: dto.RequestCreditRequest,
+    @CurrentWrite() w: WriteContext,
+  ) {
     return this.change(id, w, (actor) => ({ type: 'RequestCredit', caseId: id, actor, ...body }));
   }
 
@@ -213,7 +241,11 @@ export class CasesController {
   @Write()
   @ApiOperation({ summary: 'Issue the requested credit (supervisor; R14: linked incident, requested, once)' })
   @ApiOkResponse({ type: CaseViewResponse })
-  issueCredit(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.IssueCreditRequest, @CurrentWrite() w: WriteContext) {
+  issueCredit(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: dto.IssueCreditRequest,
+    @CurrentWrite() w: WriteContext,
+  ) {
     return this.change(id, w, (actor) => ({ type: 'IssueCredit', caseId: id, actor, ...body }));
   }
 
@@ -222,7 +254,11 @@ export class CasesController {
   @HttpCode(200)
   @Write()
   @ApiOkResponse({ type: CaseViewResponse })
-  requestIncidentReport(@Param('id', ParseUUIDPipe) id: string, @Body() _body: dto.EmptyRequest, @CurrentWrite() w: WriteContext) {
+  requestIncidentReport(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() _body: dto.EmptyRequest,
+    @CurrentWrite() w: WriteContext,
+  ) {
     return this.change(id, w, (actor) => ({ type: 'RequestIncidentReport', caseId: id, actor }));
   }
 
@@ -231,7 +267,11 @@ export class CasesController {
   @HttpCode(200)
   @Write()
   @ApiOkResponse({ type: CaseViewResponse })
-  sendIncidentReport(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.SendIncidentReportRequest, @CurrentWrite() w: WriteContext) {
+  sendIncidentReport(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: dto.SendIncidentReportRequest,
+    @CurrentWrite() w: WriteContext,
+  ) {
     return this.change(id, w, (actor) => ({ type: 'SendIncidentReport', caseId: id, actor, ...body }));
   }
 
@@ -240,7 +280,11 @@ export class CasesController {
   @HttpCode(200)
   @Write()
   @ApiOkResponse({ type: CaseViewResponse })
-  answerSurvey(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.SurveyResponseRequest, @CurrentWrite() w: WriteContext) {
+  answerSurvey(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: dto.SurveyResponseRequest,
+    @CurrentWrite() w: WriteContext,
+  ) {
     return this.change(id, w, (actor) => ({ type: 'AnswerSurvey', caseId: id, actor, ...body }));
   }
 

@@ -79,7 +79,8 @@ export class IdempotencyService {
       const problem = toProblem(e);
       // refusals (4xx) are answers too: the same request gets the same refusal. Not a 422
       // for a key reused: the key's own request may still come and must find its answer.
-      if (problem.status >= 400 && problem.status < 500 && !(e instanceof IdempotencyKeyReused)) await this.keep(claim, problem.status, refusalOf(problem), {});
+      if (problem.status >= 400 && problem.status < 500 && !(e instanceof IdempotencyKeyReused))
+        await this.keep(claim, problem.status, refusalOf(problem), {});
       throw e;
     }
     await this.keep(claim, answer.status, answer.body, answer.headers);
@@ -96,11 +97,21 @@ export class IdempotencyService {
     if (!row) return undefined;
     if (row.fingerprint !== claim.fingerprint) throw new IdempotencyKeyReused(claim.key);
     if (row.status >= 400) throw new ReplayedRefusal(row.body as ReplayedRefusal['problem']);
-    return { status: row.status, body: row.body, headers: (row.headers ?? {}) as Record<string, string>, replayed: true };
+    return {
+      status: row.status,
+      body: row.body,
+      headers: (row.headers ?? {}) as Record<string, string>,
+      replayed: true,
+    };
   }
 
   /** Best effort: the log already holds what matters, so a failure here is logged, not answered. */
-  private async keep(claim: IdempotencyClaim, status: number, body: unknown, headers: Record<string, string>): Promise<void> {
+  private async keep(
+    claim: IdempotencyClaim,
+    status: number,
+    body: unknown,
+    headers: Record<string, string>,
+  ): Promise<void> {
     try {
       await this.db.query(
         `INSERT INTO idempotency_keys (scope, key, fingerprint, state, status, body, headers)
@@ -109,7 +120,9 @@ export class IdempotencyService {
         { name: 'idempotency_keep' },
       );
     } catch (e) {
-      this.logger.warn(`could not keep the answer of Idempotency-Key ${JSON.stringify(claim.key)}: ${(e as Error).message}`);
+      this.logger.warn(
+        `could not keep the answer of Idempotency-Key ${JSON.stringify(claim.key)}: ${(e as Error).message}`,
+      );
     }
   }
 }

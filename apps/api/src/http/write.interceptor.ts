@@ -83,13 +83,28 @@ export const CurrentWrite = createParamDecorator((_data: unknown, ctx: Execution
 export const Write = () =>
   applyDecorators(
     UseInterceptors(WriteInterceptor),
-    ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same key and body: the same answer, nothing written again' }),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: 'same key and body: the same answer, nothing written again',
+    }),
     ApiHeader({ name: 'If-Match', required: false, description: 'W/"<version>": refuse with 412 if it moved on' }),
-    ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'recorded in the events; a new one when absent' }),
-    ApiResponse({ status: 412, description: 'If-Match names another version than the current one (CASE.STALE_VERSION)' }),
-    ApiResponse({ status: 422, description: 'the Idempotency-Key was used with another request (IDEMPOTENCY.KEY_REUSED)' }),
+    ApiHeader({
+      name: 'X-Correlation-Id',
+      required: false,
+      description: 'recorded in the events; a new one when absent',
+    }),
+    ApiResponse({
+      status: 412,
+      description: 'If-Match names another version than the current one (CASE.STALE_VERSION)',
+    }),
+    ApiResponse({
+      status: 422,
+      description: 'the Idempotency-Key was used with another request (IDEMPOTENCY.KEY_REUSED)',
+    }),
     ApiResponse({
       status: 503,
-      description: 'other servers kept changing it while this write was decided again (WRITE.CONTENTION); nothing written; see Retry-After',
+      description:
+        'other servers kept changing it while this write was decided again (WRITE.CONTENTION); nothing written; see Retry-After',
     }),
   );

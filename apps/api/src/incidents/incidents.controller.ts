@@ -7,7 +7,12 @@ import { ChangeIncident, derivedUuid } from '@app/commands';
 import { toETag } from '../http/http.errors';
 import type { WriteAnswer } from '../http/idempotency.service';
 import { CurrentWrite, Write, type WriteContext } from '../http/write.interceptor';
-import { DeclareIncidentRequest, IncidentListResponse, IncidentViewResponse, ResolveIncidentRequest } from './incident-requests.dto';
+import {
+  DeclareIncidentRequest,
+  IncidentListResponse,
+  IncidentViewResponse,
+  ResolveIncidentRequest,
+} from './incident-requests.dto';
 import { ListIncidents, type IncidentView } from './incident.queries';
 
 /** Incidents of the status dashboard (R14), each its own stream `incident-<id>`. */
@@ -26,9 +31,18 @@ export class IncidentsController {
   @ApiCreatedResponse({ type: IncidentViewResponse })
   declare(@Body() body: DeclareIncidentRequest, @CurrentWrite() w: WriteContext) {
     // under an Idempotency-Key the id derives from the key: a retry finds the incident it declared
-    const incidentId = w.idempotency ? derivedUuid('incident', w.idempotency.scope, w.idempotency.key) : crypto.randomUUID();
+    const incidentId = w.idempotency
+      ? derivedUuid('incident', w.idempotency.scope, w.idempotency.key)
+      : crypto.randomUUID();
     const actor = { id: w.principal.sub, role: w.principal.role };
-    const command: IncidentCommand = { type: 'DeclareIncident', incidentId, actor, title: body.title, services: body.services, startedAt: new Date(body.startedAt) };
+    const command: IncidentCommand = {
+      type: 'DeclareIncident',
+      incidentId,
+      actor,
+      title: body.title,
+      services: body.services,
+      startedAt: new Date(body.startedAt),
+    };
     return this.change(incidentId, w, command, 201);
   }
 
@@ -37,7 +51,11 @@ export class IncidentsController {
   @Write()
   @HttpCode(200)
   @ApiOkResponse({ type: IncidentViewResponse })
-  resolve(@Param('id', ParseUUIDPipe) id: string, @Body() body: ResolveIncidentRequest, @CurrentWrite() w: WriteContext) {
+  resolve(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: ResolveIncidentRequest,
+    @CurrentWrite() w: WriteContext,
+  ) {
     const actor = { id: w.principal.sub, role: w.principal.role };
     return this.change(id, w, { type: 'ResolveIncident', incidentId: id, actor, endedAt: new Date(body.endedAt) }, 200);
   }
@@ -49,7 +67,12 @@ export class IncidentsController {
     return { items: await this.queries.execute(new ListIncidents()) };
   }
 
-  private async change(incidentId: string, w: WriteContext, command: IncidentCommand, status: number): Promise<WriteAnswer> {
+  private async change(
+    incidentId: string,
+    w: WriteContext,
+    command: IncidentCommand,
+    status: number,
+  ): Promise<WriteAnswer> {
     const { state, version, position, replayed } = await this.commands.execute(
       new ChangeIncident({
         incidentId,

@@ -103,11 +103,7 @@ export class VendorsController {
     summary: 'Change a vendor’s name, languages, regions or calendar (cases already routed stay where they are)',
   })
   @ApiOkResponse({ type: VendorResponse })
-  update(
-    @Param('id') id: string,
-    @Body() body: VendorDetailsRequest,
-    @CurrentWrite() w: WriteContext,
-  ) {
+  update(@Param('id') id: string, @Body() body: VendorDetailsRequest, @CurrentWrite() w: WriteContext) {
     return this.change(w, { type: 'UpdateVendor', vendor: { ...body, id }, actor: toActor(w.principal) }, 200);
   }
 
@@ -115,7 +111,12 @@ export class VendorsController {
     const calendarId = String(command.vendor.calendarId ?? '');
     if (!this.sla.calendars.has(calendarId)) throw new UnknownCalendar(calendarId, [...this.sla.calendars.keys()]);
     const result = await this.commands.execute(
-      new ChangeVendorDirectory({ command, actor: toActor(w.principal), correlationId: w.correlationId, idempotency: w.idempotency }),
+      new ChangeVendorDirectory({
+        command,
+        actor: toActor(w.principal),
+        correlationId: w.correlationId,
+        idempotency: w.idempotency,
+      }),
     );
     const headers: Record<string, string> = { location: `/v1/vendors/${result.vendor.id}` };
     if (result.position !== undefined) headers['x-log-position'] = String(result.position);

@@ -1,7 +1,7 @@
 /**
  * Every refusal the domain throws. `code` is stable (clients and dashboards match on it),
  * `message` is written for a person, and `kind` says how the edge should answer, so the
- * API maps errors in one place without knowing each class (style.md Example 9):
+ * API maps errors in one place without knowing each class (docs/conventions.md):
  *
  * | kind        | meaning                                     | HTTP |
  * | ----------- | ------------------------------------------- | ---- |

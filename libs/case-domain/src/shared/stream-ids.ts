@@ -1,7 +1,7 @@
 import { InvalidCommand } from './domain-rule-violation';
 
 /**
- * Stream ids are `<category>-<id>` (style.md naming), built here and nowhere else so that
+ * Stream ids are `<category>-<id>` (docs/conventions.md naming), built here and nowhere else so that
  * projections and the Kafka relay can rely on the category prefix.
  */
 export const CASE_STREAM_CATEGORY = 'case';

@@ -56,7 +56,11 @@ describe('ChangeCaseHandler (the command door for cases)', () => {
     expect(events[0].transactionId).toBe(events[1].transactionId);
     expect(events[0].data).toMatchObject({ sla: { calendarId: 'europe-paris' } });
     expect(events[1].data).toMatchObject({ vendorId: 'north-desk', trigger: 'opened' });
-    expect(events[1].metadata).toMatchObject({ actor: { id: 'system:router' }, tenant: 'org-acme', correlationId: 'req-1' });
+    expect(events[1].metadata).toMatchObject({
+      actor: { id: 'system:router' },
+      tenant: 'org-acme',
+      correlationId: 'req-1',
+    });
     expect(result.position).toBe(events[1].globalPosition);
   });
 
@@ -66,7 +70,9 @@ describe('ChangeCaseHandler (the command door for cases)', () => {
     expect(resolved.events.map((e) => e.type)).toEqual(['Resolved', 'SurveySent']);
     const later = doorOn(handle.store, 86_400_000);
     const caseId = await open(later);
-    expect((await change({ caseId, command: on(caseId, cmd.resolve()) }, later)).events.map((e) => e.type)).toEqual(['Resolved']);
+    expect((await change({ caseId, command: on(caseId, cmd.resolve()) }, later)).events.map((e) => e.type)).toEqual([
+      'Resolved',
+    ]);
   });
 
   it('opens without reading, writes a known case without reading it again (the cache), and stays right when another process wrote meanwhile', async () => {
@@ -79,7 +85,13 @@ describe('ChangeCaseHandler (the command door for cases)', () => {
     await change({ caseId, command: on(caseId, cmd.respond({ message: 'from the other process' })) }, other);
     const third = await change({ caseId, command: on(caseId, cmd.respond({ message: 'third' })) });
     expect(third.version).toBe(5);
-    expect((await stream(caseId)).map((e) => e.type)).toEqual(['Opened', 'Routed', 'AgentResponded', 'AgentResponded', 'AgentResponded']);
+    expect((await stream(caseId)).map((e) => e.type)).toEqual([
+      'Opened',
+      'Routed',
+      'AgentResponded',
+      'AgentResponded',
+      'AgentResponded',
+    ]);
   });
 
   it('confirms a refusal decided on a remembered state against the stream before answering it', async () => {
@@ -87,7 +99,10 @@ describe('ChangeCaseHandler (the command door for cases)', () => {
     await change({ caseId, command: on(caseId, cmd.respond()) }); // cached here as open
     await change({ caseId, command: on(caseId, cmd.resolve()) }, other); // resolved by another process
     // on the remembered (open) case no survey was sent, so an answer is refused; the stream has one
-    const answered = await change({ caseId, command: { type: 'AnswerSurvey', caseId, actor: cmd.reopen().actor, rating: 5 } });
+    const answered = await change({
+      caseId,
+      command: { type: 'AnswerSurvey', caseId, actor: cmd.reopen().actor, rating: 5 },
+    });
     expect(answered.events.map((e) => e.type)).toEqual(['SurveyAnswered']);
     // a refusal that stands on the stream is answered
     await expect(change({ caseId, command: on(caseId, cmd.respond()) })).rejects.toBeInstanceOf(CaseAlreadyResolved);
@@ -96,7 +111,9 @@ describe('ChangeCaseHandler (the command door for cases)', () => {
   it('refuses with If-Match a version the case is not at (412), and accepts the current one even when the cache is behind', async () => {
     const caseId = await open();
     await change({ caseId, command: on(caseId, cmd.respond()) });
-    await expect(change({ caseId, expectedVersion: 2, command: on(caseId, cmd.respond()) })).rejects.toBeInstanceOf(StaleVersion);
+    await expect(change({ caseId, expectedVersion: 2, command: on(caseId, cmd.respond()) })).rejects.toBeInstanceOf(
+      StaleVersion,
+    );
     await change({ caseId, command: on(caseId, cmd.respond()) }, other); // now at 4, this process remembers 3
     const accepted = await change({ caseId, expectedVersion: 4, command: on(caseId, cmd.respond()) });
     expect(accepted.version).toBe(5);
@@ -125,7 +142,10 @@ describe('ChangeCaseHandler (the command door for cases)', () => {
       }
       const events = await stream(caseId);
       expect(events.filter((e) => e.type === 'Escalated')).toHaveLength(1);
-      expect(events.find((e) => e.type === 'Escalated')?.metadata).toMatchObject({ idempotencyKey: 'k1', idempotencyScope: 'ana' });
+      expect(events.find((e) => e.type === 'Escalated')?.metadata).toMatchObject({
+        idempotencyKey: 'k1',
+        idempotencyScope: 'ana',
+      });
     });
 
     it('refuses the same key with another request (422), found in the log', async () => {
@@ -141,7 +161,10 @@ describe('ChangeCaseHandler (the command door for cases)', () => {
       const caseId = newCaseId(claim);
       expect(newCaseId(claim)).toBe(caseId);
       const first = await change({ caseId, idempotency: claim, command: { ...cmd.open(), caseId } });
-      const again = await change({ caseId: newCaseId(claim), idempotency: claim, command: { ...cmd.open(), caseId } }, other);
+      const again = await change(
+        { caseId: newCaseId(claim), idempotency: claim, command: { ...cmd.open(), caseId } },
+        other,
+      );
       expect(again).toMatchObject({ replayed: true, version: first.version });
       expect((await stream(caseId)).map((e) => e.type)).toEqual(['Opened', 'Routed']);
     });
@@ -150,7 +173,9 @@ describe('ChangeCaseHandler (the command door for cases)', () => {
       const caseId = await open();
       const claim = key('race');
       const answers = await Promise.all(
-        [door, other, door, other].map((via) => change({ caseId, idempotency: claim, command: on(caseId, cmd.resolve()) }, via)),
+        [door, other, door, other].map((via) =>
+          change({ caseId, idempotency: claim, command: on(caseId, cmd.resolve()) }, via),
+        ),
       );
       expect(new Set(answers.map((a) => a.version))).toEqual(new Set([4]));
       expect(answers.filter((a) => !a.replayed)).toHaveLength(1);

@@ -72,13 +72,22 @@ export class ChangeCaseHandler implements ICommandHandler<ChangeCase, CaseChange
       this.metrics?.commands.inc({ command: type, result: 'accepted' });
       return result;
     } catch (error) {
-      this.metrics?.commands.inc({ command: type, result: error instanceof DomainRuleViolation ? 'refused' : 'failed' });
+      this.metrics?.commands.inc({
+        command: type,
+        result: error instanceof DomainRuleViolation ? 'refused' : 'failed',
+      });
       throw error;
     }
   }
 
   /** The command's events, then the router's and the process manager's on the state they leave. */
-  private decide(state: CaseState, command: CaseCommand, request: ChangeCaseRequest, now: Date, vendors: readonly Vendor[]): CaseEvent[] {
+  private decide(
+    state: CaseState,
+    command: CaseCommand,
+    request: ChangeCaseRequest,
+    now: Date,
+    vendors: readonly Vendor[],
+  ): CaseEvent[] {
     if (command.type !== 'OpenCase' && request.canSee && !(isOpenedCase(state) && request.canSee(state)))
       throw new CaseNotFound(request.caseId);
     const actor = request.actor ?? command.actor;
@@ -106,11 +115,19 @@ export class ChangeCaseHandler implements ICommandHandler<ChangeCase, CaseChange
     if (command.type !== 'OpenCase' || command.sla !== undefined) return command;
     // a malformed intake gets no terms: decide refuses it with the field that is wrong
     if (typeof command.impact !== 'object' || command.impact === null) return command;
-    return { ...command, sla: this.sla.termsFor({ tenant: command.tenant, priority: priorityFor(command), openedAt: at }) };
+    return {
+      ...command,
+      sla: this.sla.termsFor({ tenant: command.tenant, priority: priorityFor(command), openedAt: at }),
+    };
   }
 
   /** Each event's metadata: who, and the case's tenant (R3: every event says whose it is). */
-  private stamp(events: CaseEvent[], state: CaseState, actor: ChangeCaseRequest['actor'], causationId?: string): CaseEvent[] {
+  private stamp(
+    events: CaseEvent[],
+    state: CaseState,
+    actor: ChangeCaseRequest['actor'],
+    causationId?: string,
+  ): CaseEvent[] {
     return events.map((event) => {
       const tenant = isOpenedCase(state) ? state.tenant : event.type === 'Opened' ? event.data.tenant : undefined;
       return { ...event, metadata: { actor, tenant, ...(causationId ? { causationId } : {}) } };

@@ -23,7 +23,13 @@ describe('ChangeVendorDirectory (R16)', () => {
   afterEach(() => handle.store.close());
 
   it('registers a vendor, which the directory the router reads shows at once; the seed then stays away', async () => {
-    const vendor = { id: 'lisbon-desk', name: 'Lisbon', languages: ['pt'], regions: ['emea'], calendarId: 'europe-paris' };
+    const vendor = {
+      id: 'lisbon-desk',
+      name: 'Lisbon',
+      languages: ['pt'],
+      regions: ['emea'],
+      calendarId: 'europe-paris',
+    };
     expect(await directory.list()).toEqual([]); // read once: it will not read again for a minute
     expect(await register(vendor)).toMatchObject({ vendor, changed: true, version: 1, position: expect.any(Number) });
     expect(await directory.get('LISBON-DESK')).toEqual(vendor);

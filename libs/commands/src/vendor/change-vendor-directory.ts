@@ -65,7 +65,11 @@ export class ChangeVendorDirectoryHandler implements ICommandHandler<ChangeVendo
       decide: (state, _version, now) => vendorDirectoryDecider.decide(state, r.command, now),
     });
     this.directory.observe(result.state, result.version);
-    const id = result.events[0]?.data.id ?? String(r.command.vendor.id ?? '').trim().toLowerCase();
+    const id =
+      result.events[0]?.data.id ??
+      String(r.command.vendor.id ?? '')
+        .trim()
+        .toLowerCase();
     return {
       vendor: result.state.vendors.get(id) as Vendor,
       changed: result.events.length > 0,

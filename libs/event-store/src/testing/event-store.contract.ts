@@ -448,9 +448,15 @@ export const eventStoreContract = (adapter: string, createFixture: () => Promise
           if (ours.length > 0) batches.push(ours);
         }
       })();
-      await waitFor(() => batches.length === 1, () => `saw ${JSON.stringify(batches)}`);
+      await waitFor(
+        () => batches.length === 1,
+        () => `saw ${JSON.stringify(batches)}`,
+      );
       for (const n of [2, 3, 4]) await store.appendToStream(streamId, [logged(n)], n - 1);
-      await waitFor(() => batches.flat().length === 4, () => `saw ${JSON.stringify(batches)}`);
+      await waitFor(
+        () => batches.flat().length === 4,
+        () => `saw ${JSON.stringify(batches)}`,
+      );
       controller.abort();
       await following;
       expect(batches).toEqual([[1], [2, 3, 4]]);

@@ -17,7 +17,7 @@ import { MESSAGING_COMPONENT, MESSAGING_MIGRATIONS } from './relay.migrations';
 import { RelayStateStore } from './relay-state.store';
 import { RelayLeadership, relayOwner, type LeaderTerm, type RelayLeaseOptions } from './relay-leadership';
 
-/** The checkpoint id of this relay (style.md naming: `<app>:<processor>:v<N>`). */
+/** The checkpoint id of this relay (docs/conventions.md naming: `<app>:<processor>:v<N>`). */
 export const KAFKA_RELAY_NAME = 'relay:kafka:v1';
 
 export interface RelayBackoff {
@@ -93,7 +93,7 @@ const sizeOf = (m: OutgoingMessage): number =>
   64;
 
 /**
- * The relay from the event store to Kafka (style.md Example 8). Follows the global log
+ * The relay from the event store to Kafka (docs/conventions.md). Follows the global log
  * from its checkpoint; for each batch of case and incident events it publishes
  *  - every event to `topics.caseEvents`, keyed by case id (one case stays in one
  *    partition, in order), as a {@link CaseEventEnvelope} with only allow-listed,

@@ -39,7 +39,7 @@ export interface CaseSummary {
 export type CaseSummaryInput = CaseEvent & { readonly streamVersion: number; readonly globalPosition: number };
 
 /**
- * Folds one case event into the summary (pure, style.md Example 7). Every event moves
+ * Folds one case event into the summary (pure, docs/conventions.md). Every event moves
  * `version`, `lastGlobalPosition` and `updatedAt`, also one that changes nothing else.
  * Returns null for an event of a case that was never opened: there is nothing to show.
  * Time comes from the event, never from a clock, so a rebuild gives the same rows.

@@ -47,7 +47,11 @@ const obsolete = (reason: string): Step => ({ outcome: { kind: 'obsolete', reaso
  * write's idempotency key, so its events' ids derive from it and a second firing of a
  * timer whose events are in the log is answered as already done.
  */
-export const fireTimer = async (timer: ClaimedTimer, commands: CommandDoor, settings: FiringSettings): Promise<FireOutcome> => {
+export const fireTimer = async (
+  timer: ClaimedTimer,
+  commands: CommandDoor,
+  settings: FiringSettings,
+): Promise<FireOutcome> => {
   let outcome: FireOutcome | undefined;
   try {
     const result = await commands.execute(

@@ -5,7 +5,7 @@ import type { PlannedTimer } from '../plan/timer-plan';
 import { enqueueSurveyMail } from '../store/survey-mail-table';
 import { applyPlans, readCheckpoint, saveCheckpoint, type CasePlan } from '../store/timer-table';
 
-/** The indexer's checkpoint (processor id, style.md): bump the version to rebuild from the log. */
+/** The indexer's checkpoint (processor id, docs/conventions.md): bump the version to rebuild from the log. */
 export const TIMER_INDEX_CHECKPOINT = 'timers:index:v1';
 
 /** Case states the indexer keeps between batches (least recently used forgotten first). */
@@ -48,7 +48,8 @@ export class TimerIndexer {
 
   private async apply(events: readonly RecordedEvent[], checkpoint: Parameters<typeof saveCheckpoint>[2]) {
     const byCase = new Map<string, RecordedEvent[]>();
-    for (const e of events) if (caseIdFromStreamId(e.streamId) !== null) byCase.set(e.streamId, [...(byCase.get(e.streamId) ?? []), e]);
+    for (const e of events)
+      if (caseIdFromStreamId(e.streamId) !== null) byCase.set(e.streamId, [...(byCase.get(e.streamId) ?? []), e]);
     // sorted: two indexers then lock the cases' rows in the same order, so they never deadlock
     const plans: CasePlan[] = [];
     for (const streamId of [...byCase.keys()].sort()) {
@@ -73,14 +74,22 @@ export class TimerIndexer {
   }
 
   /** The case after the batch's events: the known state moved on, or the stream read (outside any transaction: PGlite has one connection). */
-  private async caseAfter(streamId: string, batch: readonly RecordedEvent[]): Promise<{ state: CaseState; version: number }> {
+  private async caseAfter(
+    streamId: string,
+    batch: readonly RecordedEvent[],
+  ): Promise<{ state: CaseState; version: number }> {
     // a case whose first event is in the batch needs no read either
-    const known = this.known.get(streamId) ?? (batch[0].streamVersion === 1 ? { state: caseDecider.initialState, version: 0 } : undefined);
+    const known =
+      this.known.get(streamId) ??
+      (batch[0].streamVersion === 1 ? { state: caseDecider.initialState, version: 0 } : undefined);
     this.known.delete(streamId);
     let case_: { state: CaseState; version: number };
     if (known && known.version >= batch[0].streamVersion - 1) {
       const newer = batch.filter((e) => e.streamVersion > known.version) as unknown as (CaseEvent & RecordedEvent)[];
-      case_ = { state: foldEvents(caseDecider, newer, known.state), version: Math.max(known.version, ...newer.map((e) => e.streamVersion)) };
+      case_ = {
+        state: foldEvents(caseDecider, newer, known.state),
+        version: Math.max(known.version, ...newer.map((e) => e.streamVersion)),
+      };
     } else {
       const { events: history, currentVersion } = await this.store.readStream(streamId);
       case_ = { state: foldEvents(caseDecider, history as unknown as CaseEvent[]), version: currentVersion };

@@ -13,7 +13,7 @@ const DAY = 24 * H;
 const FIRST_RESPONSE_DUE = '2026-03-03T09:00:00.000Z';
 
 /**
- * The timers' behaviour, run against every backend (style.md's contract-suite pattern):
+ * The timers' behaviour, run against every backend (docs/conventions.md's contract-suite pattern):
  * PGlite in unit tests, PostgreSQL in integration tests, where two schedulers really run
  * side by side on their own connections.
  */
@@ -266,8 +266,16 @@ export const timersScenarios = (
         const [timer] = await claimDue(handle.db, 'first-owner', t.clock.now(), t.clock.now(), 1);
         const settings = { sla: t.sla, surveyDelayMs: DAY, autoCloseMs: 7 * DAY, autoEscalateOnBreach: true };
         const outcomes = await Promise.all([
-          fireTimer(timer, standaloneDoor({ store: handle.store, clock: t.clock, sla: t.sla, surveyDelayMs: DAY }), settings),
-          fireTimer(timer, standaloneDoor({ store: other.store, clock: t.clock, sla: t.sla, surveyDelayMs: DAY }), settings),
+          fireTimer(
+            timer,
+            standaloneDoor({ store: handle.store, clock: t.clock, sla: t.sla, surveyDelayMs: DAY }),
+            settings,
+          ),
+          fireTimer(
+            timer,
+            standaloneDoor({ store: other.store, clock: t.clock, sla: t.sla, surveyDelayMs: DAY }),
+            settings,
+          ),
         ]);
         expect(outcomes.map((o) => o.kind).sort()).toEqual(['already', 'recorded']);
         // the escalation (P2, auto-escalation on) rides on the breach's append: once as well
