@@ -68,7 +68,8 @@ export const fireTimer = async (
         },
         correlationId: `timer:${timer.id}`,
         causationId: timer.id,
-        idempotency: { scope: 'timer', key: timer.id, fingerprint: timer.id },
+        // the timer id is the write's key: a second firing of a timer whose events are in the log is answered as done
+        idempotency: { scope: 'system:timers', key: timer.id, fingerprint: timer.id },
       }),
     );
     if (outcome) return outcome;
