@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import { derivedUuid } from '@app/event-store';
 
 /**
  * A caller's Idempotency-Key, as the command handlers get it: `scope` keeps two callers'
@@ -17,13 +18,6 @@ export const requestFingerprint = (method: string, route: string, body: unknown)
   createHash('sha256')
     .update(`${method} ${route}\n${canonicalize(body ?? {}) ?? ''}`)
     .digest('hex');
-
-/** A UUID (RFC 9562 layout, version 8) from SHA-256 of the parts: the same parts, the same id. */
-export const derivedUuid = (...parts: readonly (string | number)[]): string => {
-  const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex');
-  const variant = ((parseInt(hex[16], 16) & 3) | 8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-};
 
 /** The id of the i-th event written under a key: a retry writes the same ids, and the store keeps one copy. */
 export const idempotentEventId = (claim: IdempotencyClaim, index: number): string =>

@@ -9,7 +9,6 @@ export { CASE_WRITE_SETTINGS, type CaseWriteSettings } from './commands.tokens';
 export { handlersDoor, standaloneDoor, type CommandDoor, type StandaloneDoorOptions } from './command-door';
 export {
   CommandError,
-  derivedUuid,
   IdempotencyKeyReused,
   idempotentEventId,
   requestFingerprint,

@@ -27,4 +27,5 @@ export {
 } from './event-hash';
 export { createEventStore, type EventStoreOptions, type EventStoreHandle } from './create-event-store';
 export { EventStoreModule, type EventStoreModuleAsyncOptions } from './event-store.module';
+export { derivedUuid } from './derived-id';
 export { SqlLease, type SqlLeaseTable, type SqlLeaseHolder } from './sql-lease';

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   EXAMPLE_VENDORS,
   VENDOR_DIRECTORY_STREAM,
@@ -8,16 +7,13 @@ import {
   type VendorDirectoryState,
   type VendorEvent,
 } from '@app/case-domain';
-import { ExpectedVersionConflict, type EventStore } from '@app/event-store';
+import { derivedUuid, ExpectedVersionConflict, type EventStore } from '@app/event-store';
 
 /** The actor of the example vendors seeded on a first start. */
 export const VENDOR_SEEDER: Actor = Object.freeze({ id: 'system:vendor-seed', role: 'system' });
 
-/** A stable id for the seed's i-th event: two processes seeding at once write the same events. */
-const seedEventId = (vendorId: string): string => {
-  const hex = createHash('sha256').update(`vendor-seed\u0000${vendorId}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-};
+/** A stable id for the seed's event of a vendor: two processes seeding at once write the same events. */
+const seedEventId = (vendorId: string): string => derivedUuid('vendor-seed', vendorId);
 
 /** How stale the directory may be when a case is routed: changes made by another process show within this. */
 export const VENDOR_DIRECTORY_MAX_AGE_MS = 1_000;

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Command } from '@nestjs/cqrs';
 import type { CaseCommand, CaseEvent, CaseState, OpenedCase } from '@app/case-domain';
 import type { EventMetadata } from '@app/event-store';
-import { derivedUuid, type IdempotencyClaim } from '../idempotency';
+import { derivedUuid } from '@app/event-store';
+import type { IdempotencyClaim } from '../idempotency';
 
 /** What a case write came to. */
 export interface CaseChange {

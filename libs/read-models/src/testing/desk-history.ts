@@ -10,7 +10,7 @@ import {
   type Outcome,
   type Priority,
 } from '@app/case-domain';
-import type { EventStore } from '@app/event-store';
+import { derivedUuid, type EventStore } from '@app/event-store';
 import { seededRandom } from '@app/testing';
 
 /** the domain's outcomes, solved three times as often as any other (the order is part of what a seed gives) */
@@ -32,10 +32,7 @@ const AGENTS = ['eve', 'max', 'uwe', 'kim', 'ana', 'raj'];
 const MINUTE = 60_000;
 
 /** a stable event id per (seed, case, version): an append retried after a crash writes nothing twice */
-const eventId = (seed: number, caseId: string, version: number): string => {
-  const hex = createHash('sha256').update(`${seed}:${caseId}:${version}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-};
+const eventId = (seed: number, caseId: string, version: number): string => derivedUuid(`${seed}:${caseId}:${version}`);
 
 interface LiveCase {
   readonly caseId: string;

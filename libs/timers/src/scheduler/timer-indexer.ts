@@ -48,8 +48,12 @@ export class TimerIndexer {
 
   private async apply(events: readonly RecordedEvent[], checkpoint: Parameters<typeof saveCheckpoint>[2]) {
     const byCase = new Map<string, RecordedEvent[]>();
-    for (const e of events)
-      if (caseIdFromStreamId(e.streamId) !== null) byCase.set(e.streamId, [...(byCase.get(e.streamId) ?? []), e]);
+    for (const e of events) {
+      if (caseIdFromStreamId(e.streamId) === null) continue;
+      const ofCase = byCase.get(e.streamId);
+      if (ofCase) ofCase.push(e);
+      else byCase.set(e.streamId, [e]);
+    }
     // sorted: two indexers then lock the cases' rows in the same order, so they never deadlock
     const plans: CasePlan[] = [];
     for (const streamId of [...byCase.keys()].sort()) {
