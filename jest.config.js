@@ -24,7 +24,7 @@ const swcTs = [
 ];
 const swcJs = ['@swc/jest', { swcrc: false, jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];
 
-const esmPackages = ['@nestjs', 'jose', 'file-type', 'strtok3', 'token-types', 'uint8array-extras', '@tokenizer', 'cookie', 'content-disposition'];
+const esmPackages = ['@nestjs', '@redocly/openapi-core', 'jose', 'file-type', 'strtok3', 'token-types', 'uint8array-extras', '@tokenizer', 'cookie', 'content-disposition'];
 
 const base = {
   rootDir: __dirname,
