@@ -24,12 +24,23 @@ const swcTs = [
 ];
 const swcJs = ['@swc/jest', { swcrc: false, jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];
 
-const esmPackages = ['@nestjs', '@redocly/openapi-core', 'jose', 'file-type', 'strtok3', 'token-types', 'uint8array-extras', '@tokenizer', 'cookie', 'content-disposition'];
+const esmPackages = [
+  '@nestjs',
+  '@redocly/openapi-core',
+  'jose',
+  'file-type',
+  'strtok3',
+  'token-types',
+  'uint8array-extras',
+  '@tokenizer',
+  'cookie',
+  'content-disposition',
+];
 
 const base = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  setupFiles: ['reflect-metadata'],
+  setupFiles: ['reflect-metadata', '<rootDir>/test/pglite-template.setup.ts'],
   transform: { '^.+\\.ts$': swcTs, '^.+\\.m?js$': swcJs },
   // ignore node_modules except ESM-only packages, wherever they are nested
   transformIgnorePatterns: [`^(?!.*/node_modules/(${esmPackages.join('|')})/).*/node_modules/`],
@@ -42,6 +53,9 @@ const base = {
 module.exports = {
   // PGlite with a data directory takes a few seconds to start on a busy 2-core machine
   testTimeout: 30_000,
+  // one initialised PGlite per run, copied by every test that opens one (test/pglite-template.*)
+  globalSetup: '<rootDir>/test/pglite-template.global-setup.js',
+  globalTeardown: '<rootDir>/test/pglite-template.global-teardown.js',
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   projects: [
     { ...base, displayName: 'unit', testRegex: '.*\\.spec\\.ts$' },

@@ -28,4 +28,5 @@ export {
 export { createEventStore, type EventStoreOptions, type EventStoreHandle } from './create-event-store';
 export { EventStoreModule, type EventStoreModuleAsyncOptions } from './event-store.module';
 export { derivedUuid } from './derived-id';
+export { isConnectionLoss } from './sql-errors';
 export { SqlLease, type SqlLeaseTable, type SqlLeaseHolder } from './sql-lease';

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Inject, Optional } f
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@app/observability';
 import { ROOT_LOGGER } from '../app.tokens';
-import { toProblem } from './problem-mapping';
+import { retryAfterOf, toProblem } from './problem-mapping';
 
 /**
  * The one place where errors become HTTP answers: RFC 9457 `application/problem+json`
@@ -27,9 +27,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status === HttpStatus.UNAUTHORIZED) {
       void reply.header('www-authenticate', typeof challenge === 'string' ? challenge : 'Bearer');
     }
-    // a retriable refusal says when to come back (WRITE.CONTENTION)
-    const retryAfter = (exception as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
-    if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
+    // a retriable refusal says when to come back (WRITE.CONTENTION, STORE.UNAVAILABLE)
+    const retryAfter = retryAfterOf(exception);
+    if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(body);
   }
 }

@@ -1,6 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { DomainRuleViolation } from '@app/case-domain';
+import { isConnectionLoss } from '@app/event-store';
 
 export interface Problem {
   readonly type: string;
@@ -56,6 +57,33 @@ const fromFastifyError = (e: Error & { statusCode: number; code?: string }): Pro
   return { type: problemType(code), title: titleOf(status), status, detail, code };
 };
 
+/** Seconds a client is told to wait (Retry-After) after a lost database connection: a new one is made at once. */
+export const STORE_UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * The database connection was lost, or none could be had (isConnectionLoss of
+ * @app/event-store): 503, retriable. A write in flight may or may not have committed (its
+ * COMMIT's answer may be what was lost), so it is never reported as done: the same request
+ * with the same Idempotency-Key answers from the log.
+ */
+const storeUnavailable = (): Problem => ({
+  type: problemType('STORE.UNAVAILABLE'),
+  title: titleOf(HttpStatus.SERVICE_UNAVAILABLE),
+  status: HttpStatus.SERVICE_UNAVAILABLE,
+  detail:
+    'The event store connection was lost while handling this request. Retry after Retry-After seconds; ' +
+    'for a write, send the same Idempotency-Key: it may have been applied, and the retry answers from the log.',
+  code: 'STORE.UNAVAILABLE',
+  retriable: true,
+});
+
+/** Retry-After, in seconds, for an error a client may retry later; undefined for the others. */
+export const retryAfterOf = (e: unknown): number | undefined => {
+  const own = (e as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
+  if (typeof own === 'number') return own; // WRITE.CONTENTION
+  return toProblem(e).code === 'STORE.UNAVAILABLE' ? STORE_UNAVAILABLE_RETRY_AFTER_SECONDS : undefined;
+};
+
 export const toProblem = (e: unknown): Problem => {
   if (e instanceof HttpException) return fromHttpException(e);
   if (e instanceof DomainRuleViolation) {
@@ -71,6 +99,7 @@ export const toProblem = (e: unknown): Problem => {
   if (e instanceof Error && typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     return fromFastifyError(e as Error & { statusCode: number });
   }
+  if (isConnectionLoss(e)) return storeUnavailable();
   return {
     type: problemType('INTERNAL'),
     title: titleOf(500),

@@ -1,6 +1,10 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { SqlDatabase, SqlTransaction } from '../sql-database.port';
+import { lockDataDir, type DataDirLock } from './data-dir-lock';
+import { pgliteTemplate } from './pglite-template';
 
 /**
  * {@link SqlDatabase} over PGlite: PostgreSQL compiled to WASM, in-process, one connection.
@@ -16,10 +20,15 @@ export class PgliteDatabase implements SqlDatabase {
 
   private constructor(private readonly pg: PGlite) {}
 
-  /** Opens PGlite in `dataDir` (created if missing), or in memory when none is given. */
+  /**
+   * Opens PGlite in `dataDir` (created if missing), or in memory when none is given. A new
+   * database starts from the template set by `usePgliteTemplate`, if any.
+   */
   static async open(dataDir?: string): Promise<PgliteDatabase> {
     if (dataDir) await mkdir(dataDir, { recursive: true });
-    return new PgliteDatabase(await PGlite.create(dataDir));
+    const isNew = !dataDir || !existsSync(join(dataDir, 'PG_VERSION'));
+    const template = isNew ? pgliteTemplate() : undefined;
+    return new PgliteDatabase(await PGlite.create({ dataDir, ...(template ? { loadDataDir: template } : {}) }));
   }
 
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[] }> {
@@ -49,7 +58,8 @@ export class PgliteDatabase implements SqlDatabase {
 
   close(): Promise<void> {
     // queued work finishes first; later calls fail because PGlite is closed
-    this.closing ??= this.serialised(() => this.pg.close());
+    // the lock goes last: until PGlite has written its last page, the directory is ours
+    this.closing ??= this.serialised(() => this.pg.close()).finally(() => this.lock?.release());
     return this.closing;
   }
 

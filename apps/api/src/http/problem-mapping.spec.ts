@@ -1,0 +1,35 @@
+import { DatabaseError } from 'pg';
+import { TransactionConnectionLost } from '@app/event-store';
+import { retryAfterOf, toProblem } from './problem-mapping';
+
+const terminated = () => {
+  const e = new DatabaseError('terminating connection due to administrator command', 0, 'error');
+  e.code = '57P01';
+  return e;
+};
+
+describe('problem mapping of a lost database connection', () => {
+  it.each([
+    ['pg_terminate_backend (57P01)', terminated()],
+    ['Connection terminated unexpectedly', new Error('Connection terminated unexpectedly')],
+    ['ECONNREFUSED', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    ['a transaction whose connection died', new TransactionConnectionLost(new Error('Connection terminated unexpectedly'))],
+  ])('%s: 503 STORE.UNAVAILABLE, retriable, with a Retry-After', (_what, error) => {
+    expect(toProblem(error)).toMatchObject({
+      status: 503,
+      title: 'Service Unavailable',
+      code: 'STORE.UNAVAILABLE',
+      type: 'https://support-backend.dev/problems/store-unavailable',
+      retriable: true,
+    });
+    expect(retryAfterOf(error)).toBe(1);
+  });
+
+  it('any other failure stays a 500 without Retry-After; a contention keeps its own Retry-After', () => {
+    const other = new Error('the view failed after the commit');
+    expect(toProblem(other)).toMatchObject({ status: 500, code: 'INTERNAL' });
+    expect(retryAfterOf(other)).toBeUndefined();
+    const contention = Object.assign(new Error('contention'), { status: 503, code: 'WRITE.CONTENTION', retryAfterSeconds: 2 });
+    expect(retryAfterOf(contention)).toBe(2);
+  });
+});

@@ -1,0 +1,56 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PgliteDatabase } from './pglite-database';
+import { pgliteTemplate, usePgliteTemplate } from './pglite-template';
+
+describe('PGlite template', () => {
+  const runTemplate = pgliteTemplate();
+  let marked: Blob;
+  let root: string;
+
+  beforeAll(async () => {
+    const pg = await PGlite.create();
+    await pg.exec(`CREATE TABLE template_marker (v text); INSERT INTO template_marker VALUES ('from the template')`);
+    marked = await pg.dumpDataDir('none');
+    await pg.close();
+    root = await mkdtemp(join(tmpdir(), 'pglite-template-'));
+  });
+  afterEach(() => usePgliteTemplate(runTemplate));
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  const marker = async (db: PgliteDatabase) =>
+    (await db.query<{ v: string }>('SELECT v FROM template_marker')).rows.map((row) => row.v);
+
+  it('starts a database in memory from the template', async () => {
+    usePgliteTemplate(marked);
+    const db = await PgliteDatabase.open();
+    expect(await marker(db)).toEqual(['from the template']);
+    await db.close();
+  });
+
+  it('starts a new data directory from the template and keeps what is written there', async () => {
+    usePgliteTemplate(marked);
+    const dataDir = join(root, 'new');
+    const db = await PgliteDatabase.open(dataDir);
+    await db.exec(`INSERT INTO template_marker VALUES ('written later')`);
+    await db.close();
+    const again = await PgliteDatabase.open(dataDir);
+    expect(await marker(again)).toEqual(['from the template', 'written later']);
+    await again.close();
+  });
+
+  it('never replaces an existing data directory', async () => {
+    usePgliteTemplate(undefined);
+    const dataDir = join(root, 'existing');
+    const first = await PgliteDatabase.open(dataDir);
+    await first.exec(`CREATE TABLE own (v text)`);
+    await first.close();
+    usePgliteTemplate(marked);
+    const again = await PgliteDatabase.open(dataDir);
+    await expect(again.query('SELECT v FROM template_marker')).rejects.toThrow(/template_marker/);
+    expect((await again.query('SELECT count(*)::int AS n FROM own')).rows).toEqual([{ n: 0 }]);
+    await again.close();
+  });
+});
