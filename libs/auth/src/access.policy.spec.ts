@@ -149,6 +149,37 @@ describe('refusals a person understands', () => {
     expect(createAccessPolicy().allowedActions(gmail)).toEqual([]);
   });
 
+  it('R2: an organisation on a consumer domain is refused, even with a company address and the privilege', () => {
+    const gmailOrg = parsePrincipal({
+      role: 'support-admin',
+      sub: 'g',
+      email: 'gina@acme.example',
+      org: 'gmail.com',
+      privileges: ['support'],
+    });
+    const err = catchRefusal(() => authorize(gmailOrg, 'case.open'));
+    expect(err).toBeInstanceOf(ConsumerAccount);
+    expect(err).toMatchObject({ code: 'AUTH.CONSUMER_ACCOUNT', status: 403, domain: 'gmail.com', subject: 'org' });
+    expect(err.message).toBe(
+      'gina@acme.example signs in for gmail.com, a consumer e-mail domain, not an organisation; enterprise ' +
+        "support is only available to administrators signed in with their organisation's account.",
+    );
+    expect(createAccessPolicy().allowedActions(gmailOrg)).toEqual([]);
+    // subdomains and the configured list, as for addresses
+    const policy = createAccessPolicy({ consumerDomains: ['webmail.example'] });
+    expect(policy.isConsumerDomain('eu.webmail.example')).toBe(true);
+    expect(policy.isConsumerDomain('GMAIL.com')).toBe(true);
+    expect(policy.isConsumerDomain('acme.example')).toBe(false);
+    const webmailOrg = parsePrincipal({
+      role: 'support-admin',
+      sub: 'w',
+      email: 'w@acme.example',
+      org: 'eu.webmail.example',
+      privileges: ['support'],
+    });
+    expect(policy.refusal(webmailOrg, 'case.read')).toBeInstanceOf(ConsumerAccount);
+  });
+
   it('R2: the consumer list is configurable; gmail.com stays refused', () => {
     const policy = createAccessPolicy({ consumerDomains: ['webmail.example'] });
     expect(policy.isConsumerEmail('dan@webmail.example')).toBe(true);

@@ -18,6 +18,8 @@ export interface AccessPolicy {
   allowedActions(principal: Principal): Action[];
   /** R2: whether an address is on a consumer domain (the domain or one of its subdomains) */
   isConsumerEmail(email: string): boolean;
+  /** R2: whether a domain (e.g. a token's `org`) is a consumer domain or one of its subdomains */
+  isConsumerDomain(domain: string): boolean;
   /** R3, R4: see {@link canSeeCase} */
   canSeeCase(principal: Principal, caseTenant: string, caseLanguage: string, routedVendorId: string | null): boolean;
 }
@@ -27,17 +29,20 @@ export function createAccessPolicy(options: AccessPolicyOptions = {}): AccessPol
     [...ALWAYS_CONSUMER_DOMAINS, ...(options.consumerDomains ?? DEFAULT_CONSUMER_DOMAINS)].map(normalise),
   );
 
-  const isConsumerEmail = (email: string): boolean => {
-    const labels = emailDomain(email).split('.');
+  const isConsumerDomain = (domain: string): boolean => {
+    const labels = normalise(domain).split('.');
     // acme.mail.yahoo.com is refused like yahoo.com: check every parent domain
     return labels.some((_, i) => consumer.has(labels.slice(i).join('.')));
   };
+  const isConsumerEmail = (email: string): boolean => isConsumerDomain(emailDomain(email));
 
   const refusal = (principal: Principal, action: Action): AccessRefused | null => {
     const spec: ActionSpec = ACCESS_MATRIX[action];
     if (isCustomer(principal)) {
       // R2 before R1: a consumer account is refused even with the privilege
       if (isConsumerEmail(principal.email)) return new ConsumerAccount(principal.email, emailDomain(principal.email));
+      // …and so is a company address signing in for a consumer domain: gmail.com is no organisation (tenant)
+      if (isConsumerDomain(principal.org)) return new ConsumerAccount(principal.email, principal.org, 'org');
       // R1 reads the privilege itself, so a hand-built principal cannot skip it by its label
       if (spec.roles.includes('support-admin') && !principal.privileges.includes(SUPPORT_PRIVILEGE)) {
         return new MissingPrivilege(SUPPORT_PRIVILEGE, principal.email, principal.org);
@@ -57,6 +62,7 @@ export function createAccessPolicy(options: AccessPolicyOptions = {}): AccessPol
     allowedActions: (principal) =>
       (Object.keys(ACCESS_MATRIX) as Action[]).filter((action) => refusal(principal, action) === null),
     isConsumerEmail,
+    isConsumerDomain,
     canSeeCase,
   };
 }

@@ -88,10 +88,14 @@ export class ConsumerAccount extends AccessRefused {
   constructor(
     readonly email: string,
     readonly domain: string,
+    /** what is on the consumer domain: the address (default), or the organisation the token names */
+    readonly subject: 'email' | 'org' = 'email',
   ) {
     super(
-      `${email} is a consumer account (${domain}); enterprise support is only available to ` +
-        `administrators signed in with their organisation's account.`,
+      (subject === 'email'
+        ? `${email} is a consumer account (${domain}); `
+        : `${email} signs in for ${domain}, a consumer e-mail domain, not an organisation; `) +
+        `enterprise support is only available to administrators signed in with their organisation's account.`,
     );
   }
 }
