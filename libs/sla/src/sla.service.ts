@@ -8,7 +8,14 @@ import {
   type Calendar,
   type SlaPolicy,
 } from '@app/business-time';
-import { slaReport, type CaseState, type Priority, type SlaReport, type SlaTerms } from '@app/case-domain';
+import {
+  slaReport,
+  type CaseState,
+  type CycleSlaTerms,
+  type Priority,
+  type SlaReport,
+  type SlaTerms,
+} from '@app/case-domain';
 
 export interface SlaFiles {
   /** a directory of `<id>.json` calendars (CALENDARS_DIR) */
@@ -60,6 +67,22 @@ export class SlaService {
       ...(customerRegion === undefined ? {} : { region: customerRegion }),
       firstResponseTargetMs: target,
       firstResponseDueAt: addBusinessTime(openedAt, target, calendar).toISOString(),
+    };
+  }
+
+  /**
+   * R10, R15: the first-response terms of the cycle a reopen at `at` starts, recorded in
+   * `Reopened.sla`: the target of the priority in force, from the reopen, in business time
+   * of the calendar fixed at opening (as `termsFor` does at opening; `slaReport` computes
+   * the same due time). Undefined for a case opened without SLA terms.
+   */
+  cycleTermsFor(state: CaseState, at: Date): CycleSlaTerms | undefined {
+    if (state.status === 'not-opened' || state.sla.terms === undefined) return undefined;
+    const calendar = this.calendarOf(state.sla.terms);
+    const target = firstResponseTarget(this.policy, state.priority, calendar);
+    return {
+      firstResponseTargetMs: target,
+      firstResponseDueAt: addBusinessTime(at, target, calendar).toISOString(),
     };
   }
 

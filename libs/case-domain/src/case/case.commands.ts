@@ -5,6 +5,7 @@ export type { RouteCase };
 import type {
   Attachment,
   Channel,
+  CycleSlaTerms,
   EscalationTarget,
   Impact,
   InfoItem,
@@ -43,17 +44,34 @@ export interface OpenCase extends CaseCommandOf<'OpenCase'> {
   /** a case this one follows, e.g. after a closed case came back (R6, R15) */
   readonly relatedCaseId?: string;
   /**
+   * R3: the related case as the shell found it (its organisation), or null when there is no
+   * such case; required with `relatedCaseId`. A case of another organisation is refused as
+   * unknown, like one that does not exist.
+   */
+  readonly relatedCase?: { readonly tenant: string } | null;
+  /**
    * R10: computed by the shell, which holds the calendars and the SLA policy (the domain
    * does no calendar arithmetic in `decide`); recorded as given in `Opened`.
    */
   readonly sla?: SlaTerms;
 }
 
+/**
+ * R4: who would hold a case, as the shell knows them (the domain keeps no directory): an
+ * agent's vendor and languages (from the agent's own token on a claim, from the agents
+ * directory when a supervisor names someone), or a supervisor claiming it for themselves.
+ */
+export type Assignee =
+  | { readonly kind: 'agent'; readonly vendorId: string; readonly languages: readonly string[] }
+  | { readonly kind: 'supervisor' };
+
 /** An agent claims a case, or a supervisor (re)assigns it; `force` takes it from its holder. */
 export interface AssignCase extends CaseCommandOf<'AssignCase'> {
   readonly agentId: string;
   readonly byId: string;
   readonly force?: boolean;
+  /** R4: who `agentId` is (required); null: no agent with that id is known */
+  readonly assignee?: Assignee | null;
 }
 
 export interface RespondToCase extends CaseCommandOf<'RespondToCase'> {
@@ -75,8 +93,14 @@ export interface ProvideInfo extends CaseCommandOf<'ProvideInfo'> {
 }
 
 /** A customer's message on the case. */
+/**
+ * The customer writes on the case. On a resolved case within the reopen window (not closed
+ * yet) the reply reopens it (R15: the survey e-mail says so): `Reopened`, then the reply.
+ */
 export interface ReplyToCase extends CaseCommandOf<'ReplyToCase'> {
   readonly message: string;
+  /** R10: when the reply reopens the case, the new cycle's first-response terms (as `ReopenCase.sla`) */
+  readonly sla?: CycleSlaTerms;
 }
 
 /** R13 */
@@ -104,6 +128,8 @@ export interface ResolveCase extends CaseCommandOf<'ResolveCase'> {
 /** R15: the customer says a resolved case is not solved. */
 export interface ReopenCase extends CaseCommandOf<'ReopenCase'> {
   readonly reason: string;
+  /** R10: the new cycle's first-response terms, computed by the shell; recorded in `Reopened.sla` */
+  readonly sla?: CycleSlaTerms;
 }
 
 /** R14: the caller has checked that the incident exists. */

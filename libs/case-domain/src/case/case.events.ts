@@ -1,6 +1,7 @@
 import type {
   Attachment,
   Channel,
+  CycleSlaTerms,
   EscalationTarget,
   Impact,
   InfoItem,
@@ -124,7 +125,11 @@ export interface CaseEventDataMap {
     readonly cycle: number;
   };
   /** `cycle`: the new cycle this reopen starts (R15). */
-  Reopened: CaseEventBase & { readonly reason: string; readonly cycle: number };
+  /**
+   * R15: a new resolution cycle. `sla` (when the case has SLA terms): the new cycle's
+   * first-response target and due time, computed by the shell as `Opened.sla`'s.
+   */
+  Reopened: CaseEventBase & { readonly reason: string; readonly cycle: number; readonly sla?: CycleSlaTerms };
   CreditRequested: CaseEventBase & { readonly incidentId: string; readonly reason?: string };
   CreditIssued: CaseEventBase & { readonly incidentId: string; readonly amount: number; readonly currency: string };
   IncidentReportRequested: CaseEventBase & { readonly incidentId: string };

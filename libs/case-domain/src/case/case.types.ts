@@ -100,3 +100,15 @@ export interface SlaTerms {
   /** opening + that target in business time (`addBusinessTime`) */
   readonly firstResponseDueAt: Instant;
 }
+
+/**
+ * R10, R15: the first-response terms of a resolution cycle a reopen starts, computed by the
+ * shell as `SlaTerms` are (the calendar fixed at opening, the priority in force now) and
+ * recorded in `Reopened.sla`, so that readers (the queues) know the new cycle's due time.
+ */
+export interface CycleSlaTerms {
+  /** the first-response target of the priority in force at the reopen, in ms of business time */
+  readonly firstResponseTargetMs: number;
+  /** the reopen + that target in business time (`addBusinessTime`), in the case's calendar */
+  readonly firstResponseDueAt: Instant;
+}

@@ -91,7 +91,7 @@ export class ChangeCaseHandler implements ICommandHandler<ChangeCase, CaseChange
     if (command.type !== 'OpenCase' && request.canSee && !(isOpenedCase(state) && request.canSee(state)))
       throw new CaseNotFound(request.caseId);
     const actor = request.actor ?? command.actor;
-    const events = this.stamp(caseDecider.decide(state, this.withSlaTerms(command, now), now), state, actor);
+    const events = this.stamp(caseDecider.decide(state, this.withSlaTerms(command, state, now), now), state, actor);
     let after = events.reduce(caseDecider.evolve, state);
     const follows: CaseEvent[] = [];
     const follow = (next: CaseCommand) => {
@@ -110,8 +110,16 @@ export class ChangeCaseHandler implements ICommandHandler<ChangeCase, CaseChange
     return [...events, ...follows];
   }
 
-  /** R10: an OpenCase without terms gets them (the calendar of the customer's region, the versions, the due time). */
-  private withSlaTerms(command: CaseCommand, at: Date): CaseCommand {
+  /**
+   * R10: an OpenCase without terms gets them (the calendar of the customer's region, the
+   * versions, the due time). A command that may reopen a resolved case (ReopenCase, and
+   * ReplyToCase, R15) gets the new cycle's first-response terms, recorded in `Reopened`.
+   */
+  private withSlaTerms(command: CaseCommand, state: CaseState, at: Date): CaseCommand {
+    if ((command.type === 'ReopenCase' || command.type === 'ReplyToCase') && command.sla === undefined) {
+      const sla = state.status === 'resolved' ? this.sla.cycleTermsFor(state, at) : undefined;
+      return sla === undefined ? command : { ...command, sla };
+    }
     if (command.type !== 'OpenCase' || command.sla !== undefined) return command;
     // a malformed intake gets no terms: decide refuses it with the field that is wrong
     if (typeof command.impact !== 'object' || command.impact === null) return command;

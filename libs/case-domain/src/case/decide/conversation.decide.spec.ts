@@ -117,8 +117,48 @@ describe('ReplyToCase', () => {
       .when(cmd.reply())
       .then([evNow('CustomerReplied', { message: 'Any news?', endsWait: false }, customer.id)]));
 
-  it('R15: refuses a reply on a resolved case: the customer reopens it instead', () =>
-    given([opened, resolved()]).when(cmd.reply()).thenThrows(CaseAlreadyResolved));
+  it('R15: a reply on a resolved case reopens it: Reopened (cycle 2), then the reply, in one decision', () =>
+    given([opened, resolved()])
+      .when(cmd.reply({ message: 'It fails again.' }))
+      .then([
+        evNow('Reopened', { reason: 'It fails again.', cycle: 2 }, customer.id),
+        evNow('CustomerReplied', { message: 'It fails again.', endsWait: false }, customer.id),
+      ]));
+
+  it('R10, R15: the reopening reply records the new cycle’s first-response terms the shell computed', () => {
+    const sla = { firstResponseTargetMs: 28_800_000, firstResponseDueAt: '2026-03-03T09:30:00Z' };
+    given([opened, resolved(), reopened(2), resolved({ cycle: 2 })])
+      .when(cmd.reply({ sla }))
+      .then([
+        evNow(
+          'Reopened',
+          { reason: 'Any news?', cycle: 3, sla: { ...sla, firstResponseDueAt: '2026-03-03T09:30:00.000Z' } },
+          customer.id,
+        ),
+        evNow('CustomerReplied', { message: 'Any news?', endsWait: false }, customer.id),
+      ]);
+  });
+
+  it('the terms are ignored on a case in progress: only a reopen starts a cycle', () =>
+    given([opened])
+      .when(cmd.reply({ sla: { firstResponseTargetMs: 1, firstResponseDueAt: '2026-03-03T09:30:00Z' } }))
+      .then([evNow('CustomerReplied', { message: 'Any news?', endsWait: false }, customer.id)]));
+
+  it('refuses terms due before the reopen', () =>
+    given([opened, resolved()])
+      .when(cmd.reply({ sla: { firstResponseTargetMs: 1, firstResponseDueAt: '2026-03-01T09:30:00Z' } }))
+      .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('sla.firstResponseDueAt')));
+
+  it('R15: refuses a reply on a closed case, saying why and what to do instead (a new case that refers to it)', () =>
+    given([opened, resolved(), closed()])
+      .when(cmd.reply())
+      .thenThrows(CaseAlreadyClosed, (e) => {
+        expect(e.code).toBe('CASE.ALREADY_CLOSED');
+        expect(e.message).toBe(
+          'Case case-0001 is closed, so you cannot reply to it. A resolved case can be reopened only until it is ' +
+            'closed: open a new case that refers to this one (relatedCaseId case-0001).',
+        );
+      }));
 
   it('refuses an empty reply', () =>
     given([opened])

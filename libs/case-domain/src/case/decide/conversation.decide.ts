@@ -2,13 +2,16 @@ import { InvalidCommand } from '../../shared/domain-rule-violation';
 import { requireOneOf, requireText } from '../../shared/validation';
 import type { ProvideInfo, ReplyToCase, RequestInfo, RespondToCase } from '../case.commands';
 import { caseEvent, type CaseEvent } from '../case.events';
-import type { CaseState } from '../case.state';
+import { evolve } from '../case.evolve';
+import type { CaseState, OpenedCase } from '../case.state';
 import { INFO_ITEMS, type Attachment } from '../case.types';
 import { requireInProgress } from './guards';
+import { inReopenWindow, reopenedEvent, requireReopenable, validCycleSlaTerms } from './resolution.decide';
 
 /**
  * The conversation: agents answer or ask (R10, R11), customers answer or write. All of it
- * needs a case in progress: a resolved case is reopened first (R15), a closed one is over.
+ * needs a case in progress: a resolved case is reopened first (R15; a customer's reply
+ * reopens it), a closed one is over.
  */
 
 export const respondToCase = (state: CaseState, c: RespondToCase, at: string): CaseEvent[] => {
@@ -64,11 +67,23 @@ export const provideInfo = (state: CaseState, c: ProvideInfo, at: string): CaseE
   ];
 };
 
+/**
+ * The customer writes on the case. A reply on a resolved case within the reopen window
+ * reopens it (R15: the survey e-mail says "reply on the case: it will be reopened"):
+ * `Reopened`, then the reply, in one decision. A closed case is refused with the way out
+ * (a new case that refers to it).
+ */
 export const replyToCase = (state: CaseState, c: ReplyToCase, at: string): CaseEvent[] => {
   requireText('message', c.message);
-  const current = requireInProgress(state, c);
-  const endsWait = current.status === 'awaiting-customer';
-  return [caseEvent('CustomerReplied', { caseId: current.id, at, byId: c.actor.id, message: c.message, endsWait })];
+  const sla = validCycleSlaTerms(c.sla, at);
+  const current = requireReopenable(state, c);
+  const reopen = inReopenWindow(current) ? [reopenedEvent(current, c.actor.id, c.message, sla, at)] : [];
+  const replyTo = reopen.reduce(evolve, current as CaseState) as OpenedCase;
+  const endsWait = replyTo.status === 'awaiting-customer';
+  return [
+    ...reopen,
+    caseEvent('CustomerReplied', { caseId: current.id, at, byId: c.actor.id, message: c.message, endsWait }),
+  ];
 };
 
 const SHA256 = /^[0-9a-f]{64}$/i;

@@ -97,7 +97,44 @@ describe('ReopenCase (R15)', () => {
   it('R15: refuses to reopen a closed case (a new case refers to it instead)', () =>
     given([opened, resolved(), closed()])
       .when(cmd.reopen())
-      .thenThrows(CaseAlreadyClosed, (e) => expect(e.message).toMatch(/new case/)));
+      .thenThrows(CaseAlreadyClosed, (e) => expect(e.message).toMatch(/reopened only until it is closed: .*new case/)));
+
+  it('R10: records the new cycle’s first-response terms the shell computed (the queues order by them)', () =>
+    given([opened, resolved()])
+      .when(cmd.reopen({ sla: { firstResponseTargetMs: 28_800_000, firstResponseDueAt: '2026-03-03T09:30:00.000Z' } }))
+      .then([
+        evNow(
+          'Reopened',
+          {
+            reason: 'It fails again.',
+            cycle: 2,
+            sla: { firstResponseTargetMs: 28_800_000, firstResponseDueAt: '2026-03-03T09:30:00.000Z' },
+          },
+          customer.id,
+        ),
+      ]));
+
+  it.each([
+    [
+      'a negative target',
+      { firstResponseTargetMs: -1, firstResponseDueAt: '2026-03-03T09:30:00.000Z' },
+      'sla.firstResponseTargetMs',
+    ],
+    [
+      'a due time that is no instant',
+      { firstResponseTargetMs: 1, firstResponseDueAt: 'tomorrow' },
+      'sla.firstResponseDueAt',
+    ],
+    [
+      'a due time before the reopen',
+      { firstResponseTargetMs: 1, firstResponseDueAt: '2026-03-02T09:29:59.999Z' },
+      'sla.firstResponseDueAt',
+    ],
+  ])('refuses terms with %s, before looking at the case', (_what, sla, field) =>
+    given([])
+      .when(cmd.reopen({ sla }))
+      .thenThrows(InvalidCommand, (e) => expect(e.field).toBe(field)),
+  );
 
   it('does nothing for a case that is open already', () => given([opened]).when(cmd.reopen()).thenNothingHappened());
 

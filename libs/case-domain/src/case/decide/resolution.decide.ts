@@ -1,10 +1,17 @@
 import { InvalidCommand } from '../../shared/domain-rule-violation';
-import { optionalText, requireHttpUrl, requireOneOf, requireText } from '../../shared/validation';
-import type { CloseCase, ReopenCase, ResolveCase } from '../case.commands';
+import {
+  optionalText,
+  requireDurationMs,
+  requireHttpUrl,
+  requireInstant,
+  requireOneOf,
+  requireText,
+} from '../../shared/validation';
+import type { CloseCase, ReopenCase, ReplyToCase, ResolveCase } from '../case.commands';
 import { CaseAlreadyResolved, CaseNotLinkedToIncident, CaseNotResolved } from '../case.errors';
 import { caseEvent, type CaseEvent } from '../case.events';
-import type { CaseState } from '../case.state';
-import { OUTCOMES } from '../case.types';
+import type { CaseState, OpenedCase } from '../case.state';
+import { OUTCOMES, type CycleSlaTerms } from '../case.types';
 import { actionOf, requireCase, requireNotClosed } from './guards';
 
 /** R12: every case ends with one outcome; R15: resolved cases are reopened or closed. */
@@ -42,17 +49,62 @@ export const resolveCase = (state: CaseState, c: ResolveCase, at: string): CaseE
 };
 
 /**
+ * R15: the reopen window. A resolved case may be reopened, by `ReopenCase` or by the
+ * customer's reply (`ReplyToCase`), until it is closed (by the auto-close, AUTO_CLOSE_DAYS
+ * after the resolution); a closed case stays closed. One definition for both commands.
+ */
+export const inReopenWindow = (current: OpenedCase): boolean => current.status === 'resolved';
+
+/** Why a closed case cannot be reopened, and what the customer does instead. */
+export const reopenWindowClosedHint = (caseId: string): string =>
+  `A resolved case can be reopened only until it is closed: open a new case that refers to this one (relatedCaseId ${caseId}).`;
+
+/** The case, refused with the reason and the way out when the reopen window has closed. */
+export const requireReopenable = (state: CaseState, c: ReopenCase | ReplyToCase): OpenedCase =>
+  requireNotClosed(state, c, state.status === 'not-opened' ? undefined : reopenWindowClosedHint(state.id));
+
+/**
+ * `Reopened` for a case in the reopen window: a new resolution cycle whose clocks start
+ * again. `sla` (the shell's, checked by {@link validCycleSlaTerms}) carries the new cycle's
+ * first-response due time.
+ */
+export const reopenedEvent = (
+  current: OpenedCase,
+  by: string,
+  reason: string,
+  sla: CycleSlaTerms | undefined,
+  at: string,
+): CaseEvent =>
+  caseEvent('Reopened', {
+    caseId: current.id,
+    at,
+    byId: by,
+    reason,
+    cycle: current.cycle + 1,
+    ...(sla === undefined ? {} : { sla }),
+  });
+
+/**
  * R15: the customer says a resolved case is not solved; a new resolution cycle starts and
  * the clocks that matter start again. Reopening a case that is open already changes nothing.
  * A closed case stays closed: the customer opens a new case that refers to it.
  */
 export const reopenCase = (state: CaseState, c: ReopenCase, at: string): CaseEvent[] => {
   requireText('reason', c.reason);
-  const current = requireNotClosed(state, c, 'Open a new case that refers to it (relatedCaseId).');
-  if (current.status !== 'resolved') return [];
-  return [
-    caseEvent('Reopened', { caseId: current.id, at, byId: c.actor.id, reason: c.reason, cycle: current.cycle + 1 }),
-  ];
+  const sla = validCycleSlaTerms(c.sla, at);
+  const current = requireReopenable(state, c);
+  if (!inReopenWindow(current)) return [];
+  return [reopenedEvent(current, c.actor.id, c.reason, sla, at)];
+};
+
+/** R10: the new cycle's terms the shell computed, checked for shape and order like `Opened.sla`. */
+export const validCycleSlaTerms = (terms: CycleSlaTerms | undefined, at: string): CycleSlaTerms | undefined => {
+  if (terms === undefined) return undefined;
+  const firstResponseTargetMs = requireDurationMs('sla.firstResponseTargetMs', terms?.firstResponseTargetMs);
+  const firstResponseDueAt = requireInstant('sla.firstResponseDueAt', terms.firstResponseDueAt);
+  if (Date.parse(firstResponseDueAt) < Date.parse(at))
+    throw new InvalidCommand('sla.firstResponseDueAt', 'must not be before the reopen');
+  return { firstResponseTargetMs, firstResponseDueAt };
 };
 
 /**
