@@ -49,7 +49,10 @@ export const isConnectionLoss = (error: unknown): boolean => {
   for (let depth = 0; depth <= MAX_CAUSES && current instanceof Error; depth += 1) {
     const { code } = current as { code?: unknown };
     if (code === 'EVENT_STORE.CONNECTION_LOST') return true;
-    if (typeof code === 'string' && (UNAVAILABLE_STATES.has(code) || /^08[0-9A-Z]{3}$/.test(code) || SOCKET_CODES.has(code)))
+    if (
+      typeof code === 'string' &&
+      (UNAVAILABLE_STATES.has(code) || /^08[0-9A-Z]{3}$/.test(code) || SOCKET_CODES.has(code))
+    )
       return true;
     // a DatabaseError (it has a SQLSTATE) is the server's answer on a live connection, whatever its words
     const sqlState = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);

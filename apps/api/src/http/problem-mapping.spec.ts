@@ -13,7 +13,10 @@ describe('problem mapping of a lost database connection', () => {
     ['pg_terminate_backend (57P01)', terminated()],
     ['Connection terminated unexpectedly', new Error('Connection terminated unexpectedly')],
     ['ECONNREFUSED', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
-    ['a transaction whose connection died', new TransactionConnectionLost(new Error('Connection terminated unexpectedly'))],
+    [
+      'a transaction whose connection died',
+      new TransactionConnectionLost(new Error('Connection terminated unexpectedly')),
+    ],
   ])('%s: 503 STORE.UNAVAILABLE, retriable, with a Retry-After', (_what, error) => {
     expect(toProblem(error)).toMatchObject({
       status: 503,
@@ -29,7 +32,11 @@ describe('problem mapping of a lost database connection', () => {
     const other = new Error('the view failed after the commit');
     expect(toProblem(other)).toMatchObject({ status: 500, code: 'INTERNAL' });
     expect(retryAfterOf(other)).toBeUndefined();
-    const contention = Object.assign(new Error('contention'), { status: 503, code: 'WRITE.CONTENTION', retryAfterSeconds: 2 });
+    const contention = Object.assign(new Error('contention'), {
+      status: 503,
+      code: 'WRITE.CONTENTION',
+      retryAfterSeconds: 2,
+    });
     expect(retryAfterOf(contention)).toBe(2);
   });
 });
