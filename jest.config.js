@@ -51,8 +51,9 @@ const base = {
 };
 
 module.exports = {
-  // PGlite with a data directory takes a few seconds to start on a busy 2-core machine
-  testTimeout: 30_000,
+  // A hang guard, not a budget: tests wait for conditions (waitFor, catchUp), and a loaded
+  // 2-core machine only makes them slower. Keep it above waitFor's own guard (120 s).
+  testTimeout: 300_000,
   // one initialised PGlite per run, copied by every test that opens one (test/pglite-template.*)
   globalSetup: '<rootDir>/test/pglite-template.global-setup.js',
   globalTeardown: '<rootDir>/test/pglite-template.global-teardown.js',

@@ -191,7 +191,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'analytics consumer (real consumer
           return ends.every((p) => p.high === '0' || at.get(p.partition) === p.high);
         },
         () => `not caught up: ${seen}\n${log.tail()}`,
-        { timeoutMs: 20_000, intervalMs: 25 },
+        { intervalMs: 25 },
       );
     };
     const dump = async (db: SqlDatabase) => {
@@ -214,7 +214,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'analytics consumer (real consumer
     beforeAll(async () => {
       await publisher.ensureTopics([{ topic, partitions: 3 }]);
       await publisher.publish([{ topic, messages: [...firstPart, unreadable] }]);
-    }, 30_000);
+    });
 
     afterAll(async () => {
       await Promise.all(running.map((c) => c.stop().catch(() => undefined)));
@@ -222,7 +222,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'analytics consumer (real consumer
       await deleteTopicsAndGroups(kafka, [topic], groups);
       await Promise.all(dbs.map((db) => db.close().catch(() => undefined)));
       await Promise.all(databases.map((d) => d.drop()));
-    }, 30_000);
+    });
 
     let reference: Record<string, unknown[]>;
 
@@ -300,7 +300,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'analytics consumer (real consumer
       const rejected = await db.query('SELECT reason FROM analytics_rejected_messages');
       expect(rejected.rows).toEqual([{ reason: 'not JSON' }]);
       reference = await dump(db);
-    }, 60_000);
+    });
 
     it('gives the same tables when rebuilt from offset 0, on the same database and group', async () => {
       const db = dbs[0];
@@ -308,13 +308,13 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'analytics consumer (real consumer
       await start(db, groups[0], { rebuild: true }); // the group's committed offsets are at the end: the tables decide
       await caughtUp(db);
       expect(await dump(db)).toEqual(reference);
-    }, 60_000);
+    });
 
     it('gives the same tables from a fresh database with a new consumer group', async () => {
       const db = await newDatabase();
       await start(db, `test.analytics.${randomUUID()}`);
       await caughtUp(db);
       expect(await dump(db)).toEqual(reference);
-    }, 60_000);
+    });
   });
 });

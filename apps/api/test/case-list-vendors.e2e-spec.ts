@@ -65,7 +65,7 @@ describe('GET /v1/cases for agents: only their vendor’s cases, in full pages (
       last = Math.max(last, Number(r.headers['x-log-position']));
     }
     expect(north).toHaveLength(5);
-  }, 60_000);
+  });
   afterAll(() => t.close());
 
   it('an agent of a vendor with 5 cases among 30, paging by 2, gets 2, 2, 1 and then no cursor', async () => {

@@ -409,7 +409,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'the write path under faults, 
     beforeAll(async () => {
       w = await startWorld(serverUrl, 2);
       [a, b] = w.apps;
-    }, 120_000);
+    });
     afterAll(() => w?.close(), 60_000);
     afterEach(() => jest.restoreAllMocks());
 
@@ -506,7 +506,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'the write path under faults, 
       });
       expect(countOf(await w.history(second), 'Escalated')).toBe(0);
       expect(countOf(await w.history(first), 'Escalated')).toBe(1);
-    }, 60_000);
+    });
 
     it('the response fails after the commit (500): the retry answers 200 with the version the log holds, the change once', async () => {
       const id = await w.open();
@@ -605,7 +605,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'the write path under faults, 
       }
       expect(await w.underKey(oldKey, EVE)).toHaveLength(1);
       expect(await w.history(id)).toHaveLength(before);
-    }, 120_000);
+    });
   });
 
   describe('the database connection is cut in the middle of a keyed write', () => {
@@ -621,12 +621,12 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'the write path under faults, 
       proxy = await PgFaultProxy.start({ host: server.hostname, port: Number(server.port || 5432) });
       w = await startWorld(serverUrl, 2, async (url) => proxy.via(url));
       [p, d] = w.apps;
-    }, 120_000);
+    });
     afterAll(async () => {
       proxy?.disarm();
       await w?.close();
       await proxy?.close();
-    }, 60_000);
+    });
     afterEach(() => {
       proxy.disarm();
       proxy.release();
@@ -838,7 +838,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'the write path under faults, 
     beforeAll(async () => {
       w = await startWorld(serverUrl, 2);
       [a, b] = w.apps;
-    }, 120_000);
+    });
     afterAll(() => w?.close(), 60_000);
 
     const openKeyed = (app: RunningApi, key: string) =>
@@ -902,7 +902,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'the write path under faults, 
         ]);
         expect((await w.history(id)).map((e) => e.type)).toEqual(['Opened', 'Routed', 'Escalated']);
       }
-    }, 120_000);
+    });
 
     it('50 responses without If-Match, 25 through each app, at once: every one 200 at its own version, 50 AgentResponded', async () => {
       const id = await w.open(a);
@@ -933,7 +933,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'the write path under faults, 
           .map((e) => (e as unknown as { data: { message: string } }).data.message),
       );
       expect(messages.size).toBe(50);
-    }, 120_000);
+    });
 
     it('If-Match of a stale version is refused (412 CASE.STALE_VERSION) on either app, also when that app’s cache is at that version', async () => {
       const id = await w.open(a);

@@ -200,7 +200,7 @@ describe('casectl audit', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 60_000);
+  });
 });
 
 describe('casectl', () => {

@@ -53,7 +53,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'worker /metrics: the Kafka relay 
         PSEUDONYM_SECRET: 'm'.repeat(40),
       };
       workers.push(await startWorkerTestApp(env), await startWorkerTestApp(env));
-    }, 60_000);
+    });
 
     afterAll(async () => {
       await Promise.all(workers.map((w) => w.close().catch(() => undefined)));
@@ -66,7 +66,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'worker /metrics: the Kafka relay 
       });
       const topics = caseTopics(prefix);
       await deleteTopicsAndGroups(kafka, [topics.caseEvents, topics.caseState], []);
-    }, 60_000);
+    });
 
     it('one worker relays (kafka_relay_leader 1), and its published count and position move with the log', async () => {
       const leaders = await waitFor(
@@ -78,7 +78,6 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'worker /metrics: the Kafka relay 
             : undefined;
         },
         () => 'no single leader',
-        { timeoutMs: 15_000 },
       );
       const leader = leaders.indexOf(1);
       const standby = 1 - leader;
@@ -94,7 +93,6 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'worker /metrics: the Kafka relay 
             : undefined;
         },
         () => 'the leader did not publish the 25 events',
-        { timeoutMs: 20_000 },
       );
       for (const page of pages) {
         expect(relay(page, 'kafka_relay_last_published_position')).toBe(last); // the shared checkpoint
@@ -118,9 +116,8 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'worker /metrics: the Kafka relay 
             : undefined;
         },
         () => 'the standby did not take over',
-        { timeoutMs: 20_000 },
       );
       expect(relay(after, 'kafka_relay_last_published_position')).toBe(await lastPosition());
-    }, 90_000);
+    });
   });
 });

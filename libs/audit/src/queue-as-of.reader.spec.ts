@@ -79,7 +79,7 @@ describe('a queue as of a moment is the live queue as it stood then (random desk
     }));
     moments.push(clock.advance(60_000));
     await new ProjectionRunner(caseQueueProjection, { store: handle.store, db: handle.db }).catchUp();
-  }, 60_000);
+  });
   afterAll(() => handle.store.close());
 
   /** the oracle: each case's stream up to the moment, folded by the live projection's fold */
@@ -114,7 +114,7 @@ describe('a queue as of a moment is the live queue as it stood then (random desk
           }
     }
     expect(compared).toBeGreaterThan(100);
-  }, 60_000);
+  });
 
   it('as of now, equals the live case_queue projection’s page, vendor by vendor', async () => {
     const now = moments[moments.length - 1];

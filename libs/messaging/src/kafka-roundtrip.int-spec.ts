@@ -96,7 +96,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka round trip (kafkajs)', (bro
       waitForLeaders: true,
     });
     expect(created).toBe(true);
-  }, 30_000);
+  });
 
   afterAll(async () => {
     // Disconnect everything even if one step fails; the topic and group are removed so a
@@ -108,7 +108,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka round trip (kafkajs)', (bro
       await admin.deleteGroups([groupId]).catch(() => undefined);
       await admin.disconnect().catch(() => undefined);
     }
-  }, 30_000);
+  });
 
   it('delivers keys, values and headers from an idempotent producer to a consumer group, in order per key', async () => {
     const keys = ['case-a', 'case-b', 'case-c'];
@@ -194,5 +194,5 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka round trip (kafkajs)', (bro
         sent.flatMap((m, seq) => (m.key === key ? [seq] : [])),
       );
     }
-  }, 40_000);
+  });
 });

@@ -35,7 +35,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'catchUp while an older transa
     const history = await appendRandomHistory(handle.store, { events: 60, seed: 7 });
     const runner = new ProjectionRunner(countingProjection(), { store: handle.store, db: handle.db });
     let done = false;
-    const caughtUp = runner.catchUp({ timeoutMs: 20_000 }).then(() => (done = true));
+    const caughtUp = runner.catchUp({ timeoutMs: 120_000 }).then(() => (done = true));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(done).toBe(false);
 

@@ -69,7 +69,7 @@ describe('ProjectionsModule', () => {
       await app.close();
     }
     expect(runner.status()).toBe('stopped');
-  }, 30_000);
+  });
 
   it('leaves the runners stopped when told another process runs them', async () => {
     const { app } = await appWith(false);
@@ -85,5 +85,5 @@ describe('ProjectionsModule', () => {
     } finally {
       await app.close();
     }
-  }, 30_000);
+  });
 });

@@ -1,5 +1,8 @@
 export interface WaitForOptions {
-  /** give up after this long; default 5 s */
+  /**
+   * a hang guard, not a budget: the condition decides when the wait ends, so a busy machine
+   * only makes it longer; default 120 s (below jest's testTimeout, so this message is the one seen)
+   */
   readonly timeoutMs?: number;
   /** between checks; default 5 ms */
   readonly intervalMs?: number;
@@ -12,7 +15,7 @@ export interface WaitForOptions {
 export const waitFor = async <T>(
   condition: () => T | Promise<T>,
   describe: () => string,
-  { timeoutMs = 5_000, intervalMs = 5 }: WaitForOptions = {},
+  { timeoutMs = 120_000, intervalMs = 5 }: WaitForOptions = {},
 ): Promise<NonNullable<T>> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

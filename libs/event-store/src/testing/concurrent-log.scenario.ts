@@ -63,7 +63,6 @@ export const runConcurrentLog = async (
       await waitFor(
         () => passed() || freeWriters === 0,
         () => 'a later transaction to commit',
-        { timeoutMs: 10_000 },
       );
     } finally {
       freeWriters += 1;

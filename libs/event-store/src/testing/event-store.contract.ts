@@ -39,7 +39,7 @@ export const eventStoreContract = (adapter: string, createFixture: () => Promise
     beforeAll(async () => {
       fx = await createFixture();
       store = fx.store;
-    }, 30_000);
+    });
 
     /**
      * The stream's links whose stored hash is not SHA-256(previous stored hash ‖ JCS of the
@@ -474,7 +474,7 @@ export const eventStoreContract = (adapter: string, createFixture: () => Promise
       expect(report.orderFaults).toEqual([]);
       // on a server, prove the scenario happened: transactions did commit out of order
       if (fx.concurrentWriters) expect(report.outOfOrderCommits).toBeGreaterThan(0);
-    }, 30_000);
+    });
 
     it('treats migrations run again as a no-op', async () => {
       const streamId = streamOf('migrate');

@@ -31,7 +31,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay through a broker outa
     beforeAll(async () => {
       [broker, database] = await Promise.all([startPrivateBroker(), createTestDatabase(databaseUrl)]);
       handle = await createEventStore({ databaseUrl: database.url });
-    }, 120_000);
+    });
 
     afterAll(async () => {
       await reader?.stop().catch(() => undefined);
@@ -39,7 +39,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay through a broker outa
       await handle?.store.close();
       await broker?.destroy();
       await database?.drop();
-    }, 60_000);
+    });
 
     it('retries while the broker is down, keeps taking appends, and drains the lag when it is back', async () => {
       const kafka = createKafkaClient({
@@ -78,18 +78,18 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay through a broker outa
       const describe = () => `relay ${JSON.stringify(relay!.status())}, appended ${appended.length}\n${log.tail()}`;
 
       await append(10);
-      await waitFor(() => published() === 10, describe, { timeoutMs: 20_000 });
+      await waitFor(() => published() === 10, describe);
 
       await broker!.stop();
       const downSince = Date.now();
       await append(25); // the store does not wait for the broker
       expect(Date.now() - downSince).toBeLessThan(5_000);
-      await waitFor(() => relay!.status().consecutiveFailures >= 2, describe, { timeoutMs: 20_000 });
+      await waitFor(() => relay!.status().consecutiveFailures >= 2, describe);
       expect(relay.status().state).toBe('retrying');
       expect(published()).toBe(10); // the lag: 25 events wait, none skipped, the checkpoint stays
 
       await broker!.restart();
-      await waitFor(() => published() >= 35 && relay!.status().state === 'running', describe, { timeoutMs: 30_000 });
+      await waitFor(() => published() >= 35 && relay!.status().state === 'running', describe);
 
       reader = await TopicReader.start(kafka, topics.caseEvents);
       const ids = () => new Set(reader!.messages.map((m) => (JSON.parse(m.value!) as CaseEventEnvelope).eventId));
@@ -98,6 +98,6 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay through a broker outa
         () => `${appended.filter((id) => !ids().has(id)).length} events missing`,
       );
       expect(appended.filter((id) => !ids().has(id))).toEqual([]);
-    }, 90_000);
+    });
   });
 });

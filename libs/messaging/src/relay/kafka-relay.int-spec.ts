@@ -66,7 +66,6 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay (worker module, Postg
       await waitFor(
         () => relay.status().publishedEvents >= count,
         () => `relay: ${JSON.stringify(relay.status())}, ${count} events appended\n${log.tail()}`,
-        { timeoutMs: 20_000 },
       );
       const [eventReader, stateReader] = await Promise.all([
         TopicReader.start(kafka, topics.caseEvents),
@@ -83,7 +82,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay (worker module, Postg
       );
       events = eventReader.messages;
       states = stateReader.messages;
-    }, 60_000);
+    });
 
     afterAll(async () => {
       await Promise.all(readers.map((r) => r.stop().catch(() => undefined)));
@@ -94,7 +93,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay (worker module, Postg
         readers.map((r) => r.groupId),
       );
       await database?.drop();
-    }, 30_000);
+    });
 
     it('creates the topics at start with the configured partitions, the state topic compacted', async () => {
       const admin = kafka.admin();

@@ -165,8 +165,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay: one leader across pr
       );
     const describeAll = () =>
       `${processes.map((p) => `${p.name}: ${JSON.stringify(p.relay.status())}`).join('\n')}\n${log.tail()}`;
-    const drained = () =>
-      waitFor(async () => (await savedPosition()) === (await lastPosition()), describeAll, { timeoutMs: 30_000 });
+    const drained = () => waitFor(async () => (await savedPosition()) === (await lastPosition()), describeAll);
     const read = async (topic: string, expected: string[]) => {
       const reader = await TopicReader.start(kafka, topic);
       readers.push(reader);
@@ -191,7 +190,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay: one leader across pr
       database = await createTestDatabase(databaseUrl);
       api = await createEventStore({ databaseUrl: database.url, poolSize: 2 });
       appended.length = 0;
-    }, 30_000);
+    });
 
     afterEach(async () => {
       await Promise.all(readers.splice(0).map((r) => r.stop().catch(() => undefined)));
@@ -200,11 +199,11 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay: one leader across pr
       processes = [];
       await api?.store.close();
       await database?.drop();
-    }, 60_000);
+    });
 
     afterAll(async () => {
       await deleteTopicsAndGroups(kafka, usedTopics, []);
-    }, 30_000);
+    });
 
     it('publishes each event once while two relays run: one leads, the other stands by', async () => {
       const topics = newTopics();
@@ -219,7 +218,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay: one leader across pr
       const ids = await read(topics.caseEvents, appended);
       expect(ids).toHaveLength(appended.length); // none twice
       expect([...ids].sort()).toEqual([...appended].sort());
-    }, 60_000);
+    });
 
     it('when the leader is killed without giving the lease up, the standby takes over and publishes the rest', async () => {
       const topics = newTopics();
@@ -236,7 +235,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay: one leader across pr
       const killedAt = Date.now();
       await writing;
       expect((await relayLeaseHolder(api.db, KAFKA_RELAY_NAME))?.owner).toBe('relay-a'); // not given up
-      await waitFor(() => b.relay.status().leader, describeAll, { timeoutMs: 15_000 });
+      await waitFor(() => b.relay.status().leader, describeAll);
       // bounded: the lease's duration, plus the standby's poll and a renewal's round trip
       expect(Date.now() - killedAt).toBeLessThan(lease.durationMs + 3_000);
       await append(20);
@@ -245,7 +244,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay: one leader across pr
 
       const ids = await read(topics.caseEvents, appended);
       expect(new Set(ids).size).toBe(appended.length); // every event, none lost (a batch may repeat)
-    }, 90_000);
+    });
 
     it('a leader whose connections are terminated reconnects and keeps leading; the standby never publishes', async () => {
       const topics = newTopics();
@@ -262,6 +261,6 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay: one leader across pr
       expect(b.relay.status()).toMatchObject({ leader: false, publishedEvents: 0 });
       const ids = await read(topics.caseEvents, appended);
       expect(new Set(ids).size).toBe(appended.length);
-    }, 60_000);
+    });
   });
 });

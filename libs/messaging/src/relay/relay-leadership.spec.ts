@@ -133,7 +133,7 @@ describe('EventRelay leadership: one relay publishes, the others stand by (PGlit
     const survivor = relay(publisher);
     await survivor.start();
     await waitFor(() => survivor.status().state === 'standby', describeAll);
-    await waitFor(() => survivor.status().leader, describeAll, { timeoutMs: 5_000 });
+    await waitFor(() => survivor.status().leader, describeAll);
     expect(Date.now() - diedAt).toBeGreaterThanOrEqual(650); // not before the lease expired
     await waitFor(async () => (await savedPosition()) === (await lastPosition()), describeAll);
     expect(publisher.on(topics.caseEvents)).toHaveLength(5); // from the shared checkpoint: nothing lost, nothing again

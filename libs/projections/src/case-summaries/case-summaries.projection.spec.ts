@@ -26,7 +26,7 @@ describe('caseSummariesProjection.apply', () => {
   beforeAll(async () => {
     handle = await createEventStore();
     await new ProjectionRunner(caseSummariesProjection, { store: handle.store, db: handle.db }).prepare();
-  }, 30_000);
+  });
   afterAll(() => handle.store.close());
 
   const storyOf = async (...types: Parameters<typeof caseStory>[1][]) => {

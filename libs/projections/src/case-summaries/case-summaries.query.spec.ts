@@ -93,7 +93,7 @@ describe('listCaseSummaries', () => {
     runner = new ProjectionRunner(caseSummariesProjection, { store: handle.store, db: handle.db });
     for (const seed of seeds) await append(seed);
     await runner.catchUp();
-  }, 30_000);
+  });
   afterAll(() => handle.store.close());
 
   it('pages through every case once, newest first, ties broken by case id', async () => {
@@ -186,13 +186,13 @@ describe('listCaseSummaries for an agent (R4): vendor and languages in SQL', () 
     handle = await createEventStore();
     for (let i = 0; i < 30; i += 1)
       await appendCase(i, i % 6 === 2 ? 'vendor-a' : i % 6 === 5 ? null : 'vendor-b', 'en');
-  }, 30_000);
+  });
   afterAll(() => handle.store.close());
 
   describe('on version 2 (vendor_id)', () => {
     beforeAll(async () => {
       await new ProjectionRunner(caseSummariesProjection, { store: handle.store, db: handle.db }).catchUp();
-    }, 30_000);
+    });
 
     it('fills every page of an agent whose cases are few and spread out, and ends with no cursor', async () => {
       const pages = await pagesOf({ vendorId: 'vendor-a', languages: ['en'], limit: 2 });
@@ -258,7 +258,7 @@ describe('listCaseSummaries by vendor before the swap to version 2 (an upgraded 
     // stands in for the case_queue read model the API passes
     await handle.db.exec(`CREATE TABLE routing_for_test (case_id text COLLATE "C" PRIMARY KEY, vendor_id text)`);
     for (const row of routing) await handle.db.query('INSERT INTO routing_for_test VALUES ($1, $2)', row);
-  }, 30_000);
+  });
   afterAll(() => handle.store.close());
 
   it('refuses rather than filter on a column the view does not have yet', async () =>

@@ -49,12 +49,12 @@ export const runnerTestContext = <D extends RunnerTestDatabase>(
   beforeEach(async () => {
     errors.length = 0;
     current = await createDatabase();
-  }, 30_000);
+  });
   afterEach(async () => {
     beforeStop?.();
     await Promise.all(runners.splice(0).map((r) => r.stop()));
     await database().close();
-  }, 30_000);
+  });
 
   return {
     get database() {

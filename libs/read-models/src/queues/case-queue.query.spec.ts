@@ -103,7 +103,7 @@ describe('the queue queries', () => {
     for (const seed of seeds)
       await handle.store.appendToStream(toCaseStreamId(caseId(seed.id)), history(seed), 'no-stream');
     await new ProjectionRunner(caseQueueProjection, { store: handle.store, db: handle.db }).catchUp();
-  }, 30_000);
+  });
   afterAll(() => handle.store.close());
 
   const ids = (items: { caseId: string }[]) => items.map((c) => c.caseId.slice(-2).replace(/^0/, ''));
@@ -163,5 +163,46 @@ describe('the queue queries', () => {
   it('reads queue ids case-insensitively and refuses others', () => {
     expect(parseQueueId('pt-BR-p2')).toEqual({ id: 'pt-br-P2', language: 'pt-br', priority: 'P2' });
     for (const bad of ['fr', 'fr-P5', 'french-P1', 'P1']) expect(() => parseQueueId(bad)).toThrow(InvalidQueueId);
+  });
+});
+
+describe('a reopened case in the queue (R10, R15)', () => {
+  let handle: EventStoreHandle;
+  const reopenedId = caseId('21');
+
+  beforeAll(async () => {
+    handle = await createEventStore();
+    const seeds: Seed[] = [
+      { id: '22', minute: 0, vendor: 'north' }, // due 10:00
+      { id: '23', minute: 5, vendor: 'north', due: '2026-03-02T09:30:00.000Z' },
+      { id: '24', minute: 1, vendor: 'north', due: null }, // no due time: last
+    ];
+    for (const seed of seeds)
+      await handle.store.appendToStream(toCaseStreamId(caseId(seed.id)), history(seed), 'no-stream');
+    // opened the day before (due long ago, met), resolved, then reopened at 09:20 with a new
+    // first-response clock: due 09:50 by the terms the reopen records
+    const opened = history({ id: '21', minute: -24 * 60, vendor: 'north', due: '2026-03-01T10:00:00.000Z' });
+    const base = { caseId: reopenedId, byId: 'x' };
+    const later: CaseEvent[] = [
+      caseEvent('AgentResponded', { ...base, at: at(-23 * 60), agentId: 'eve', message: 'Hi.', firstResponse: true }),
+      caseEvent('Resolved', { ...base, at: at(-22 * 60), outcome: 'solved', summary: 'Fixed.', cycle: 1 }),
+      caseEvent('Reopened', {
+        ...base,
+        at: at(20),
+        reason: 'It fails again.',
+        cycle: 2,
+        sla: { firstResponseTargetMs: 1_800_000, firstResponseDueAt: at(50) },
+      }),
+    ];
+    await handle.store.appendToStream(toCaseStreamId(reopenedId), [...opened, ...later], 'no-stream');
+    await new ProjectionRunner(caseQueueProjection, { store: handle.store, db: handle.db }).catchUp();
+  }, 30_000);
+  afterAll(() => handle.store.close());
+
+  it('orders it by the due time of its new cycle, not last and not by its first cycle’s', async () => {
+    const page = await listQueue(handle.db, { queueId: 'fr-P1', vendorId: 'north' });
+    expect(page.items.map((c) => c.caseId.slice(-2))).toEqual(['23', '21', '22', '24']);
+    const reopened = page.items.find((c) => c.caseId === reopenedId);
+    expect(reopened).toMatchObject({ cycle: 2, firstResponseDueAt: at(50), breached: false });
   });
 });

@@ -80,7 +80,7 @@ describe('ReRouter (R16: follow-the-sun when a shift ends)', () => {
     await handle.store.appendToStream(toCaseStreamId(ids.german), opened(ids.german, 'de', 'south-desk'), 'no-stream');
     await handle.store.appendToStream(toCaseStreamId(ids.italian), opened(ids.italian, 'it', null), 'no-stream');
     await queue.catchUp();
-  }, 30_000);
+  });
   afterEach(() => handle.store.close());
 
   it('leaves cases alone while their vendor works, or while nobody better can take them', async () => {
