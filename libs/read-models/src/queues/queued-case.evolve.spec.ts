@@ -119,6 +119,17 @@ describe('evolveQueuedCase', () => {
     expect(fold(opened, resolved)?.status).toBe('resolved');
   });
 
+  it('R10, R15: a reopen that records its new cycle’s terms gives the queue that cycle’s due time', () => {
+    const resolved = caseEvent('Resolved', { ...base(6), outcome: 'solved', summary: 's', cycle: 1 });
+    const sla = { firstResponseTargetMs: 28_800_000, firstResponseDueAt: '2026-03-04T09:07:00Z' };
+    const reopened = caseEvent('Reopened', { ...base(7), reason: 'again', cycle: 2, sla });
+    expect(fold(opened, resolved, reopened)).toMatchObject({
+      status: 'open',
+      cycle: 2,
+      firstResponseDueAt: '2026-03-04T09:07:00.000Z',
+    });
+  });
+
   it('has nothing to show for an event of a case never opened', () =>
     expect(fold(caseEvent('AgentAssigned', { ...base(1), agentId: 'eve', forced: false }))).toBeNull());
 

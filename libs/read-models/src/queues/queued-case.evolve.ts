@@ -23,7 +23,7 @@ export interface QueuedCase {
   readonly region: string | null;
   readonly subject: string;
   readonly openedAt: Instant;
-  /** the first-response due time of the current cycle when an event gave one (Opened's SLA terms) */
+  /** the first-response due time of the current cycle when an event gave one (the SLA terms of Opened, or of Reopened for a later cycle) */
   readonly firstResponseDueAt: Instant | null;
   /** an SLA of the current cycle was breached (SlaBreached) */
   readonly breached: boolean;
@@ -97,7 +97,8 @@ export const evolveQueuedCase = (doc: QueuedCase | null, event: QueueInput): Que
     case 'Resolved':
       return { ...withDue, status: 'resolved' };
     case 'Reopened':
-      // a new cycle: its clocks start again; its due time is known only if the event gives one
+      // a new cycle: its clocks start again; its due time is in Reopened.sla (R10, R15), absent
+      // only from reopens recorded before the reopen carried it (those sort last, as before)
       return { ...next, status: 'open', cycle: event.data.cycle, breached: false, firstResponseDueAt: due ?? null };
     case 'Closed':
       return { ...withDue, status: 'closed' };
