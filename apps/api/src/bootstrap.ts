@@ -2,10 +2,11 @@ import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Metrics, PinoNestLogger } from '@app/observability';
 import { ApiModule, type ApiModuleOptions } from './app.module';
 import { validationExceptionFactory } from './http/validation';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 
 /** 1 MB: bigger bodies get 413 (the case API carries text and attachment references, not files) */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -56,15 +57,6 @@ export const createApiApp = async (options: ApiModuleOptions): Promise<NestFasti
     }),
   );
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Support case backend')
-      .setDescription('Event-sourced case lifecycle for enterprise support desks. Errors are RFC 9457 problem details.')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   return app;
 };

@@ -12,20 +12,11 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequiresAction } from '@app/auth';
 import { reportCsv } from '@app/read-models';
+import { ApiReadProblems, type ProblemSpec } from '../openapi/api-problems';
 import { AuditAccessInterceptor } from './audit-access.interceptor';
 import {
   AsOfQuery,
@@ -46,6 +37,12 @@ import {
 
 const PROBLEM_TYPE = 'https://support-backend.dev/problems/audit-chain-broken';
 
+const NOT_AN_AUDITOR: ProblemSpec = [403, 'not an auditor (AUTH.FORBIDDEN)'];
+const BAD_INSTANT: ProblemSpec = [
+  400,
+  'a bad parameter (`errors` names it): asOf missing or not an instant with a time zone (AUDIT.INVALID_INSTANT), …',
+];
+
 /**
  * /v1/audit: integrity and point-in-time replay, for auditors (audit.read, audit.verify,
  * audit.export in @app/auth's matrix); the reports as of a moment also for supervisors, whose
@@ -54,9 +51,6 @@ const PROBLEM_TYPE = 'https://support-backend.dev/problems/audit-chain-broken';
  */
 @ApiTags('audit')
 @ApiBearerAuth()
-@ApiForbiddenResponse({
-  description: 'not an auditor (AUTH.FORBIDDEN); /v1/audit/reports/* also lets supervisors in',
-})
 @Controller('v1/audit')
 @RequiresAction('audit.read')
 @UseInterceptors(AuditAccessInterceptor)
@@ -67,9 +61,10 @@ export class AuditController {
   @RequiresAction('audit.verify')
   @ApiOperation({ summary: 'Walk every hash chain (or one stream) and check the latest checkpoint' })
   @ApiOkResponse({ description: 'every chain is intact: the verification report' })
-  @ApiConflictResponse({
-    description: 'a broken link (AUDIT.CHAIN_BROKEN): a problem naming the first one, with the report',
-  })
+  @ApiReadProblems(NOT_AN_AUDITOR, 400, [
+    409,
+    'a broken link (AUDIT.CHAIN_BROKEN): the problem names the first one (`firstBreak`) and carries the `report`',
+  ])
   async verify(
     @Query() query: VerifyQuery,
     @Req() req: FastifyRequest,
@@ -94,6 +89,7 @@ export class AuditController {
   @Get('cases/:id')
   @ApiOperation({ summary: 'The case as it stood at a moment, with the events that made it so' })
   @ApiOkResponse({ description: '{ asOf, case, events }' })
+  @ApiReadProblems(NOT_AN_AUDITOR, BAD_INSTANT, [404, 'the case did not exist at that moment (AUDIT.CASE_NOT_FOUND)'])
   caseAsOf(@Param('id', ParseUUIDPipe) id: string, @Query() query: AsOfQuery) {
     return this.queries.execute(new GetCaseAsOf(id, query));
   }
@@ -106,6 +102,10 @@ export class AuditController {
     description:
       '{ queue, language, priority, vendor?, asOf, size, cases, eventsReplayed }: each case as the live queue shows it, with its vendor',
   })
+  @ApiReadProblems(NOT_AN_AUDITOR, [
+    400,
+    'a queue id that is not <language>-<priority> (AUDIT.INVALID_QUEUE_ID), or a bad asOf (AUDIT.INVALID_INSTANT)',
+  ])
   queueAsOf(@Param('id') id: string, @Query() query: QueueAsOfQuery) {
     return this.queries.execute(new GetQueueAsOf(id, query));
   }
@@ -121,10 +121,11 @@ export class AuditController {
     description:
       'the report of GET /v1/reports/{name} (same parameters, rows, columns and CSV) with asOf, eventsReplayed and streamsParked; `to` defaults to asOf',
   })
-  @ApiBadRequestResponse({
-    description: 'asOf missing or not an instant with a time zone; a parameter the report does not take',
-  })
-  @ApiNotFoundResponse({ description: 'REPORT.UNKNOWN' })
+  @ApiReadProblems(
+    [403, 'neither an auditor nor a supervisor (AUTH.FORBIDDEN)'],
+    [400, 'asOf missing or not an instant with a time zone; a parameter the report does not take'],
+    [404, 'an unknown report (REPORT.UNKNOWN)'],
+  )
   async reportAsOf(
     @Param('name') name: string,
     @Query() query: ReportAsOfQuery,
@@ -146,6 +147,10 @@ export class AuditController {
   @Get('events')
   @ApiOperation({ summary: 'The global log in commit order, paginated: pass `next` as `after`' })
   @ApiOkResponse({ description: '{ events, next, hasMore }' })
+  @ApiReadProblems(NOT_AN_AUDITOR, [
+    400,
+    'a bad parameter (`errors` names it), or an `after` that is no stored position (AUDIT.UNKNOWN_POSITION)',
+  ])
   events(@Query() query: AuditEventsQuery) {
     return this.queries.execute(new GetAuditEvents(query));
   }
@@ -154,6 +159,8 @@ export class AuditController {
   @RequiresAction('audit.export')
   @ApiOperation({ summary: 'The log recorded in [from, to), streamed as NDJSON (one event per line, with its hash)' })
   @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({ description: 'one event per line, in commit order, each with its hash' })
+  @ApiReadProblems(NOT_AN_AUDITOR, [400, 'from or to not an instant with a time zone (`errors` names it)'])
   async export(@Query() query: ExportQuery, @Res() reply: FastifyReply) {
     const events = await this.queries.execute(new ExportAuditLog(query));
     const lines = Readable.from(

@@ -1,19 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ACCESS_POLICY, CurrentPrincipal, RequiresAction, toActor, type AccessPolicy, type Principal } from '@app/auth';
 import type { Actor, CaseCommand } from '@app/case-domain';
 import { ChangeCase, newCaseId } from '@app/commands';
 import { toETag } from '../http/http.errors';
+import { ApiReadProblems, ApiWriteProblems, type ProblemSpec } from '../openapi/api-problems';
 import { CurrentWrite, Write, type WriteContext } from '../http/write.interceptor';
 import type { WriteAnswer } from '../http/idempotency.service';
 import { GetIncident, UnknownIncident } from '../incidents/incident.queries';
@@ -23,6 +16,13 @@ import * as dto from './case-requests.dto';
 import { CaseEventsResponse, CaseListResponse, CaseViewResponse } from './case-responses.dto';
 
 type ToCommand = (actor: Actor) => CaseCommand;
+
+/** R3, R4: a case of another organisation, or not routed to the agent's vendor, is an unknown case. */
+const CASE_NOT_FOUND: ProblemSpec = [404, 'an unknown case, or one the caller may not see (CASE.NOT_FOUND)'];
+
+/** The problems of a write to one case (`POST /v1/cases/{id}/…`), plus what refuses it (409). */
+const ApiCaseWriteProblems = (codes: string) =>
+  ApiWriteProblems({ ifMatch: true }, CASE_NOT_FOUND, [409, `a rule of the support policy refuses it, e.g. ${codes}`]);
 
 /** The case API (the contract of the lifecycle issue). Thin: DTO → domain command → shell. */
 @ApiTags('cases')
@@ -41,6 +41,7 @@ export class CasesController {
   @Write()
   @ApiOperation({ summary: 'Open a case (support admin); the priority is derived from the intake answers (R9)' })
   @ApiCreatedResponse({ type: CaseViewResponse })
+  @ApiWriteProblems({ ifMatch: true })
   open(@Body() body: dto.OpenCaseRequest, @CurrentWrite() w: WriteContext) {
     // under an Idempotency-Key the id derives from the key: a retry finds the case it opened
     const caseId = newCaseId(w.idempotency);
@@ -61,6 +62,7 @@ export class CasesController {
   @RequiresAction('case.list')
   @ApiOperation({ summary: 'Cases the caller may see (own organisation for customers), newest first' })
   @ApiOkResponse({ type: CaseListResponse })
+  @ApiReadProblems([400, 'a bad filter or cursor (HTTP.VALIDATION_FAILED: `errors` names the parameters)'])
   async list(
     @Query() query: dto.ListCasesQuery,
     @CurrentPrincipal() p: Principal,
@@ -75,7 +77,8 @@ export class CasesController {
   @Get(':id')
   @RequiresAction('case.read')
   @ApiOkResponse({ type: CaseViewResponse })
-  @ApiNotFoundResponse({ description: 'unknown case, or one the caller may not see' })
+  @ApiOperation({ summary: 'The case as it stands now, its version as ETag' })
+  @ApiReadProblems(400, CASE_NOT_FOUND)
   async get(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentPrincipal() p: Principal,
@@ -89,6 +92,8 @@ export class CasesController {
   @Get(':id/events')
   @RequiresAction('case.read')
   @ApiOkResponse({ type: CaseEventsResponse })
+  @ApiOperation({ summary: 'The events of the case, oldest first' })
+  @ApiReadProblems(400, CASE_NOT_FOUND)
   events(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() p: Principal) {
     return this.queries.execute(new GetCaseEvents(id, p));
   }
@@ -99,7 +104,7 @@ export class CasesController {
   @Write()
   @ApiOperation({ summary: 'Claim the case (agent), or assign it to an agent (supervisor)' })
   @ApiOkResponse({ type: CaseViewResponse })
-  @ApiConflictResponse({ description: 'held by another agent (CASE.HELD_BY_ANOTHER_AGENT)' })
+  @ApiCaseWriteProblems('CASE.HELD_BY_ANOTHER_AGENT, CASE.ALREADY_CLOSED')
   assign(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.AssignCaseRequest, @CurrentWrite() w: WriteContext) {
     const p = w.principal;
     const agentId = body.agentId ?? p.sub;
@@ -120,6 +125,8 @@ export class CasesController {
   @HttpCode(200)
   @Write()
   @ApiOkResponse({ type: CaseViewResponse })
+  @ApiOperation({ summary: 'Respond to the customer (agent or supervisor)' })
+  @ApiCaseWriteProblems('CASE.ALREADY_CLOSED, CASE.ALREADY_RESOLVED')
   respond(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.MessageRequest, @CurrentWrite() w: WriteContext) {
     return this.change(id, w, (actor) => ({ type: 'RespondToCase', caseId: id, actor, agentId: actor.id, ...body }));
   }
@@ -130,6 +137,7 @@ export class CasesController {
   @Write()
   @ApiOperation({ summary: 'Ask the customer for information (R11); the case then awaits the customer' })
   @ApiOkResponse({ type: CaseViewResponse })
+  @ApiCaseWriteProblems('CASE.ALREADY_CLOSED, CASE.ALREADY_RESOLVED')
   requestInfo(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: dto.RequestInfoRequest,
@@ -143,6 +151,10 @@ export class CasesController {
   @HttpCode(200)
   @Write()
   @ApiOkResponse({ type: CaseViewResponse })
+  @ApiOperation({
+    summary: 'Provide the information the agent asked for (support admin), with attachment references (R11)',
+  })
+  @ApiCaseWriteProblems('CASE.ALREADY_CLOSED, CASE.ALREADY_RESOLVED')
   provideInfo(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: dto.ProvideInfoRequest,
@@ -162,6 +174,8 @@ export class CasesController {
   @HttpCode(200)
   @Write()
   @ApiOkResponse({ type: CaseViewResponse })
+  @ApiOperation({ summary: 'Reply to the agent (support admin)' })
+  @ApiCaseWriteProblems('CASE.ALREADY_CLOSED, CASE.ALREADY_RESOLVED')
   reply(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.MessageRequest, @CurrentWrite() w: WriteContext) {
     return this.change(id, w, (actor) => ({ type: 'ReplyToCase', caseId: id, actor, ...body }));
   }
@@ -171,6 +185,8 @@ export class CasesController {
   @HttpCode(200)
   @Write()
   @ApiOkResponse({ type: CaseViewResponse })
+  @ApiOperation({ summary: 'Escalate to the product team, a third party or a supervisor' })
+  @ApiCaseWriteProblems('CASE.ALREADY_CLOSED, CASE.ALREADY_RESOLVED')
   escalate(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.EscalateRequest, @CurrentWrite() w: WriteContext) {
     return this.change(id, w, (actor) => ({ type: 'EscalateCase', caseId: id, actor, ...body }));
   }
@@ -180,6 +196,8 @@ export class CasesController {
   @HttpCode(200)
   @Write()
   @ApiOkResponse({ type: CaseViewResponse })
+  @ApiOperation({ summary: 'Change the priority, with a reason' })
+  @ApiCaseWriteProblems('CASE.ALREADY_CLOSED, CASE.ALREADY_RESOLVED')
   changePriority(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: dto.ChangePriorityRequest,
@@ -194,6 +212,7 @@ export class CasesController {
   @Write()
   @ApiOperation({ summary: 'Resolve with an outcome (R12); the survey is sent right after (R15)' })
   @ApiOkResponse({ type: CaseViewResponse })
+  @ApiCaseWriteProblems('CASE.ALREADY_RESOLVED, CASE.ALREADY_CLOSED')
   resolve(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.ResolveRequest, @CurrentWrite() w: WriteContext) {
     return this.change(id, w, (actor) => ({ type: 'ResolveCase', caseId: id, actor, ...body }));
   }
@@ -203,6 +222,8 @@ export class CasesController {
   @HttpCode(200)
   @Write()
   @ApiOkResponse({ type: CaseViewResponse })
+  @ApiOperation({ summary: 'Reopen a resolved case, with a reason' })
+  @ApiCaseWriteProblems('CASE.NOT_RESOLVED, CASE.ALREADY_CLOSED')
   reopen(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.ReasonRequest, @CurrentWrite() w: WriteContext) {
     return this.change(id, w, (actor) => ({ type: 'ReopenCase', caseId: id, actor, ...body }));
   }
@@ -212,6 +233,8 @@ export class CasesController {
   @HttpCode(200)
   @Write()
   @ApiOkResponse({ type: CaseViewResponse })
+  @ApiOperation({ summary: 'Link the case to an incident of the status dashboard (R14)' })
+  @ApiCaseWriteProblems('CASE.UNKNOWN_INCIDENT (not on the status dashboard), CASE.LINKED_TO_ANOTHER_INCIDENT')
   async linkIncident(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: dto.LinkIncidentRequest,
@@ -227,6 +250,8 @@ export class CasesController {
   @HttpCode(200)
   @Write()
   @ApiOkResponse({ type: CaseViewResponse })
+  @ApiOperation({ summary: 'Request a service credit for an outage (support admin, R14)' })
+  @ApiCaseWriteProblems('CASE.NOT_LINKED_TO_INCIDENT (R14)')
   requestCredit(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: dto.RequestCreditRequest,
@@ -241,6 +266,7 @@ export class CasesController {
   @Write()
   @ApiOperation({ summary: 'Issue the requested credit (supervisor; R14: linked incident, requested, once)' })
   @ApiOkResponse({ type: CaseViewResponse })
+  @ApiCaseWriteProblems('CASE.NOT_LINKED_TO_INCIDENT, CASE.CREDIT_NOT_REQUESTED, CASE.CREDIT_ALREADY_ISSUED (R14)')
   issueCredit(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: dto.IssueCreditRequest,
@@ -254,6 +280,8 @@ export class CasesController {
   @HttpCode(200)
   @Write()
   @ApiOkResponse({ type: CaseViewResponse })
+  @ApiOperation({ summary: 'Request the report of the linked incident (support admin, R14)' })
+  @ApiCaseWriteProblems('CASE.NOT_LINKED_TO_INCIDENT (R14)')
   requestIncidentReport(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() _body: dto.EmptyRequest,
@@ -267,6 +295,8 @@ export class CasesController {
   @HttpCode(200)
   @Write()
   @ApiOkResponse({ type: CaseViewResponse })
+  @ApiOperation({ summary: 'Send the requested incident report, as a link (agent, R14)' })
+  @ApiCaseWriteProblems('CASE.INCIDENT_REPORT_NOT_REQUESTED, CASE.INCIDENT_REPORT_ALREADY_SENT (R14)')
   sendIncidentReport(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: dto.SendIncidentReportRequest,
@@ -280,6 +310,8 @@ export class CasesController {
   @HttpCode(200)
   @Write()
   @ApiOkResponse({ type: CaseViewResponse })
+  @ApiOperation({ summary: 'Answer the satisfaction survey, signed in (support admin, R15)' })
+  @ApiCaseWriteProblems('CASE.SURVEY_NOT_SENT, CASE.SURVEY_ALREADY_ANSWERED, CASE.SURVEY_SUPERSEDED (R15)')
   answerSurvey(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: dto.SurveyResponseRequest,

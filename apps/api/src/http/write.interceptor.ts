@@ -8,7 +8,7 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
-import { ApiHeader, ApiResponse } from '@nestjs/swagger';
+import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, map, type Observable } from 'rxjs';
 import type { Principal } from '@app/auth';
@@ -79,7 +79,11 @@ export const CurrentWrite = createParamDecorator((_data: unknown, ctx: Execution
   return write;
 });
 
-/** A write route: the interceptor above, and its request headers in the OpenAPI document. */
+/**
+ * A write route: the interceptor above, and its request headers in the OpenAPI document (its
+ * problem answers, 412, 422 and 503 among them, are documented by `ApiWriteProblems` of
+ * `openapi/api-problems.ts`, on the route).
+ */
 export const Write = () =>
   applyDecorators(
     UseInterceptors(WriteInterceptor),
@@ -93,18 +97,5 @@ export const Write = () =>
       name: 'X-Correlation-Id',
       required: false,
       description: 'recorded in the events; a new one when absent',
-    }),
-    ApiResponse({
-      status: 412,
-      description: 'If-Match names another version than the current one (CASE.STALE_VERSION)',
-    }),
-    ApiResponse({
-      status: 422,
-      description: 'the Idempotency-Key was used with another request (IDEMPOTENCY.KEY_REUSED)',
-    }),
-    ApiResponse({
-      status: 503,
-      description:
-        'other servers kept changing it while this write was decided again (WRITE.CONTENTION); nothing written; see Retry-After',
     }),
   );

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresAction, toActor } from '@app/auth';
 import { toIncidentView, type IncidentCommand } from '@app/case-domain';
 import { ChangeIncident } from '@app/commands';
 import { derivedUuid } from '@app/event-store';
 import { toETag } from '../http/http.errors';
+import { ApiReadProblems, ApiWriteProblems } from '../openapi/api-problems';
 import type { WriteAnswer } from '../http/idempotency.service';
 import { CurrentWrite, Write, type WriteContext } from '../http/write.interceptor';
 import {
@@ -29,7 +30,9 @@ export class IncidentsController {
   @Post()
   @RequiresAction('incident.declare')
   @Write()
+  @ApiOperation({ summary: 'Declare an incident of the status dashboard (supervisor), for cases to link to (R14)' })
   @ApiCreatedResponse({ type: IncidentViewResponse })
+  @ApiWriteProblems({ ifMatch: true })
   declare(@Body() body: DeclareIncidentRequest, @CurrentWrite() w: WriteContext) {
     // under an Idempotency-Key the id derives from the key: a retry finds the incident it declared
     const incidentId = w.idempotency
@@ -51,7 +54,13 @@ export class IncidentsController {
   @RequiresAction('incident.resolve')
   @Write()
   @HttpCode(200)
+  @ApiOperation({ summary: 'Resolve an incident: record when it ended (supervisor)' })
   @ApiOkResponse({ type: IncidentViewResponse })
+  @ApiWriteProblems(
+    { ifMatch: true },
+    [404, 'an unknown incident (INCIDENT.NOT_FOUND)'],
+    [409, 'resolved already (INCIDENT.ALREADY_RESOLVED), or an end before its start (INCIDENT.ENDS_BEFORE_START)'],
+  )
   resolve(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: ResolveIncidentRequest,
@@ -63,7 +72,9 @@ export class IncidentsController {
 
   @Get()
   @RequiresAction('incident.read')
+  @ApiOperation({ summary: 'The incidents of the status dashboard' })
   @ApiOkResponse({ type: IncidentListResponse })
+  @ApiReadProblems()
   async list() {
     return { items: await this.queries.execute(new ListIncidents()) };
   }

@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequiresAction, type Principal } from '@app/auth';
+import { ApiReadProblems } from '../openapi/api-problems';
 import { QueueListResponse, QueuePageQuery, QueuePageResponse, QueuesQuery } from './queue.dto';
 import { GetQueuePage, ListQueues } from './queue.queries';
 
@@ -20,6 +21,7 @@ export class QueuesController {
   @RequiresAction('case.claim')
   @ApiOperation({ summary: 'The queues the caller may take cases from, with their counts' })
   @ApiOkResponse({ type: QueueListResponse })
+  @ApiReadProblems(400)
   list(@Query() query: QueuesQuery, @CurrentPrincipal() p: Principal) {
     return this.queries.execute(new ListQueues(p, query));
   }
@@ -30,7 +32,7 @@ export class QueuesController {
     summary: 'One queue’s unassigned cases: breached first, then by priority, then by first-response due time',
   })
   @ApiOkResponse({ type: QueuePageResponse })
-  @ApiNotFoundResponse({ description: 'not one of the caller’s queues' })
+  @ApiReadProblems(400, [404, 'not one of the caller’s queues (QUEUE.NOT_FOUND)'])
   page(@Param('id') id: string, @Query() query: QueuePageQuery, @CurrentPrincipal() p: Principal) {
     return this.queries.execute(new GetQueuePage(id, p, query));
   }

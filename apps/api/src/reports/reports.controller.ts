@@ -1,9 +1,10 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequiresAction } from '@app/auth';
 import { reportCsv } from '@app/read-models';
+import { ApiReadProblems } from '../openapi/api-problems';
 import { ReportListResponse, ReportQueryDto, ReportResponse } from './report.dto';
 import { GetReport, ListReports } from './report.queries';
 
@@ -21,6 +22,7 @@ export class ReportsController {
   @RequiresAction('report.read')
   @ApiOperation({ summary: 'The reports, their definitions and how each may be grouped' })
   @ApiOkResponse({ type: ReportListResponse })
+  @ApiReadProblems()
   async list() {
     return { items: await this.queries.execute(new ListReports()) };
   }
@@ -30,7 +32,10 @@ export class ReportsController {
   @ApiOperation({ summary: 'One report over [from, to), grouped; CSV with Accept: text/csv' })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: ReportResponse })
-  @ApiNotFoundResponse({ description: 'REPORT.UNKNOWN' })
+  @ApiReadProblems(
+    [400, 'a bad period, grouping or cursor, or a parameter the report does not take (`errors` names them)'],
+    [404, 'an unknown report (REPORT.UNKNOWN)'],
+  )
   async report(
     @Param('name') name: string,
     @Query() query: ReportQueryDto,

@@ -1,24 +1,20 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import {
-  ApiConflictResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '@app/auth';
 import { CaseNotFound, isOpenedCase } from '@app/case-domain';
 import { CLOCK, type Clock } from '@app/clock';
 import { ChangeCase } from '@app/commands';
 import { SURVEY_TOKENS, type SurveyTokens } from '@app/timers';
+import { ApiProblems, ApiPublicOperation, type ProblemSpec } from '../openapi/api-problems';
 import { SurveyAnswerRequest, SurveyAnswerResponse, SurveyStateResponse } from './survey.dto';
 import { DescribeSurvey } from './survey.queries';
 import { SurveyTokenPipe } from './survey-token.pipe';
 
 const tokenParam = ApiParam({ name: 'token', description: "the signed token of the survey e-mail's link" });
+
+const INVALID_LINK: ProblemSpec = [404, 'an invalid or expired link (SURVEY.INVALID_LINK)'];
 
 /** The survey link proves only that its holder received the e-mail: the requester's. */
 const RESPONDENT_ROLE = 'survey-respondent';
@@ -41,9 +37,13 @@ export class SurveysController {
 
   @Get(':token')
   @tokenParam
-  @ApiOperation({ summary: 'What the survey link is about, and whether it was answered (records nothing)' })
+  @ApiPublicOperation('What the survey link is about, and whether it was answered (records nothing)')
   @ApiOkResponse({ type: SurveyStateResponse })
-  @ApiNotFoundResponse({ description: 'an invalid or expired link (SURVEY.INVALID_LINK)' })
+  @ApiProblems(
+    [400, 'a NUL character or an unpaired surrogate in the token (HTTP.VALIDATION_FAILED)'],
+    INVALID_LINK,
+    503,
+  )
   describe(@Param('token', SurveyTokenPipe) token: string) {
     return this.queries.execute(new DescribeSurvey(token));
   }
@@ -51,12 +51,24 @@ export class SurveysController {
   @Post(':token')
   @HttpCode(200)
   @tokenParam
-  @ApiOperation({ summary: 'Answer the survey: a rating from 1 to 5 and a comment; the link works once' })
+  @ApiPublicOperation('Answer the survey: a rating from 1 to 5 and a comment; the link works once')
   @ApiOkResponse({ type: SurveyAnswerResponse })
-  @ApiNotFoundResponse({ description: 'an invalid or expired link (SURVEY.INVALID_LINK)' })
-  @ApiConflictResponse({
-    description: 'answered already (CASE.SURVEY_ALREADY_ANSWERED), or replaced by a later survey',
-  })
+  @ApiProblems(
+    [
+      400,
+      'an invalid body (HTTP.VALIDATION_FAILED: `errors` names the fields), malformed JSON (HTTP.MALFORMED_BODY) or ' +
+        'JSON nested too deep (HTTP.BODY_TOO_DEEP)',
+    ],
+    INVALID_LINK,
+    [409, 'answered already (CASE.SURVEY_ALREADY_ANSWERED), or replaced by a later survey (CASE.SURVEY_SUPERSEDED)'],
+    413,
+    415,
+    [
+      503,
+      'other servers kept changing the case while the answer was decided again and again (WRITE.CONTENTION), or ' +
+        'the event store connection was lost (STORE.UNAVAILABLE); retry after `Retry-After` seconds',
+    ],
+  )
   async answer(
     @Param('token', SurveyTokenPipe) token: string,
     @Body() body: SurveyAnswerRequest,

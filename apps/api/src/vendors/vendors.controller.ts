@@ -1,13 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
 import { CommandBus, Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresAction, toActor } from '@app/auth';
 import { VendorNotFound, type Vendor, type VendorCommand } from '@app/case-domain';
 import { CLOCK, type Clock } from '@app/clock';
@@ -17,9 +10,19 @@ import { SlaService } from '@app/sla';
 import { HttpEdgeError } from '../http/http.errors';
 import type { WriteAnswer } from '../http/idempotency.service';
 import { CurrentWrite, Write, type WriteContext } from '../http/write.interceptor';
+import { ApiReadProblems, ApiWriteProblems, type ProblemSpec } from '../openapi/api-problems';
 import { RegisterVendorRequest, VendorDetailsRequest, VendorListResponse, VendorResponse } from './vendor-requests.dto';
 
 export type VendorView = Vendor & { readonly atWork: boolean };
+
+const VENDOR_NOT_FOUND: ProblemSpec = [404, 'an unknown vendor (VENDOR.NOT_FOUND)'];
+
+/** The vendor directory's writes do not take If-Match (no 412); a calendar the app did not load is a 400. */
+const VENDOR_INVALID: ProblemSpec = [
+  400,
+  'an invalid body (HTTP.VALIDATION_FAILED: `errors` names the fields), a calendar that is not configured ' +
+    '(VENDOR.UNKNOWN_CALENDAR), malformed or too deep JSON, or a malformed Idempotency-Key or If-Match',
+];
 
 /** The vendors with whether each is at work now; one of them, by id (or VENDOR.NOT_FOUND). */
 export class GetVendors extends Query<VendorView[]> {
@@ -71,13 +74,16 @@ export class VendorsController {
   @RequiresAction('vendor.manage')
   @ApiOperation({ summary: 'The vendors, in the order they were registered, with whether each is at work now' })
   @ApiOkResponse({ type: VendorListResponse })
+  @ApiReadProblems()
   async list() {
     return { items: await this.queries.execute(new GetVendors()) };
   }
 
   @Get(':id')
   @RequiresAction('vendor.manage')
+  @ApiOperation({ summary: 'One vendor, with whether it is at work now' })
   @ApiOkResponse({ type: VendorResponse })
+  @ApiReadProblems(400, VENDOR_NOT_FOUND)
   async get(@Param('id') id: string) {
     const [vendor] = await this.queries.execute(new GetVendors(id));
     return vendor;
@@ -90,7 +96,7 @@ export class VendorsController {
     summary: 'Register a vendor; the same vendor again changes nothing (200), another with its id is a 409',
   })
   @ApiCreatedResponse({ type: VendorResponse })
-  @ApiConflictResponse({ description: 'VENDOR.ALREADY_REGISTERED' })
+  @ApiWriteProblems({ ifMatch: false }, VENDOR_INVALID, [409, 'another vendor has this id (VENDOR.ALREADY_REGISTERED)'])
   register(@Body() body: RegisterVendorRequest, @CurrentWrite() w: WriteContext) {
     return this.change(w, { type: 'RegisterVendor', vendor: { ...body }, actor: toActor(w.principal) }, 201);
   }
@@ -103,6 +109,7 @@ export class VendorsController {
     summary: 'Change a vendor’s name, languages, regions or calendar (cases already routed stay where they are)',
   })
   @ApiOkResponse({ type: VendorResponse })
+  @ApiWriteProblems({ ifMatch: false }, VENDOR_INVALID, VENDOR_NOT_FOUND)
   update(@Param('id') id: string, @Body() body: VendorDetailsRequest, @CurrentWrite() w: WriteContext) {
     return this.change(w, { type: 'UpdateVendor', vendor: { ...body, id }, actor: toActor(w.principal) }, 200);
   }
