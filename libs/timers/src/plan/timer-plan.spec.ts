@@ -96,6 +96,22 @@ describe('plannedTimers: the timers a case needs, from its state alone', () => {
     expect(planAfter([...resolved, closed])).toEqual([]);
   });
 
+  it('R10, R15: a reopened case gets breach timers for its new cycle, counted from the reopen (the survey and auto-close go)', () => {
+    const reopened = planAfter(
+      [
+        ['2026-03-02T09:00:00Z', open],
+        ['2026-03-02T10:00:00Z', { type: 'RespondToCase', caseId, actor: agent, agentId: 'eve', message: 'Hi.' }],
+        ['2026-03-02T11:00:00Z', { type: 'ResolveCase', caseId, actor: agent, outcome: 'solved', summary: 'Done.' }],
+        ['2026-03-04T10:00:00Z', { type: 'ReplyToCase', caseId, actor: open.actor, message: 'It fails again.' }],
+      ],
+      '2026-03-04T10:00:00Z',
+    );
+    expect(reopened).toEqual([
+      [timerId('sla-breach', caseId, 2, 'first-response'), '2026-03-05T10:00:00.001Z'],
+      [timerId('sla-breach', caseId, 2, 'resolution'), '2026-03-06T10:00:00.001Z'],
+    ]);
+  });
+
   it('a breach not yet recorded keeps its timer (a late record after downtime); a recorded one does not', () => {
     const steps: [string, CaseCommand][] = [['2026-03-02T09:00:00Z', open]];
     expect(planAfter(steps, '2026-03-05T09:00:00Z').map(([id]) => id)).toContain(
