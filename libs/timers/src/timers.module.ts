@@ -103,6 +103,7 @@ export class TimersModule {
               transport,
               from: config.mail.from,
               publicBaseUrl: config.mail.publicBaseUrl,
+              autoCloseDays: config.timers.autoCloseDays,
               owner,
               onError,
             });

@@ -21,6 +21,8 @@ export interface SurveyMailerOptions {
   readonly from: string;
   /** PUBLIC_BASE_URL, without a trailing slash */
   readonly publicBaseUrl: string;
+  /** AUTO_CLOSE_DAYS: the mail says until when a reply reopens the case (R15); unset, it says "until it is closed" */
+  readonly autoCloseDays?: number;
   /** who holds the leases (one id per process) */
   readonly owner: string;
   /** how long a claimed mail is held before another dispatcher may take it over; default 60 s */
@@ -75,6 +77,12 @@ export class SurveyMailer {
       }
       const token = await this.o.tokens.sign({ caseId: state.id, surveyId: mail.surveyId }, now);
       const recipient = state.requester.email;
+      // R15: the auto-close timer's due time (calendar days after the resolution)
+      const resolvedAt = state.status === 'resolved' ? state.resolution?.at : undefined;
+      const closesAt =
+        resolvedAt === undefined || this.o.autoCloseDays === undefined
+          ? undefined
+          : new Date(Date.parse(resolvedAt) + this.o.autoCloseDays * 86_400_000);
       const sent = await this.o.transport.send(
         surveyMail({
           from: this.o.from,
@@ -84,6 +92,7 @@ export class SurveyMailer {
           surveyId: mail.surveyId,
           link: `${this.o.publicBaseUrl}/v1/surveys/${token}`,
           date: now,
+          ...(closesAt === undefined ? {} : { closesAt }),
         }),
       );
       await finishSurveyMail(db, mail.surveyId, owner, { state: 'sent', recipient, messageId: sent.messageId }, now);
