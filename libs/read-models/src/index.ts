@@ -39,7 +39,13 @@ export {
   REPORT_CASE_MISSING,
   type CaseReportsOptions,
 } from './reports/case-reports.projection';
-export { evolveCaseReport, type CalendarOf, type CaseReport } from './reports/case-report.evolve';
+export {
+  CYCLE_GROUPING,
+  evolveCaseReport,
+  type CalendarOf,
+  type CaseReport,
+  type ReportSla,
+} from './reports/case-report.evolve';
 export {
   GROUP_BYS,
   REPORT_NAMES,

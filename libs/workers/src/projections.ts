@@ -1,4 +1,4 @@
-import type { Calendar } from '@app/business-time';
+import type { Calendar, SlaPolicy } from '@app/business-time';
 import type { Projection } from '@app/projections';
 import { caseSummariesProjection } from '@app/projections';
 import { caseQueueProjection, caseReportsProjection } from '@app/read-models';
@@ -6,14 +6,16 @@ import { caseQueueProjection, caseReportsProjection } from '@app/read-models';
 /** What the report projection needs of the SLA configuration (SlaService has it). */
 export interface ProjectionCalendars {
   readonly calendars: ReadonlyMap<string, Calendar>;
-  readonly policy: { readonly defaultCalendar: string };
+  /** the default calendar, and the first-response targets each cycle's due time is computed with */
+  readonly policy: SlaPolicy;
 }
 
 /**
  * Every read model of the system; the API and the worker register the same list. The
  * reports measure business time in each case's calendar (Opened's SLA terms), falling back
  * to the policy's default calendar for a case opened without terms or with a calendar
- * that is no longer configured.
+ * that is no longer configured, and judge each resolution cycle against its own due time,
+ * computed with the policy's targets as at opening.
  */
 export const allProjections = ({ calendars, policy }: ProjectionCalendars): readonly Projection[] => {
   const fallback = calendars.get(policy.defaultCalendar);
@@ -21,6 +23,6 @@ export const allProjections = ({ calendars, policy }: ProjectionCalendars): read
   return [
     caseSummariesProjection as Projection,
     caseQueueProjection as Projection,
-    caseReportsProjection({ calendarOf: (id) => (id !== null && calendars.get(id)) || fallback }) as Projection,
+    caseReportsProjection({ calendarOf: (id) => (id !== null && calendars.get(id)) || fallback, policy }) as Projection,
   ];
 };

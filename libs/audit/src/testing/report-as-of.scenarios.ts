@@ -3,7 +3,7 @@ import type { EventStore, NewEvent, SqlDatabase } from '@app/event-store';
 import { ProjectionRunner, type Projection } from '@app/projections';
 import { caseReportsProjection, GROUP_BYS, REPORTS, runReport, type ReportResult } from '@app/read-models';
 import { appendDeskHistory } from '../../../read-models/src/testing/desk-history';
-import { calendarLookup } from '../../../read-models/src/testing/read-model-test-kit';
+import { reportSla } from '../../../read-models/src/testing/read-model-test-kit';
 import { readReportAsOf, type ReportAsOfResult } from '../report-as-of';
 import * as ev from './case-events.fixture';
 
@@ -37,8 +37,8 @@ const reportOf = ({ asOf: _a, eventsReplayed: _e, streamsParked: _p, ...report }
 export const replaysReports = (adapter: string, open: () => Promise<ReportReplayFixture>): void =>
   describe(`${adapter}: reports as they stood at a moment, replayed from the log`, () => {
     let fx: ReportReplayFixture;
-    const calendarOf = calendarLookup();
-    const projection = caseReportsProjection({ calendarOf }) as Projection;
+    const sla = reportSla();
+    const projection = caseReportsProjection(sla) as Projection;
     const append = async (streamId: string, event: NewEvent) => {
       fx.clock.set((event.data as { at: string }).at);
       await fx.store.appendToStream(streamId, [event], 'any');

@@ -1,11 +1,19 @@
-import { caseEvent, type CaseEvent } from '@app/case-domain';
-import { calendarLookup } from '../testing/read-model-test-kit';
-import { emptyChanges, evolveCaseReport, type CaseReport, type ReportInput } from './case-report.evolve';
+import { parseSlaPolicy } from '@app/business-time';
+import { caseEvent, type CaseEvent, type Priority } from '@app/case-domain';
+import { reportSla } from '../testing/read-model-test-kit';
+import {
+  emptyChanges,
+  evolveCaseReport,
+  type CaseReport,
+  type ReportInput,
+  type ReportSla,
+} from './case-report.evolve';
 
 const caseId = 'c-1';
-const calendarOf = calendarLookup();
+/** the shipped calendars and policy: one business day (480 minutes in Paris) for every priority */
+const sla = reportSla();
 /** Monday 2 March 2026, UTC; Paris is UTC+1 and works 09:00-12:30, 13:30-18:00 */
-const at = (hhmm: string, day = 2) => `2026-03-0${day}T${hhmm}:00.000Z`;
+const at = (hhmm: string, day = 2) => `2026-03-${String(day).padStart(2, '0')}T${hhmm}:00.000Z`;
 const base = (time: string, day?: number) => ({ caseId, at: at(time, day), byId: 'eve' });
 const opened = (o: Partial<{ calendarId: string; due: string }> = {}) =>
   caseEvent('Opened', {
@@ -40,14 +48,34 @@ const routed = (vendorId: string, time: string) =>
 const responded = (time: string, firstResponse = true, day?: number) =>
   caseEvent('AgentResponded', { ...base(time, day), agentId: 'eve', message: 'on it', firstResponse });
 
-const fold = (...events: CaseEvent[]) => {
+const foldWith = (measure: ReportSla, ...events: CaseEvent[]) => {
   const changes = emptyChanges();
   const report = events.reduce<CaseReport | null>(
-    (r, e, i) => evolveCaseReport(r, { ...e, streamVersion: i + 1 } as ReportInput, calendarOf, changes),
+    (r, e, i) => evolveCaseReport(r, { ...e, streamVersion: i + 1 } as ReportInput, measure, changes),
     null,
   );
   return { report: report!, changes };
 };
+const fold = (...events: CaseEvent[]) => foldWith(sla, ...events);
+const resolved = (time: string, day = 2, cycle = 1) =>
+  caseEvent('Resolved', { ...base(time, day), outcome: 'solved', summary: 's', cycle });
+const reopened = (time: string, day = 2, cycle = 2) =>
+  caseEvent('Reopened', { ...base(time, day), reason: 'again', cycle });
+const priorityChanged = (from: Priority, to: Priority, time: string, day = 2) =>
+  caseEvent('PriorityChanged', { ...base(time, day), from, to, reason: 'impact changed' });
+const firstResponseBreached = (cycle: number, dueAt: string, priority: Priority, time: string, day = 2) =>
+  caseEvent('SlaBreached', {
+    ...base(time, day),
+    byId: 'system:sla-timer',
+    clock: 'first-response',
+    cycle,
+    priority,
+    dueAt,
+    targetMs: 28_800_000,
+    calendarId: 'europe-paris',
+    calendarVersion: 1,
+    policyVersion: 1,
+  });
 
 describe('evolveCaseReport (the facts behind the reports, docs/metrics.md)', () => {
   it('R10: measures the first response in business minutes of the case’s calendar, lunch and nights excluded', () => {
@@ -68,10 +96,126 @@ describe('evolveCaseReport (the facts behind the reports, docs/metrics.md)', () 
     ).toBe(60);
   });
 
-  it('counts a response after the recorded due time as a breach even when no SlaBreached was recorded', () =>
-    expect(fold(opened({ due: at('10:00') }), responded('11:00')).report.cycles.get(1)?.firstResponseBreached).toBe(
-      true,
-    ));
+  it('counts a response after the due time as a breach even when no SlaBreached was recorded', () => {
+    // opened Monday 10:00 Paris: one business day later is Tuesday 10:00 Paris (09:00Z)
+    expect(fold(opened(), responded('09:00', true, 3)).report.cycles.get(1)).toMatchObject({
+      firstResponseDueAt: at('09:00', 3),
+      firstResponseStoppedAt: at('09:00', 3),
+      firstResponseBreached: false,
+    });
+    expect(fold(opened(), responded('09:01', true, 3)).report.cycles.get(1)).toMatchObject({
+      firstResponseBreached: true,
+    });
+  });
+
+  describe('SLA attainment: every cycle judged against its own due time (docs/metrics.md)', () => {
+    it('a reopened cycle has its own first-response clock: answered 1,200 business minutes after the reopening, it breached', () => {
+      const { report } = fold(
+        opened(),
+        responded('09:30'),
+        resolved('10:00'),
+        // Monday 12:00 Paris: due one business day later, Tuesday 12:00 Paris
+        reopened('11:00'),
+        // Wednesday 17:00 Paris: 300 + 480 + 420 business minutes later; no SlaBreached was recorded
+        responded('16:00', true, 4),
+      );
+      expect(report.cycles.get(1)).toMatchObject({ firstResponseBreached: false, firstResponseMinutes: 30 });
+      expect(report.cycles.get(2)).toMatchObject({
+        startedAt: at('11:00'),
+        firstResponseDueAt: at('11:00', 3),
+        firstResponseMinutes: 1200,
+        firstResponseStoppedAt: at('16:00', 4),
+        firstResponseBreached: true,
+      });
+    });
+
+    it('a reopened cycle answered within the target of the priority in force is met', () => {
+      const { report } = fold(opened(), resolved('10:00'), priorityChanged('P2', 'P3', '10:30'), reopened('11:00'));
+      const answered = fold(
+        opened(),
+        resolved('10:00'),
+        priorityChanged('P2', 'P3', '10:30'),
+        reopened('11:00'),
+        responded('11:00', true, 3),
+      ).report;
+      expect(report.cycles.get(2)).toMatchObject({ priority: 'P3', firstResponseDueAt: at('11:00', 3) });
+      expect(answered.cycles.get(2)).toMatchObject({ firstResponseBreached: false, firstResponseMinutes: 480 });
+    });
+
+    it('a cycle resolved without any response by its due time is met: the resolution stopped its clock in time', () => {
+      const cycle = fold(opened(), resolved('13:00')).report.cycles.get(1);
+      expect(cycle).toMatchObject({
+        firstResponseAt: null,
+        firstResponseMinutes: null,
+        firstResponseStoppedAt: at('13:00'),
+        firstResponseBreached: false,
+      });
+    });
+
+    it('a cycle resolved 8 days past its due time, with no response and no SlaBreached, breached', () => {
+      const cycle = fold(opened(), resolved('09:00', 11)).report.cycles.get(1);
+      expect(cycle).toMatchObject({
+        firstResponseDueAt: at('09:00', 3),
+        firstResponseStoppedAt: at('09:00', 11),
+        firstResponseBreached: true,
+      });
+    });
+
+    it('a breach, then a priority change, a re-route and the response: grouped under the priority and vendor it breached under', () => {
+      const history = [
+        opened(),
+        routed('north-desk', '09:00'),
+        firstResponseBreached(1, at('09:00', 3), 'P2', '09:00', 3),
+        priorityChanged('P2', 'P1', '10:00', 3),
+        caseEvent('Routed', {
+          ...base('11:00', 3),
+          vendorId: 'west-desk',
+          queueId: 'fr-P1',
+          reason: 'follow-the-sun',
+          trigger: 'shift-ended',
+          candidates: [],
+        }),
+        responded('12:00', true, 3),
+      ] as CaseEvent[];
+      const { report } = fold(...history);
+      expect(report.cycles.get(1)).toMatchObject({
+        priority: 'P2',
+        vendorId: 'north-desk',
+        firstResponseAt: at('12:00', 3),
+        firstResponseBreached: true,
+      });
+      expect(report.case).toMatchObject({ priority: 'P1', vendorId: 'west-desk' });
+      // the same without the SlaBreached (the timers did not run): the due time passed under P2 and north-desk
+      const unrecorded = fold(...history.filter((e) => e.type !== 'SlaBreached')).report.cycles.get(1);
+      expect(unrecorded).toMatchObject({ priority: 'P2', vendorId: 'north-desk', firstResponseBreached: true });
+    });
+
+    it('a priority raised while the clock runs: due at the new target from the cycle’s start, breached at once if that is past', () => {
+      const halfDayForP1 = {
+        ...sla,
+        policy: parseSlaPolicy(
+          { ...sla.policy, firstResponseBusinessDays: { P1: 0.5, P2: 1, P3: 1, P4: 1 } },
+          'test policy',
+        ),
+      };
+      // raised at Monday 11:00 Paris: P1 is due four business hours after 10:00 Paris, at 15:00 Paris
+      const early = foldWith(halfDayForP1, opened(), priorityChanged('P2', 'P1', '10:00')).report.cycles.get(1);
+      expect(early).toMatchObject({ priority: 'P1', firstResponseDueAt: at('14:00'), firstResponseBreached: false });
+      // raised at Monday 17:00 Paris, past 15:00 Paris: breached at once, under P1
+      const late = foldWith(
+        halfDayForP1,
+        opened(),
+        routed('north-desk', '09:00'),
+        priorityChanged('P2', 'P1', '16:00'),
+      );
+      expect(late.report.cycles.get(1)).toMatchObject({
+        priority: 'P1',
+        vendorId: 'north-desk',
+        firstResponseDueAt: at('14:00'),
+        firstResponseBreached: true,
+      });
+    });
+  });
 
   it('freezes the cycle’s priority and vendor when its first-response clock stops', () => {
     const { report } = fold(
@@ -142,7 +286,8 @@ describe('evolveCaseReport (the facts behind the reports, docs/metrics.md)', () 
       startedAt: at('11:00'),
       escalations: 1,
       rating: null,
-      firstResponseDueAt: null,
+      // a new clock from the reopening (Monday 12:00 Paris), due one business day later
+      firstResponseDueAt: at('11:00', 3),
     });
     expect(report.case).toMatchObject({ cycle: 2, status: 'open', escalations: 1 });
   });
@@ -155,6 +300,6 @@ describe('evolveCaseReport (the facts behind the reports, docs/metrics.md)', () 
 
   it('has nothing for an event of a case never opened', () =>
     expect(
-      evolveCaseReport(null, { ...responded('10:00'), streamVersion: 1 } as ReportInput, calendarOf, emptyChanges()),
+      evolveCaseReport(null, { ...responded('10:00'), streamVersion: 1 } as ReportInput, sla, emptyChanges()),
     ).toBeNull());
 });

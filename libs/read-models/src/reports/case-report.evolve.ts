@@ -1,4 +1,4 @@
-import { businessTimeBetween, type Calendar } from '@app/business-time';
+import { businessTimeBetween, firstResponseDue, type Calendar, type SlaPolicy } from '@app/business-time';
 import type { CaseEvent, CaseStatus, Instant, Outcome, Priority } from '@app/case-domain';
 
 /**
@@ -27,6 +27,7 @@ export interface ReportCase {
   readonly spanSeq: number;
   /** the number of waits on the customer so far: the open one's `seq` */
   readonly waitSeq: number;
+  /** the current cycle's first-response due time (see {@link ReportCycle.firstResponseDueAt}) */
   readonly firstResponseDueAt: Instant | null;
   /** stream version of the latest event folded in: the idempotency guard */
   readonly version: number;
@@ -38,15 +39,31 @@ export interface ReportCycle {
   readonly cycle: number;
   readonly tenant: string;
   readonly language: string;
-  /** while the first-response clock runs, the case's; then frozen at the response or the breach */
+  /**
+   * The grouping of the cycle ({@link CYCLE_GROUPING}): while its first-response clock is
+   * undecided, the case's; then frozen when it was decided: at the stop (the first response,
+   * or the resolution if none came first) when in time, else at the moment it became overdue.
+   */
   readonly priority: Priority;
   readonly vendorId: string | null;
   readonly startedAt: Instant;
   readonly firstResponseAt: Instant | null;
   /** R10: from the cycle's start to the first response, in business minutes of the case's calendar */
   readonly firstResponseMinutes: number | null;
+  /**
+   * The cycle's own due time: `firstResponseDue(startedAt, priority in force)` in the case's
+   * calendar (the computation of the opening's terms, @app/business-time), for the opening
+   * and every reopening alike; recomputed when the priority changes while the clock runs.
+   */
   readonly firstResponseDueAt: Instant | null;
-  /** a `SlaBreached` of the first-response clock, or a response after the known due time */
+  /** the first-response clock's stop: the first response, or the resolution if it came first */
+  readonly firstResponseStoppedAt: Instant | null;
+  /**
+   * Decided breached: a `SlaBreached` of the first-response clock was recorded, or the due
+   * time passed before the clock stopped (seen at the stop or at any later event of the case).
+   * A cycle still running past its due time with no later event is breached by the report's
+   * query (at its as-of time).
+   */
   readonly firstResponseBreached: boolean;
   readonly resolutionBreached: boolean;
   readonly resolvedAt: Instant | null;
@@ -127,6 +144,19 @@ export const emptyChanges = (): ReportChanges => ({
 /** The calendar measuring a case: its own (by id) or the default. */
 export type CalendarOf = (calendarId: string | null) => Calendar;
 
+/** What the fold measures with: each case's calendar and the SLA policy's targets (@app/sla's files). */
+export interface ReportSla {
+  readonly calendarOf: CalendarOf;
+  readonly policy: SlaPolicy;
+}
+
+/**
+ * The one rule for the priority and vendor a resolution cycle is grouped under, stated in
+ * every cycle report's definition (docs/metrics.md, "Grouping").
+ */
+export const CYCLE_GROUPING =
+  'A resolution cycle is grouped under the priority and the vendor in force when its first-response clock was decided: at the clock’s stop (the first response, or the resolution if no response came first) when that was in time; otherwise at the moment the cycle became overdue (its due time passed, or an SlaBreached was recorded, whichever came first), so a breach is filed under the priority and vendor it happened under, whatever changed afterwards; while the clock still runs, the case’s current ones. Vendor (none) when the case was not routed.';
+
 export type ReportInput = CaseEvent & { readonly streamVersion: number };
 
 const keyOf = (caseId: string, n: number) => `${caseId}\u0000${n}`;
@@ -138,23 +168,30 @@ const keyOf = (caseId: string, n: number) => `${caseId}\u0000${n}`;
 export const evolveCaseReport = (
   report: CaseReport | null,
   event: ReportInput,
-  calendarOf: CalendarOf,
+  sla: ReportSla,
   changes: ReportChanges,
 ): CaseReport | null => {
   if (event.type === 'Opened') {
     if (report) return { ...report, case: { ...report.case, version: event.streamVersion } };
-    return opened(event, changes);
+    return opened(event, sla, changes);
   }
   if (!report) return null;
-  const fold = new Fold(report, event, calendarOf, changes);
+  const fold = new Fold(report, event, sla, changes);
   fold.apply();
   return fold.result();
 };
 
+/** R10: when the first response of a cycle started at `startedAt` is due, at `priority`'s target. */
+const dueOf = (sla: ReportSla, calendarId: string | null, startedAt: Instant, priority: Priority): Instant =>
+  firstResponseDue(new Date(startedAt), priority, sla.policy, sla.calendarOf(calendarId)).toISOString();
+
 const opened = (
   { data, streamVersion }: Extract<ReportInput, { type: 'Opened' }>,
+  sla: ReportSla,
   changes: ReportChanges,
 ): CaseReport => {
+  const calendarId = data.sla?.calendarId ?? null;
+  const firstResponseDueAt = dueOf(sla, calendarId, data.at, data.priority);
   const c: ReportCase = {
     caseId: data.caseId,
     tenant: data.tenant,
@@ -162,17 +199,17 @@ const opened = (
     priority: data.priority,
     openedPriority: data.priority,
     vendorId: null,
-    calendarId: data.sla?.calendarId ?? null,
+    calendarId,
     openedAt: data.at,
     status: 'open',
     cycle: 1,
     escalations: 0,
     spanSeq: 1,
     waitSeq: 0,
-    firstResponseDueAt: data.sla?.firstResponseDueAt ?? null,
+    firstResponseDueAt,
     version: streamVersion,
   };
-  const cycle = newCycle(c, 1, data.at, c.firstResponseDueAt);
+  const cycle = newCycle(c, 1, data.at, firstResponseDueAt);
   const span = newSpan(c, 1, data.at);
   changes.cycles.set(keyOf(c.caseId, 1), cycle);
   changes.spans.set(keyOf(c.caseId, 1), span);
@@ -190,6 +227,7 @@ const newCycle = (c: ReportCase, cycle: number, startedAt: Instant, due: Instant
   firstResponseAt: null,
   firstResponseMinutes: null,
   firstResponseDueAt: due,
+  firstResponseStoppedAt: null,
   firstResponseBreached: false,
   resolutionBreached: false,
   resolvedAt: null,
@@ -214,6 +252,12 @@ const newSpan = (c: ReportCase, seq: number, at: Instant): StatusSpan => ({
   endedAt: null,
 });
 
+/** The first-response clock is decided: stopped (met unless breached before), or breached. */
+const decided = (y: ReportCycle): boolean => y.firstResponseStoppedAt !== null || y.firstResponseBreached;
+/** `dueAt` is the last instant within the target (docs/sla.md): one millisecond later is late. */
+const overdue = (y: ReportCycle, at: Instant): boolean =>
+  y.firstResponseDueAt !== null && Date.parse(at) > Date.parse(y.firstResponseDueAt);
+
 /** One event's effect, written as steps on a working copy (every step records what it changed). */
 class Fold {
   private c: ReportCase;
@@ -226,7 +270,7 @@ class Fold {
   constructor(
     report: CaseReport,
     private readonly event: ReportInput,
-    private readonly calendarOf: CalendarOf,
+    private readonly sla: ReportSla,
     private readonly changes: ReportChanges,
   ) {
     this.c = { ...report.case, version: event.streamVersion };
@@ -243,14 +287,22 @@ class Fold {
 
   apply(): void {
     const e = this.event;
+    // the due time passed before this event: the cycle breached then, under what was in force then
+    this.breachIfOverdue();
     switch (e.type) {
       case 'Routed':
         this.c = { ...this.c, vendorId: e.data.vendorId };
-        this.whileClockRuns({ vendorId: e.data.vendorId });
+        this.whileClockRuns(() => ({ vendorId: e.data.vendorId }));
         return this.newSpanIfChanged();
       case 'PriorityChanged':
         this.c = { ...this.c, priority: e.data.to };
-        this.whileClockRuns({ priority: e.data.to });
+        // R9: the running clock is measured against the new priority's target, from the cycle's start
+        this.whileClockRuns((y) => ({
+          priority: e.data.to,
+          firstResponseDueAt: dueOf(this.sla, this.c.calendarId, y.startedAt, e.data.to),
+        }));
+        // a P3 raised to P1 may be due at once: overdue now, under the new priority
+        this.breachIfOverdue();
         return this.newSpanIfChanged();
       case 'AgentResponded':
         return this.responded(e.data.firstResponse);
@@ -270,18 +322,20 @@ class Fold {
         this.c = { ...this.c, escalations: this.c.escalations + 1 };
         return this.updateCycle(this.c.cycle, (y) => ({ escalations: y.escalations + 1 }));
       case 'SlaBreached':
+        // the recorded fact wins: breached, and decided now if it was not yet (grouping frozen)
         return this.updateCycle(e.data.cycle, (y) =>
           e.data.clock === 'first-response'
-            ? {
-                firstResponseBreached: true,
-                firstResponseDueAt: y.firstResponseDueAt ?? e.data.dueAt,
-                priority: y.firstResponseAt ? y.priority : e.data.priority,
-              }
+            ? { firstResponseBreached: true, firstResponseDueAt: y.firstResponseDueAt ?? e.data.dueAt }
             : { resolutionBreached: true },
         );
       case 'Resolved':
         this.endWait('resolved');
-        this.updateCycle(this.c.cycle, () => ({ resolvedAt: this.at, outcome: e.data.outcome }));
+        // a resolution without any response stops the first-response clock too (docs/sla.md)
+        this.updateCycle(this.c.cycle, (y) => ({
+          resolvedAt: this.at,
+          outcome: e.data.outcome,
+          firstResponseStoppedAt: y.firstResponseStoppedAt ?? this.at,
+        }));
         return this.setStatus('resolved');
       case 'Reopened':
         return this.reopened(e.data.cycle);
@@ -317,29 +371,47 @@ class Fold {
   private responded(firstResponse: boolean): void {
     const cycle = this.cycles.get(this.c.cycle);
     if (!cycle || cycle.firstResponseAt !== null || !firstResponse) return;
-    const ms = businessTimeBetween(new Date(cycle.startedAt), new Date(this.at), this.calendarOf(this.c.calendarId));
-    const late = cycle.firstResponseDueAt !== null && Date.parse(this.at) > Date.parse(cycle.firstResponseDueAt);
+    const ms = businessTimeBetween(
+      new Date(cycle.startedAt),
+      new Date(this.at),
+      this.sla.calendarOf(this.c.calendarId),
+    );
+    // a response after the due time was already judged breached by breachIfOverdue
     this.updateCycle(this.c.cycle, (y) => ({
       firstResponseAt: this.at,
       firstResponseMinutes: Math.round(ms / 60) / 1000,
-      firstResponseBreached: y.firstResponseBreached || late,
+      firstResponseStoppedAt: y.firstResponseStoppedAt ?? this.at,
     }));
   }
 
+  /** R15: a new cycle, with a new first-response clock: due at the target of the priority in force, from the reopening. */
   private reopened(cycle: number): void {
     this.updateCycle(this.c.cycle, () => ({ reopenedAt: this.at }));
-    this.c = { ...this.c, cycle, firstResponseDueAt: null };
-    const started = newCycle(this.c, cycle, this.at, null);
+    const due = dueOf(this.sla, this.c.calendarId, this.at, this.c.priority);
+    this.c = { ...this.c, cycle, firstResponseDueAt: due };
+    const started = newCycle(this.c, cycle, this.at, due);
     this.cycles.set(cycle, started);
     this.changes.cycles.set(keyOf(this.c.caseId, cycle), started);
     this.setStatus('open');
   }
 
-  /** The cycle's priority and vendor follow the case until its first-response clock stops. */
-  private whileClockRuns(patch: Partial<Pick<ReportCycle, 'priority' | 'vendorId'>>): void {
+  /** The current cycle's priority, vendor and due time follow the case until its first-response clock is decided. */
+  private whileClockRuns(
+    patch: (cycle: ReportCycle) => Partial<Pick<ReportCycle, 'priority' | 'vendorId' | 'firstResponseDueAt'>>,
+  ): void {
     const cycle = this.cycles.get(this.c.cycle);
-    if (cycle && cycle.firstResponseAt === null && !cycle.firstResponseBreached)
-      this.updateCycle(this.c.cycle, () => patch);
+    if (cycle && !decided(cycle)) {
+      this.updateCycle(this.c.cycle, patch);
+      const due = this.cycles.get(this.c.cycle)?.firstResponseDueAt ?? null;
+      if (due !== this.c.firstResponseDueAt) this.c = { ...this.c, firstResponseDueAt: due };
+    }
+  }
+
+  /** An undecided current cycle whose due time is before this event's time breached (at its due time). */
+  private breachIfOverdue(): void {
+    const cycle = this.cycles.get(this.c.cycle);
+    if (cycle && !decided(cycle) && overdue(cycle, this.at))
+      this.updateCycle(this.c.cycle, () => ({ firstResponseBreached: true }));
   }
 
   private updateCycle(n: number, patch: (cycle: ReportCycle) => Partial<ReportCycle>): void {

@@ -21,6 +21,7 @@ import {
   type ReportCase,
   type ReportCycle,
   type ReportInput,
+  type ReportSla,
   type StatusSpan,
 } from './case-report.evolve';
 
@@ -63,6 +64,7 @@ const CYCLE_COLUMNS: readonly Column[] = [
   ['first_response_at', 'timestamptz'],
   ['first_response_minutes', 'double precision'],
   ['first_response_due_at', 'timestamptz'],
+  ['first_response_stopped_at', 'timestamptz'],
   ['first_response_breached', 'boolean'],
   ['resolution_breached', 'boolean'],
   ['resolved_at', 'timestamptz'],
@@ -156,6 +158,7 @@ const cycleOf = (r: Json): ReportCycle => ({
   firstResponseAt: optionalInstantOf(r.first_response_at),
   firstResponseMinutes: optionalNumberOf(r.first_response_minutes),
   firstResponseDueAt: optionalInstantOf(r.first_response_due_at),
+  firstResponseStoppedAt: optionalInstantOf(r.first_response_stopped_at),
   firstResponseBreached: r.first_response_breached as boolean,
   resolutionBreached: r.resolution_breached as boolean,
   resolvedAt: optionalInstantOf(r.resolved_at),
@@ -276,7 +279,7 @@ export const REPORT_CASE_MISSING = 'READ_MODELS.REPORT_CASE_MISSING';
 /** The report projection's name (its checkpoint is `projector:case-reports:v<N>`). */
 export const CASE_REPORTS_PROJECTION = 'case-reports';
 
-export interface CaseReportsOptions {
+export interface CaseReportsOptions extends ReportSla {
   /** the calendar that measures a case: its own (Opened's SLA terms) or, for null or an unknown id, the default */
   readonly calendarOf: CalendarOf;
 }
@@ -284,9 +287,11 @@ export interface CaseReportsOptions {
 /**
  * `report_*`: the facts the supervisors' reports aggregate (docs/metrics.md): per case, per
  * resolution cycle, status spans (the backlog at any moment), waits on the customer,
- * credits. Business time needs the calendars, so the projection is made with them.
+ * credits. Business time needs the calendars, and each cycle's due time the SLA policy's
+ * targets, so the projection is made with them.
  */
-export const caseReportsProjection = ({ calendarOf }: CaseReportsOptions): BatchProjection<TableName> => {
+export const caseReportsProjection = ({ calendarOf, policy }: CaseReportsOptions): BatchProjection<TableName> => {
+  const sla: ReportSla = { calendarOf, policy };
   const applyBatch = async (tx: SqlQueryable, events: readonly RecordedEvent[], tables: Tables): Promise<void> => {
     const caseEvents = events.filter((e) => caseIdFromStreamId(e.streamId) !== null);
     if (caseEvents.length === 0) return;
@@ -299,7 +304,7 @@ export const caseReportsProjection = ({ calendarOf }: CaseReportsOptions): Batch
       const report = reports.get(caseId) ?? null;
       // idempotency: the case's facts already hold this event (or a later one)
       if (report && event.streamVersion <= report.case.version) continue;
-      const next = evolveCaseReport(report, event as unknown as ReportInput, calendarOf, changes);
+      const next = evolveCaseReport(report, event as unknown as ReportInput, sla, changes);
       if (!next)
         throw new EventRefused(
           REPORT_CASE_MISSING,
@@ -321,7 +326,8 @@ export const caseReportsProjection = ({ calendarOf }: CaseReportsOptions): Batch
   };
   return {
     name: CASE_REPORTS_PROJECTION,
-    version: 1,
+    // 2: each cycle's own due time (reopenings included) and the clock's stop (the response or the resolution)
+    version: 2,
     tables: {
       report_cases: ddl(CASE_COLUMNS, ['case_id'], (t) => `CREATE INDEX ${t}_opened_idx ON ${t} (opened_at);`),
       report_cycles: ddl(

@@ -1,4 +1,5 @@
 import type { SqlQueryable } from '@app/event-store';
+import { CYCLE_GROUPING } from './case-report.evolve';
 import { REPORT_TABLES } from './case-reports.projection';
 
 /**
@@ -26,6 +27,11 @@ export interface ReportQuery {
   readonly from: Date;
   readonly to: Date;
   readonly groupBy: GroupBy;
+  /**
+   * the moment the facts are judged at: now for a live report, the moment replayed for a
+   * report as of a past moment (a running clock past its due time is breached by then)
+   */
+  readonly asOf: Date;
 }
 
 export type ReportRow = Record<string, string | number | null>;
@@ -76,9 +82,21 @@ const withGroup = (groupBy: GroupBy, grp: unknown, rest: ReportRow): ReportRow =
 
 const period = (column: string) => `${column} >= $1::timestamptz AND ${column} < $2::timestamptz`;
 
-/** Runs a period query: `sql` gets the group expression; $1 and $2 are `from` and `to`. */
-const byGroup = async (db: SqlQueryable, { from, to }: ReportQuery, sql: (group: string) => string, group: string) =>
-  (await db.query<Record<string, unknown>>(sql(group), [from.toISOString(), to.toISOString()])).rows;
+/** Runs a period query: `sql` gets the group expression; $1 and $2 are `from` and `to` ($3 `asOf` when asked for). */
+const byGroup = async (
+  db: SqlQueryable,
+  { from, to, asOf }: ReportQuery,
+  sql: (group: string) => string,
+  group: string,
+  withAsOf = false,
+) =>
+  (
+    await db.query<Record<string, unknown>>(sql(group), [
+      from.toISOString(),
+      to.toISOString(),
+      ...(withAsOf ? [asOf.toISOString()] : []),
+    ])
+  ).rows;
 
 /**
  * The `run` of a period report with one row per group: `sql` selects the group expression it
@@ -89,13 +107,15 @@ const perGroup =
   (report: {
     readonly timeColumn: string;
     readonly priorityColumn?: string;
+    /** the query takes the as-of moment as $3 */
+    readonly withAsOf?: boolean;
     readonly sql: (group: string) => string;
     readonly row: (r: Record<string, unknown>) => ReportRow;
   }): ReportDefinition['run'] =>
   async (db, q) =>
-    (await byGroup(db, q, report.sql, groupExpr(q.groupBy, report.timeColumn, report.priorityColumn))).map((r) =>
-      withGroup(q.groupBy, r.grp, report.row(r)),
-    );
+    (
+      await byGroup(db, q, report.sql, groupExpr(q.groupBy, report.timeColumn, report.priorityColumn), report.withAsOf)
+    ).map((r) => withGroup(q.groupBy, r.grp, report.row(r)));
 
 const AGE_BUCKETS = ['0-1d', '1-3d', '3-7d', '7-30d', '30d+'] as const;
 const STATUS_ORDER = ['open', 'awaiting-customer', 'resolved'];
@@ -105,7 +125,8 @@ const definitions: readonly ReportDefinition[] = [
     name: 'first-response-time',
     title: 'First response time (R10)',
     definition:
-      'For each resolution cycle whose first agent response (an answer or an information request) was given in [from, to): the business time from the start of the cycle (the opening, or the reopening) to that response, in minutes of the case’s calendar (working hours, holidays excluded). Median and 90th percentile (continuous), and the mean.',
+      'For each resolution cycle whose first agent response (an answer or an information request) was given in [from, to): the business time from the start of the cycle (the opening, or the reopening) to that response, in minutes of the case’s calendar (working hours, holidays excluded). Median and 90th percentile (continuous), and the mean. A cycle resolved without any agent response has no response time and is not counted here. ' +
+      CYCLE_GROUPING,
     groupBy: { default: 'priority', allowed: ALL },
     columns: ['responses', 'medianBusinessMinutes', 'p90BusinessMinutes', 'meanBusinessMinutes'],
     run: perGroup({
@@ -129,14 +150,17 @@ const definitions: readonly ReportDefinition[] = [
     name: 'sla-attainment',
     title: 'SLA attainment (R10)',
     definition:
-      'For each resolution cycle started in [from, to): met when its first agent response came before its first-response clock ran out; breached when an SlaBreached of the first-response clock was recorded for the cycle, or the response came after the due time recorded at opening. Attainment = met / (met + breached), in percent; cycles still waiting for a first response within their target are pending and not counted. The priority is the case’s when the clock stopped. resolutionBreached counts the cycles with a recorded breach of the resolution clock.',
+      'For each resolution cycle started in [from, to), judged against its own due time: every cycle, the opening’s and each reopening’s alike, has a first-response clock from its start, due after the first-response target of the priority in force (R10; recomputed from the cycle’s start when the priority changes while the clock runs) in business time of the case’s calendar. The clock stops at the first agent response (an answer or an information request) or at the resolution if it came first. Met: the clock stopped by its due time (a cycle resolved without any response but by its due time is met: the resolution is its first response to the customer). Breached: an SlaBreached of the first-response clock was recorded for the cycle, or the clock stopped after its due time, or it still runs past its due time at the moment the report is taken (now; for a report as of a past moment, that moment), whether or not the timers ran. Pending: cycles not resolved, not yet responded to and not yet due; a resolved cycle is never pending. Attainment = met / (met + breached), in percent; pending cycles are not counted. resolutionBreached counts the cycles with a recorded breach of the resolution clock. ' +
+      CYCLE_GROUPING,
     groupBy: { default: 'priority', allowed: ALL },
     columns: ['cycles', 'met', 'breached', 'pending', 'attainmentPercent', 'resolutionBreached'],
     run: perGroup({
       timeColumn: 'started_at',
+      withAsOf: true,
       sql: (g) => `SELECT ${g} AS grp, count(*) AS n,
-              count(*) FILTER (WHERE first_response_at IS NOT NULL AND NOT first_response_breached) AS met,
-              count(*) FILTER (WHERE first_response_breached) AS breached,
+              count(*) FILTER (WHERE first_response_stopped_at IS NOT NULL AND NOT first_response_breached) AS met,
+              count(*) FILTER (WHERE first_response_breached
+                OR (first_response_stopped_at IS NULL AND first_response_due_at < $3::timestamptz)) AS breached,
               count(*) FILTER (WHERE resolution_breached) AS resolution_breached
             FROM ${REPORT_TABLES.cycles} WHERE ${period('started_at')}
             GROUP BY 1 ORDER BY 1`,
@@ -158,7 +182,7 @@ const definitions: readonly ReportDefinition[] = [
     name: 'backlog',
     title: 'Backlog by status and age',
     definition:
-      'The cases not closed at the moment `to` (default: now), by status (open, awaiting-customer, resolved) as it was at that moment, and by age at that moment (from the opening: 0-1d, 1-3d, 3-7d, 7-30d, 30d+, calendar time). Read from the status history, so any past moment gives the backlog as it stood then; `from` is not used.',
+      'The cases not closed at the moment `to` (default: now), by status (open, awaiting-customer, resolved) as it was at that moment, and by age at that moment (from the opening: 0-1d, 1-3d, 3-7d, 7-30d, 30d+, calendar time). Read from the status history, so any past moment gives the backlog as it stood then; `from` is not used. A case is grouped under the priority and vendor it had at that moment.',
     pointInTime: true,
     groupBy: { default: 'none', allowed: NO_WEEK },
     columns: ['status', 'ageBucket', 'cases'],
@@ -193,7 +217,8 @@ const definitions: readonly ReportDefinition[] = [
     name: 'outcomes',
     title: 'Outcome mix (R12)',
     definition:
-      'The resolutions recorded in [from, to) (one per resolution cycle: a case resolved, reopened and resolved again counts twice), by outcome; share = the outcome’s resolutions / all resolutions of the group, in percent.',
+      'The resolutions recorded in [from, to) (one per resolution cycle: a case resolved, reopened and resolved again counts twice), by outcome; share = the outcome’s resolutions / all resolutions of the group, in percent. ' +
+      CYCLE_GROUPING,
     groupBy: { default: 'none', allowed: ALL },
     columns: ['outcome', 'resolutions', 'sharePercent'],
     run: async (db, q) => {
@@ -220,7 +245,7 @@ const definitions: readonly ReportDefinition[] = [
     name: 'escalation-rate',
     title: 'Escalation rate (R13)',
     definition:
-      'Of the cases opened in [from, to), the share escalated at least once (to a product team, a third party or a supervisor, at any time since), in percent. The priority is the one derived at opening; the vendor is the one the case is routed to now.',
+      'Of the cases opened in [from, to), the share escalated at least once (to a product team, a third party or a supervisor, at any time since), in percent. A case is grouped under the priority derived at opening and the vendor it is routed to now.',
     groupBy: { default: 'priority', allowed: ALL },
     columns: ['cases', 'escalated', 'escalations', 'ratePercent'],
     run: perGroup({
@@ -242,7 +267,7 @@ const definitions: readonly ReportDefinition[] = [
     name: 'customer-wait',
     title: 'Time waiting on customers (R11)',
     definition:
-      'The waits on the customer that ended in [from, to): each runs from an information request on an open case to the customer’s answer (or to a resolution or closing that ended it), in hours of calendar time (customers are not bound to the desk’s hours). Count, total, mean, median and 90th percentile.',
+      'The waits on the customer that ended in [from, to): each runs from an information request on an open case to the customer’s answer (or to a resolution or closing that ended it), in hours of calendar time (customers are not bound to the desk’s hours). Count, total, mean, median and 90th percentile. A wait is grouped under the case’s priority and vendor when it began.',
     groupBy: { default: 'priority', allowed: ALL },
     columns: ['waits', 'totalHours', 'meanHours', 'medianHours', 'p90Hours'],
     run: perGroup({
@@ -267,7 +292,8 @@ const definitions: readonly ReportDefinition[] = [
     name: 'csat',
     title: 'Customer satisfaction (R15)',
     definition:
-      'The satisfaction surveys sent in [from, to) (one per resolution cycle) and their answers, whenever given: response rate = answered / sent; average rating (1 to 5) and the share of ratings 4 or 5 (satisfied), in percent of the answered.',
+      'The satisfaction surveys sent in [from, to) (one per resolution cycle) and their answers, whenever given: response rate = answered / sent; average rating (1 to 5) and the share of ratings 4 or 5 (satisfied), in percent of the answered. ' +
+      CYCLE_GROUPING,
     groupBy: { default: 'none', allowed: ALL },
     columns: ['sent', 'answered', 'responseRatePercent', 'averageRating', 'satisfiedPercent'],
     run: perGroup({
@@ -289,7 +315,7 @@ const definitions: readonly ReportDefinition[] = [
     name: 'credits',
     title: 'Service credits issued (R14)',
     definition:
-      'The service credits issued in [from, to) (at most one per case), by currency: how many, and the sum of their amounts. Amounts of different currencies are never added together.',
+      'The service credits issued in [from, to) (at most one per case), by currency: how many, and the sum of their amounts. Amounts of different currencies are never added together. A credit is grouped under the case’s priority and vendor when it was issued.',
     groupBy: { default: 'none', allowed: ALL },
     columns: ['currency', 'credits', 'amount'],
     run: perGroup({
@@ -304,7 +330,8 @@ const definitions: readonly ReportDefinition[] = [
     name: 'reopen-rate',
     title: 'Reopen rate (R15)',
     definition:
-      'Of the resolutions recorded in [from, to), the share whose case was reopened afterwards (at any time since), in percent.',
+      'Of the resolutions recorded in [from, to), the share whose case was reopened afterwards (at any time since), in percent. ' +
+      CYCLE_GROUPING,
     groupBy: { default: 'priority', allowed: ALL },
     columns: ['resolutions', 'reopened', 'ratePercent'],
     run: perGroup({

@@ -46,7 +46,8 @@ describe('runReport', () => {
         { priority: 'P1', cycles: 4, met: 3, breached: 1, pending: 0, attainmentPercent: 75, resolutionBreached: 0 },
       ],
     });
-    expect(asked[0].params).toEqual(['2026-03-01T12:00:00.000Z', '2026-03-31T12:00:00.000Z']);
+    // from, to, and the moment the running clocks are judged at: now
+    expect(asked[0].params).toEqual(['2026-03-01T12:00:00.000Z', '2026-03-31T12:00:00.000Z', NOW.toISOString()]);
     // every report reads its read model, never the log
     expect(asked[0].sql).toMatch(/FROM report_cycles/);
     expect(asked[0].sql).not.toMatch(/\bevents\b/);

@@ -63,11 +63,14 @@ export interface CheckedReport {
   readonly from: Date;
   readonly to: Date;
   readonly groupBy: GroupBy;
+  /** the moment the facts are judged at (`now` of {@link checkReport}): a running clock past its due time is breached by then */
+  readonly asOf: Date;
 }
 
 /**
  * Checks a report request without touching the database: the report exists (else 404), its
- * parameters are ones it takes (else 400). `now` is the default `to`. Callers whose answer
+ * parameters are ones it takes (else 400). `now` is the default `to`, and the moment the
+ * facts are judged at (for a report as of a past moment, that moment). Callers whose answer
  * is costly to prepare (the auditors' report as of a moment replays the log) check first.
  */
 export const checkReport = (name: string, params: ReportParameters, now: Date): CheckedReport => {
@@ -95,15 +98,15 @@ export const checkReport = (name: string, params: ReportParameters, now: Date): 
       'REPORT.INVALID_PARAMETER',
       `${name} groups by ${definition.groupBy.allowed.join(', ')}, not ${JSON.stringify(params.groupBy)}.`,
     );
-  return { definition, from, to, groupBy };
+  return { definition, from, to, groupBy, asOf: now };
 };
 
 /** Runs a checked request against the `report_*` tables (or views) that `db` resolves. */
 export const runCheckedReport = async (
   db: SqlQueryable,
-  { definition, from, to, groupBy }: CheckedReport,
+  { definition, from, to, groupBy, asOf }: CheckedReport,
 ): Promise<ReportResult> => {
-  const rows = await definition.run(db, { from, to, groupBy });
+  const rows = await definition.run(db, { from, to, groupBy, asOf });
   return {
     report: definition.name,
     title: definition.title,

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadCalendars, type Calendar } from '@app/business-time';
+import { loadCalendars, loadSlaPolicy, type Calendar, type SlaPolicy } from '@app/business-time';
 import { toCaseStreamId } from '@app/case-domain';
 import type { EventStore, SqlQueryable } from '@app/event-store';
 import { CASE_QUEUE_TABLE, toQueuedCase, type QueuedCaseRow } from '../queues/case-queue.projection';
@@ -11,17 +11,29 @@ import {
   type CalendarOf,
   type CaseReport,
   type ReportInput,
+  type ReportSla,
 } from '../reports/case-report.evolve';
 
+const CONFIG = join(__dirname, '..', '..', '..', '..', 'config');
+
 /** The shipped calendars (config/calendars), as the app loads them. */
-export const shippedCalendars = (): ReadonlyMap<string, Calendar> =>
-  loadCalendars(join(__dirname, '..', '..', '..', '..', 'config', 'calendars'));
+export const shippedCalendars = (): ReadonlyMap<string, Calendar> => loadCalendars(join(CONFIG, 'calendars'));
+
+/** The shipped SLA policy (config/sla-policy.json: one business day for every priority). */
+export const shippedPolicy = (calendars: ReadonlyMap<string, Calendar> = shippedCalendars()): SlaPolicy =>
+  loadSlaPolicy(join(CONFIG, 'sla-policy.json'), calendars);
 
 /** The calendar of a case, or Paris for none or an unknown id (the shipped policy's default). */
 export const calendarLookup = (calendars: ReadonlyMap<string, Calendar> = shippedCalendars()): CalendarOf => {
   const fallback = calendars.get('europe-paris') as Calendar;
   return (id) => (id !== null && calendars.get(id)) || fallback;
 };
+
+/** What the report fold measures with, as the app configures it: the shipped calendars and policy. */
+export const reportSla = (calendars: ReadonlyMap<string, Calendar> = shippedCalendars()): ReportSla => ({
+  calendarOf: calendarLookup(calendars),
+  policy: shippedPolicy(calendars),
+});
 
 /** every row of the case_queue view, by case id */
 export const queueRows = async (q: SqlQueryable): Promise<QueuedCase[]> =>
@@ -56,17 +68,21 @@ export const reportRows = async (q: SqlQueryable): Promise<Record<keyof typeof R
   return out;
 };
 
-/** The report facts a plain fold of each stream gives (the oracle), as `caseId → facts`. */
+/**
+ * The report facts a plain fold of each stream gives (the oracle), as `caseId → facts`:
+ * the same rules (each cycle judged against its own due time, grouped when its clock was
+ * decided), folded one stream at a time with no batches, no SQL and no runner.
+ */
 export const foldedReports = async (
   store: EventStore,
   caseIds: readonly string[],
-  calendarOf: CalendarOf,
+  sla: ReportSla,
 ): Promise<Map<string, CaseReport>> => {
   const folded = new Map<string, CaseReport>();
   for (const caseId of caseIds) {
     const { events } = await store.readStream(toCaseStreamId(caseId));
     const report = events.reduce<CaseReport | null>(
-      (r, e) => evolveCaseReport(r, e as unknown as ReportInput, calendarOf, emptyChanges()),
+      (r, e) => evolveCaseReport(r, e as unknown as ReportInput, sla, emptyChanges()),
       null,
     );
     if (report) folded.set(caseId, report);

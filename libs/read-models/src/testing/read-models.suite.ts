@@ -7,12 +7,12 @@ import { caseQueueProjection } from '../queues/case-queue.projection';
 import { caseReportsProjection } from '../reports/case-reports.projection';
 import { appendDeskHistory } from './desk-history';
 import {
-  calendarLookup,
   factsOf,
   foldedQueue,
   foldedReports,
   queueRows,
   reportRows,
+  reportSla,
   storedFacts,
 } from './read-model-test-kit';
 
@@ -24,8 +24,8 @@ import {
  */
 export const readModelsSuite = (adapter: string, createDatabase: () => Promise<RunnerTestDatabase>): void =>
   describe(`the queue and report read models on ${adapter}`, () => {
-    const calendarOf = calendarLookup();
-    const reports = caseReportsProjection({ calendarOf });
+    const sla = reportSla();
+    const reports = caseReportsProjection(sla);
     const t = runnerTestContext(createDatabase);
     const { runner, errors } = t;
 
@@ -40,7 +40,7 @@ export const readModelsSuite = (adapter: string, createDatabase: () => Promise<R
       expect(queueBuilt).toHaveLength(history.caseIds.length);
       expect(queueBuilt).toEqual(await foldedQueue(t.store, history.caseIds));
       const reportsBuilt = await reportRows(t.db);
-      const folded = await foldedReports(t.store, history.caseIds, calendarOf);
+      const folded = await foldedReports(t.store, history.caseIds, sla);
       expect(await storedFacts(t.db)).toEqual(factsOf(folded));
       // the history is not trivial: every kind of fact is there
       for (const rows of Object.values(reportsBuilt)) expect(rows.length).toBeGreaterThan(10);
@@ -72,7 +72,7 @@ export const readModelsSuite = (adapter: string, createDatabase: () => Promise<R
         expect.stringContaining('simulated'),
       ]);
       expect(await queueRows(t.db)).toEqual(await foldedQueue(t.store, history.caseIds));
-      expect(await storedFacts(t.db)).toEqual(factsOf(await foldedReports(t.store, history.caseIds, calendarOf)));
+      expect(await storedFacts(t.db)).toEqual(factsOf(await foldedReports(t.store, history.caseIds, sla)));
       const resumed = await reportRows(t.db);
       // a clean build of the same history, in another generation, gives the same rows
       await t.runners
