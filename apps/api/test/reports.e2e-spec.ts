@@ -121,11 +121,39 @@ describe('reports (supervisors): read models, JSON and CSV, with their definitio
     );
   });
 
-  it('SLA attainment by priority; the reopened cycle is pending', async () =>
-    expect((await report('sla-attainment')).rows).toEqual([
+  it('SLA attainment by priority; the reopened cycle has its own clock, still pending at 16:00', async () => {
+    const body = await report('sla-attainment');
+    expect(body.rows).toEqual([
       { priority: 'P1', cycles: 2, met: 2, breached: 0, pending: 0, attainmentPercent: 100, resolutionBreached: 0 },
       { priority: 'P3', cycles: 2, met: 1, breached: 0, pending: 1, attainmentPercent: 100, resolutionBreached: 0 },
-    ]));
+    ]);
+    // the rules the figures follow are in the answer
+    expect(body.definition).toMatch(/judged against its own due time/);
+    expect(body.definition).toMatch(/a resolved cycle is never pending/);
+  });
+
+  it('states in GET /v1/reports which priority and vendor each report groups by', async () => {
+    const list = await http().get('/v1/reports').set(as(tok.supervisor)).expect(200);
+    const definitions = new Map<string, string>(
+      list.body.items.map((r: { name: string; definition: string }) => [r.name, r.definition]),
+    );
+    for (const name of ['first-response-time', 'sla-attainment', 'outcomes', 'csat', 'reopen-rate'])
+      expect([name, definitions.get(name)]).toEqual([
+        name,
+        expect.stringContaining(
+          'grouped under the priority and the vendor in force when its first-response clock was decided',
+        ),
+      ]);
+    expect(definitions.get('sla-attainment')).toMatch(
+      /a breach is filed under the priority and vendor it happened under/,
+    );
+    expect(definitions.get('escalation-rate')).toMatch(
+      /priority derived at opening and the vendor it is routed to now/,
+    );
+    expect(definitions.get('customer-wait')).toMatch(/priority and vendor when it began/);
+    expect(definitions.get('credits')).toMatch(/priority and vendor when it was issued/);
+    expect(definitions.get('backlog')).toMatch(/priority and vendor it had at that moment/);
+  });
 
   it('backlog by status and age, at any moment', async () => {
     expect((await report('backlog', { to: '2026-03-02T16:00:00Z' })).rows).toEqual([

@@ -26,6 +26,15 @@ export class SurveyAnswerResponse {
 export class SurveyStateResponse {
   @ApiProperty() surveyId!: string;
   @ApiProperty({ description: 'the subject of the case the survey is about' }) caseSubject!: string;
-  @ApiProperty({ description: 'whether the survey was answered (the link works once)' }) answered!: boolean;
+  @ApiProperty({ minimum: 1, description: 'the resolution cycle the survey was sent for (R15: 2 after a reopen…)' })
+  cycle!: number;
+  @ApiProperty({
+    description: 'whether this survey was answered (the link works once), whatever happened to the case since',
+  })
+  answered!: boolean;
+  @ApiProperty({
+    description: 'a later resolution sent a new survey: this link can no longer be answered (CASE.SURVEY_SUPERSEDED)',
+  })
+  superseded!: boolean;
   @ApiProperty({ format: 'date-time', description: 'the link stops working then' }) expiresAt!: string;
 }

@@ -32,14 +32,20 @@ export class DescribeSurveyHandler implements IQueryHandler<DescribeSurvey, Surv
   async execute({ token }: DescribeSurvey): Promise<SurveyStateResponse> {
     const { caseId, surveyId, expiresAt } = await this.tokens.verify(token, this.clock.now());
     const { events } = await this.store.readStream(toCaseStreamId(caseId));
-    const state = foldEvents(caseDecider, events as unknown as CaseEvent[]);
+    const history = events as unknown as CaseEvent[];
+    const state = foldEvents(caseDecider, history);
     if (!isOpenedCase(state)) throw new CaseNotFound(caseId);
-    const survey = state.survey?.id === surveyId ? state.survey : undefined;
-    if (!survey && !state.earlierSurveyIds.includes(surveyId)) throw new SurveyNotSent(caseId, surveyId);
+    // each link answers for its own survey (one per resolution cycle), not for the latest one:
+    // an earlier cycle's survey stays answered after a reopen and a new resolution's survey
+    const sent = history.find((e) => e.type === 'SurveySent' && e.data.surveyId === surveyId);
+    if (sent?.type !== 'SurveySent') throw new SurveyNotSent(caseId, surveyId);
+    const answered = history.some((e) => e.type === 'SurveyAnswered' && e.data.surveyId === surveyId);
     return {
       surveyId,
       caseSubject: state.subject,
-      answered: survey?.answer !== undefined,
+      cycle: sent.data.cycle,
+      answered,
+      superseded: state.survey?.id !== surveyId,
       expiresAt: expiresAt.toISOString(),
     };
   }
