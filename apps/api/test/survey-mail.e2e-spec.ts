@@ -91,6 +91,9 @@ describe('R15: the survey e-mail, through a real SMTP server on loopback', () =>
     expect(mail.subject).toBe(`How did we do? Your support case "${openCaseBody.subject}"`);
     expect(mail.headers.get('x-case-id')).toBe(id);
     expect(mail.html).toContain('https://support.test/v1/surveys/');
+    // R15: what a reply does, and until when: the auto-close, AUTO_CLOSE_DAYS (7) after the resolution
+    const closesAt = new Date(Date.parse(resolved.resolvedAt) + 7 * DAY).toISOString().slice(0, 16).replace('T', ' ');
+    expect(mail.text).toContain(`If the problem is not solved, reply on the case before ${closesAt} UTC: your reply reopens it.`);
 
     const token = linkIn(mail, 'https://support.test');
     const state = await request(t.app.getHttpServer()).get(`/v1/surveys/${token}`).expect(200);
