@@ -1,23 +1,32 @@
-import { ValidationPipe } from '@nestjs/common';
+import { type ArgumentsHost, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LogController } from 'fastify';
+import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Metrics, PinoNestLogger } from '@app/observability';
 import { ApiModule, type ApiModuleOptions } from './app.module';
 import { validationExceptionFactory } from './http/validation';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { installRequestGuards } from './http/request-guards';
 
 /** 1 MB: bigger bodies get 413 (the case API carries text and attachment references, not files) */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds the API application (used by main.ts and by the e2e tests). */
 export const createApiApp = async (options: ApiModuleOptions): Promise<NestFastifyApplication> => {
+  const problems = new ProblemDetailsFilter(options.logger);
   const adapter = new FastifyAdapter({
     loggerInstance: options.logger,
     bodyLimit: BODY_LIMIT_BYTES,
     // a survey link's token (a JWT, about 300 characters) is a path parameter: POST /v1/surveys/{token}
     maxParamLength: 2048,
+    // the router's own refusals (a malformed percent-encoding: 400, a path parameter over
+    // maxParamLength: 414) are answered before Nest sees the request: as problem documents too
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const host = { switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }) };
+      problems.catch(error, host as unknown as ArgumentsHost);
+    },
     // one line per request (below) instead of Fastify's two ("incoming request", "request completed")
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
@@ -25,6 +34,8 @@ export const createApiApp = async (options: ApiModuleOptions): Promise<NestFasti
       return typeof given === 'string' && given ? given : crypto.randomUUID();
     },
   });
+  // JSON bodies only, not too deep, and text the store can keep (415 and 400 otherwise)
+  installRequestGuards(adapter.getInstance(), BODY_LIMIT_BYTES);
   const metrics = options.metrics ?? new Metrics({ service: 'api' });
   // one histogram sample and one info line per answered request, labelled by route pattern (not the raw URL)
   adapter.getInstance().addHook('onResponse', async (request, reply) => {
@@ -47,6 +58,8 @@ export const createApiApp = async (options: ApiModuleOptions): Promise<NestFasti
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot({ ...options, metrics }), adapter, {
     logger: new PinoNestLogger(options.logger),
     abortOnError: false,
+    // Nest's JSON and form parsers stay off: installRequestGuards registers the only parser
+    bodyParser: false,
   });
   app.useGlobalPipes(
     new ValidationPipe({

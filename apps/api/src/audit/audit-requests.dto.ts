@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ReportQueryDto } from '../reports/report.dto';
+import { IsLogPosition } from '../http/validation';
 
 /** ISO 8601 with a time zone: a local time would name a different moment on each server. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
@@ -69,9 +70,7 @@ export class AuditEventsQuery {
     description: 'the `next` of the previous page: the global position of the last event seen',
   })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @IsLogPosition()
   after?: number;
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
   @IsOptional()

@@ -38,6 +38,7 @@ import {
   type ServiceState,
   type Workaround,
 } from '@app/case-domain';
+import { IsLogPosition } from '../http/validation';
 
 /**
  * Request bodies of the case API (the contract in the lifecycle issue). Validation runs
@@ -167,6 +168,6 @@ export class ListCasesQuery {
   @IsOptional() @IsString() @MaxLength(500)
   cursor?: string;
   @ApiPropertyOptional({ description: 'a write\'s x-log-position: wait (at most 2 s) until the list includes that write' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional() @IsLogPosition()
   after?: number;
 }

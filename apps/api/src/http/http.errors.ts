@@ -34,3 +34,36 @@ export const parseIfMatch = (header: string | string[] | undefined): number | un
 };
 
 export const toETag = (version: number) => `W/"${version}"`;
+
+/** A body in another media type than JSON (`application/json`, or `application/<x>+json`). */
+export class UnsupportedMediaType extends HttpEdgeError {
+  readonly status = 415;
+  readonly code = 'HTTP.UNSUPPORTED_MEDIA_TYPE';
+  constructor(contentType: string | undefined) {
+    super(
+      `This API reads JSON bodies only (Content-Type: application/json), not ${contentType ? JSON.stringify(contentType) : 'a body without a Content-Type'}.`,
+    );
+  }
+}
+
+/** A JSON body nested deeper than any request of this API is (refused before it is parsed). */
+export class BodyTooDeep extends HttpEdgeError {
+  readonly status = 400;
+  readonly code = 'HTTP.BODY_TOO_DEEP';
+  constructor(maxDepth: number) {
+    super(`The JSON body nests objects and arrays more than ${maxDepth} levels deep.`);
+  }
+}
+
+/**
+ * Text the store cannot keep: a NUL character (U+0000) or an unpaired UTF-16 surrogate
+ * (`"\ud800"`), in a body field, a query parameter or a path parameter. A 400 naming the
+ * fields, like a validation failure (`HTTP.VALIDATION_FAILED`).
+ */
+export class UnstorableText extends HttpEdgeError {
+  readonly status = 400;
+  readonly code = 'HTTP.VALIDATION_FAILED';
+  constructor(readonly errors: readonly { field: string; messages: string[] }[]) {
+    super(errors.map((e) => e.messages.join(', ')).join('; '));
+  }
+}

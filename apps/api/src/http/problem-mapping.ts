@@ -27,7 +27,8 @@ const DOMAIN_STATUS: Record<DomainRuleViolation['kind'], number> = {
   invalid: HttpStatus.BAD_REQUEST,
 };
 
-const problemType = (code: string) => `https://support-backend.dev/problems/${code.toLowerCase().replace(/[._]/g, '-')}`;
+const problemType = (code: string) =>
+  `https://support-backend.dev/problems/${code.toLowerCase().replace(/[._]/g, '-')}`;
 
 const hasStatus = (e: unknown): e is WithStatus =>
   e instanceof Error && typeof (e as Partial<WithStatus>).status === 'number';
@@ -40,20 +41,76 @@ const codeOf = (e: unknown): string | undefined => {
 const titleOf = (status: number) => STATUS_CODES[status] ?? 'Error';
 
 const fromHttpException = (e: HttpException): Problem => {
+  // Nest wraps Fastify's own 4xx errors (bad JSON, body too large) in an HttpException
+  if (isFastifyError(e.cause)) return fromFastifyError(e.cause);
   const status = e.getStatus();
   const response = e.getResponse() as string | { message?: unknown; code?: string; errors?: Problem['errors'] };
   const body = typeof response === 'string' ? { message: response } : response;
   const detail = Array.isArray(body.message) ? body.message.join('; ') : String(body.message ?? e.message);
   const code = body.code ?? codeOf(e) ?? `HTTP.${(STATUS_CODES[status] ?? 'ERROR').toUpperCase().replace(/\W+/g, '_')}`;
-  return { type: problemType(code), title: titleOf(status), status, detail, code, ...(body.errors ? { errors: body.errors } : {}) };
+  return {
+    type: problemType(code),
+    title: titleOf(status),
+    status,
+    detail,
+    code,
+    ...(body.errors ? { errors: body.errors } : {}),
+  };
 };
 
-/** Fastify's own errors (body too large, bad JSON, wrong content type) carry a statusCode and a FST_ code. */
+type FastifyError = Error & { statusCode: number; code: string };
+
+const isFastifyError = (e: unknown): e is FastifyError =>
+  e instanceof Error &&
+  typeof (e as Partial<FastifyError>).statusCode === 'number' &&
+  typeof (e as Partial<FastifyError>).code === 'string' &&
+  (e as FastifyError).code.startsWith('FST_');
+
+/** Fastify's own refusals, by their FST_ code: our code, and a detail when Fastify's says too little or too much. */
+const FASTIFY_PROBLEMS: Record<string, { code: string; detail?: string }> = {
+  FST_ERR_BAD_URL: { code: 'HTTP.MALFORMED_URL', detail: 'The URL path is not valid percent-encoded UTF-8.' },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    code: 'HTTP.URI_TOO_LONG',
+    detail: 'A path parameter is longer than the 2048 characters this API accepts.',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: 'HTTP.PAYLOAD_TOO_LARGE',
+    detail: 'The request body is larger than the 1 MB this API accepts.',
+  },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    code: 'HTTP.MALFORMED_BODY',
+    detail: 'The request body is not valid JSON (or it has a __proto__ or constructor.prototype key).',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: 'HTTP.MALFORMED_BODY',
+    detail: 'The request body is empty but its Content-Type says JSON.',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'HTTP.MALFORMED_BODY',
+    detail: 'The request body is not as long as its Content-Length says.',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'HTTP.UNSUPPORTED_MEDIA_TYPE',
+    detail: 'This API reads JSON bodies only (Content-Type: application/json).',
+  },
+};
+
+/** Fastify's own errors (router, body parsing) carry a statusCode and a FST_ code. */
 const fromFastifyError = (e: Error & { statusCode: number; code?: string }): Problem => {
   const status = e.statusCode;
+  const known = e.code === undefined ? undefined : FASTIFY_PROBLEMS[e.code];
   const code =
-    status === HttpStatus.PAYLOAD_TOO_LARGE ? 'HTTP.PAYLOAD_TOO_LARGE' : status === 400 ? 'HTTP.MALFORMED_BODY' : (e.code ?? 'HTTP.ERROR');
-  const detail = status === HttpStatus.PAYLOAD_TOO_LARGE ? 'The request body is larger than the 1 MB this API accepts.' : e.message;
+    known?.code ??
+    (status === HttpStatus.PAYLOAD_TOO_LARGE
+      ? 'HTTP.PAYLOAD_TOO_LARGE'
+      : status === 400
+        ? 'HTTP.MALFORMED_BODY'
+        : (e.code ?? 'HTTP.ERROR'));
+  const detail =
+    known?.detail ??
+    (status === HttpStatus.PAYLOAD_TOO_LARGE
+      ? 'The request body is larger than the 1 MB this API accepts.'
+      : e.message);
   return { type: problemType(code), title: titleOf(status), status, detail, code };
 };
 
@@ -93,7 +150,14 @@ export const toProblem = (e: unknown): Problem => {
   if (hasStatus(e) && e.status >= 400 && e.status < 600) {
     const code = e.code ?? 'HTTP.ERROR';
     const errors = (e as { errors?: Problem['errors'] }).errors;
-    return { type: problemType(code), title: titleOf(e.status), status: e.status, detail: e.message, code, ...(errors ? { errors } : {}) };
+    return {
+      type: problemType(code),
+      title: titleOf(e.status),
+      status: e.status,
+      detail: e.message,
+      code,
+      ...(errors ? { errors } : {}),
+    };
   }
   const statusCode = (e as { statusCode?: unknown })?.statusCode;
   if (e instanceof Error && typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {

@@ -1,4 +1,6 @@
-import { BadRequestException, ValidationError } from '@nestjs/common';
+import { applyDecorators, BadRequestException, ValidationError } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { buildMessage, ValidateBy } from 'class-validator';
 
 const flatten = (errors: ValidationError[], parent = ''): { field: string; messages: string[] }[] =>
   errors.flatMap((error) => {
@@ -16,3 +18,24 @@ export const validationExceptionFactory = (errors: ValidationError[]) => {
     errors: fields,
   });
 };
+
+/**
+ * A global log position in a query (`?after=`, a write's `X-Log-Position` or a page's `next`):
+ * decimal digits only, at most Number.MAX_SAFE_INTEGER. `1e99`, `0x10`, `1.5` or `-1` are a 400
+ * naming the parameter, never a number the database cannot take.
+ */
+export const IsLogPosition = () =>
+  applyDecorators(
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' && /^\d{1,20}$/.test(value) ? Number(value) : value,
+    ),
+    ValidateBy({
+      name: 'isLogPosition',
+      validator: {
+        validate: (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0,
+        defaultMessage: buildMessage(
+          (each) => `${each}$property must be a log position: a decimal integer from 0 to ${Number.MAX_SAFE_INTEGER}`,
+        ),
+      },
+    }),
+  );

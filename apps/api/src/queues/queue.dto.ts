@@ -2,11 +2,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CASE_STATUSES, PRIORITIES } from '@app/case-domain';
+import { IsLogPosition } from '../http/validation';
 
 const AFTER = "a write's x-log-position: wait (at most 2 s) until the queues include that write";
 
 export class QueuesQuery {
-  @ApiPropertyOptional({ description: AFTER }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) after?: number;
+  @ApiPropertyOptional({ description: AFTER }) @IsOptional() @IsLogPosition() after?: number;
   @ApiPropertyOptional({
     description: 'supervisors: only the cases routed to this vendor (agents always see their own vendor’s)',
   })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { GROUP_BYS, REPORT_NAMES } from '@app/read-models';
+import { IsLogPosition } from '../http/validation';
 
 export class ReportQueryDto {
   @ApiPropertyOptional({
@@ -28,9 +28,7 @@ export class ReportQueryDto {
     description: "a write's x-log-position: wait (at most 2 s) until the report includes that write",
   })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @IsLogPosition()
   after?: number;
 }
 
