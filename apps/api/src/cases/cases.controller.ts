@@ -174,8 +174,10 @@ export class CasesController {
   @HttpCode(200)
   @Write()
   @ApiOkResponse({ type: CaseViewResponse })
-  @ApiOperation({ summary: 'Reply to the agent (support admin)' })
-  @ApiCaseWriteProblems('CASE.ALREADY_CLOSED, CASE.ALREADY_RESOLVED')
+  @ApiOperation({
+    summary: 'Reply to the agent (support admin); a reply on a resolved case reopens it (R15), until it is closed',
+  })
+  @ApiCaseWriteProblems('CASE.ALREADY_CLOSED (open a new case with relatedCaseId)')
   reply(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.MessageRequest, @CurrentWrite() w: WriteContext) {
     return this.change(id, w, (actor) => ({ type: 'ReplyToCase', caseId: id, actor, ...body }));
   }
