@@ -1,6 +1,7 @@
 import {
   addBusinessTime,
   calendarIdForRegion,
+  firstResponseDue,
   firstResponseTarget,
   loadCalendars,
   loadSlaPolicy,
@@ -73,16 +74,15 @@ export class SlaService {
   /**
    * R10, R15: the first-response terms of the cycle a reopen at `at` starts, recorded in
    * `Reopened.sla`: the target of the priority in force, from the reopen, in business time
-   * of the calendar fixed at opening (as `termsFor` does at opening; `slaReport` computes
-   * the same due time). Undefined for a case opened without SLA terms.
+   * of the calendar fixed at opening (`firstResponseDue`, as the reports compute every
+   * cycle's due time; `slaReport` gives the same). Undefined for a case opened without SLA terms.
    */
   cycleTermsFor(state: CaseState, at: Date): CycleSlaTerms | undefined {
     if (state.status === 'not-opened' || state.sla.terms === undefined) return undefined;
     const calendar = this.calendarOf(state.sla.terms);
-    const target = firstResponseTarget(this.policy, state.priority, calendar);
     return {
-      firstResponseTargetMs: target,
-      firstResponseDueAt: addBusinessTime(at, target, calendar).toISOString(),
+      firstResponseTargetMs: firstResponseTarget(this.policy, state.priority, calendar),
+      firstResponseDueAt: firstResponseDue(at, state.priority, this.policy, calendar).toISOString(),
     };
   }
 
