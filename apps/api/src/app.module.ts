@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthModule, loadOrCreateLocalSecret } from '@app/auth';
 import { AppConfig, AppConfigModule } from '@app/config';
 import { CLOCK, Clock, systemClock } from '@app/clock';
@@ -11,6 +11,7 @@ import { allProjections, WorkerFeaturesModule } from '@app/workers';
 import { SlaModule, SlaService } from '@app/sla';
 import { RoutingModule } from '@app/routing';
 import { CommandsModule } from '@app/commands';
+import { AgentsSeenInterceptor } from './agents/agents-seen.interceptor';
 import { AuditModule } from './audit/audit.module';
 import { CasesModule } from './cases/cases.module';
 import { SurveysModule } from './surveys/surveys.module';
@@ -76,6 +77,8 @@ export class ApiModule {
         { provide: CLOCK, useValue: clock },
         { provide: METRICS, useValue: metrics ?? new Metrics({ service: 'api' }) },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        // R4: agents are known from the tokens they present (the agents directory)
+        { provide: APP_INTERCEPTOR, useClass: AgentsSeenInterceptor },
         ProjectionMetrics,
       ],
       exports: [ROOT_LOGGER, CLOCK, METRICS],

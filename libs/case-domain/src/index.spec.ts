@@ -49,7 +49,27 @@ describe('@app/case-domain public API', () => {
       impact: { serviceState: 'unusable', scope: 'one-user', collaborationHarmed: false },
       workaround: 'none',
     });
-    handle({ type: 'AssignCase', caseId, actor: agent, agentId: agent.id, byId: agent.id });
+    // R4, R16: the router gives it to a vendor; an agent of that vendor speaking German claims it
+    handle({
+      type: 'RouteCase',
+      caseId,
+      actor: { id: 'system:router', role: 'system' },
+      trigger: 'opened',
+      decision: {
+        queueId: 'de-P2',
+        vendorId: 'south-desk',
+        reason: 'follow-the-sun',
+        candidates: [{ vendorId: 'south-desk', atWork: true }],
+      },
+    });
+    handle({
+      type: 'AssignCase',
+      caseId,
+      actor: agent,
+      agentId: agent.id,
+      byId: agent.id,
+      assignee: { kind: 'agent', vendorId: 'south-desk', languages: ['de', 'en'] },
+    });
     handle({ type: 'RespondToCase', caseId, actor: agent, agentId: agent.id, message: 'Hallo!' });
     handle({ type: 'ResolveCase', caseId, actor: agent, outcome: 'solved', summary: 'Account unlocked.' });
     handle({ type: 'AnswerSurvey', caseId, actor: customer, rating: 5, comment: 'Schnell.' });
@@ -58,6 +78,7 @@ describe('@app/case-domain public API', () => {
     expect(toCaseStreamId(caseId)).toBe(`case-${caseId}`);
     expect(stream.map((e) => e.type)).toEqual([
       'Opened',
+      'Routed',
       'AgentAssigned',
       'AgentResponded',
       'Resolved',
@@ -72,7 +93,7 @@ describe('@app/case-domain public API', () => {
       assigneeId: agent.id,
       outcome: 'solved',
       survey: { sent: true, answered: true, rating: 5 },
-      version: 7,
+      version: 8,
     });
   });
 

@@ -65,6 +65,9 @@ export * from './routing/routing.types';
 export { decideRouting, queueIdOf, type RoutingRequest } from './routing/routing.policy';
 export { ROUTER, routeCase, type RouteCase } from './routing/route-case.decide';
 
+// agents seen (R4: who a case may be assigned to)
+export * from './agent/agent-profile';
+
 // incident
 export * from './incident/incident.model';
 export * from './incident/incident.errors';

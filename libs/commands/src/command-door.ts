@@ -4,6 +4,7 @@ import type { EventStore } from '@app/event-store';
 import type { Metrics } from '@app/observability';
 import { CaseRouter, VendorDirectory } from '@app/routing';
 import type { SlaService } from '@app/sla';
+import { RecordAgent, RecordAgentHandler } from './agent/record-agent';
 import { ChangeCase } from './case/change-case.command';
 import { ChangeCaseHandler } from './case/change-case.handler';
 import { ChangeIncident, ChangeIncidentHandler } from './incident/change-incident';
@@ -56,5 +57,6 @@ export const standaloneDoor = (o: StandaloneDoorOptions): CommandDoor => {
     ],
     [ChangeIncident, new ChangeIncidentHandler(o.store, o.clock)],
     [ChangeVendorDirectory, new ChangeVendorDirectoryHandler(o.store, o.clock, directory)],
+    [RecordAgent, new RecordAgentHandler(o.store, o.clock)],
   ]);
 };

@@ -31,6 +31,7 @@ export {
   type ChangeCaseRequest,
 } from './case/change-case.command';
 export { ChangeCaseHandler } from './case/change-case.handler';
+export { RecordAgent, RecordAgentHandler, type AgentRecorded } from './agent/record-agent';
 export { ChangeIncident, ChangeIncidentHandler, type IncidentChange } from './incident/change-incident';
 export {
   ChangeVendorDirectory,

@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ACCESS_POLICY, CurrentPrincipal, RequiresAction, toActor, type AccessPolicy, type Principal } from '@app/auth';
-import type { Actor, CaseCommand } from '@app/case-domain';
+import type { Actor, Assignee, CaseCommand } from '@app/case-domain';
 import { ChangeCase, newCaseId } from '@app/commands';
 import { toETag } from '../http/http.errors';
 import { ApiReadProblems, ApiWriteProblems, type ProblemSpec } from '../openapi/api-problems';
@@ -110,6 +110,16 @@ export class CasesController {
     const agentId = body.agentId ?? p.sub;
     // naming someone else is a reassignment: a supervisor's right
     if (agentId !== p.sub || p.role === 'supervisor') this.policy.authorize(p, 'case.reassign');
+    // R4: who will hold it; the caller's own token says it on a claim, the agents directory
+    // (looked up by the command handler) when a supervisor names someone; the domain decides
+    const assignee: Assignee | undefined =
+      agentId !== p.sub
+        ? undefined
+        : p.role === 'agent'
+          ? { kind: 'agent', vendorId: p.vendor, languages: p.languages }
+          : p.role === 'supervisor'
+            ? { kind: 'supervisor' }
+            : undefined;
     return this.change(id, w, (actor) => ({
       type: 'AssignCase',
       caseId: id,
@@ -117,6 +127,7 @@ export class CasesController {
       agentId,
       byId: p.sub,
       force: p.role === 'supervisor',
+      ...(assignee === undefined ? {} : { assignee }),
     }));
   }
 

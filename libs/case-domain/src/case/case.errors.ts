@@ -24,6 +24,19 @@ export class CaseNotFound extends CaseRuleViolation {
   }
 }
 
+/**
+ * R3, R6: an open names a case it follows (`relatedCaseId`) that does not exist, or that is
+ * another organisation's: the same answer for both, so another organisation's case ids do
+ * not leak. `caseId` is the related case's id.
+ */
+export class RelatedCaseNotFound extends CaseRuleViolation {
+  readonly code = 'CASE.NOT_FOUND';
+  override readonly kind: ViolationKind = 'not-found';
+  constructor(relatedCaseId: string) {
+    super(relatedCaseId, `The related case ${relatedCaseId} (relatedCaseId) does not exist.`);
+  }
+}
+
 export class CaseAlreadyOpened extends CaseRuleViolation {
   readonly code = 'CASE.ALREADY_OPENED';
   constructor(caseId: string) {
@@ -59,6 +72,22 @@ export class CaseHeldByAnotherAgent extends CaseRuleViolation {
     readonly holderId: string,
   ) {
     super(caseId, `Case ${caseId} is held by agent ${holderId}; only a supervisor can reassign it (force).`);
+  }
+}
+
+/**
+ * R4: the agent named is unknown, or may not hold this case (another vendor than the one the
+ * case is routed to, or none of the case's language). `reason` says which.
+ */
+export class AgentNotEligible extends CaseRuleViolation {
+  readonly code = 'CASE.AGENT_NOT_ELIGIBLE';
+  constructor(
+    caseId: string,
+    readonly agentId: string,
+    readonly reason: 'unknown-agent' | 'no-vendor' | 'other-vendor' | 'language',
+    detail: string,
+  ) {
+    super(caseId, `Agent ${agentId} cannot be assigned case ${caseId}: ${detail}`);
   }
 }
 

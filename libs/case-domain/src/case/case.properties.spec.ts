@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { createCalendar, parseSlaPolicy } from '@app/business-time';
 import { foldEvents } from '../shared/decider';
 import { DomainRuleViolation, InvalidCommand } from '../shared/domain-rule-violation';
-import type { CaseCommand, RequestInfo } from './case.commands';
+import type { Assignee, CaseCommand, RequestInfo } from './case.commands';
 import { caseDecider, decide } from './case.decide';
 import { CaseAlreadyClosed } from './case.errors';
 import { CASE_EVENT_SCHEMA_VERSIONS, CASE_EVENT_TYPES, type CaseEvent } from './case.events';
@@ -19,7 +19,7 @@ import {
 } from './case.types';
 import { cycleFacts } from './sla/sla.facts';
 import { slaOf, slaReport } from './sla/sla.report';
-import { agent, CASE_ID, cmd, customer, otherAgent, supervisor, system } from './testing/case.fixtures';
+import { agent, CASE_ID, cmd, customer, northDeskAgent, otherAgent, supervisor, system } from './testing/case.fixtures';
 
 /**
  * Properties over arbitrary command sequences, valid and invalid mixed, run against one
@@ -62,7 +62,15 @@ const commandArb: fc.Arbitrary<CaseCommand> = fc.oneof(
       .map((o) => cmd.open(o)),
   ),
   often(
-    fc.record({ agentId, force: fc.boolean(), actor }).map((o) => cmd.assign(o.agentId, { ...o, byId: o.actor.id })),
+    fc
+      .record({
+        agentId,
+        force: fc.boolean(),
+        actor,
+        // R4: no case here is routed, so only supervisors are eligible; the others are refused
+        assignee: mostly<Assignee | null>([{ kind: 'supervisor' }], [null, northDeskAgent]),
+      })
+      .map((o) => cmd.assign(o.agentId, { ...o, byId: o.actor.id })),
   ),
   often(fc.record({ agentId, message: text, caseId }).map((o) => cmd.respond(o))),
   often(

@@ -2,12 +2,17 @@ import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   afterCaseEvent,
+  agentDecider,
+  assigneeOf,
   caseDecider,
   CaseNotFound,
   DomainRuleViolation,
   isOpenedCase,
+  foldEvents,
   priorityFor,
+  toAgentStreamId,
   toCaseStreamId,
+  type AgentEvent,
   type CaseCommand,
   type CaseEvent,
   type CaseState,
@@ -21,13 +26,15 @@ import { SlaService } from '@app/sla';
 import { StreamWriter } from '../stream-writer';
 import { CASE_WRITE_SETTINGS, type CaseWriteSettings } from '../commands.tokens';
 import { StaleVersion } from '../stale-version';
-import { ChangeCase, type CaseChange, type ChangeCaseRequest } from './change-case.command';
+import { ChangeCase, type CaseChange, type CaseCommandOrPlan, type ChangeCaseRequest } from './change-case.command';
 
 /**
  * The case's command handler: one write path for every case command (stream-writer.ts),
  * plus what the shell knows and the domain must not: the SLA terms of a new case (R10: the
  * calendars and the policy), the routing decision (R4, R16: the vendors, in memory), and
- * the process manager's follow-ups (R15: the survey at once when SURVEY_DELAY is 0).
+ * the process manager's follow-ups (R15: the survey at once when SURVEY_DELAY is 0), and the
+ * facts a command's rules need from other streams (R3: the organisation of the case an open
+ * follows; R4: the vendor and languages of the agent a supervisor names, from `agent-<id>`).
  * A new case's `Opened` and `Routed` are one append; so are `Resolved` and `SurveySent`.
  */
 @CommandHandler(ChangeCase)
@@ -35,7 +42,7 @@ export class ChangeCaseHandler implements ICommandHandler<ChangeCase, CaseChange
   private readonly writer: StreamWriter<CaseState, CaseEvent>;
 
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) clock: Clock,
     @Inject(SlaService) private readonly sla: SlaService,
     @Inject(CaseRouter) private readonly router: CaseRouter,
@@ -46,11 +53,12 @@ export class ChangeCaseHandler implements ICommandHandler<ChangeCase, CaseChange
     this.writer = new StreamWriter(store, caseDecider, { now: () => clock.now(), cacheSize: settings.cacheSize });
   }
 
-  async execute({ request }: ChangeCase): Promise<CaseChange> {
-    let type = typeof request.command === 'function' ? 'planned' : request.command.type;
+  async execute({ request: asked }: ChangeCase): Promise<CaseChange> {
+    let type = typeof asked.command === 'function' ? 'planned' : asked.command.type;
     // a case may be opened: the router then needs the vendors (in memory, refreshed from the log)
     const vendors = type === 'OpenCase' || type === 'planned' ? await this.directory.list() : [];
     try {
+      const request = { ...asked, command: await this.withFacts(asked.command) };
       const result = await this.writer.write({
         streamId: toCaseStreamId(request.caseId),
         expectedVersion: request.expectedVersion,
@@ -111,6 +119,26 @@ export class ChangeCaseHandler implements ICommandHandler<ChangeCase, CaseChange
   }
 
   /**
+   * What the domain decides on but cannot read, looked up before the write: R3, the
+   * organisation of the case an open says it follows (null: no such case); R4, who the
+   * agent a command names is (null: never seen). Reads of other streams, so not repeated
+   * when the write is decided again: a case's organisation never changes, and an agent's
+   * claims change only when the agent signs in again.
+   */
+  private async withFacts(command: CaseCommandOrPlan): Promise<CaseCommandOrPlan> {
+    if (typeof command === 'function') return command;
+    if (command.type === 'OpenCase' && command.relatedCase === undefined && validId(command.relatedCaseId)) {
+      const { state } = await this.writer.load(toCaseStreamId(command.relatedCaseId));
+      return { ...command, relatedCase: isOpenedCase(state) ? { tenant: state.tenant } : null };
+    }
+    if (command.type === 'AssignCase' && command.assignee === undefined && validId(command.agentId)) {
+      const { events } = await this.store.readStream(toAgentStreamId(command.agentId));
+      return { ...command, assignee: assigneeOf(foldEvents(agentDecider, events as unknown as AgentEvent[])) };
+    }
+    return command;
+  }
+
+  /**
    * R10: an OpenCase without terms gets them (the calendar of the customer's region, the
    * versions, the due time). A command that may reopen a resolved case (ReopenCase, and
    * ReplyToCase, R15) gets the new cycle's first-response terms, recorded in `Reopened`.
@@ -142,3 +170,6 @@ export class ChangeCaseHandler implements ICommandHandler<ChangeCase, CaseChange
     });
   }
 }
+
+/** an id worth looking up; anything else is left to the domain's validation (COMMAND.INVALID) */
+const validId = (id: unknown): id is string => typeof id === 'string' && id.trim() !== '' && id.length <= 255;

@@ -161,7 +161,14 @@ export const runFullLifecycle = async (
     },
     90,
   );
-  await onCase({ type: 'AssignCase', ...c, actor: agent, agentId: agent.id, byId: agent.id });
+  await onCase({
+    type: 'AssignCase',
+    ...c,
+    actor: agent,
+    agentId: agent.id,
+    byId: agent.id,
+    assignee: { kind: 'agent', vendorId: 'north-desk', languages: ['fr'] },
+  });
   await onCase({
     type: 'RequestInfo',
     ...c,

@@ -1,7 +1,7 @@
 import { deciderSpec } from '@app/testing';
 import { InvalidCommand } from '../../shared/domain-rule-violation';
 import { caseDecider } from '../case.decide';
-import { CaseAlreadyOpened } from '../case.errors';
+import { CaseAlreadyOpened, RelatedCaseNotFound } from '../case.errors';
 import { caseEvent, type CaseEventDataMap } from '../case.events';
 import { AT, CASE_ID, cmd, customer, opened } from '../testing/case.fixtures';
 
@@ -34,10 +34,30 @@ describe('OpenCase (R5–R9)', () => {
       .when(cmd.open({ workaround: 'available' }))
       .then([openedNow({ workaround: 'available', priority: 'P3' })]));
 
-  it('R6/R15: records the case this one follows', () =>
+  it('R6/R15: records the case this one follows (one of the same organisation)', () =>
     given([])
-      .when(cmd.open({ relatedCaseId: 'case-0000', channel: 'chat', language: 'en-GB' }))
+      .when(
+        cmd.open({
+          relatedCaseId: 'case-0000',
+          relatedCase: { tenant: 'org-acme' },
+          channel: 'chat',
+          language: 'en-GB',
+        }),
+      )
       .then([openedNow({ relatedCaseId: 'case-0000', channel: 'chat', language: 'en-GB' })]));
+
+  it.each([
+    ['does not exist', null],
+    ['is another organisation’s', { tenant: 'org-globex' }],
+    ['was not looked up by the shell', undefined],
+  ])('R3: refuses a related case that %s as unknown, with the same answer', (_, relatedCase) =>
+    given([])
+      .when(cmd.open({ relatedCaseId: 'case-0000', relatedCase }))
+      .thenThrows(RelatedCaseNotFound, (e) => {
+        expect(e).toMatchObject({ code: 'CASE.NOT_FOUND', kind: 'not-found', caseId: 'case-0000' });
+        expect(e.message).toBe('The related case case-0000 (relatedCaseId) does not exist.');
+      }),
+  );
 
   it('refuses to open a case twice: a case id is used once', () =>
     given([opened])

@@ -8,7 +8,7 @@ import {
   requireVersion,
 } from '../../shared/validation';
 import type { OpenCase } from '../case.commands';
-import { CaseAlreadyOpened } from '../case.errors';
+import { CaseAlreadyOpened, RelatedCaseNotFound } from '../case.errors';
 import { caseEvent, type CaseEvent } from '../case.events';
 import type { CaseState } from '../case.state';
 import { CHANNELS, IMPACT_SCOPES, SERVICE_STATES, WORKAROUNDS, type SlaTerms } from '../case.types';
@@ -24,6 +24,10 @@ export const openCase = (state: CaseState, command: OpenCase, at: string): CaseE
   const sla = c.sla === undefined ? undefined : validSlaTerms(c.sla, at);
   // opening twice is refused rather than ignored: two intakes must never share an id
   if (state.status !== 'not-opened') throw new CaseAlreadyOpened(c.caseId);
+  // R3: a case may follow only a case of its own organisation; another's is as unknown as none
+  if (c.relatedCaseId !== undefined && (c.relatedCase == null || c.relatedCase.tenant !== c.tenant)) {
+    throw new RelatedCaseNotFound(c.relatedCaseId);
+  }
   return [
     caseEvent('Opened', {
       caseId: c.caseId,

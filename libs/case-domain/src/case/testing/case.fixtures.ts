@@ -20,6 +20,9 @@ export const otherAgent: Actor = { id: 'agent-2', role: 'agent' };
 export const supervisor: Actor = { id: 'super-1', role: 'supervisor' };
 export const system: Actor = { id: 'system:timer', role: 'system' };
 
+/** R4: the assignee facts of an agent of north-desk speaking French and English */
+export const northDeskAgent: C.Assignee = { kind: 'agent', vendorId: 'north-desk', languages: ['en', 'fr'] };
+
 // ── commands ───────────────────────────────────────────────────────────────
 export const cmd = {
   open: (o: Partial<C.OpenCase> = {}): C.OpenCase => ({
@@ -37,12 +40,14 @@ export const cmd = {
     workaround: 'none',
     ...o,
   }),
+  /** an agent of `north-desk` speaking fr, the vendor {@link routed} gives the case (R4) */
   assign: (agentId = agent.id, o: Partial<C.AssignCase> = {}): C.AssignCase => ({
     type: 'AssignCase',
     caseId: CASE_ID,
     actor: agent,
     agentId,
     byId: agent.id,
+    assignee: northDeskAgent,
     ...o,
   }),
   respond: (o: Partial<C.RespondToCase> = {}): C.RespondToCase => ({
@@ -185,6 +190,19 @@ export const ev = <T extends keyof CaseEventDataMap>(type: T, data: Data<T>, byI
 
 const { type: _t, caseId: _c, actor: _a, ...openData } = cmd.open();
 export const opened = ev('Opened', { ...openData, priority: 'P1' }, customer.id);
+/** R4, R16: the router gave the case to a vendor (null: to nobody) */
+export const routed = (vendorId: string | null = 'north-desk') =>
+  ev(
+    'Routed',
+    {
+      vendorId,
+      queueId: 'fr-P1',
+      reason: vendorId === null ? 'no-eligible-vendor' : 'follow-the-sun',
+      trigger: 'opened',
+      candidates: vendorId === null ? [] : [{ vendorId, atWork: true }],
+    },
+    'system:router',
+  );
 export const assigned = (agentId = agent.id) => ev('AgentAssigned', { agentId, forced: false }, agentId);
 export const responded = ev('AgentResponded', { agentId: agent.id, message: 'Looking.', firstResponse: true });
 export const infoRequested = ev('InfoRequested', {
