@@ -30,3 +30,10 @@ export { EventStoreModule, type EventStoreModuleAsyncOptions } from './event-sto
 export { derivedUuid } from './derived-id';
 export { isConnectionLoss } from './sql-errors';
 export { SqlLease, type SqlLeaseTable, type SqlLeaseHolder } from './sql-lease';
+export {
+  DATA_DIR_LOCK_FILE,
+  DataDirInUse,
+  lockDataDir,
+  type DataDirLock,
+  type DataDirLockHolder,
+} from './pglite/data-dir-lock';

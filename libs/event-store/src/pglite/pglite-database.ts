@@ -18,17 +18,29 @@ export class PgliteDatabase implements SqlDatabase {
   private tail: Promise<unknown> = Promise.resolve();
   private closing?: Promise<void>;
 
-  private constructor(private readonly pg: PGlite) {}
+  private constructor(
+    private readonly pg: PGlite,
+    private readonly lock?: DataDirLock,
+  ) {}
 
   /**
    * Opens PGlite in `dataDir` (created if missing), or in memory when none is given. A new
-   * database starts from the template set by `usePgliteTemplate`, if any.
+   * database starts from the template set by `usePgliteTemplate`, if any. A data directory
+   * is this process's until `close()`: while it is open, another open of it (in this
+   * process or another) fails with `DataDirInUse` naming the holder (data-dir-lock.ts).
    */
   static async open(dataDir?: string): Promise<PgliteDatabase> {
     if (dataDir) await mkdir(dataDir, { recursive: true });
-    const isNew = !dataDir || !existsSync(join(dataDir, 'PG_VERSION'));
-    const template = isNew ? pgliteTemplate() : undefined;
-    return new PgliteDatabase(await PGlite.create({ dataDir, ...(template ? { loadDataDir: template } : {}) }));
+    const lock = dataDir ? await lockDataDir(dataDir) : undefined;
+    try {
+      const isNew = !dataDir || !existsSync(join(dataDir, 'PG_VERSION'));
+      const template = isNew ? pgliteTemplate() : undefined;
+      const pg = await PGlite.create({ dataDir, ...(template ? { loadDataDir: template } : {}) });
+      return new PgliteDatabase(pg, lock);
+    } catch (error) {
+      await lock?.release();
+      throw error;
+    }
   }
 
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[] }> {
