@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ConfigurationError, loadAppConfig } from '@app/config';
+import { DataDirInUse } from '@app/event-store';
 import { createLogger } from '@app/observability';
 import { createApiApp } from './bootstrap';
 
@@ -20,6 +21,11 @@ const main = async () => {
     await app.listen({ port: config.port, host: config.host });
     logger.info({ port: config.port, host: config.host, mode: config.mode, dataDir: config.dataDir }, 'api listening');
   } catch (e) {
+    if (e instanceof DataDirInUse) {
+      // another process has this DATA_DIR (PGlite has one process per directory): one line saying which
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
     logger.fatal({ err: e }, `api failed to start: ${(e as Error).message}`);
     process.exit(1);
   }

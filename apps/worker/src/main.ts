@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigurationError, loadAppConfig } from '@app/config';
+import { DataDirInUse } from '@app/event-store';
 import { createLogger, PinoNestLogger } from '@app/observability';
 import { loadWorkerConfig } from './worker.config';
 import { WorkerModule } from './worker.module';
@@ -27,10 +28,17 @@ const main = async () => {
   try {
     const app = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, logger, worker }), {
       logger: new PinoNestLogger(logger),
+      // a failed start comes here (not Nest's own exit), to be reported as below
+      abortOnError: false,
     });
     app.enableShutdownHooks();
     logger.info({ mode: config.mode }, 'worker started');
   } catch (e) {
+    if (e instanceof DataDirInUse) {
+      // in embedded mode the API runs the workers itself (WORKERS_IN_PROCESS) and holds DATA_DIR
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
     logger.fatal({ err: e }, `worker failed to start: ${(e as Error).message}`);
     process.exit(1);
   }
