@@ -7,8 +7,8 @@
  *     (`node dist/apps/worker/src/main.js`) in its own process, LOG_LEVEL=info, each
  *     process's log in a file of a temporary directory; local HS256 tokens signed with a
  *     fixed AUTH_SECRET (issueLocalToken, as `npm run token` does). A supervisor registers
- *     the example vendors first (a server deployment starts with none); `north-desk` is the
- *     only one speaking French, so every case of the workloads is routed to it, at work or not.
+ *     the example vendors first (config/vendors.json seeded them: each answers 200);
+ *     `north-desk` is the only one speaking French, so every case of the workloads is routed to it, at work or not.
  *     Two workloads:
  *       open      POST /v1/cases, the open request of README.md's curl walk, as the support
  *                 admin (ana@acme.example, privilege support);

@@ -53,7 +53,7 @@ export class ApiModule {
         }),
         // R10: the calendars and the SLA policy, for the terms of new cases and the SLA figures
         SlaModule.forRoot(config.sla),
-        // R4, R16: the vendor directory and the case router (seeds example vendors on an embedded first start)
+        // R4, R16: the vendor directory and the case router (registers the starting vendors of VENDORS_FILE the log lacks)
         RoutingModule,
         // the command door: the CommandBus and the handlers of every write (cases, incidents, vendors)
         CommandsModule.forRoot({ surveyDelayMs: config.timers.surveyDelayMs }),

@@ -13,6 +13,7 @@ describe('loadAppConfig', () => {
       auth: { secret: undefined, oidcIssuer: undefined, oidcAudience: undefined, consumerDomains: undefined },
       workersInProcess: true,
       sla: { calendarsDir: 'config/calendars', policyFile: 'config/sla-policy.json' },
+      routing: { vendorsFile: 'config/vendors.json' },
       timers: { surveyDelayMs: 86_400_000, autoCloseDays: 7, autoEscalateOnBreach: false, schedulerPollMs: 1_000 },
       mail: { smtpUrl: undefined, from: 'Support desk <support@localhost>', publicBaseUrl: 'http://127.0.0.1:3000' },
       mode: 'embedded',
@@ -32,9 +33,11 @@ describe('loadAppConfig', () => {
         SCHEDULER_POLL: '250ms',
         CALENDARS_DIR: '/etc/support/calendars',
         SLA_POLICY_FILE: '/etc/support/sla.json',
+        VENDORS_FILE: '/etc/support/vendors.json',
       }),
     ).toMatchObject({
       sla: { calendarsDir: '/etc/support/calendars', policyFile: '/etc/support/sla.json' },
+      routing: { vendorsFile: '/etc/support/vendors.json' },
       timers: { surveyDelayMs: 0, autoCloseDays: 14, autoEscalateOnBreach: true, schedulerPollMs: 250 },
       mail: {
         smtpUrl: 'smtp://mailer:secret@mail.example:587',

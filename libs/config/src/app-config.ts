@@ -91,6 +91,9 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsString() @MinLength(1)
   SLA_POLICY_FILE: string = 'config/sla-policy.json';
+
+  @IsOptional() @IsString() @MinLength(1)
+  VENDORS_FILE: string = 'config/vendors.json';
 }
 
 const ACCEPTS: Record<keyof EnvironmentVariables, string> = {
@@ -118,6 +121,7 @@ const ACCEPTS: Record<keyof EnvironmentVariables, string> = {
   SCHEDULER_POLL: 'a whole number of milliseconds (ms) or seconds (s) from 10ms to 5s',
   CALENDARS_DIR: 'a directory of calendar files (<id>.json)',
   SLA_POLICY_FILE: 'the path of the SLA policy file (JSON)',
+  VENDORS_FILE: 'the path of the starting vendors file (JSON)',
 };
 
 /** A bad configuration value: its message is one line naming the variable and what it accepts. */
@@ -166,6 +170,11 @@ export interface AppConfig {
   readonly workersInProcess: boolean;
   /** R10: where the business calendars and the SLA policy are read from at start (docs/sla.md) */
   readonly sla: { readonly calendarsDir: string; readonly policyFile: string };
+  /**
+   * R16: the vendors every start registers when the directory's log does not have them yet
+   * (docs/routing.md); one changed through the API keeps its change
+   */
+  readonly routing: { readonly vendorsFile: string };
   /** the durable timers run by the worker features (docs/sla.md) */
   readonly timers: {
     /** R15: the survey goes out this long after the resolution (0: at once) */
@@ -223,6 +232,7 @@ export const loadAppConfig = (env: Record<string, string | undefined> = process.
     },
     workersInProcess: parsed.WORKERS_IN_PROCESS ? parsed.WORKERS_IN_PROCESS === 'true' : !parsed.DATABASE_URL,
     sla: { calendarsDir: parsed.CALENDARS_DIR, policyFile: parsed.SLA_POLICY_FILE },
+    routing: { vendorsFile: parsed.VENDORS_FILE },
     timers: {
       surveyDelayMs: durationMs(parsed.SURVEY_DELAY),
       autoCloseDays: parsed.AUTO_CLOSE_DAYS,

@@ -104,9 +104,10 @@ export const vendorDirectoryDecider: Decider<VendorDirectoryState, VendorCommand
 };
 
 /**
- * The example vendors the embedded default starts with (seeded when no vendor exists), one
- * per shipped calendar, so a case in English is answered round the clock and the local
- * tokens of README.md (`north-desk` fr,en; `south-desk` de) find their cases.
+ * The example vendors of the shipped `config/vendors.json` (the starting vendors of both
+ * modes; a unit test keeps the two equal), one per shipped calendar, so a case in English
+ * is answered round the clock and the local tokens of README.md (`north-desk` fr,en;
+ * `south-desk` de) find their cases.
  */
 export const EXAMPLE_VENDORS: readonly Vendor[] = Object.freeze([
   {

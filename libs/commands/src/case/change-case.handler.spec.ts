@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { cmd } from '../../../case-domain/src/case/testing/case.fixtures';
-import { CaseAlreadyResolved, toCaseStreamId, type CaseCommand } from '@app/case-domain';
+import { CaseAlreadyResolved, EXAMPLE_VENDORS, toCaseStreamId, type CaseCommand } from '@app/case-domain';
 import { ManualClock } from '@app/clock';
 import { createEventStore, SqlEventStore, type EventStoreHandle } from '@app/event-store';
 import { VendorDirectory } from '@app/routing';
@@ -38,7 +38,7 @@ describe('ChangeCaseHandler (the command door for cases)', () => {
 
   beforeEach(async () => {
     handle = await createEventStore();
-    await new VendorDirectory(handle.store).seedIfEmpty(clock.now());
+    await new VendorDirectory(handle.store).seedMissing(clock.now(), EXAMPLE_VENDORS);
     door = doorOn();
     // another process: its own handler, queue and cache, on the same database
     other = doorOn(new SqlEventStore(handle.db));

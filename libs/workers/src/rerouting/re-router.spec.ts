@@ -1,5 +1,5 @@
 import { loadCalendars } from '@app/business-time';
-import { caseEvent, toCaseStreamId, type CaseEvent } from '@app/case-domain';
+import { caseEvent, EXAMPLE_VENDORS, toCaseStreamId, type CaseEvent } from '@app/case-domain';
 import { ManualClock } from '@app/clock';
 import { createEventStore, type EventStoreHandle } from '@app/event-store';
 import { ProjectionRunner } from '@app/projections';
@@ -63,7 +63,7 @@ describe('ReRouter (R16: follow-the-sun when a shift ends)', () => {
     handle = await createEventStore();
     clock = new ManualClock('2026-03-02T09:00:00Z');
     const directory = new VendorDirectory(handle.store);
-    await directory.seedIfEmpty(clock.now());
+    await directory.seedMissing(clock.now(), EXAMPLE_VENDORS);
     door = standaloneDoor({ store: handle.store, clock, sla: testSla(), surveyDelayMs: 0, directory });
     reRouter = new ReRouter(door, handle.db, new CaseRouter((id) => calendars.get(id)), directory, clock);
     queue = new ProjectionRunner(caseQueueProjection, { store: handle.store, db: handle.db });
