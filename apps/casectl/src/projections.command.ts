@@ -22,8 +22,9 @@ import {
  * (docs/projections.md): list them with their lag, rebuild one (or all) from the start of
  * the log into fresh tables while the old ones keep serving, list and retry parked events.
  * It opens the store itself: PostgreSQL at --database-url (or DATABASE_URL), else the
- * embedded store in --data-dir (or DATA_DIR, or ./data), which has one writer: stop the API
- * that uses that directory first. The calendars (for the reports' business time) come from
+ * embedded store in --data-dir (or DATA_DIR, or ./data), which has one process: stop the API
+ * that uses that directory first (while it runs, opening the store fails with DataDirInUse,
+ * one line naming its pid, exit code 3). The calendars (for the reports' business time) come from
  * CALENDARS_DIR and SLA_POLICY_FILE, as the app reads them.
  */
 export interface ProjectionsCommandIo extends StoreCommandIo {

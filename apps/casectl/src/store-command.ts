@@ -6,7 +6,9 @@ import { createEventStore, type EventStoreHandle, type EventStoreOptions } from 
  * What the commands that open the store (`casectl audit`, `casectl projections`) share: the
  * store flags, opening and closing the store, the exit codes, and how an error is reported
  * (one line on stderr). The store is PostgreSQL at --database-url (or DATABASE_URL), else
- * the embedded store in --data-dir (or DATA_DIR, or ./data).
+ * the embedded store in --data-dir (or DATA_DIR, or ./data). The embedded store is one
+ * process's: while another (the API) has it open, opening it fails with `DataDirInUse`
+ * ("DATA_DIR … is in use by process …"), reported as any error: one line, exit code 3.
  */
 
 /** exit codes: 0 done; 1 the answer is no (each command says when); 2 bad arguments; 3 could not run */
