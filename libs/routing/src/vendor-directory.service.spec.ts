@@ -49,7 +49,8 @@ describe('VendorDirectory', () => {
   });
 
   it('is kept in memory from the log: another process’s change shows after maxAgeMs, with one read of what is new', async () => {
-    const directory = new VendorDirectory(handle.store, 50);
+    let monotonicMs = 0;
+    const directory = new VendorDirectory(handle.store, 50, () => monotonicMs);
     await directory.seedMissing(now, EXAMPLE_VENDORS);
     const reads = jest.spyOn(handle.store, 'readStream');
     await directory.list();
@@ -67,7 +68,10 @@ describe('VendorDirectory', () => {
       [{ type: 'VendorRegistered', data: { ...vendor, at: now.toISOString(), byId: 'sam' } }],
       EXAMPLE_VENDORS.length,
     );
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    monotonicMs += 50;
+    expect((await directory.list()).map((v) => v.id)).not.toContain('lisbon-desk'); // not yet stale
+    expect(reads).not.toHaveBeenCalled();
+    monotonicMs += 1;
     expect((await directory.list()).map((v) => v.id)).toContain('lisbon-desk');
     expect(reads).toHaveBeenCalledTimes(1);
     expect(reads.mock.calls[0][1]).toEqual({ fromVersion: EXAMPLE_VENDORS.length + 1 });

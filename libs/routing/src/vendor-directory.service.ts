@@ -40,11 +40,13 @@ export class VendorDirectory {
   constructor(
     private readonly store: EventStore,
     private readonly maxAgeMs = VENDOR_DIRECTORY_MAX_AGE_MS,
+    /** a monotonic clock in ms; tests pass their own */
+    private readonly monotonicMs: () => number = () => performance.now(),
   ) {}
 
   /** The directory, as of at most `maxAgeMs` ago. */
   async state(): Promise<VendorDirectoryState> {
-    if (performance.now() - this.refreshedAt > this.maxAgeMs) await this.refresh();
+    if (this.monotonicMs() - this.refreshedAt > this.maxAgeMs) await this.refresh();
     return this.known.state;
   }
 
@@ -69,7 +71,7 @@ export class VendorDirectory {
   }
 
   private async readNewEvents(): Promise<void> {
-    const started = performance.now();
+    const started = this.monotonicMs();
     let { state, version } = this.known;
     let { events, currentVersion } = await this.store.readStream(VENDOR_DIRECTORY_STREAM, { fromVersion: version + 1 });
     if (currentVersion < version) {
@@ -123,7 +125,7 @@ export class VendorDirectory {
         // appended at the version read: the directory is now exactly that plus these events
         const after = (events as unknown as VendorEvent[]).reduce(vendorDirectoryDecider.evolve, state);
         this.observe(after, version + events.length);
-        this.refreshedAt = performance.now();
+        this.refreshedAt = this.monotonicMs();
         return missing.length;
       } catch (error) {
         // another process seeded, or a supervisor wrote, meanwhile: read again and seed what is still missing
