@@ -122,6 +122,40 @@ describe('bad input: 4xx problem documents, never a 500', () => {
     });
   });
 
+  describe('instants the store cannot compare with: 400 naming the parameter', () => {
+    it.each(['0000-01-01T00:00:00Z', '0001-01-01T00:00:00+01:00', '9999-12-31T23:59:59-01:00'])('%s', async (at) => {
+      const q = encodeURIComponent(at);
+      const routes: [string, string, string][] = [
+        [`/v1/reports/backlog?to=${q}`, tok.supervisor, 'to'],
+        [`/v1/reports/first-response-time?from=${q}`, tok.supervisor, 'from'],
+        [`/v1/audit/reports/backlog?asOf=${q}`, tok.auditor, 'asOf'],
+        [`/v1/audit/queues/fr-P1?asOf=${q}`, tok.auditor, 'asOf'],
+        [`/v1/audit/export?from=${q}`, tok.auditor, 'from'],
+        [`/v1/audit/export?to=${q}`, tok.auditor, 'to'],
+      ];
+      for (const [path, token, field] of routes) {
+        const r = await http().get(path).set(as(token));
+        expectProblem(r, 400, 'HTTP.VALIDATION_FAILED');
+        expect(fields(r)).toEqual([field]);
+      }
+      const { id } = await open();
+      const r = await http().get(`/v1/audit/cases/${id}?asOf=${q}`).set(as(tok.auditor));
+      expectProblem(r, 400, 'HTTP.VALIDATION_FAILED');
+      expect(fields(r)).toEqual(['asOf']);
+    });
+  });
+
+  it('a body of thousands of unknown properties is a 400 listing the first 50', async () => {
+    const body = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i]));
+    const r = await http()
+      .post('/v1/cases')
+      .set(as(tok.admin))
+      .send({ ...openCaseBody, ...body });
+    expectProblem(r, 400, 'HTTP.VALIDATION_FAILED');
+    expect(r.body.errors).toHaveLength(50);
+    expect(r.body.detail).toMatch(/and 4950 more fields$/);
+  });
+
   describe("the router's own refusals are problem documents too", () => {
     it('400 for a malformed percent-encoding in the path', async () => {
       expectProblem(await http().get('/v1/cases/%E0%A4%A').set(as(tok.admin)), 400, 'HTTP.MALFORMED_URL');

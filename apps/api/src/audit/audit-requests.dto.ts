@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ReportQueryDto } from '../reports/report.dto';
-import { IsLogPosition } from '../http/validation';
+import { IsInstantInRange, IsLogPosition } from '../http/validation';
 
 /** ISO 8601 with a time zone: a local time would name a different moment on each server. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
@@ -16,6 +16,7 @@ export class AsOfQuery {
   @IsOptional()
   @IsString()
   @Matches(INSTANT, { message: INSTANT_MESSAGE })
+  @IsInstantInRange()
   asOf?: string;
 }
 
@@ -42,6 +43,7 @@ export class ReportAsOfQuery extends OmitType(ReportQueryDto, ['after', 'to'] as
   })
   @IsString()
   @Matches(INSTANT, { message: INSTANT_MESSAGE })
+  @IsInstantInRange()
   asOf!: string;
   @ApiPropertyOptional({
     example: '2026-03-02T00:00:00Z',
@@ -50,6 +52,7 @@ export class ReportAsOfQuery extends OmitType(ReportQueryDto, ['after', 'to'] as
   @IsOptional()
   @IsString()
   @MaxLength(40)
+  @IsInstantInRange()
   to?: string;
 }
 
@@ -96,10 +99,12 @@ export class ExportQuery {
   @IsOptional()
   @IsString()
   @Matches(INSTANT, { message: INSTANT_MESSAGE })
+  @IsInstantInRange()
   from?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'recorded before' })
   @IsOptional()
   @IsString()
   @Matches(INSTANT, { message: INSTANT_MESSAGE })
+  @IsInstantInRange()
   to?: string;
 }

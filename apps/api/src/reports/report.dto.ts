@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { GROUP_BYS, REPORT_NAMES } from '@app/read-models';
-import { IsLogPosition } from '../http/validation';
+import { IsInstantInRange, IsLogPosition } from '../http/validation';
 
 export class ReportQueryDto {
   @ApiPropertyOptional({
@@ -11,6 +11,7 @@ export class ReportQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(40)
+  @IsInstantInRange()
   from?: string;
   @ApiPropertyOptional({
     example: '2026-04-01T00:00:00Z',
@@ -19,6 +20,7 @@ export class ReportQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(40)
+  @IsInstantInRange()
   to?: string;
   @ApiPropertyOptional({ enum: GROUP_BYS, description: 'each report says which it accepts, and its default' })
   @IsOptional()
