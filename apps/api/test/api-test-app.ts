@@ -21,9 +21,11 @@ export interface ApiTestApp {
  */
 export const startApiTestApp = async (env: Record<string, string> = {}): Promise<ApiTestApp> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'api-e2e-'));
-  const config = loadAppConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', SURVEY_DELAY: '0', ...env });
+  // TEST_LOG_LEVEL=debug shows a test app's own log (what a 500 was, say); silent by default
+  const level = process.env.TEST_LOG_LEVEL ?? 'silent';
+  const config = loadAppConfig({ DATA_DIR: dataDir, LOG_LEVEL: level, SURVEY_DELAY: '0', ...env });
   const clock = new ManualClock('2026-03-02T09:00:00Z');
-  const app = await createApiApp({ config, logger: createLogger({ level: 'silent', service: 'api-test' }), clock });
+  const app = await createApiApp({ config, logger: createLogger({ level, service: 'api-test' }), clock });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return {

@@ -628,6 +628,9 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'the write path under faults, 
       proxy = await PgFaultProxy.start({ host: server.hostname, port: Number(server.port || 5432) });
       w = await startWorld(serverUrl, 2, async (url) => proxy.via(url));
       [p, d] = w.apps;
+      // the agent's first request records it in the agent directory (an append of its own):
+      // done here, so that the armed cuts below hit the writes under test
+      await p.http().get(`/v1/cases/${randomUUID()}`).set(as(w.tok.agent)).expect(404);
     });
     afterAll(async () => {
       proxy?.disarm();
