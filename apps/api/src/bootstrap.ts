@@ -8,7 +8,7 @@ import { ApiModule, type ApiModuleOptions } from './app.module';
 import { validationExceptionFactory } from './http/validation';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
-import { installRequestGuards } from './http/request-guards';
+import { answerClientError, installRequestGuards } from './http/request-guards';
 
 /** 1 MB: bigger bodies get 413 (the case API carries text and attachment references, not files) */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -27,6 +27,8 @@ export const createApiApp = async (options: ApiModuleOptions): Promise<NestFasti
       const host = { switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }) };
       problems.catch(error, host as unknown as ArgumentsHost);
     },
+    // and what Node's HTTP parser refuses (a malformed request line or header, headers too large)
+    clientErrorHandler: answerClientError,
     // one line per request (below) instead of Fastify's two ("incoming request", "request completed")
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {

@@ -1,3 +1,5 @@
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { startApiTestApp, type ApiTestApp } from './api-test-app';
 import { openCaseBody, testTokens, TEST_AUTH_SECRET, type TestTokens } from './tokens';
@@ -177,6 +179,37 @@ describe('bad input: 4xx problem documents, never a 500', () => {
         'HTTP.NOT_FOUND',
       );
     });
+    it.each([
+      [
+        'a malformed header line',
+        'GET /health/live HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n',
+        400,
+        'HTTP.MALFORMED_REQUEST',
+      ],
+      ['a malformed request line', 'GET\u0000 / HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'HTTP.MALFORMED_REQUEST'],
+      [
+        'headers over the size limit',
+        `GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+        431,
+        'HTTP.HEADERS_TOO_LARGE',
+      ],
+    ])('%s is refused by the HTTP parser as a problem document', async (_what, raw, status, code) => {
+      const server = t.app.getHttpServer();
+      if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      const answer = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        const socket = connect(port, '127.0.0.1', () => socket.end(raw));
+        socket.on('data', (chunk) => (text += chunk.toString('utf8')));
+        socket.on('close', () => resolve(text));
+        socket.on('error', reject);
+      });
+      const [head, body] = answer.split('\r\n\r\n');
+      expect(head).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+      expect(head).toMatch(/\r\nContent-Type: application\/problem\+json\r\n/i);
+      expect(JSON.parse(body)).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String) });
+    });
+
     it('400 for malformed JSON, and for __proto__ and constructor.prototype keys', async () => {
       for (const body of [
         '{"subject":',

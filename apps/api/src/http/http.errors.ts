@@ -67,3 +67,14 @@ export class UnstorableText extends HttpEdgeError {
     super(errors.map((e) => e.messages.join(', ')).join('; '));
   }
 }
+
+/** A request Node's HTTP parser refused before any route saw it (answered on the socket). */
+export class MalformedRequest extends HttpEdgeError {
+  constructor(
+    readonly status: 400 | 408 | 431,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,5 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { BodyTooDeep, UnstorableText, UnsupportedMediaType } from './http.errors';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import { BodyTooDeep, MalformedRequest, UnstorableText, UnsupportedMediaType } from './http.errors';
+import { toProblem } from './problem-mapping';
 
 /**
  * The checks every request passes before a route sees it, once for all routes (bootstrap.ts):
@@ -125,4 +128,31 @@ export const installRequestGuards = (fastify: FastifyInstance, bodyLimit: number
     else done(new UnsupportedMediaType(request.headers['content-type']));
   });
   fastify.addHook('preValidation', checkText);
+};
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node's HTTP parser refuses (a malformed request
+ * line or header: 400, headers over the size limit: 431, too slow: 408) is answered on the
+ * socket, before any route or hook, as a problem document too; then the connection closes.
+ */
+export const answerClientError = (err: Error & { code?: string }, socket: Socket): void => {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const refusal =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new MalformedRequest(408, 'HTTP.REQUEST_TIMEOUT', 'The request was not received in time.')
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? new MalformedRequest(
+            431,
+            'HTTP.HEADERS_TOO_LARGE',
+            'The request headers are larger than this server accepts.',
+          )
+        : new MalformedRequest(400, 'HTTP.MALFORMED_REQUEST', 'The request is not valid HTTP/1.1.');
+  const body = JSON.stringify(toProblem(refusal));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\n` +
+        `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 };
