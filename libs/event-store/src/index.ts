@@ -28,7 +28,7 @@ export {
 export { createEventStore, type EventStoreOptions, type EventStoreHandle } from './create-event-store';
 export { EventStoreModule, type EventStoreModuleAsyncOptions } from './event-store.module';
 export { derivedUuid } from './derived-id';
-export { isConnectionLoss } from './sql-errors';
+export { isConnectionLoss, isUndefinedTable } from './sql-errors';
 export { SqlLease, type SqlLeaseTable, type SqlLeaseHolder } from './sql-lease';
 export {
   DATA_DIR_LOCK_FILE,

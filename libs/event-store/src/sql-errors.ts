@@ -1,4 +1,5 @@
 const UNIQUE_VIOLATION = '23505';
+const UNDEFINED_TABLE = '42P01';
 
 /** The constraint a unique violation hit (pg and PGlite both report it), or undefined for any other error. */
 export const uniqueViolation = (error: unknown): string | undefined => {
@@ -6,6 +7,14 @@ export const uniqueViolation = (error: unknown): string | undefined => {
   if (code !== UNIQUE_VIOLATION) return undefined;
   return typeof constraint === 'string' ? constraint : 'unknown';
 };
+
+/**
+ * Whether `error` is the server's "relation does not exist" (pg and PGlite both report it).
+ * The store creates its own tables before it answers anything, so in a running app this is a
+ * read model whose projection has not run yet (in PostgreSQL mode, before the worker's first
+ * start).
+ */
+export const isUndefinedTable = (error: unknown): boolean => (error as { code?: unknown })?.code === UNDEFINED_TABLE;
 
 /**
  * SQLSTATEs of a server that ended the session or cannot take one now: 57P01

@@ -40,3 +40,18 @@ describe('problem mapping of a lost database connection', () => {
     expect(retryAfterOf(contention)).toBe(2);
   });
 });
+
+describe('problem mapping of a read model not built yet', () => {
+  it('"relation does not exist" (42P01) is 503 READ_MODEL.NOT_READY, retriable, with a Retry-After', () => {
+    const missing = new DatabaseError('relation "case_queue" does not exist', 0, 'error');
+    missing.code = '42P01';
+    expect(toProblem(missing)).toMatchObject({
+      status: 503,
+      code: 'READ_MODEL.NOT_READY',
+      type: 'https://support-backend.dev/problems/read-model-not-ready',
+      retriable: true,
+    });
+    expect(toProblem(missing).detail).toMatch(/worker/);
+    expect(retryAfterOf(missing)).toBe(5);
+  });
+});

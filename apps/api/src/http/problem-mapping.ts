@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { DomainRuleViolation } from '@app/case-domain';
-import { isConnectionLoss } from '@app/event-store';
+import { isConnectionLoss, isUndefinedTable } from '@app/event-store';
 
 export interface Problem {
   readonly type: string;
@@ -134,11 +134,33 @@ const storeUnavailable = (): Problem => ({
   retriable: true,
 });
 
+/** Seconds a client is told to wait (Retry-After) for a read model that is not built yet. */
+export const READ_MODEL_NOT_READY_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * A read model's table does not exist yet (isUndefinedTable of @app/event-store): in
+ * PostgreSQL mode the worker builds the read models, and it has not run on this database
+ * yet. 503, retriable: nothing is wrong with the request.
+ */
+const readModelNotReady = (): Problem => ({
+  type: problemType('READ_MODEL.NOT_READY'),
+  title: titleOf(HttpStatus.SERVICE_UNAVAILABLE),
+  status: HttpStatus.SERVICE_UNAVAILABLE,
+  detail:
+    'The read model this answer comes from has not been built yet: its projection has not run on this database ' +
+    '(in PostgreSQL mode the worker builds it; is the worker running?). Retry after Retry-After seconds.',
+  code: 'READ_MODEL.NOT_READY',
+  retriable: true,
+});
+
 /** Retry-After, in seconds, for an error a client may retry later; undefined for the others. */
 export const retryAfterOf = (e: unknown): number | undefined => {
   const own = (e as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
   if (typeof own === 'number') return own; // WRITE.CONTENTION
-  return toProblem(e).code === 'STORE.UNAVAILABLE' ? STORE_UNAVAILABLE_RETRY_AFTER_SECONDS : undefined;
+  const { code } = toProblem(e);
+  if (code === 'STORE.UNAVAILABLE') return STORE_UNAVAILABLE_RETRY_AFTER_SECONDS;
+  if (code === 'READ_MODEL.NOT_READY') return READ_MODEL_NOT_READY_RETRY_AFTER_SECONDS;
+  return undefined;
 };
 
 export const toProblem = (e: unknown): Problem => {
@@ -164,6 +186,7 @@ export const toProblem = (e: unknown): Problem => {
     return fromFastifyError(e as Error & { statusCode: number });
   }
   if (isConnectionLoss(e)) return storeUnavailable();
+  if (isUndefinedTable(e)) return readModelNotReady();
   return {
     type: problemType('INTERNAL'),
     title: titleOf(500),

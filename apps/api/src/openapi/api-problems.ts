@@ -21,7 +21,7 @@ export const PROBLEM_DESCRIPTIONS: Readonly<Record<ProblemStatus, string>> = {
   413: 'the body is larger than 1 MB (HTTP.PAYLOAD_TOO_LARGE)',
   415: 'the body is not JSON: `Content-Type` must be `application/json` or `application/<x>+json` (HTTP.UNSUPPORTED_MEDIA_TYPE)',
   422: 'the Idempotency-Key was used with another request (IDEMPOTENCY.KEY_REUSED)',
-  503: 'the event store connection was lost (STORE.UNAVAILABLE); retry after `Retry-After` seconds',
+  503: 'the event store connection was lost (STORE.UNAVAILABLE), or the read model answering is not built yet (READ_MODEL.NOT_READY); retry after `Retry-After` seconds',
 };
 
 /** The media type of every error answer (RFC 9457). */
