@@ -136,6 +136,14 @@ export interface EventStore {
    */
   readAll(options?: ReadAllOptions): Promise<ReadAllResult>;
 
+  /**
+   * The checkpoint of the last event committed now, in log order, or undefined for an empty
+   * log. Deliberately without `readAll`'s rule: a reader that must have seen everything
+   * committed before some moment reads until its checkpoint reaches this head (which it does
+   * once the older transactions in flight have ended).
+   */
+  head(): Promise<LogCheckpoint | undefined>;
+
   /** Catches up from `after`, then yields new batches as they commit, until `signal` aborts. */
   follow(options?: FollowOptions): AsyncIterable<ReadAllResult>;
 

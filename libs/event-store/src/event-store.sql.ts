@@ -139,3 +139,7 @@ WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
   AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
 ORDER BY e.transaction_id, e.global_position
 LIMIT $3`);
+
+/** The last committed event in log order, without READ_ALL's rule (see EventStore.head). */
+export const LOG_HEAD = statement(`SELECT e.transaction_id::text AS transaction_id, e.global_position FROM events e
+ORDER BY e.transaction_id DESC, e.global_position DESC LIMIT 1`);

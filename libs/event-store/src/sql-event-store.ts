@@ -7,14 +7,15 @@ import {
   type EventStore,
   type ExpectedVersion,
   type FollowOptions,
+  type LogCheckpoint,
   type NewEvent,
   type ReadAllOptions,
   type ReadAllResult,
   type ReadStreamOptions,
   type ReadStreamResult,
 } from './event-store.port';
-import { READ_ALL, READ_STREAM, WRITTEN_BY_YOUNGER } from './event-store.sql';
-import { toRecordedEvent, type EventRow } from './event-rows';
+import { LOG_HEAD, READ_ALL, READ_STREAM, WRITTEN_BY_YOUNGER } from './event-store.sql';
+import { checkpointOf, toRecordedEvent, type EventRow } from './event-rows';
 import { LogSignal } from './log-signal';
 import { EVENT_STORE_COMPONENT, EVENT_STORE_MIGRATIONS } from './migrations/event-store.migrations';
 import { appliedMigrationVersion } from './migrations/migrate';
@@ -170,6 +171,15 @@ export class SqlEventStore implements EventStore {
       events,
       checkpoint: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after,
     };
+  }
+
+  async head(): Promise<LogCheckpoint | undefined> {
+    const { rows } = await this.db.query<{ transaction_id: string; global_position: number | string }>(
+      LOG_HEAD.text,
+      [],
+      LOG_HEAD,
+    );
+    return rows[0] ? checkpointOf(rows[0]) : undefined;
   }
 
   async *follow({

@@ -13,7 +13,7 @@ import {
 import { rebuildProjection, type RebuildOptions, type RebuildResult } from './projection-rebuild';
 import { writeBatch } from './internal/batch-writer';
 import { readActiveCheckpoint, readCheckpoint } from './internal/checkpoints';
-import { checkpointOfPosition, eventsAfter, logHead } from './internal/event-log';
+import { checkpointOfPosition, eventsAfter } from './internal/event-log';
 import { checkpointNameFor, readGeneration } from './internal/generations';
 import { releaseLease } from './internal/lease';
 import { runLiveLoop } from './internal/live-loop';
@@ -100,7 +100,7 @@ export class ProjectionRunner {
    */
   async catchUp({ timeoutMs = 60_000 }: { timeoutMs?: number } = {}): Promise<void> {
     await this.prepare();
-    const head = await logHead(this.s.db);
+    const head = await this.s.store.head();
     if (!head) return;
     const deadline = Date.now() + timeoutMs;
     if (this.running) {

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { waitFor } from '@app/testing';
 import { eventHash, genesisHash } from '../event-hash';
 import { EventIdConflict, ExpectedVersionConflict, InvalidAppend } from '../event-store.errors';
-import { LOG_START, type EventStore, type NewEvent, type RecordedEvent } from '../event-store.port';
+import {
+  LOG_START,
+  type AppendResult,
+  type EventStore,
+  type LogCheckpoint,
+  type NewEvent,
+  type RecordedEvent,
+} from '../event-store.port';
 import { runConcurrentLog } from './concurrent-log.scenario';
 import type { EventStoreFixture } from './sql-event-store.fixture';
 
@@ -474,6 +481,23 @@ export const eventStoreContract = (adapter: string, createFixture: () => Promise
       expect(report.orderFaults).toEqual([]);
       // on a server, prove the scenario happened: transactions did commit out of order
       if (fx.concurrentWriters) expect(report.outOfOrderCommits).toBeGreaterThan(0);
+    });
+
+    it('head: the last committed event; it shows a commit that readAll holds back behind an older open transaction', async () => {
+      const first = await store.appendToStream(streamOf('head'), [logged(1)], 'no-stream');
+      expect(await store.head()).toEqual(first.checkpoint);
+      if (!fx.concurrentWriters) return; // one connection: no transaction can be open beside another
+      let later: AppendResult | undefined;
+      let readAllThen: RecordedEvent[] = [];
+      let headThen: LogCheckpoint | undefined;
+      await fx.appendHoldingOpen(streamOf('head-open'), [logged('open')], 'no-stream', async () => {
+        later = await fx.twin.appendToStream(streamOf('head-later'), [logged('later')], 'no-stream');
+        headThen = await store.head();
+        readAllThen = (await store.readAll({ after: first.checkpoint })).events;
+      });
+      expect(headThen).toEqual(later?.checkpoint);
+      expect(readAllThen.map((e) => e.data)).toEqual([]); // held back: the open transaction is older
+      expect(await store.head()).toEqual(later?.checkpoint); // the held one, now committed, is earlier in log order
     });
 
     it('treats migrations run again as a no-op', async () => {

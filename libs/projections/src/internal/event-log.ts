@@ -11,7 +11,7 @@ import { statement } from './statement';
 /**
  * The few reads of the store's `events` table that the `EventStore` port does not offer:
  * inside a transaction (PGlite has one connection, so a read through the store would wait
- * for the transaction that needs it), the head of the log, and a position's place in it.
+ * for the transaction that needs it), and a position's place in it.
  * A projection lives in the store's database (its checkpoint commits with its rows), so it
  * can read the table; these queries use its (transaction_id, global_position) index.
  */
@@ -19,21 +19,6 @@ import { statement } from './statement';
 // the text output column and sort '999' after '1000'.
 const COLUMNS = `e.event_id::text AS event_id, e.event_type, e.schema_version, e.data, e.metadata, e.stream_id,
   e.stream_version, e.global_position, e.transaction_id::text AS transaction_id, e.recorded_at`;
-
-/**
- * The last event committed now, in log order. Deliberately without the readers' rule
- * (transaction older than every one in flight): a transaction that is still open, such as
- * a projection's own batch, would otherwise hide events committed after it began, and a
- * caller of catchUp would get back before its own appends were applied. A reader reaches
- * this head once the transactions older than it have ended.
- */
-const HEAD = statement(`SELECT e.transaction_id::text AS transaction_id, e.global_position FROM events e
-ORDER BY e.transaction_id DESC, e.global_position DESC LIMIT 1`);
-
-export const logHead = async (q: SqlQueryable): Promise<LogCheckpoint | undefined> => {
-  const { rows } = await q.query<{ transaction_id: string; global_position: number | string }>(HEAD.text, [], HEAD);
-  return rows[0] ? checkpointOf(rows[0]) : undefined;
-};
 
 /**
  * The place in the log of the event at a global position (committed), or undefined.

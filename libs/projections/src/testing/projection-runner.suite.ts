@@ -28,15 +28,24 @@ const NEXT = V + 1;
  * The behaviour of the projection runner, run against PGlite (projection-runner.spec.ts)
  * and PostgreSQL (projection-runner.int-spec.ts). Each test gets a fresh database.
  */
-export const projectionRunnerSuite = (adapter: string, createDatabase: () => Promise<ProjectionTestDatabase>): void =>
+export const projectionRunnerSuite = (
+  adapter: string,
+  createDatabase: () => Promise<ProjectionTestDatabase>,
+  /** size of the rebuild-equality history: 10,000 on a server, where commits really interleave */
+  { determinismEvents = 10_000 }: { determinismEvents?: number } = {},
+): void =>
   describe(`ProjectionRunner on ${adapter}`, () => {
     const t = runnerTestContext(createDatabase);
     const { runner, errors } = t;
 
-    it('builds exactly the rows a rebuild from scratch builds (10,000 random events, batches of 7)', async () => {
+    it(`builds exactly the rows a rebuild from scratch builds (${determinismEvents.toLocaleString('en')} random events, batches of 7)`, async () => {
       const live = runner(caseSummariesProjection, { batchSize: 7 });
       await live.start();
-      const history = await appendRandomHistory(t.store, { events: 10_000, seed: 20260302, concurrentCases: 80 });
+      const history = await appendRandomHistory(t.store, {
+        events: determinismEvents,
+        seed: 20260302,
+        concurrentCases: 80,
+      });
       await live.catchUp({ timeoutMs: 240_000 });
       const incremental = await summaryRows(t.db);
       expect(incremental.length).toBe(history.caseIds.length);

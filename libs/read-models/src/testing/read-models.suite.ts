@@ -22,18 +22,27 @@ import {
  * runner died in the middle of a batch, the rows are the same, and they are what a plain
  * fold of each case's events gives.
  */
-export const readModelsSuite = (adapter: string, createDatabase: () => Promise<RunnerTestDatabase>): void =>
+export const readModelsSuite = (
+  adapter: string,
+  createDatabase: () => Promise<RunnerTestDatabase>,
+  /** size of the determinism history: 10,000 on a server, where commits really interleave */
+  { determinismEvents = 10_000 }: { determinismEvents?: number } = {},
+): void =>
   describe(`the queue and report read models on ${adapter}`, () => {
     const sla = reportSla();
     const reports = caseReportsProjection(sla);
     const t = runnerTestContext(createDatabase);
     const { runner, errors } = t;
 
-    it('determinism: 10,000 random events, built incrementally in batches of 7, equal a rebuild from scratch and a plain fold', async () => {
+    it(`determinism: ${determinismEvents.toLocaleString('en')} random events, built incrementally in batches of 7, equal a rebuild from scratch and a plain fold`, async () => {
       const queue = runner(caseQueueProjection, { batchSize: 7 });
       const report = runner(reports, { batchSize: 7 });
       await Promise.all([queue.start(), report.start()]);
-      const history = await appendDeskHistory(t.store, { events: 10_000, seed: 20260302, concurrentCases: 80 });
+      const history = await appendDeskHistory(t.store, {
+        events: determinismEvents,
+        seed: 20260302,
+        concurrentCases: 80,
+      });
       await Promise.all([queue.catchUp({ timeoutMs: 600_000 }), report.catchUp({ timeoutMs: 600_000 })]);
 
       const queueBuilt = await queueRows(t.db);

@@ -1,6 +1,7 @@
 import { caseDecider, caseIdFromStreamId, foldEvents, type CaseEvent, type CaseState } from '@app/case-domain';
 import type { Clock } from '@app/clock';
-import { LOG_START, type EventStore, type RecordedEvent, type SqlDatabase } from '@app/event-store';
+import { setTimeout as delay } from 'node:timers/promises';
+import { compareCheckpoints, LOG_START, type EventStore, type RecordedEvent, type SqlDatabase } from '@app/event-store';
 import type { PlannedTimer } from '../plan/timer-plan';
 import { enqueueSurveyMail } from '../store/survey-mail-table';
 import { applyPlans, readCheckpoint, saveCheckpoint, type CasePlan } from '../store/timer-table';
@@ -32,15 +33,31 @@ export class TimerIndexer {
     private readonly plan: (state: CaseState) => PlannedTimer[],
     private readonly clock: Clock,
     private readonly batchSize = 500,
+    /** how long one catch-up waits for older transactions in flight (see catchUp) */
+    private readonly maxWaitMs = 10_000,
   ) {}
 
-  /** Reads the log from the checkpoint to its end; resolves to the number of events read. */
+  /**
+   * Indexes every event committed before the call; resolves to the number of events read.
+   * The log holds an event back while an older transaction that may still write is in
+   * flight (on PostgreSQL, one of any database of the server), so an empty read before the
+   * log's head means "not yet", not "done": it reads again shortly, until the checkpoint
+   * reaches the head taken at the start. Such transactions last milliseconds; if one lasts
+   * longer than `maxWaitMs`, the call returns what it indexed and the next tick goes on.
+   */
   async catchUp(): Promise<number> {
+    const head = await this.store.head();
+    const giveUpAt = performance.now() + this.maxWaitMs;
     let total = 0;
-    for (;;) {
+    for (let idleMs = 1; ;) {
       const after = (await readCheckpoint(this.db, TIMER_INDEX_CHECKPOINT)) ?? LOG_START;
       const { events, checkpoint } = await this.store.readAll({ after, limit: this.batchSize });
-      if (events.length === 0) return total;
+      if (events.length === 0) {
+        if (!head || compareCheckpoints(after, head) >= 0 || performance.now() > giveUpAt) return total;
+        await delay(idleMs);
+        idleMs = Math.min(idleMs * 2, 50);
+        continue;
+      }
       await this.apply(events, checkpoint);
       total += events.length;
     }
