@@ -40,7 +40,8 @@ const esmPackages = [
 const base = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  setupFiles: ['reflect-metadata', '<rootDir>/test/pglite-template.setup.ts'],
+  setupFiles: ['reflect-metadata'],
+  setupFilesAfterEnv: ['<rootDir>/test/pglite-template.setup.ts'],
   transform: { '^.+\\.ts$': swcTs, '^.+\\.m?js$': swcJs },
   // ignore node_modules except ESM-only packages, wherever they are nested
   transformIgnorePatterns: [`^(?!.*/node_modules/(${esmPackages.join('|')})/).*/node_modules/`],

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { usePgliteTemplate } from '../libs/event-store/src/pglite/pglite-template';
+import { recycleInMemoryPglite, usePgliteTemplate } from '../libs/event-store/src/pglite/pglite-template';
 
-// each test file opens its PGlite databases from the run's template (see pglite-template.global-setup.js)
+// Each test file opens its PGlite databases from the run's template (pglite-template.global-setup.js),
+// and reuses its closed in-memory ones, wiped (libs/event-store/src/pglite/pglite-template.ts).
 const file = process.env.PGLITE_TEMPLATE_FILE;
 if (file) usePgliteTemplate(new Blob([readFileSync(file)]));
+void recycleInMemoryPglite(true);
+afterAll(() => recycleInMemoryPglite(false));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { SqlDatabase, SqlTransaction } from '../sql-database.port';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
-import { pgliteTemplate } from './pglite-template';
+import { pgliteTemplate, releaseInMemoryPglite, takeRecycledPglite } from './pglite-template';
 
 /**
  * {@link SqlDatabase} over PGlite: PostgreSQL compiled to WASM, in-process, one connection.
@@ -17,9 +17,12 @@ export class PgliteDatabase implements SqlDatabase {
   readonly kind = 'pglite' as const;
   private tail: Promise<unknown> = Promise.resolve();
   private closing?: Promise<void>;
+  /** channels listened to, so that a recycled in-memory database keeps no listener of ours */
+  private readonly channels = new Set<string>();
 
   private constructor(
     private readonly pg: PGlite,
+    private readonly inMemory: boolean,
     private readonly lock?: DataDirLock,
   ) {}
 
@@ -30,13 +33,15 @@ export class PgliteDatabase implements SqlDatabase {
    * process or another) fails with `DataDirInUse` naming the holder (data-dir-lock.ts).
    */
   static async open(dataDir?: string): Promise<PgliteDatabase> {
+    const recycled = dataDir ? undefined : takeRecycledPglite();
+    if (recycled) return new PgliteDatabase(recycled, true);
     if (dataDir) await mkdir(dataDir, { recursive: true });
     const lock = dataDir ? await lockDataDir(dataDir) : undefined;
     try {
       const isNew = !dataDir || !existsSync(join(dataDir, 'PG_VERSION'));
       const template = isNew ? pgliteTemplate() : undefined;
       const pg = await PGlite.create({ dataDir, ...(template ? { loadDataDir: template } : {}) });
-      return new PgliteDatabase(pg, lock);
+      return new PgliteDatabase(pg, !dataDir, lock);
     } catch (error) {
       await lock?.release();
       throw error;
@@ -60,6 +65,7 @@ export class PgliteDatabase implements SqlDatabase {
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
     return this.serialised(async () => {
       const unlisten = await this.pg.listen(channel, onNotify);
+      this.channels.add(channel);
       return () => this.serialised(() => unlisten());
     });
   }
@@ -69,13 +75,17 @@ export class PgliteDatabase implements SqlDatabase {
   }
 
   close(): Promise<void> {
-    // queued work finishes first; later calls fail because PGlite is closed
+    // queued work finishes first; later calls fail ("PGlite is closed")
     // the lock goes last: until PGlite has written its last page, the directory is ours
-    this.closing ??= this.serialised(() => this.pg.close()).finally(() => this.lock?.release());
+    this.closing ??= this.serialised(
+      () => (this.inMemory ? releaseInMemoryPglite(this.pg, this.channels) : this.pg.close()),
+      true,
+    ).finally(() => this.lock?.release());
     return this.closing;
   }
 
-  private serialised<T>(work: () => Promise<T>): Promise<T> {
+  private serialised<T>(work: () => Promise<T>, closing = false): Promise<T> {
+    if (this.closing && !closing) return Promise.reject(new Error('PGlite is closed'));
     const run = this.tail.then(work);
     this.tail = run.catch(() => undefined);
     return run;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PgliteDatabase } from './pglite-database';
-import { pgliteTemplate, usePgliteTemplate } from './pglite-template';
+import { pgliteTemplate, recycleInMemoryPglite, usePgliteTemplate } from './pglite-template';
 
 describe('PGlite template', () => {
   const runTemplate = pgliteTemplate();
@@ -52,5 +52,36 @@ describe('PGlite template', () => {
     await expect(again.query('SELECT v FROM template_marker')).rejects.toThrow(/template_marker/);
     expect((await again.query('SELECT count(*)::int AS n FROM own')).rows).toEqual([{ n: 0 }]);
     await again.close();
+  });
+});
+
+describe('recycled in-memory PGlite', () => {
+  afterAll(() => recycleInMemoryPglite(true)); // as the test setup leaves it
+
+  it('a closed in-memory database comes back wiped: no tables, no listeners, no session state', async () => {
+    await recycleInMemoryPglite(false);
+    await recycleInMemoryPglite(true);
+    const first = await PgliteDatabase.open();
+    await first.exec(
+      `CREATE SCHEMA side; CREATE TABLE side.t (v int); CREATE TABLE kept (v int); INSERT INTO kept VALUES (1)`,
+    );
+    await first.exec(`SET statement_timeout = 1234`);
+    const heard: string[] = [];
+    await first.listen('ping', (payload) => heard.push(payload));
+    await first.close();
+    await expect(first.query('SELECT 1')).rejects.toThrow(/closed/);
+
+    const second = await PgliteDatabase.open();
+    const schemas = await second.query<{ nspname: string }>(
+      `SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\\_%' ORDER BY 1`,
+    );
+    expect(schemas.rows.map((r) => r.nspname)).toEqual(['public']);
+    await expect(second.query('SELECT v FROM kept')).rejects.toThrow(/kept/);
+    expect((await second.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows).toEqual([
+      { statement_timeout: '0' },
+    ]);
+    await second.notify('ping', 'after');
+    await second.close();
+    expect(heard).toEqual([]);
   });
 });

@@ -1,11 +1,23 @@
+import type { PGlite } from '@electric-sql/pglite';
+
 /**
- * Most of a fresh PGlite's start is initdb, run in WASM: seconds on a busy 2-core machine.
- * A template is the data directory of a freshly initialised PGlite, dumped once as a tarball
- * (`PGlite.dumpDataDir`); a database opened from it, in memory or on an empty data directory,
- * skips initdb. Test runs set one (see `test/pglite-template.setup.ts`); a process that opens
- * one store does not need it.
+ * Making PGlite cheap to open many times, for test runs (see `test/pglite-template.setup.ts`).
+ *
+ * Most of a fresh PGlite's start is initdb and PostgreSQL's own boot, run in WASM: seconds
+ * on a busy 2-core machine, and a test run opens hundreds. Two remedies, both off unless a
+ * test run turns them on; a process that opens one store needs neither:
+ * - a template: the data directory of a freshly initialised PGlite, dumped once as a tarball
+ *   (`PGlite.dumpDataDir`); a database opened from it, in memory or on an empty data
+ *   directory, skips initdb;
+ * - recycling: an in-memory database, once closed, is wiped back to a new database's state
+ *   (every schema dropped, the session discarded) and handed to the next in-memory open of
+ *   the same test file, which then skips the boot too.
  */
 let template: Blob | undefined;
+let recycling = false;
+const idle: PGlite[] = [];
+/** in-memory databases kept for reuse at most (each holds a few dozen MB) */
+const MAX_IDLE = 4;
 
 /** Makes every later {@link PgliteDatabase.open} of a new database start from `tarball` (none: initdb). */
 export const usePgliteTemplate = (tarball: Blob | undefined): void => {
@@ -13,3 +25,42 @@ export const usePgliteTemplate = (tarball: Blob | undefined): void => {
 };
 
 export const pgliteTemplate = (): Blob | undefined => template;
+
+/** Turns recycling of closed in-memory databases on or off (off closes those kept). */
+export const recycleInMemoryPglite = async (on: boolean): Promise<void> => {
+  recycling = on;
+  if (!on) await Promise.all(idle.splice(0).map((pg) => pg.close()));
+};
+
+/** A wiped in-memory database to reuse, if one is kept. */
+export const takeRecycledPglite = (): PGlite | undefined => idle.pop();
+
+// a new database's state: nothing but the system schemas and an empty `public`
+const DROP_SCHEMAS = `DO $$
+DECLARE s name;
+BEGIN
+  FOR s IN SELECT nspname FROM pg_namespace
+           WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\\_%'
+  LOOP
+    EXECUTE format('DROP SCHEMA %I CASCADE', s);
+  END LOOP;
+END $$;
+CREATE SCHEMA public;`;
+
+/**
+ * Ends the use of an in-memory database: wiped and kept for the next open when recycling is
+ * on (its listeners on `channels` removed, any transaction rolled back, the session
+ * discarded: prepared statements, settings, advisory locks, temporary tables), else closed.
+ */
+export const releaseInMemoryPglite = async (pg: PGlite, channels: Iterable<string>): Promise<void> => {
+  if (!recycling || idle.length >= MAX_IDLE) return pg.close();
+  try {
+    for (const channel of channels) await pg.unlisten(channel);
+    if (pg.isInTransaction()) await pg.exec('ROLLBACK');
+    await pg.exec('DISCARD ALL');
+    await pg.exec(DROP_SCHEMAS);
+    idle.push(pg);
+  } catch {
+    await pg.close().catch(() => undefined);
+  }
+};
