@@ -11,7 +11,7 @@ describe('PGlite template', () => {
   let root: string;
 
   beforeAll(async () => {
-    const pg = await PGlite.create();
+    const pg = await PGlite.create(runTemplate ? { loadDataDir: runTemplate } : {}); // the run's template: no initdb
     await pg.exec(`CREATE TABLE template_marker (v text); INSERT INTO template_marker VALUES ('from the template')`);
     marked = await pg.dumpDataDir('none');
     await pg.close();
