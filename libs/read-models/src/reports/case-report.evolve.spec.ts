@@ -1,6 +1,6 @@
 import { parseSlaPolicy } from '@app/business-time';
 import { caseEvent, type CaseEvent, type Priority } from '@app/case-domain';
-import { reportSla } from '../testing/read-model-test-kit';
+import { openedP2, reportSla, routedFrP2 } from '../testing/read-model-test-kit';
 import {
   emptyChanges,
   evolveCaseReport,
@@ -16,35 +16,8 @@ const sla = reportSla();
 const at = (hhmm: string, day = 2) => `2026-03-${String(day).padStart(2, '0')}T${hhmm}:00.000Z`;
 const base = (time: string, day?: number) => ({ caseId, at: at(time, day), byId: 'eve' });
 const opened = (o: Partial<{ calendarId: string; due: string }> = {}) =>
-  caseEvent('Opened', {
-    ...base('09:00'),
-    tenant: 'acme.example',
-    requester: { id: 'ana', email: 'ana@acme.example' },
-    subject: 's',
-    description: '-',
-    product: 'drive',
-    language: 'fr',
-    channel: 'email',
-    impact: { serviceState: 'unusable', scope: 'several-users', collaborationHarmed: false },
-    workaround: 'none',
-    priority: 'P2',
-    sla: {
-      calendarId: o.calendarId ?? 'europe-paris',
-      calendarVersion: 1,
-      policyVersion: 1,
-      firstResponseTargetMs: 28_800_000,
-      firstResponseDueAt: o.due ?? at('09:00', 3),
-    },
-  });
-const routed = (vendorId: string, time: string) =>
-  caseEvent('Routed', {
-    ...base(time),
-    vendorId,
-    queueId: 'fr-P2',
-    reason: 'follow-the-sun',
-    trigger: 'opened',
-    candidates: [],
-  });
+  openedP2(base('09:00'), { dueAt: o.due ?? at('09:00', 3), calendarId: o.calendarId });
+const routed = (vendorId: string, time: string) => routedFrP2(base(time), vendorId);
 const responded = (time: string, firstResponse = true, day?: number) =>
   caseEvent('AgentResponded', { ...base(time, day), agentId: 'eve', message: 'on it', firstResponse });
 

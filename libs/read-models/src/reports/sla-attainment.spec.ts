@@ -2,7 +2,7 @@ import { caseEvent, toCaseStreamId, type CaseEvent, type Priority } from '@app/c
 import { ManualClock } from '@app/clock';
 import { createEventStore, type EventStore, type SqlDatabase } from '@app/event-store';
 import { ProjectionRunner, type Projection } from '@app/projections';
-import { reportSla } from '../testing/read-model-test-kit';
+import { openedP2, reportSla, routedFrP2 } from '../testing/read-model-test-kit';
 import { caseReportsProjection } from './case-reports.projection';
 import { REPORTS } from './report.catalog';
 import { runReport } from './report.query';
@@ -20,36 +20,9 @@ const PERIOD = { from: '2026-03-02T00:00:00Z', to: '2026-03-16T00:00:00Z' };
 
 const on = (caseId: string, time: string, day: number) => ({ caseId, at: at(time, day), byId: 'eve' });
 const opened = (caseId: string, time = '09:00', day = 2) =>
-  caseEvent('Opened', {
-    ...on(caseId, time, day),
-    byId: 'ana',
-    tenant: 'acme.example',
-    requester: { id: 'ana', email: 'ana@acme.example' },
-    subject: caseId,
-    description: '-',
-    product: 'drive',
-    language: 'fr',
-    channel: 'email',
-    impact: { serviceState: 'unusable', scope: 'several-users', collaborationHarmed: false },
-    workaround: 'none',
-    priority: 'P2',
-    sla: {
-      calendarId: 'europe-paris',
-      calendarVersion: 1,
-      policyVersion: 1,
-      firstResponseTargetMs: 28_800_000,
-      firstResponseDueAt: at('09:00', day + 1),
-    },
-  });
+  openedP2({ ...on(caseId, time, day), byId: 'ana' }, { dueAt: at('09:00', day + 1) });
 const routed = (caseId: string, vendorId: string, time: string, day: number) =>
-  caseEvent('Routed', {
-    ...on(caseId, time, day),
-    vendorId,
-    queueId: 'fr-P2',
-    reason: 'follow-the-sun',
-    trigger: 'opened',
-    candidates: [],
-  });
+  routedFrP2(on(caseId, time, day), vendorId);
 const responded = (caseId: string, time: string, day: number) =>
   caseEvent('AgentResponded', { ...on(caseId, time, day), agentId: 'eve', message: 'On it.', firstResponse: true });
 const resolved = (caseId: string, time: string, day: number, cycle = 1) =>

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadCalendars, loadSlaPolicy, type Calendar, type SlaPolicy } from '@app/business-time';
-import { toCaseStreamId } from '@app/case-domain';
+import { caseEvent, toCaseStreamId } from '@app/case-domain';
 import type { EventStore, SqlQueryable } from '@app/event-store';
 import { CASE_QUEUE_TABLE, toQueuedCase, type QueuedCaseRow } from '../queues/case-queue.projection';
 import { evolveQueuedCase, type QueueInput, type QueuedCase } from '../queues/queued-case.evolve';
@@ -114,3 +114,51 @@ export const factsOf = (folded: ReadonlyMap<string, CaseReport>) => {
     openWaits: reports.flatMap((r) => (r.wait ? [r.wait] : [])),
   };
 };
+
+/** What every event of a hand-built history carries: its case, its moment and its author. */
+export interface HandBuilt {
+  readonly caseId: string;
+  readonly at: string;
+  readonly byId: string;
+}
+
+/**
+ * A French P2 case opened by ana at acme.example on the Paris calendar, with a first-response
+ * target of one business day (480 minutes) due at `dueAt`: the start of the hand-built
+ * histories of the report specs.
+ */
+export const openedP2 = (
+  on: HandBuilt,
+  { dueAt, calendarId = 'europe-paris' }: { dueAt: string; calendarId?: string },
+) =>
+  caseEvent('Opened', {
+    ...on,
+    tenant: 'acme.example',
+    requester: { id: 'ana', email: 'ana@acme.example' },
+    subject: on.caseId,
+    description: '-',
+    product: 'drive',
+    language: 'fr',
+    channel: 'email',
+    impact: { serviceState: 'unusable', scope: 'several-users', collaborationHarmed: false },
+    workaround: 'none',
+    priority: 'P2',
+    sla: {
+      calendarId,
+      calendarVersion: 1,
+      policyVersion: 1,
+      firstResponseTargetMs: 28_800_000,
+      firstResponseDueAt: dueAt,
+    },
+  });
+
+/** The case routed to `vendorId`'s French P2 queue (follow-the-sun, at opening). */
+export const routedFrP2 = (on: HandBuilt, vendorId: string) =>
+  caseEvent('Routed', {
+    ...on,
+    vendorId,
+    queueId: 'fr-P2',
+    reason: 'follow-the-sun',
+    trigger: 'opened',
+    candidates: [],
+  });
