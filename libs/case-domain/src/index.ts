@@ -72,3 +72,8 @@ export * from './agent/agent-profile';
 export * from './incident/incident.model';
 export * from './incident/incident.errors';
 export { decideIncident, evolveIncident, incidentDecider } from './incident/incident.decider';
+
+// help-centre articles (R5: what the help assistant suggests before a case is opened)
+export * from './article/article.model';
+export * from './article/article.errors';
+export { articleAtRevision, articleDecider, decideArticle, evolveArticle } from './article/article.decider';

@@ -5,6 +5,7 @@ import type { Metrics } from '@app/observability';
 import { CaseRouter, VendorDirectory } from '@app/routing';
 import type { SlaService } from '@app/sla';
 import { RecordAgent, RecordAgentHandler } from './agent/record-agent';
+import { ChangeArticle, ChangeArticleHandler } from './article/change-article';
 import { ChangeCase } from './case/change-case.command';
 import { ChangeCaseHandler } from './case/change-case.handler';
 import { ChangeIncident, ChangeIncidentHandler } from './incident/change-incident';
@@ -43,9 +44,9 @@ export interface StandaloneDoorOptions {
 }
 
 /**
- * The case, incident and vendor handlers over one store, without a Nest application: for
- * tools, benchmarks and test harnesses that must write exactly as the API does. Each call
- * makes new handlers (their own queues and cache: another "process").
+ * The case, incident, vendor, agent and article handlers over one store, without a Nest
+ * application: for tools, benchmarks and test harnesses that must write exactly as the API
+ * does. Each call makes new handlers (their own queues and cache: another "process").
  */
 export const standaloneDoor = (o: StandaloneDoorOptions): CommandDoor => {
   const directory = o.directory ?? new VendorDirectory(o.store);
@@ -58,5 +59,6 @@ export const standaloneDoor = (o: StandaloneDoorOptions): CommandDoor => {
     [ChangeIncident, new ChangeIncidentHandler(o.store, o.clock)],
     [ChangeVendorDirectory, new ChangeVendorDirectoryHandler(o.store, o.clock, directory)],
     [RecordAgent, new RecordAgentHandler(o.store, o.clock)],
+    [ChangeArticle, new ChangeArticleHandler(o.store, o.clock)],
   ]);
 };

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { RecordAgentHandler } from './agent/record-agent';
+import { ChangeArticleHandler } from './article/change-article';
 import { ChangeCaseHandler } from './case/change-case.handler';
 import { CASE_WRITE_SETTINGS, type CaseWriteSettings } from './commands.tokens';
 import { ChangeIncidentHandler } from './incident/change-incident';
@@ -8,10 +9,10 @@ import { ChangeVendorDirectoryHandler } from './vendor/change-vendor-directory';
 
 /**
  * The command door: the CommandBus of @nestjs/cqrs (CqrsModule) and the handlers of every
- * write (cases, incidents, vendors, agents seen). Global, so that the API, the worker and the worker
- * features the API hosts in embedded mode send through the same handlers (and so share
- * their per-stream queues and cache). Needs EVENT_STORE, CLOCK, SlaService, the routing
- * module; METRICS is optional.
+ * write (cases, incidents, vendors, agents seen, help-centre articles). Global, so that the
+ * API, the worker and the worker features the API hosts in embedded mode send through the
+ * same handlers (and so share their per-stream queues and cache). Needs EVENT_STORE, CLOCK,
+ * SlaService, the routing module; METRICS is optional.
  */
 @Module({})
 export class CommandsModule {
@@ -26,6 +27,7 @@ export class CommandsModule {
         ChangeIncidentHandler,
         ChangeVendorDirectoryHandler,
         RecordAgentHandler,
+        ChangeArticleHandler,
       ],
       exports: [CqrsModule],
     };

@@ -32,6 +32,7 @@ export {
 } from './case/change-case.command';
 export { ChangeCaseHandler } from './case/change-case.handler';
 export { RecordAgent, RecordAgentHandler, type AgentRecorded } from './agent/record-agent';
+export { ChangeArticle, ChangeArticleHandler, type ArticleChange } from './article/change-article';
 export { ChangeIncident, ChangeIncidentHandler, type IncidentChange } from './incident/change-incident';
 export {
   ChangeVendorDirectory,
