@@ -15,7 +15,7 @@ interface Route {
   readonly allowed: readonly Role[];
 }
 
-/** Every route of the case and incident API against every role (domain.md, "Who may do what"). */
+/** Every route of the case and incident API against every role (docs/domain-model.md, "Who may do what"). */
 const ROUTES: Route[] = [
   { name: 'open a case', method: 'post', path: '/v1/cases', body: openCaseBody, allowed: ['admin'] },
   { name: 'list cases', method: 'get', path: '/v1/cases', allowed: ['admin', 'agent', 'supervisor', 'auditor'] },

@@ -1,7 +1,7 @@
 import type { Role } from './principal';
 
 /**
- * The action catalogue and who may do what ("Who may do what" in domain.md), as data.
+ * The action catalogue and who may do what ("Who may do what" in docs/domain-model.md), as data.
  * docs/auth.md holds this table rendered by {@link renderAccessMatrix}; a spec keeps the
  * two in sync.
  *
@@ -9,7 +9,7 @@ import type { Role } from './principal';
  * (AUTH.READ_ONLY). `roles` lists who may; everyone else is refused. Tenancy (R3) is not
  * here: it is {@link canSeeCase}'s job, per case.
  *
- * Where domain.md is silent we chose: the system role (timers and sagas) reads cases and
+ * Where the policy is silent we chose: the system role (timers and sagas) reads cases and
  * records SLA breaches, sends surveys and closes resolved cases; only supervisors change a
  * priority (R9 also mentions agents; the roles table does not). Supervisors reach one audit
  * read, their own reports as of a moment (`audit.read-report`); the rest of the audit API is

@@ -31,7 +31,7 @@ const principals: Record<Role, Principal> = {
 };
 
 /**
- * The expected matrix, written out from domain.md "Who may do what" independently of
+ * The expected matrix, written out from docs/domain-model.md, "Who may do what", independently of
  * ACCESS_MATRIX. ✓ allowed; P 403 AUTH.MISSING_PRIVILEGE (R1); R 403 AUTH.READ_ONLY;
  * F 403 AUTH.FORBIDDEN.
  */

@@ -13,7 +13,7 @@ import {
   workingIntervals,
 } from '@app/business-time';
 
-// Table tests for the arithmetic (domain.md R10: the first-response clock runs in business time).
+// Table tests for the arithmetic (R10: the first-response clock runs in business time).
 const calendars = loadCalendars(join(__dirname, '../../../config/calendars'));
 const cal = (id: string): Calendar => calendars.get(id)!;
 const H = 3_600_000;

@@ -60,7 +60,7 @@ export const workingIntervals = (from: Date, to: Date, calendar: Calendar): Arra
   }));
 
 /**
- * The length of "one business day" (domain.md R10) in ms: the working time of the
+ * The length of "one business day" (R10) in ms: the working time of the
  * calendar's **typical working day**, i.e. the daily total (in wall-clock hours) that the
  * most weekdays have, among days that have any; on a tie, the longest. Mon–Fri 09:00–12:30
  * and 13:30–18:00 gives 8 h; Mon–Thu 8 h + Fri 6 h gives 8 h; Mon–Fri 9 h + Sat 4 h gives

@@ -1,6 +1,6 @@
 // The one place in this library that does I/O: it reads the configuration files at boot and
 // hands validated, pure values to the arithmetic. Kept apart so that everything else stays
-// pure (architecture.md); hence the lint exception for `fs` below.
+// pure (docs/architecture.md, "Layers"); hence the lint exception for `fs` below.
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Calendar, parseCalendar } from './calendar';

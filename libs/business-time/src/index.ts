@@ -1,5 +1,5 @@
 /**
- * @app/business-time: business calendars and business-time arithmetic (domain.md R10).
+ * @app/business-time: business calendars and business-time arithmetic (R10, docs/domain-model.md).
  * Pure, except the loaders (`loadCalendars`, `loadCalendarFile`, `loadSlaPolicy` in
  * calendar.loader.ts), which read the configuration files once at boot.
  * See docs/business-time.md.

@@ -3,10 +3,10 @@ import type { Calendar } from './calendar';
 import { oneLine } from './calendar.errors';
 
 /**
- * The first-response SLA policy (domain.md R10): a target per priority, in business days of
- * the case's calendar ("one business day" for all, by default), and which calendar applies to
- * a customer region. Stored in `config/sla-policy.json`; its `version` is recorded in events
- * next to the calendar's, so that a due time can be recomputed.
+ * The first-response SLA policy (R10, docs/domain-model.md): a target per priority, in
+ * business days of the case's calendar ("one business day" for all, by default), and which
+ * calendar applies to a customer region. Stored in `config/sla-policy.json`; its `version`
+ * is recorded in events next to the calendar's, so that a due time can be recomputed.
  */
 
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;

@@ -1,5 +1,5 @@
 /**
- * @app/case-domain: the pure core of the support desk (architecture.md). Commands, events,
+ * @app/case-domain: the pure core of the support desk (docs/architecture.md). Commands, events,
  * state, decide/evolve for cases and incidents, the priority policy (R9), the survey
  * process manager, stream ids, the case view and the SLA figures (`slaOf`, R10). Imports no
  * framework and does no I/O; its one dependency is the pure arithmetic of @app/business-time.

@@ -16,11 +16,12 @@ import type {
 import type { RoutingCandidate, RoutingReason, RoutingTrigger } from '../routing/routing.types';
 
 /**
- * Events of the case stream (`case-<id>`). Names are domain.md's and never change: a new
- * shape gets a new `schemaVersion` and an upcaster on read (docs/conventions.md). Every event's data
- * says which case (`caseId`), when (`at`, ISO UTC) and who (`byId`, the actor's id), so a
- * reader needs nothing but the event. Data holds only JSON values: it must come back from
- * the store's jsonb column equal to what was written.
+ * Events of the case stream (`case-<id>`). Names are the policy's (docs/domain-model.md)
+ * and never change: a new shape gets a new `schemaVersion` and an upcaster on read
+ * (docs/conventions.md). Every event's data says which case (`caseId`), when (`at`, ISO
+ * UTC) and who (`byId`, the actor's id), so a reader needs nothing but the event. Data
+ * holds only JSON values: it must come back from the store's jsonb column equal to what
+ * was written.
  */
 export const CASE_EVENT_SCHEMA_VERSIONS = {
   Opened: 1,

@@ -6,7 +6,7 @@ type Row = [ServiceState, ImpactScope, boolean, Workaround, Priority, string];
 
 /**
  * R9, every combination of the intake answers (3 × 2 × 2 × 2 = 24), written out by hand
- * against domain.md's table (not computed), each with the rule it follows.
+ * against the policy's table (docs/domain-model.md; not computed), each with the rule it follows.
  * Columns: service state, scope, collaboration harmed, workaround → priority.
  */
 // prettier-ignore
@@ -14,7 +14,7 @@ const table: Row[] = [
   // ── unusable ─────────────────────────────────────────────────────────────
   ['unusable', 'several-users', false, 'none',      'P1', 'P1: unusable, several users, no workaround'],
   ['unusable', 'several-users', true,  'none',      'P1', 'P1: same; harmed collaboration matches P2 too, the most urgent row wins'],
-  ['unusable', 'several-users', false, 'available', 'P3', 'P3: P1 and P2 need "no workaround"; domain.md P3: "(or unusable) with a workaround"'],
+  ['unusable', 'several-users', false, 'available', 'P3', 'P3: P1 and P2 need "no workaround"; P3 row of the policy: "(or unusable) with a workaround"'],
   ['unusable', 'several-users', true,  'available', 'P3', 'P3: P2 needs "no acceptable workaround", so harm with a workaround is P3'],
   ['unusable', 'one-user',      false, 'none',      'P2', 'P2: critical access problem affecting one user, no workaround'],
   ['unusable', 'one-user',      true,  'none',      'P2', 'P2: one user, and collaboration harmed, no workaround'],

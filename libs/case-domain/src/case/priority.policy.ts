@@ -2,7 +2,7 @@ import type { Priority, PriorityIntake } from './case.types';
 
 /**
  * R9: the priority derived from the intake answers (never typed in by the customer).
- * Read as "the most urgent row of domain.md's table that the answers match":
+ * Read as "the most urgent row of the policy's table (docs/domain-model.md) that the answers match":
  *
  * - P1 needs all three of: service unusable, several users, no workaround.
  * - P2: no acceptable workaround, and either the product does not work as expected
@@ -11,7 +11,7 @@ import type { Priority, PriorityIntake } from './case.types';
  *   definition says no workaround is needed, which the customer just told us is false.
  * - P3: a workaround is available and the product does not work (as expected): P1 and P2
  *   both require that no (acceptable) workaround exists, so a workaround caps at P3,
- *   even for an unusable service hitting several users (domain.md: "or unusable").
+ *   even for an unusable service hitting several users (the policy's P3: "or unusable").
  * - P4: the product works, not in the way wished, and nothing above applies.
  *
  * docs/domain-model.md justifies the ambiguous cells; priority.policy.spec.ts tests all 24.

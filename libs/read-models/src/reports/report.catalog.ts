@@ -3,7 +3,7 @@ import { CYCLE_GROUPING } from './case-report.evolve';
 import { REPORT_TABLES } from './case-reports.projection';
 
 /**
- * The supervisors' reports (domain.md, "Who reads the events"): each a query over the
+ * The supervisors' reports (docs/domain-model.md, "Who reads the events"): each a query over the
  * `report_*` read models (never over the log), with the definition of its metric stated in
  * the answer and in docs/metrics.md. Periods are half-open, [from, to), in UTC.
  */
