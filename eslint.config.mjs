@@ -12,7 +12,7 @@ export default tseslint.config(
     },
   },
   {
-    // the pure domain imports no framework and does no I/O (architecture.md)
+    // the pure domain imports no framework and does no I/O (docs/architecture.md)
     files: ['libs/case-domain/**/*.ts', 'libs/business-time/**/*.ts'],
     // loaders read config files: the one I/O a pure library may keep, in its own file
     ignores: ['**/*.spec.ts', '**/*.loader.ts'],

@@ -1,5 +1,5 @@
 /**
- * casectl: the operator's command line (architecture.md). Subcommands:
+ * casectl: the operator's command line (docs/architecture.md, "Processes"). Subcommands:
  *   casectl audit verify [--stream <id>] [--json]
  *   casectl audit replay <caseId> [--as-of <instant>]
  *   casectl audit export [--from <instant>] [--to <instant>] [--out <file.ndjson>]

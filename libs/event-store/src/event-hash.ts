@@ -2,7 +2,7 @@ import { createHash, hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
 /**
- * The audit hash chain (architecture.md, "Hash chain for audit"; docs/audit.md).
+ * The audit hash chain (docs/audit.md, "The hash chain").
  *
  *   hash(event) = SHA-256( previous ‖ UTF-8( JCS(content) ) )
  *

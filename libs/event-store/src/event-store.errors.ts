@@ -65,9 +65,10 @@ export class EventIdConflict extends EventStoreError {
 /**
  * An append inside a caller's transaction was refused because that transaction is older
  * than the one that wrote the event before it in the stream. The global log is ordered by
- * transaction id (architecture.md), so the new event would be read before its predecessor.
- * Nothing was written (the append rolled back to its savepoint); running the whole
- * transaction again (with a new, younger transaction id) succeeds.
+ * transaction id (libs/event-store/README.md, "The global log"), so the new event would be
+ * read before its predecessor. Nothing was written (the append rolled back to its
+ * savepoint); running the whole transaction again (with a new, younger transaction id)
+ * succeeds.
  */
 export class StaleTransaction extends EventStoreError {
   readonly code = 'EVENT_STORE.STALE_TRANSACTION';

@@ -7,8 +7,8 @@
  *
  * The global log is ordered by commit, not by insertion: a reader's place in it is a
  * {@link LogCheckpoint} (writing transaction id, global position), because positions are
- * taken when a transaction inserts and transactions commit out of order (architecture.md,
- * "Readers of the global log must never skip an event").
+ * taken when a transaction inserts and transactions commit out of order (libs/event-store/README.md,
+ * "The global log, and what xid8 costs").
  */
 export type ExpectedVersion = number | 'no-stream' | 'any';
 

@@ -125,7 +125,7 @@ LEFT JOIN events e ON e.stream_id = $1 AND e.stream_version >= $2
 ORDER BY e.stream_version`);
 
 /**
- * The global log in commit order, never skipping (architecture.md).
+ * The global log in commit order, never skipping (libs/event-store/README.md, "The global log").
  * Positions are taken at insert time, but transactions commit out of order: a reader that
  * moved past position N could miss a row with a smaller N committed later. So a row is
  * returned only once every transaction that might still add an earlier row has ended:

@@ -1,5 +1,5 @@
 /**
- * @app/projections: read models fed from the global log (architecture.md). A projection is
+ * @app/projections: read models fed from the global log (docs/architecture.md). A projection is
  * a name, a version, its tables' DDL and an idempotent `apply`; a runner applies the log
  * to it in batches, committing rows and checkpoint together, parks what it cannot apply,
  * rebuilds into fresh tables and swaps. docs/projections.md explains how and why.

@@ -41,8 +41,8 @@ import {
 import { IsLogPosition } from '../http/validation';
 
 /**
- * Request bodies of the case API (the contract in the lifecycle issue). Validation runs
- * with `whitelist` + `forbidNonWhitelisted`, so an unknown property is a 400.
+ * Request bodies of the case API (their contract: the OpenAPI document, /docs-json).
+ * Validation runs with `whitelist` + `forbidNonWhitelisted`, so an unknown property is a 400.
  * Text limits keep one request well under the 1 MB body limit.
  */
 const MESSAGE_MAX = 20_000;

@@ -24,7 +24,7 @@ const CASE_NOT_FOUND: ProblemSpec = [404, 'an unknown case, or one the caller ma
 const ApiCaseWriteProblems = (codes: string) =>
   ApiWriteProblems({ ifMatch: true }, CASE_NOT_FOUND, [409, `a rule of the support policy refuses it, e.g. ${codes}`]);
 
-/** The case API (the contract of the lifecycle issue). Thin: DTO → domain command → shell. */
+/** The case API (its contract: the OpenAPI document, /docs-json). Thin: DTO → domain command → shell. */
 @ApiTags('cases')
 @ApiBearerAuth()
 @Controller('v1/cases')

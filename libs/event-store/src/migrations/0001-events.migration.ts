@@ -1,7 +1,7 @@
 import type { Migration } from './migration';
 
 /**
- * The events table (architecture.md, "The event store, in PostgreSQL").
+ * The events table (libs/event-store/README.md, "Schema and migrations").
  * - (stream_id, stream_version) is the optimistic-concurrency guard: two writers of one
  *   version cannot both commit, so a stream never forks.
  * - event_id is unique: a repeated append is recognised as a retry, never stored twice.

@@ -229,7 +229,7 @@ export class CaseSummaryMissing extends Error {
 }
 
 /**
- * `case_summaries`: one row per case (architecture.md read models), folded by
+ * `case_summaries`: one row per case (docs/architecture.md, "The read path"), folded by
  * {@link evolveCaseSummary} and written by load → evolve → upsert.
  */
 /** A batch: one read of the summaries it touches, the fold in memory, one multi-row upsert. */

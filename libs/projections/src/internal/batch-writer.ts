@@ -38,7 +38,7 @@ export interface BatchResult {
 
 /**
  * Writes one batch: the read-model rows and the checkpoint in ONE transaction (exactly-once
- * effects, architecture.md). The checkpoint is compared and set under a row lock: a batch
+ * effects, docs/projections.md). The checkpoint is compared and set under a row lock: a batch
  * read from a checkpoint that has moved since (a second runner, a crash between read and
  * commit, a swap) writes nothing, so no event is ever applied twice by the runner, and an
  * event is never skipped, because the checkpoint only moves with the effects of the events

@@ -5,7 +5,7 @@ import { statement } from './statement';
  * Parked events (`projection_parked`): an event a generation could not apply (`failed`,
  * with the error) and every later event of the same stream (`behind`), so a stream is
  * never applied with a hole in it while the other streams go on (Axon's dead-letter
- * sequences, architecture.md).
+ * sequences, docs/projections.md, "Parking").
  */
 export type ParkReason = 'failed' | 'behind';
 
