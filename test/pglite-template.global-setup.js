@@ -1,8 +1,10 @@
 /**
  * Runs once before a test run: initialises one PGlite (initdb, the slow part of its start),
- * dumps its data directory as a tarball and names the file in PGLITE_TEMPLATE_FILE, which the
- * test files' setup (`pglite-template.setup.ts`) hands to the store. Every PGlite a test opens
- * then starts from that copy instead of running initdb again.
+ * dumps its data directory as a tarball named by PGLITE_TEMPLATE_FILE, and unpacks it once
+ * on disk, in the directory named by PGLITE_TEMPLATE_DIR. The test files' setup
+ * (`pglite-template.setup.ts`) hands both to the store: every PGlite a test opens then starts
+ * from a copy (the tarball in memory, the directory for a new data directory) instead of
+ * running initdb again.
  */
 const { mkdtempSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
@@ -11,15 +13,20 @@ const { join } = require('node:path');
 module.exports = async () => {
   if (process.env.PGLITE_TEMPLATE_FILE) return;
   const { PGlite } = require('@electric-sql/pglite');
+  const dir = mkdtempSync(join(tmpdir(), 'pglite-template-'));
+  globalThis.__pgliteTemplateDir = dir;
   const pg = await PGlite.create();
+  let tarball;
   try {
-    const tarball = await pg.dumpDataDir('none');
-    const dir = mkdtempSync(join(tmpdir(), 'pglite-template-'));
-    const file = join(dir, 'pgdata.tar');
-    writeFileSync(file, Buffer.from(await tarball.arrayBuffer()));
-    process.env.PGLITE_TEMPLATE_FILE = file;
-    globalThis.__pgliteTemplateDir = dir;
+    tarball = await pg.dumpDataDir('none');
   } finally {
     await pg.close();
   }
+  const file = join(dir, 'pgdata.tar');
+  writeFileSync(file, Buffer.from(await tarball.arrayBuffer()));
+  const directory = join(dir, 'pgdata');
+  const unpacked = await PGlite.create({ dataDir: directory, loadDataDir: tarball });
+  await unpacked.close();
+  process.env.PGLITE_TEMPLATE_FILE = file;
+  process.env.PGLITE_TEMPLATE_DIR = directory;
 };

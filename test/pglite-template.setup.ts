@@ -4,6 +4,6 @@ import { recycleInMemoryPglite, usePgliteTemplate } from '../libs/event-store/sr
 // Each test file opens its PGlite databases from the run's template (pglite-template.global-setup.js),
 // and reuses its closed in-memory ones, wiped (libs/event-store/src/pglite/pglite-template.ts).
 const file = process.env.PGLITE_TEMPLATE_FILE;
-if (file) usePgliteTemplate(new Blob([readFileSync(file)]));
+if (file) usePgliteTemplate({ tarball: new Blob([readFileSync(file)]), directory: process.env.PGLITE_TEMPLATE_DIR });
 void recycleInMemoryPglite(true);
 afterAll(() => recycleInMemoryPglite(false));

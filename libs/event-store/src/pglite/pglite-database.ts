@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { SqlDatabase, SqlTransaction } from '../sql-database.port';
@@ -40,7 +40,9 @@ export class PgliteDatabase implements SqlDatabase {
     try {
       const isNew = !dataDir || !existsSync(join(dataDir, 'PG_VERSION'));
       const template = isNew ? pgliteTemplate() : undefined;
-      const pg = await PGlite.create({ dataDir, ...(template ? { loadDataDir: template } : {}) });
+      if (dataDir && template?.directory) await cp(template.directory, dataDir, { recursive: true });
+      const loadDataDir = dataDir && template?.directory ? undefined : template?.tarball;
+      const pg = await PGlite.create({ dataDir, ...(loadDataDir ? { loadDataDir } : {}) });
       return new PgliteDatabase(pg, !dataDir, lock);
     } catch (error) {
       await lock?.release();

@@ -8,14 +8,18 @@ import { pgliteTemplate, recycleInMemoryPglite, usePgliteTemplate } from './pgli
 describe('PGlite template', () => {
   const runTemplate = pgliteTemplate();
   let marked: Blob;
+  let markedDirectory: string;
   let root: string;
 
   beforeAll(async () => {
-    const pg = await PGlite.create(runTemplate ? { loadDataDir: runTemplate } : {}); // the run's template: no initdb
+    root = await mkdtemp(join(tmpdir(), 'pglite-template-'));
+    // the run's template: no initdb
+    const pg = await PGlite.create(runTemplate ? { loadDataDir: runTemplate.tarball } : {});
     await pg.exec(`CREATE TABLE template_marker (v text); INSERT INTO template_marker VALUES ('from the template')`);
     marked = await pg.dumpDataDir('none');
     await pg.close();
-    root = await mkdtemp(join(tmpdir(), 'pglite-template-'));
+    markedDirectory = join(root, 'marked');
+    await (await PGlite.create({ dataDir: markedDirectory, loadDataDir: marked })).close();
   });
   afterEach(() => usePgliteTemplate(runTemplate));
   afterAll(() => rm(root, { recursive: true, force: true }));
@@ -24,30 +28,37 @@ describe('PGlite template', () => {
     (await db.query<{ v: string }>('SELECT v FROM template_marker')).rows.map((row) => row.v);
 
   it('starts a database in memory from the template', async () => {
-    usePgliteTemplate(marked);
+    usePgliteTemplate({ tarball: marked, directory: markedDirectory });
     const db = await PgliteDatabase.open();
     expect(await marker(db)).toEqual(['from the template']);
     await db.close();
   });
 
-  it('starts a new data directory from the template and keeps what is written there', async () => {
-    usePgliteTemplate(marked);
-    const dataDir = join(root, 'new');
+  it.each([
+    ['its tarball', () => ({ tarball: marked })],
+    ['a copy of its unpacked directory', () => ({ tarball: marked, directory: markedDirectory })],
+  ])('starts a new data directory from %s and keeps what is written there', async (how, template) => {
+    usePgliteTemplate(template());
+    const dataDir = join(root, `new from ${how}`);
     const db = await PgliteDatabase.open(dataDir);
     await db.exec(`INSERT INTO template_marker VALUES ('written later')`);
     await db.close();
     const again = await PgliteDatabase.open(dataDir);
     expect(await marker(again)).toEqual(['from the template', 'written later']);
     await again.close();
+    // the template itself is only read
+    const original = await PGlite.create({ dataDir: markedDirectory });
+    expect((await original.query('SELECT v FROM template_marker')).rows).toEqual([{ v: 'from the template' }]);
+    await original.close();
   });
 
   it('never replaces an existing data directory', async () => {
-    usePgliteTemplate(undefined);
+    usePgliteTemplate(runTemplate);
     const dataDir = join(root, 'existing');
     const first = await PgliteDatabase.open(dataDir);
     await first.exec(`CREATE TABLE own (v text)`);
     await first.close();
-    usePgliteTemplate(marked);
+    usePgliteTemplate({ tarball: marked, directory: markedDirectory });
     const again = await PgliteDatabase.open(dataDir);
     await expect(again.query('SELECT v FROM template_marker')).rejects.toThrow(/template_marker/);
     expect((await again.query('SELECT count(*)::int AS n FROM own')).rows).toEqual([{ n: 0 }]);
