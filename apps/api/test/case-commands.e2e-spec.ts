@@ -50,7 +50,9 @@ describe('case commands over HTTP (given / when / then)', () => {
   };
 
   beforeAll(async () => {
-    t = await startApiTestApp({ AUTH_SECRET: TEST_AUTH_SECRET });
+    // no survey timer fires on its own here (a given Resolved would have it append SurveySent
+    // while a test counts the events its request wrote); the clock stays at 09:00 anyway
+    t = await startApiTestApp({ AUTH_SECRET: TEST_AUTH_SECRET, SURVEY_DELAY: '24h' });
     tok = await testTokens();
   });
   afterAll(() => t.close());

@@ -2,7 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -97,6 +97,10 @@ describe('one process per DATA_DIR (embedded store), across processes', () => {
       { cwd: ROOT },
     );
     dataDir = await mkdtemp(join(tmpdir(), 'data-dir-lock-e2e-'));
+    // the processes are not test files: they would run initdb (seconds of WASM) on the empty
+    // directory; the run's bare template copied there first spares it (test/pglite-template.*)
+    const template = process.env.PGLITE_TEMPLATE_DIR;
+    if (template) await cp(template, dataDir, { recursive: true });
   }, 120_000);
 
   afterAll(async () => {

@@ -87,12 +87,17 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'worker /metrics: the Kafka relay 
       const pages = await waitFor(
         async () => {
           const p = await scrapeAll();
+          // the standby reads the shared checkpoint on its own beat: wait for both pages
           return relay(p[leader], 'kafka_relay_published_events_total') === 25 &&
-            relay(p[leader], 'kafka_relay_lag_events') === 0
+            p.every(
+              (page) =>
+                relay(page, 'kafka_relay_last_published_position') === last &&
+                relay(page, 'kafka_relay_lag_events') === 0,
+            )
             ? p
             : undefined;
         },
-        () => 'the leader did not publish the 25 events',
+        () => 'the leader did not publish the 25 events, or the standby did not see the checkpoint move',
       );
       for (const page of pages) {
         expect(relay(page, 'kafka_relay_last_published_position')).toBe(last); // the shared checkpoint
