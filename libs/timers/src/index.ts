@@ -1,8 +1,8 @@
 /**
  * @app/timers: the durable timers of the support desk (docs/sla.md) and the survey e-mail.
+ * The calendars and the SLA policy are @app/sla's (`SlaService`): the timers read a case's
+ * SLA figures from it to plan and fire breaches.
  *
- * - SLA (R10): `SlaService` holds the calendars and the SLA policy, gives new cases their
- *   terms and shows their figures (`slaReport` of @app/case-domain).
  * - Timers: a checkpointed indexer derives due times from the event log into the `timers`
  *   table; `TimerScheduler.tick()` fires what is due at the injected clock's now: an
  *   `SlaBreached` (and an optional escalation), `SurveySent` after SURVEY_DELAY, `Closed`
