@@ -39,7 +39,7 @@ export interface ChangeCaseRequest {
  * Every change to a case, from any door (HTTP, timers, the re-router, survey links), is
  * this one command on the CommandBus, handled by {@link ChangeCaseHandler}. It carries a
  * domain `CaseCommand` rather than being one Nest class per command: the handling is the
- * same for all nineteen, and the domain union keeps its exhaustive `decide`.
+ * same for every member of the domain union, which keeps its exhaustive `decide`.
  */
 export class ChangeCase extends Command<CaseChange> {
   constructor(readonly request: ChangeCaseRequest) {
