@@ -11,6 +11,7 @@ import {
 } from '@app/projections';
 import { CASE_QUEUE_TABLE } from '@app/read-models';
 import { HttpEdgeError } from '../http/http.errors';
+import { READ_YOUR_WRITES_TIMEOUT_MS } from '../read-models/read-your-writes';
 import type { CaseStatus, Priority } from '@app/case-domain';
 
 export interface ListCasesFilter {
@@ -57,9 +58,6 @@ export class BadCursor extends HttpEdgeError {
     super('The cursor is not one a previous page returned; start again without it.');
   }
 }
-
-/** How long a read waits for the projection to reach the caller's own write. */
-export const READ_YOUR_WRITES_TIMEOUT_MS = 2_000;
 
 const toItem = (s: CaseSummary): CaseListItem =>
   Object.fromEntries(
