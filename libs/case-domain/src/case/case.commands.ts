@@ -92,7 +92,6 @@ export interface ProvideInfo extends CaseCommandOf<'ProvideInfo'> {
   readonly attachments?: readonly Attachment[];
 }
 
-/** A customer's message on the case. */
 /**
  * The customer writes on the case. On a resolved case within the reopen window (not closed
  * yet) the reply reopens it (R15: the survey e-mail says so): `Reopened`, then the reply.

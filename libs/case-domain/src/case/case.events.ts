@@ -125,10 +125,10 @@ export interface CaseEventDataMap {
     /** the resolution cycle this ends (1, then 2 after a reopen…) */
     readonly cycle: number;
   };
-  /** `cycle`: the new cycle this reopen starts (R15). */
   /**
-   * R15: a new resolution cycle. `sla` (when the case has SLA terms): the new cycle's
-   * first-response target and due time, computed by the shell as `Opened.sla`'s.
+   * R15: a new resolution cycle; `cycle` is the cycle this reopen starts. `sla` (when the
+   * case has SLA terms): the new cycle's first-response target and due time, computed by
+   * the shell as `Opened.sla`'s.
    */
   Reopened: CaseEventBase & { readonly reason: string; readonly cycle: number; readonly sla?: CycleSlaTerms };
   CreditRequested: CaseEventBase & { readonly incidentId: string; readonly reason?: string };

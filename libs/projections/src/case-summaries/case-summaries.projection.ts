@@ -228,10 +228,6 @@ export class CaseSummaryMissing extends Error {
   }
 }
 
-/**
- * `case_summaries`: one row per case (docs/architecture.md, "The read path"), folded by
- * {@link evolveCaseSummary} and written by load → evolve → upsert.
- */
 /** A batch: one read of the summaries it touches, the fold in memory, one multi-row upsert. */
 const applyBatch = async (
   tx: SqlQueryable,
@@ -264,6 +260,11 @@ const applyBatch = async (
   );
 };
 
+/**
+ * `case_summaries`: one row per case (docs/architecture.md, "The read path"), folded by
+ * {@link evolveCaseSummary}: `apply` loads, evolves and upserts one event's row, `applyBatch`
+ * does the same for a batch with one read and one upsert.
+ */
 export const caseSummariesProjection: Projection<typeof CASE_SUMMARIES_TABLE> = {
   name: 'case-summaries',
   /**
