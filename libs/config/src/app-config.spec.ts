@@ -81,6 +81,22 @@ describe('loadAppConfig', () => {
     expect(loadAppConfig({ PORT: '', DATABASE_URL: '  ' })).toMatchObject({ port: 3000, mode: 'embedded' });
   });
 
+  it('requires an https OIDC_ISSUER, except on a loopback host (an identity provider run for local testing)', () => {
+    const issuer = (OIDC_ISSUER: string) => loadAppConfig({ OIDC_ISSUER }).auth.oidcIssuer;
+    expect(issuer('https://login.example.com/realms/support')).toBe('https://login.example.com/realms/support');
+    expect(issuer('http://127.0.0.1:8080/realms/test')).toBe('http://127.0.0.1:8080/realms/test');
+    expect(issuer('http://[::1]:8080')).toBe('http://[::1]:8080');
+    expect(issuer('http://localhost:8080')).toBe('http://localhost:8080');
+
+    for (const refused of ['http://idp.example', 'http://127.0.0.1.idp.example', 'http://127.0.0.1@idp.example/']) {
+      expect(() => issuer(refused)).toThrow(ConfigurationError);
+    }
+    expect(() => issuer('http://idp.example')).toThrow(
+      'Invalid configuration: OIDC_ISSUER="http://idp.example" is not accepted; OIDC_ISSUER accepts an https:// URL ' +
+        'of an OpenID Connect issuer (http:// only on a loopback host, 127.0.0.1, ::1 or localhost, for local testing)',
+    );
+  });
+
   it.each([
     ['PORT', 'abc', 'an integer from 1 to 65535'],
     ['PORT', '70000', 'an integer from 1 to 65535'],
@@ -94,7 +110,7 @@ describe('loadAppConfig', () => {
     ['PSEUDONYM_SECRET', 'short', 'a secret of at least 32 characters'],
     ['WORKERS_IN_PROCESS', 'yes', 'true or false'],
     ['AUTH_SECRET', 'short', 'a secret of at least 32 characters'],
-    ['OIDC_ISSUER', 'issuer.example', 'an http(s) URL of an OpenID Connect issuer'],
+    ['OIDC_ISSUER', 'issuer.example', 'an https:// URL of an OpenID Connect issuer'],
     ['CONSUMER_DOMAINS', 'gmail', 'a comma-separated list of e-mail domains'],
     ['SMTP_URL', 'mail.example:25', 'an smtp:// or smtps:// URL'],
     ['SMTP_FROM', 'support', 'an e-mail address, or "Name <address>"'],

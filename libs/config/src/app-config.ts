@@ -1,6 +1,17 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateBy,
+  validateSync,
+} from 'class-validator';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -14,6 +25,27 @@ export const durationMs = (text: string): number => {
   const match = /^(\d+)(ms|s|m|h|d)$/.exec(text);
   return match ? Number(match[1]) * DURATION_UNIT_MS[match[2] as keyof typeof DURATION_UNIT_MS] : 0;
 };
+
+/** the hosts an OIDC issuer may be reached on over plain http: this machine only */
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * An OIDC issuer URL: https, or http on a loopback host (an identity provider run on this
+ * machine for local testing). Keys fetched over http anywhere else could be swapped on the
+ * way, and with them every token the API accepts.
+ */
+export const isAcceptedIssuerUrl = (value: unknown): boolean => {
+  if (typeof value !== 'string' || !/^https?:\/\/\S+$/.test(value)) return false;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+};
+
+const IsIssuerUrl = () => ValidateBy({ name: 'isIssuerUrl', validator: { validate: isAcceptedIssuerUrl } });
 
 /**
  * The process environment the apps read, validated once at start. Each property's
@@ -56,7 +88,7 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(32)
   AUTH_SECRET?: string;
 
-  @IsOptional() @Matches(/^https?:\/\/\S+$/)
+  @IsOptional() @IsIssuerUrl()
   OIDC_ISSUER?: string;
 
   @IsOptional() @IsString() @MinLength(1)
@@ -109,7 +141,8 @@ const ACCEPTS: Record<keyof EnvironmentVariables, string> = {
   PSEUDONYM_SECRET: 'a secret of at least 32 characters (HMAC key for person ids published to Kafka)',
   WORKERS_IN_PROCESS: 'true or false',
   AUTH_SECRET: 'a secret of at least 32 characters (HS256 key for local tokens)',
-  OIDC_ISSUER: 'an http(s) URL of an OpenID Connect issuer',
+  OIDC_ISSUER:
+    'an https:// URL of an OpenID Connect issuer (http:// only on a loopback host, 127.0.0.1, ::1 or localhost, for local testing)',
   OIDC_AUDIENCE: 'the audience your tokens carry',
   CONSUMER_DOMAINS: 'a comma-separated list of e-mail domains (e.g. gmail.com,yahoo.com)',
   SMTP_URL: 'an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example:587',
