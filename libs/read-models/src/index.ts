@@ -1,7 +1,8 @@
 /**
  * @app/read-models: the read models of agents and supervisors, as projections of
- * @app/projections' runner: `case_queue` (queues per language and priority, R4/R16) and the
- * `report_*` tables (the supervisors' reports, docs/metrics.md), with their queries. Each
+ * @app/projections' runner: `case_queue` (queues per language and priority, R4/R16), the
+ * `report_*` tables (the supervisors' reports, docs/metrics.md) and `help_articles` (the
+ * help-centre articles and their full-text search, R5), with their queries. Each
  * writes a batch with a few multi-row statements (`applyBatch`) and, for the runner's
  * per-event contract, `apply`.
  */
@@ -65,3 +66,30 @@ export {
   type ReportParameters,
   type ReportResult,
 } from './reports/report.query';
+
+// help-centre articles and their search (R5)
+export {
+  helpArticlesProjection,
+  HELP_ARTICLES_TABLE,
+  HELP_SEARCH_COUNTS_TABLE,
+  HELP_SEARCH_TERMS_TABLE,
+  SEARCH_CONFIGURATIONS,
+} from './help-articles/help-articles.projection';
+export {
+  HelpSearchInvalid,
+  MAX_HELP_SEARCH_RESULTS,
+  searchHelpArticles,
+  type HelpSearchHit,
+  type HelpSearchQuery,
+} from './help-articles/help-search.query';
+export {
+  foldText,
+  MAX_QUERY_WORDS,
+  planSearch,
+  searchQueryText,
+  searchTerms,
+  tsqueryText,
+  type SearchPlan,
+  type TermGroup,
+} from './help-articles/search-terms';
+export { SEARCH_SYNONYMS, type SynonymList } from './help-articles/search-synonyms';

@@ -7,6 +7,19 @@ import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import { pgliteTemplate, releaseInMemoryPglite, takeRecycledPglite } from './pglite-template';
 
 /**
+ * The contrib extensions PGlite loads, so that `CREATE EXTENSION` finds their files as it
+ * does on a PostgreSQL server with the contrib package: `unaccent`, for the accent-insensitive
+ * search of the help-centre articles (libs/read-models help-articles). A loaded extension
+ * costs nothing until a database creates it. Required through the package's `./contrib/*`
+ * export; the type is read from the file it points at, as this repository's
+ * `moduleResolution` does not follow package exports.
+ */
+const { unaccent } =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('@electric-sql/pglite/contrib/unaccent') as typeof import('@electric-sql/pglite/dist/contrib/unaccent');
+const EXTENSIONS = { unaccent };
+
+/**
  * {@link SqlDatabase} over PGlite: PostgreSQL compiled to WASM, in-process, one connection.
  *
  * One connection means one session: if two callers' statements were interleaved, one
@@ -42,7 +55,7 @@ export class PgliteDatabase implements SqlDatabase {
       const template = isNew ? pgliteTemplate() : undefined;
       if (dataDir && template?.directory) await cp(template.directory, dataDir, { recursive: true });
       const loadDataDir = dataDir && template?.directory ? undefined : template?.tarball;
-      const pg = await PGlite.create({ dataDir, ...(loadDataDir ? { loadDataDir } : {}) });
+      const pg = await PGlite.create({ dataDir, extensions: EXTENSIONS, ...(loadDataDir ? { loadDataDir } : {}) });
       return new PgliteDatabase(pg, !dataDir, lock);
     } catch (error) {
       await lock?.release();
