@@ -12,7 +12,7 @@ export const LOCAL_SECRET_FILE = 'auth-secret';
  * base64url, mode 0600). Either way the key is the UTF-8 bytes of that text, so
  * `AUTH_SECRET=$(cat data/auth-secret)` signs and verifies the same tokens.
  *
- * Libraries read no environment: the caller passes `process.env.AUTH_SECRET`.
+ * This library reads no environment: the caller passes AUTH_SECRET (the apps `config.auth.secret`).
  * @throws TypeError when the secret is shorter than 32 bytes
  */
 export async function loadOrCreateLocalSecret(dataDir: string, envSecret?: string): Promise<Uint8Array> {

@@ -6,8 +6,9 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 /**
  * Provides the validated {@link AppConfig}. The config is loaded by the app's `main.ts`
  * before Nest starts (so a bad value stops the process with one line, before any module
- * is built) and handed in here; libraries receive their options from it, never from
- * `process.env`.
+ * is built) and handed in here; libraries receive their options from it, not from
+ * `process.env` (the one exception, `NODE_ENV=test` for shorter timing defaults in specs,
+ * is listed in libs/config/README.md).
  */
 @Global()
 @Module({})
