@@ -173,6 +173,7 @@ describe('queues (R4, R16): what agents work on next', () => {
       'case-queue',
       'case-reports',
       'case-summaries',
+      'help-articles',
     ]);
   });
 });

@@ -1,7 +1,7 @@
 import type { Calendar, SlaPolicy } from '@app/business-time';
 import type { Projection } from '@app/projections';
 import { caseSummariesProjection } from '@app/projections';
-import { caseQueueProjection, caseReportsProjection } from '@app/read-models';
+import { caseQueueProjection, caseReportsProjection, helpArticlesProjection } from '@app/read-models';
 
 /** What the report projection needs of the SLA configuration (SlaService has it). */
 export interface ProjectionCalendars {
@@ -24,5 +24,7 @@ export const allProjections = ({ calendars, policy }: ProjectionCalendars): read
     caseSummariesProjection as Projection,
     caseQueueProjection as Projection,
     caseReportsProjection({ calendarOf: (id) => (id !== null && calendars.get(id)) || fallback, policy }) as Projection,
+    // R5: the help-centre articles the help assistant searches
+    helpArticlesProjection as Projection,
   ];
 };
