@@ -54,7 +54,7 @@ export class PgliteDatabase implements SqlDatabase {
       const isNew = !dataDir || !existsSync(join(dataDir, 'PG_VERSION'));
       const template = isNew ? pgliteTemplate() : undefined;
       if (dataDir && template?.directory) await cp(template.directory, dataDir, { recursive: true });
-      const loadDataDir = dataDir && template?.directory ? undefined : template?.tarball;
+      const loadDataDir = dataDir && template?.directory ? undefined : await template?.tarball();
       const pg = await PGlite.create({ dataDir, extensions: EXTENSIONS, ...(loadDataDir ? { loadDataDir } : {}) });
       return new PgliteDatabase(pg, !dataDir, lock);
     } catch (error) {

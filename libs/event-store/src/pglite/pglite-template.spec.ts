@@ -14,7 +14,7 @@ describe('PGlite template', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'pglite-template-'));
     // the run's template: no initdb
-    const pg = await PGlite.create(runTemplate ? { loadDataDir: runTemplate.tarball } : {});
+    const pg = await PGlite.create(runTemplate ? { loadDataDir: await runTemplate.tarball() } : {});
     await pg.exec(`CREATE TABLE template_marker (v text); INSERT INTO template_marker VALUES ('from the template')`);
     marked = await pg.dumpDataDir('none');
     await pg.close();
@@ -28,15 +28,15 @@ describe('PGlite template', () => {
     (await db.query<{ v: string }>('SELECT v FROM template_marker')).rows.map((row) => row.v);
 
   it('starts a database in memory from the template', async () => {
-    usePgliteTemplate({ tarball: marked, directory: markedDirectory });
+    usePgliteTemplate({ tarball: () => marked, directory: markedDirectory });
     const db = await PgliteDatabase.open();
     expect(await marker(db)).toEqual(['from the template']);
     await db.close();
   });
 
   it.each([
-    ['its tarball', () => ({ tarball: marked })],
-    ['a copy of its unpacked directory', () => ({ tarball: marked, directory: markedDirectory })],
+    ['its tarball', () => ({ tarball: () => marked })],
+    ['a copy of its unpacked directory', () => ({ tarball: () => marked, directory: markedDirectory })],
   ])('starts a new data directory from %s and keeps what is written there', async (how, template) => {
     usePgliteTemplate(template());
     const dataDir = join(root, `new from ${how}`);
@@ -58,11 +58,21 @@ describe('PGlite template', () => {
     const first = await PgliteDatabase.open(dataDir);
     await first.exec(`CREATE TABLE own (v text)`);
     await first.close();
-    usePgliteTemplate({ tarball: marked, directory: markedDirectory });
+    usePgliteTemplate({ tarball: () => marked, directory: markedDirectory });
     const again = await PgliteDatabase.open(dataDir);
     await expect(again.query('SELECT v FROM template_marker')).rejects.toThrow(/template_marker/);
     expect((await again.query('SELECT count(*)::int AS n FROM own')).rows).toEqual([{ n: 0 }]);
     await again.close();
+  });
+
+  it("the run's template (test/pglite-template.global-setup.js) starts with 16 MB of shared buffers, in memory and on disk", async () => {
+    expect(runTemplate).toBeDefined();
+    const inMemory = await PgliteDatabase.open();
+    const onDisk = await PgliteDatabase.open(join(root, 'run template'));
+    for (const db of [inMemory, onDisk]) {
+      expect((await db.query('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '16MB' }]);
+      await db.close();
+    }
   });
 });
 

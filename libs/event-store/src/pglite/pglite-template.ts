@@ -17,7 +17,11 @@ import type { PGlite } from '@electric-sql/pglite';
  */
 /** A bare PGlite data directory: as a tarball (for in-memory databases), and unpacked (for new data directories) */
 export interface PgliteTemplate {
-  readonly tarball: Blob;
+  /**
+   * the tarball, asked for only when a database is opened in memory: a test file that opens
+   * none pays nothing (a file-backed Blob, `fs.openAsBlob`, costs nothing to make either)
+   */
+  readonly tarball: () => Blob | Promise<Blob>;
   /** the tarball's content unpacked, read-only: copied into a new data directory */
   readonly directory?: string;
 }
