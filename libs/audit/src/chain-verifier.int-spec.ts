@@ -1,4 +1,4 @@
-import { createEventStore, type EventStoreHandle } from '@app/event-store';
+import { createEventStore, LOG_START, type EventStoreHandle } from '@app/event-store';
 import { createTestDatabase, describeWithService, testGates, waitFor, type TestDatabase } from '@app/testing';
 import { takeAuditCheckpoint } from './audit-checkpoint';
 import { verifyHashChains } from './chain-verifier';
@@ -36,6 +36,13 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'audit hash chains on PostgreS
     it('covers only what had committed: a transaction open during the checkpoint does not upset it when it commits', async () => {
       const { store, db } = handle;
       await store.appendToStream('case-a', [{ type: 'T', data: 1 }], 'no-stream');
+      // transaction ids are the server's: another database's transaction, older than this
+      // append and still open (another suite's, on a shared server), would keep it out of
+      // the log's committed part; once it is in, no later transaction can take it out
+      await waitFor(
+        async () => (await store.readAll({ after: LOG_START, limit: 10 })).events.length === 1,
+        () => 'the first append to reach the committed part of the log',
+      );
       const held = gates.gate();
       let inserted = false;
       const holding = db.transaction(async (tx) => {

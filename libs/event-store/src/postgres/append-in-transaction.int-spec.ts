@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, describeWithService, type TestDatabase } from '@app/testing';
+import { createTestDatabase, describeWithService, waitFor, type TestDatabase } from '@app/testing';
 import { createEventStore, type EventStoreHandle } from '../create-event-store';
 import { StaleTransaction } from '../event-store.errors';
 import { LOG_START } from '../event-store.port';
@@ -44,8 +44,18 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'appendInTransaction on Postgr
 
     // run again in a new transaction, it lands after its predecessor in the log
     await db.transaction((tx) => store.appendInTransaction(tx, streamId, [{ type: 'Logged', data: 3 }], 2));
-    const { events } = await store.readAll({ after: LOG_START, limit: 1000 });
-    expect(events.filter((e) => e.streamId === streamId).map((e) => e.streamVersion)).toEqual([1, 2, 3]);
+    // the log shows an event once every older transaction of the server has ended (another
+    // suite's, on a shared server, may still be open): wait for it, then check the order
+    let versions: number[] = [];
+    await waitFor(
+      async () => {
+        const { events } = await store.readAll({ after: LOG_START, limit: 1000 });
+        versions = events.filter((e) => e.streamId === streamId).map((e) => e.streamVersion);
+        return versions.length >= 3;
+      },
+      () => `the log shows versions ${JSON.stringify(versions)}`,
+    );
+    expect(versions).toEqual([1, 2, 3]);
   });
 
   it('lets a transaction younger than the previous event append as usual', async () => {
