@@ -1,3 +1,4 @@
+import type { Pool, PoolClient } from 'pg';
 import { createTestDatabase, describeWithService, testGates, waitFor, type TestDatabase } from '@app/testing';
 import { createEventStore, type EventStoreHandle } from '../create-event-store';
 import { EVENT_STORE_COMPONENT, EVENT_STORE_MIGRATIONS } from '../migrations/event-store.migrations';
@@ -79,6 +80,40 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'PostgreSQL adapter', (serverU
            WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
         )
       ).rows[0].n;
+
+    it('as the pool hands it over: the connection-ending message read with the connect completion fails the transaction, never the process', async () => {
+      // what the socket does when a backend is cut as it opens: the server's FATAL error comes
+      // in the same read as the message that completed the connection, so pg emits 'error' on
+      // the client right after the pool's callback, before any awaiting code could resume
+      const dying = open();
+      const pool = (dying as unknown as { pool: Pool }).pool;
+      const connect = pool.connect.bind(pool) as (cb: (e?: Error, c?: PoolClient, r?: () => void) => void) => void;
+      let cut = false;
+      jest.spyOn(pool, 'connect').mockImplementation(((
+        callback?: (e?: Error, c?: PoolClient, r?: () => void) => void,
+      ) => {
+        const handOver = (hand: typeof callback) =>
+          connect((error, client, release) => {
+            hand!(error, client, release);
+            if (client && !cut) {
+              cut = true;
+              client.emit(
+                'error',
+                Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+              );
+            }
+          });
+        if (callback) return handOver(callback);
+        return new Promise((resolve, reject) => handOver((error, client) => (error ? reject(error) : resolve(client!))));
+      }) as typeof pool.connect);
+
+      const error = await rejectionOf(dying.transaction((tx) => tx.query('INSERT INTO t VALUES (1)')));
+      expect(error).toBeInstanceOf(TransactionConnectionLost);
+      expect(reported).toEqual([error]);
+      // nothing was written, and the next transaction gets a good connection
+      await dying.transaction((tx) => tx.query('INSERT INTO t VALUES (2)'));
+      expect(await count()).toBe(1);
+    });
 
     it('between statements: fails at once with TransactionConnectionLost, the process lives on, the pool goes on', async () => {
       const started = gates.gate();

@@ -119,7 +119,6 @@ export class PgDatabase implements SqlDatabase {
    * - destroys the client instead of returning it to the pool.
    */
   async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
     let lost: TransactionConnectionLost | undefined;
     let committing = false;
     let over = false;
@@ -137,7 +136,16 @@ export class PgDatabase implements SqlDatabase {
       const failed = lost;
       setImmediate(() => failWith(failed));
     };
-    client.on('error', onConnectionError);
+    // the listener goes on in the pool's own callback: the message that ends a connection can
+    // follow the one that completed it in the same read from the socket, before an awaited
+    // connect() would resume (a connection cut as it opened ended the process that way)
+    const client = await new Promise<PoolClient>((resolve, reject) =>
+      this.pool.connect((error, connected) => {
+        if (error || !connected) return reject(error ?? new Error('The pool gave no connection'));
+        connected.on('error', onConnectionError);
+        resolve(connected);
+      }),
+    );
     const usable = (): void => {
       if (lost) throw lost;
       if (over) throw new Error('This transaction is over: its statements must run inside its callback');
