@@ -64,6 +64,7 @@ module.exports = {
   // CI machine three workers finish the run in about 245 s where two took about 330
   maxWorkers: 3,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+  testSequencer: '<rootDir>/test/long-suites-first.sequencer.js',
   projects: [
     { ...base, displayName: 'unit', testRegex: '.*\\.spec\\.ts$' },
     { ...base, displayName: 'int', testRegex: '.*\\.int-spec\\.ts$' },
