@@ -15,6 +15,7 @@ import type { PGlite } from '@electric-sql/pglite';
  *   (every schema dropped, the session discarded) and handed to the next in-memory open of
  *   the same test file, which then skips the boot too.
  */
+
 /** A bare PGlite data directory: as a tarball (for in-memory databases), and unpacked (for new data directories) */
 export interface PgliteTemplate {
   /**
