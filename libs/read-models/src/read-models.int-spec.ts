@@ -1,18 +1,7 @@
-import { createEventStore } from '@app/event-store';
-import { createTestDatabase, describeWithService } from '@app/testing';
+import { describeWithService } from '@app/testing';
+import { postgresRunnerDatabase } from '../../projections/src/testing/runner-test-context';
 import { readModelsSuite } from './testing/read-models.suite';
 
 describeWithService('DATABASE_URL', 'PostgreSQL', 'read models on PostgreSQL', (serverUrl) =>
-  readModelsSuite('PostgreSQL', async () => {
-    const database = await createTestDatabase(serverUrl);
-    const { store, db } = await createEventStore({ databaseUrl: database.url, poolSize: 8 });
-    return {
-      store,
-      db,
-      close: async () => {
-        await store.close();
-        await database.drop();
-      },
-    };
-  }),
+  readModelsSuite('PostgreSQL', () => postgresRunnerDatabase(serverUrl, 8)),
 );

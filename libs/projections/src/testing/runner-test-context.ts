@@ -1,4 +1,5 @@
-import type { EventStore, SqlDatabase } from '@app/event-store';
+import { createEventStore, type EventStore, type SqlDatabase } from '@app/event-store';
+import { createTestDatabase } from '@app/testing';
 import type { Projection } from '../projection';
 import { ProjectionRunner } from '../projection.runner';
 import type { ProjectionRunnerOptions } from '../projection-runner.types';
@@ -9,6 +10,20 @@ export interface RunnerTestDatabase {
   readonly db: SqlDatabase;
   close(): Promise<void>;
 }
+
+/** A store on a database of its own on the PostgreSQL server at `serverUrl`, dropped by `close()`. */
+export const postgresRunnerDatabase = async (serverUrl: string, poolSize: number): Promise<RunnerTestDatabase> => {
+  const database = await createTestDatabase(serverUrl);
+  const { store, db } = await createEventStore({ databaseUrl: database.url, poolSize });
+  return {
+    store,
+    db,
+    close: async () => {
+      await store.close();
+      await database.drop();
+    },
+  };
+};
 
 export interface RunnerTestContext<D extends RunnerTestDatabase> {
   /** this test's database: a fresh one for each test */
