@@ -59,6 +59,11 @@ const EXPECTED = `
   case.answer-survey           ✓  P  F  F  R  F
   case.send-survey             F  F  F  F  R  ✓
   case.record-sla-breach       F  F  F  F  R  ✓
+  intake.start                 ✓  P  F  F  R  F
+  intake.continue              ✓  P  F  F  R  F
+  intake.read                  ✓  P  F  ✓  ✓  F
+  help.search                  ✓  P  ✓  ✓  ✓  F
+  help.manage                  F  F  F  ✓  R  F
   incident.declare             F  F  F  ✓  R  F
   incident.resolve             F  F  F  ✓  R  F
   incident.read                F  F  ✓  ✓  ✓  F
@@ -208,6 +213,8 @@ describe('refusals a person understands', () => {
     expect(createAccessPolicy().allowedActions(principals.auditor)).toEqual([
       'case.read',
       'case.list',
+      'intake.read',
+      'help.search',
       'incident.read',
       'audit.read',
       'audit.verify',

@@ -77,3 +77,8 @@ export { decideIncident, evolveIncident, incidentDecider } from './incident/inci
 export * from './article/article.model';
 export * from './article/article.errors';
 export { articleAtRevision, articleDecider, decideArticle, evolveArticle } from './article/article.decider';
+
+// the help assistant's intake sessions (R5–R8: before a case exists)
+export * from './intake/intake.model';
+export * from './intake/intake.errors';
+export { caseOpenFor, decideIntake, evolveIntake, intakeDecider } from './intake/intake.decider';

@@ -9,6 +9,7 @@ import { ChangeArticle, ChangeArticleHandler } from './article/change-article';
 import { ChangeCase } from './case/change-case.command';
 import { ChangeCaseHandler } from './case/change-case.handler';
 import { ChangeIncident, ChangeIncidentHandler } from './incident/change-incident';
+import { ChangeIntake, ChangeIntakeHandler } from './intake/change-intake';
 import { ChangeVendorDirectory, ChangeVendorDirectoryHandler } from './vendor/change-vendor-directory';
 
 /**
@@ -44,7 +45,7 @@ export interface StandaloneDoorOptions {
 }
 
 /**
- * The case, incident, vendor, agent and article handlers over one store, without a Nest
+ * The case, incident, vendor, agent, article and intake handlers over one store, without a Nest
  * application: for tools, benchmarks and test harnesses that must write exactly as the API
  * does. Each call makes new handlers (their own queues and cache: another "process").
  */
@@ -60,5 +61,6 @@ export const standaloneDoor = (o: StandaloneDoorOptions): CommandDoor => {
     [ChangeVendorDirectory, new ChangeVendorDirectoryHandler(o.store, o.clock, directory)],
     [RecordAgent, new RecordAgentHandler(o.store, o.clock)],
     [ChangeArticle, new ChangeArticleHandler(o.store, o.clock)],
+    [ChangeIntake, new ChangeIntakeHandler(o.store, o.clock)],
   ]);
 };

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { RecordAgentHandler } from './agent/record-agent';
 import { ChangeArticleHandler } from './article/change-article';
+import { ChangeIntakeHandler } from './intake/change-intake';
 import { ChangeCaseHandler } from './case/change-case.handler';
 import { CASE_WRITE_SETTINGS, type CaseWriteSettings } from './commands.tokens';
 import { ChangeIncidentHandler } from './incident/change-incident';
@@ -28,6 +29,7 @@ export class CommandsModule {
         ChangeVendorDirectoryHandler,
         RecordAgentHandler,
         ChangeArticleHandler,
+        ChangeIntakeHandler,
       ],
       exports: [CqrsModule],
     };

@@ -35,6 +35,14 @@ export { RecordAgent, RecordAgentHandler, type AgentRecorded } from './agent/rec
 export { ChangeArticle, ChangeArticleHandler, type ArticleChange } from './article/change-article';
 export { ChangeIncident, ChangeIncidentHandler, type IncidentChange } from './incident/change-incident';
 export {
+  caseIdForIntake,
+  ChangeIntake,
+  ChangeIntakeHandler,
+  intakeCaseClaim,
+  newIntakeId,
+  type IntakeChange,
+} from './intake/change-intake';
+export {
   ChangeVendorDirectory,
   ChangeVendorDirectoryHandler,
   type VendorChange,

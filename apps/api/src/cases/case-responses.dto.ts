@@ -118,6 +118,8 @@ export class CaseViewResponse {
   @ApiProperty({ type: ImpactDto }) impact!: ImpactDto;
   @ApiProperty({ enum: WORKAROUNDS }) workaround!: string;
   @ApiPropertyOptional({ format: 'uuid' }) relatedCaseId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'the help assistant intake that asked for the case' })
+  intakeId?: string;
   @ApiProperty({ description: 'the customer organisation' }) tenant!: string;
   @ApiProperty() requesterId!: string;
   @ApiPropertyOptional() assigneeId?: string;

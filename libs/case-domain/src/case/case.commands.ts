@@ -43,6 +43,8 @@ export interface OpenCase extends CaseCommandOf<'OpenCase'> {
   readonly workaround: Workaround;
   /** a case this one follows, e.g. after a closed case came back (R6, R15) */
   readonly relatedCaseId?: string;
+  /** R5–R8: the help assistant's intake that asked for this case (none for an integration's open) */
+  readonly intakeId?: string;
   /**
    * R3: the related case as the shell found it (its organisation), or null when there is no
    * such case; required with `relatedCaseId`. A case of another organisation is refused as

@@ -67,6 +67,8 @@ export interface CaseEventDataMap {
     readonly impact: Impact;
     readonly workaround: Workaround;
     readonly relatedCaseId?: string;
+    /** the help assistant's intake that asked for the case (R5–R8); absent for `POST /v1/cases` */
+    readonly intakeId?: string;
     /** derived from the intake by `priorityFor` (R9) */
     readonly priority: Priority;
     /** R10: the calendar and policy that measure the case, and the first-response due time */

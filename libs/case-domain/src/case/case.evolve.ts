@@ -115,6 +115,7 @@ const opened = (data: CaseEventDataMap['Opened'], version: number): OpenedCase =
   impact: data.impact,
   workaround: data.workaround,
   relatedCaseId: data.relatedCaseId,
+  ...(data.intakeId === undefined ? {} : { intakeId: data.intakeId }),
   priority: data.priority,
   openedAt: data.at,
   cycle: 1,

@@ -53,6 +53,8 @@ export interface OpenedCase {
   readonly impact: Impact;
   readonly workaround: Workaround;
   readonly relatedCaseId?: string;
+  /** R5–R8: the intake that asked for the case */
+  readonly intakeId?: string;
   readonly priority: Priority;
   readonly openedAt: Instant;
   readonly assigneeId?: string;

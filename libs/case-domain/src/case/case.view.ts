@@ -20,6 +20,8 @@ export interface CaseView {
   readonly impact: Impact;
   readonly workaround: Workaround;
   readonly relatedCaseId?: string;
+  /** the help assistant's intake that asked for it (R5–R8) */
+  readonly intakeId?: string;
   readonly tenant: string;
   readonly requesterId: string;
   readonly assigneeId?: string;
@@ -97,6 +99,7 @@ export const toCaseView = (state: CaseState, version: number = state.version, sl
     impact: state.impact,
     workaround: state.workaround,
     relatedCaseId: state.relatedCaseId,
+    ...(state.intakeId === undefined ? {} : { intakeId: state.intakeId }),
     tenant: state.tenant,
     requesterId: state.requester.id,
     assigneeId: state.assigneeId,

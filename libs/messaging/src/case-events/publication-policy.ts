@@ -67,6 +67,7 @@ export const CASE_EVENT_RULES = {
       impact: { object: { serviceState: 'token', scope: 'token', collaborationHarmed: 'boolean' } },
       workaround: 'token',
       relatedCaseId: 'token',
+      intakeId: 'token',
       priority: 'token',
       sla: {
         object: { ...slaMeasure, region: 'token', firstResponseTargetMs: 'number', firstResponseDueAt: 'instant' },

@@ -47,6 +47,7 @@ export const openCase = (state: CaseState, command: OpenCase, at: string): CaseE
       },
       workaround: c.workaround,
       ...(c.relatedCaseId === undefined ? {} : { relatedCaseId: c.relatedCaseId }),
+      ...(c.intakeId === undefined ? {} : { intakeId: c.intakeId }),
       priority: priorityFor(c),
       ...(sla === undefined ? {} : { sla }),
     }),
@@ -91,6 +92,7 @@ const validOpenCase = (c: OpenCase): OpenCase => {
   requireOneOf('impact.scope', c.impact.scope, IMPACT_SCOPES);
   requireBoolean('impact.collaborationHarmed', c.impact.collaborationHarmed);
   requireOneOf('workaround', c.workaround, WORKAROUNDS);
+  if (c.intakeId !== undefined) requireText('intakeId', c.intakeId);
   if (c.relatedCaseId !== undefined && requireText('relatedCaseId', c.relatedCaseId) === c.caseId) {
     throw new InvalidCommand('relatedCaseId', 'must name another case');
   }
