@@ -13,6 +13,7 @@ import { RoutingModule } from '@app/routing';
 import { CommandsModule } from '@app/commands';
 import { AgentsSeenInterceptor } from './agents/agents-seen.interceptor';
 import { AuditModule } from './audit/audit.module';
+import { IntakesModule } from './intakes/intakes.module';
 import { CasesModule } from './cases/cases.module';
 import { SurveysModule } from './surveys/surveys.module';
 import { HealthController } from './health/health.controller';
@@ -63,6 +64,7 @@ export class ApiModule {
           useFactory: (sla: SlaService) => ({ projections: allProjections(sla), autoStart: config.workersInProcess }),
         }),
         CasesModule,
+        IntakesModule,
         VendorsModule,
         QueuesModule,
         ReportsModule,

@@ -18,6 +18,8 @@ import {
   type SuggestedArticle,
 } from './intake.model';
 
+/** as the case's open checks the requester's address */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** a BCP 47 tag, loosely: `fr`, `en-GB` (as a case's language, R8) */
 const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
@@ -138,6 +140,8 @@ export const decideIntake = (state: IntakeState, command: IntakeCommand, now: Da
         id: requireText('requester.id', command.requester?.id),
         email: requireText('requester.email', command.requester.email),
       };
+      // checked as the case's open checks it: a request recorded here must open its case
+      if (!EMAIL.test(requester.email)) throw new InvalidCommand('requester.email', 'must be an e-mail address');
       if (state.status === 'case-requested' && state.caseId === caseId) return [];
       if (state.status !== 'suggesting') throw ended();
       return [
@@ -209,7 +213,14 @@ export const evolveIntake = (state: IntakeState, e: IntakeEvent): IntakeState =>
     case 'AttachedToRecentCase':
       return { ...s, status: 'attached', caseId: e.data.caseId, endedAt: d.at, lastActivityAt: d.at };
     case 'CaseRequested':
-      return { ...s, status: 'case-requested', caseId: e.data.caseId, request: e.data, endedAt: d.at, lastActivityAt: d.at };
+      return {
+        ...s,
+        status: 'case-requested',
+        caseId: e.data.caseId,
+        request: e.data,
+        endedAt: d.at,
+        lastActivityAt: d.at,
+      };
     case 'Abandoned':
       return { ...s, status: 'abandoned', endedAt: d.at };
     default:

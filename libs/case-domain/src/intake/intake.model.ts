@@ -44,7 +44,8 @@ export interface SuggestedArticle {
 
 /** How many articles a suggestion shows at most, and how long a query may be. */
 export const MAX_SUGGESTIONS = 10;
-export const MAX_INTAKE_TEXT = 5_000;
+/** as a case's description (the intake's text may become it) */
+export const MAX_INTAKE_TEXT = 20_000;
 export const MAX_RECENT_CASES = 10;
 
 // ── commands ───────────────────────────────────────────────────────────────
@@ -109,13 +110,7 @@ export interface AbandonIntake extends IntakeCommandBase<'AbandonIntake'> {
 }
 
 export type IntakeCommand =
-  | StartIntake
-  | SearchAgain
-  | DeflectIntake
-  | AttachToRecentCase
-  | DescribeProblem
-  | RequestCase
-  | AbandonIntake;
+  StartIntake | SearchAgain | DeflectIntake | AttachToRecentCase | DescribeProblem | RequestCase | AbandonIntake;
 
 // ── events ─────────────────────────────────────────────────────────────────
 export const INTAKE_EVENT_SCHEMA_VERSIONS = {

@@ -61,7 +61,10 @@ export class ChangeIntakeHandler implements ICommandHandler<ChangeIntake, Intake
   }
 
   /** The intake as it stands, or IntakeNotFound (R3: also for one the caller may not see). */
-  async read(intakeId: string, canSee?: (state: IntakeState) => boolean): Promise<{ state: IntakeState; version: number }> {
+  async read(
+    intakeId: string,
+    canSee?: (state: IntakeState) => boolean,
+  ): Promise<{ state: IntakeState; version: number }> {
     const { state, version } = await this.writer.load(toIntakeStreamId(intakeId));
     if (state.status === 'not-started' || (canSee && !canSee(state))) throw new IntakeNotFound(intakeId);
     return { state, version };
