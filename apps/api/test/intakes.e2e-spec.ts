@@ -182,6 +182,9 @@ describe('the help assistant: /v1/intakes (R5–R8)', () => {
     // R1: an administrator without the support privilege never reaches the assistant
     const refused = await start(tok.customerAdmin, 'SSO login fails').expect(403);
     expect(refused.body.code).toBe('AUTH.MISSING_PRIVILEGE');
+    // R2: nor does a consumer account
+    const consumer = await start(tok.consumer, 'SSO login fails').expect(403);
+    expect(consumer.body.code).toBe('AUTH.CONSUMER_ACCOUNT');
   });
 
   it('still needing help, opens the case with the intake’s answers; its Opened names the intake (R7, R8)', async () => {

@@ -481,6 +481,8 @@ describe('RequestCase (R7, R8: "I still need help", then the channel and the lan
       { impact: { serviceState: 'unusable', scope: 'one-user', collaborationHarmed: 'yes' } as never },
     ],
     ['workaround', { workaround: 'maybe' as RequestCase['workaround'] }],
+    // a request recorded must open its case: the address is checked as the case's open checks it
+    ['requester.email', { requester: { id: 'ana', email: 'not-an-email' } }],
   ])('refuses a bad %s (COMMAND.INVALID)', (field, o) =>
     given(started)
       .when(requestCase(o))
