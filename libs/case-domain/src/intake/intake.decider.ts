@@ -59,8 +59,10 @@ const WANTED: Readonly<Record<IntakeCommand['type'], string>> = {
 };
 
 /**
- * R5–R8. Order: the command's own values, then the intake (started, not ended), then the
- * rules. A repeat of the step that ended the intake (the same article, the same case) is
+ * R5–R8. Order: a start checks its values, then that the id is free; any other command
+ * first needs a started intake (INTAKE.NOT_FOUND: one never started, like one of another
+ * organisation, says nothing of the values), then its values, then that the intake has not
+ * ended, then the rules. A repeat of the step that ended the intake (the same article, the same case) is
  * `[]`: a retry changes nothing. Anything else after the end is refused with
  * INTAKE.ALREADY_ENDED, so each intake is counted once in the deflection report.
  */
