@@ -135,6 +135,32 @@ describe('AnalyticsConsumer.apply (PGlite)', () => {
     ]);
   });
 
+  it('counts nothing for intake events (their own topic), should one reach it', async () => {
+    const intakeId = randomUUID();
+    const intake = (type: string, data: Record<string, unknown>) => ({
+      eventId: randomUUID(),
+      type,
+      schemaVersion: 1,
+      intakeId,
+      tenant: 'acme.example',
+      occurredAt: '2026-03-02T09:00:00.000Z',
+      position: 1,
+      data: { intakeId, at: '2026-03-02T09:00:00.000Z', byId: 'p', ...data },
+    });
+    await consumer.apply(
+      batch(0, 0, [
+        JSON.stringify(intake('IntakeStarted', { tenant: 'acme.example', language: 'fr' })),
+        JSON.stringify(intake('CaseRequested', { caseId: 'c-9', channel: 'email' })),
+        // even one named like a counted case event: it names no case
+        JSON.stringify(intake('Opened', { caseId: 'c-9' })),
+      ]),
+    );
+    expect(await daily()).toEqual([]);
+    expect((await db.query('SELECT case_id FROM analytics_cases')).rows).toEqual([]);
+    expect((await db.query('SELECT reason FROM analytics_rejected_messages')).rows).toEqual([]);
+    expect(await nextOffset(0)).toBe('3');
+  });
+
   it('sets aside a message that is not an envelope, and goes on', async () => {
     await consumer.apply(
       batch(2, 0, [

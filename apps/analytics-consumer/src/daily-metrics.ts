@@ -48,9 +48,13 @@ const caseRow = async (tx: SqlQueryable, caseId: string): Promise<CaseRow | unde
     ])
   ).rows[0];
 
-/** Applies one (not yet seen) envelope. Incident events and other types change nothing. */
+/**
+ * Applies one (not yet seen) envelope. Incident events and other types change nothing, nor
+ * does an envelope that names no case (an intake event, whose own topic this consumer does
+ * not read, has `intakeId` and no `caseId`).
+ */
 export const applyToMetrics = async (tx: SqlQueryable, e: CaseEventEnvelope): Promise<void> => {
-  if (e.caseId === null) return;
+  if (typeof e.caseId !== 'string') return;
   const caseId = e.caseId;
   const tenant = e.tenant ?? '';
   const day = e.occurredAt.slice(0, 10);
