@@ -27,6 +27,7 @@ import {
   EventRelay,
   hmacPseudonymiser,
   KafkajsPublisher,
+  relayTopicNames,
 } from '../../libs/messaging/src';
 import { createLogger } from '../../libs/observability/src';
 import { createTestDatabase } from '../../libs/testing/src/postgres';
@@ -189,7 +190,7 @@ const main = async () => {
     const admin = kafka.admin();
     await admin
       .connect()
-      .then(() => admin.deleteTopics({ topics: [topics.caseEvents, topics.caseState], timeout: 10_000 }))
+      .then(() => admin.deleteTopics({ topics: relayTopicNames(topics), timeout: 10_000 }))
       .catch(() => undefined)
       .finally(() => admin.disconnect());
     await database.drop();

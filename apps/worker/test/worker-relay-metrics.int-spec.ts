@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createEventStore, type EventStoreHandle } from '@app/event-store';
-import { caseTopics, createKafkaClient, KAFKA_RELAY_NAME } from '@app/messaging';
+import { caseTopics, createKafkaClient, KAFKA_RELAY_NAME, relayTopicNames } from '@app/messaging';
 import { sampleValue } from '@app/observability';
 import { createTestDatabase, describeWithService, waitFor, type TestDatabase } from '@app/testing';
 import { deleteTopicsAndGroups, memoryLog } from '../../../libs/messaging/src/testing/kafka-test-kit';
@@ -65,7 +65,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'worker /metrics: the Kafka relay 
         logger: memoryLog().logger,
       });
       const topics = caseTopics(prefix);
-      await deleteTopicsAndGroups(kafka, [topics.caseEvents, topics.caseState], []);
+      await deleteTopicsAndGroups(kafka, relayTopicNames(topics), []);
     });
 
     it('one worker relays (kafka_relay_leader 1), and its published count and position move with the log', async () => {

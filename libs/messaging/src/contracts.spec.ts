@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CASE_EVENT_SCHEMA_VERSIONS, INCIDENT_EVENT_SCHEMA_VERSIONS, OUTCOMES, PRIORITIES } from '@app/case-domain';
+import {
+  CASE_EVENT_SCHEMA_VERSIONS,
+  CHANNELS,
+  INCIDENT_EVENT_SCHEMA_VERSIONS,
+  INTAKE_EVENT_SCHEMA_VERSIONS,
+  OUTCOMES,
+  PRIORITIES,
+} from '@app/case-domain';
 import { createEventStore, type EventStoreHandle } from '@app/event-store';
 import { toPublishableEvent } from './case-events/case-event-envelope';
 import { evolveCaseState, type CaseStateSummary } from './case-events/case-state';
@@ -15,11 +22,17 @@ import {
   caseStateMessageErrors,
   caseStateSchema,
   CONTRACTS_DIR,
+  intakeEventMessageErrors,
 } from './testing/contracts';
 import { assertSupportedSchema, type JsonSchema } from './testing/json-schema';
-import { caseTopics } from './topics';
+import { caseTopics, relayTopicNames } from './topics';
 
-const domainTypes = [...Object.entries(CASE_EVENT_SCHEMA_VERSIONS), ...Object.entries(INCIDENT_EVENT_SCHEMA_VERSIONS)];
+const domainTypes = [
+  ...Object.entries(CASE_EVENT_SCHEMA_VERSIONS),
+  ...Object.entries(INCIDENT_EVENT_SCHEMA_VERSIONS),
+  ...Object.entries(INTAKE_EVENT_SCHEMA_VERSIONS),
+];
+const intakeTypes = new Set(Object.keys(INTAKE_EVENT_SCHEMA_VERSIONS));
 const props = (schema: JsonSchema, ...path: string[]) =>
   path.reduce<JsonSchema>((s, p) => (s.properties as Record<string, JsonSchema>)[p], schema);
 
@@ -38,6 +51,13 @@ describe('contracts/ (JSON Schemas and the AsyncAPI document)', () => {
       expect(props(schema, 'type')).toEqual({ const: type });
       expect(props(schema, 'schemaVersion')).toEqual({ const: schemaVersion });
       expect(props(schema, 'data').additionalProperties).toBe(false);
+      // an intake's envelope names its intake (its own topic), a case or incident event's its case
+      const envelope = Object.keys(schema.properties as object).sort();
+      const named = intakeTypes.has(type) ? 'intakeId' : 'caseId';
+      expect(envelope).toEqual(
+        [named, 'data', 'eventId', 'occurredAt', 'position', 'schemaVersion', 'tenant', 'type'].sort(),
+      );
+      expect(schema.required).toEqual(expect.arrayContaining(envelope));
       const published = Object.keys(rulesFor(type, schemaVersion) ?? {}).sort();
       expect(Object.keys(props(schema, 'data').properties as object).sort()).toEqual(published);
     },
@@ -48,13 +68,15 @@ describe('contracts/ (JSON Schemas and the AsyncAPI document)', () => {
     expect(props(opened, 'data', 'priority').enum).toEqual([...PRIORITIES]);
     expect(props(resolved, 'data', 'outcome').enum).toEqual([...OUTCOMES]);
     expect(props(caseStateSchema(), 'outcome').enum).toEqual([...OUTCOMES]);
+    const caseRequested = allEventSchemas().find((s) => s.type === 'CaseRequested')!.schema;
+    expect(props(caseRequested, 'data', 'channel').enum).toEqual([...CHANNELS]);
   });
 
   it('has a case-state schema the validator supports', () => {
     expect(() => assertSupportedSchema(caseStateSchema())).not.toThrow();
   });
 
-  it('describes both topics in AsyncAPI 3, with every schema as a message payload', () => {
+  it('describes the three topics in AsyncAPI 3, with every schema as a message payload', () => {
     const doc = asyncApiDocument() as {
       asyncapi: string;
       channels: Record<string, { address: string; messages: Record<string, { $ref: string }> }>;
@@ -66,7 +88,12 @@ describe('contracts/ (JSON Schemas and the AsyncAPI document)', () => {
       Object.values(doc.channels)
         .map((c) => c.address)
         .sort(),
-    ).toEqual([topics.caseEvents, topics.caseState].sort());
+    ).toEqual(relayTopicNames(topics).sort());
+    // each event's message is on its own topic's channel: intake events on the intake topic
+    const channelOf = (type: string) =>
+      Object.values(doc.channels).find((c) => Object.hasOwn(c.messages, type))?.address;
+    for (const [type] of domainTypes)
+      expect([type, channelOf(type)]).toEqual([type, intakeTypes.has(type) ? topics.intakeEvents : topics.caseEvents]);
     const payloads = Object.values(doc.components.messages).map((m) => m.payload.$ref);
     for (const { file } of allEventSchemas()) expect(payloads).toContain(`./events/${file}`);
     expect(payloads).toContain('./state/case-state.v1.schema.json');
@@ -81,7 +108,7 @@ describe('contracts/ (JSON Schemas and the AsyncAPI document)', () => {
     for (const message of Object.values(doc.components.messages)) assertSupportedSchema(message.headers);
   });
 
-  describe('what the relay would publish for a whole case lifecycle', () => {
+  describe('what the relay would publish for a whole case lifecycle, with its intakes', () => {
     let handle: EventStoreHandle;
     beforeAll(async () => {
       handle = await createEventStore();
@@ -98,6 +125,11 @@ describe('contracts/ (JSON Schemas and the AsyncAPI document)', () => {
         const p = toPublishableEvent(event, pseudonymise)!;
         types.add(p.envelope.type);
         const message = { key: p.key, value: JSON.stringify(p.envelope), headers: envelopeHeaders(p.envelope) };
+        if (p.stream === 'intake') {
+          expect(intakeEventMessageErrors(message)).toEqual([]);
+          expect(caseEventMessageErrors(message)).not.toEqual([]); // not a message of the case topic
+          continue;
+        }
         expect(caseEventMessageErrors(message)).toEqual([]);
         if (p.stream !== 'case') continue;
         state = evolveCaseState(state, p.envelope, p.streamVersion);

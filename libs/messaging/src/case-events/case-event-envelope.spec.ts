@@ -66,9 +66,76 @@ describe('toPublishableEvent', () => {
     });
   });
 
+  it('keys an intake event by its intake id, names the intake instead of a case, and keeps none of its free text', () => {
+    const p = toPublishableEvent(
+      recorded({
+        type: 'CaseRequested',
+        streamId: 'intake-in-7',
+        data: {
+          intakeId: 'in-7',
+          at: '2026-03-02T09:40:00.000Z',
+          byId: 'admin-1',
+          caseId: 'c-43',
+          requester: { id: 'admin-1', email: 'ada@acme.example' },
+          subject: 'Nobody can sign in',
+          description: 'Since 9:00 every login fails',
+          product: 'cloud-identity-premium',
+          channel: 'email',
+          language: 'fr',
+          impact: { serviceState: 'unusable', scope: 'one-user', collaborationHarmed: false },
+          workaround: 'none',
+        },
+        metadata: { tenant: 'acme.example', actor: { id: 'admin-1', role: 'support-admin' } },
+      }),
+      pseudonymise,
+    );
+    expect(p).toEqual({
+      key: 'in-7',
+      stream: 'intake',
+      listed: true,
+      streamVersion: 3,
+      envelope: {
+        eventId: '0b5f8e0c-4f7e-4a55-9f43-3f0e4c1d2a01',
+        type: 'CaseRequested',
+        schemaVersion: 1,
+        intakeId: 'in-7',
+        tenant: 'acme.example',
+        occurredAt: '2026-03-02T09:40:00.000Z',
+        position: 17,
+        data: {
+          intakeId: 'in-7',
+          at: '2026-03-02T09:40:00.000Z',
+          byId: 'p-admin-1',
+          caseId: 'c-43',
+          requester: { id: 'p-admin-1' },
+          product: 'cloud-identity-premium',
+          channel: 'email',
+          language: 'fr',
+          impact: { serviceState: 'unusable', scope: 'one-user', collaborationHarmed: false },
+          workaround: 'none',
+        },
+      },
+    });
+  });
+
+  it("publishes an intake event by the intake's rules only, whatever its type is called", () => {
+    // a case event type in an intake stream: not published by the case's rules, only the intake's base fields
+    const p = toPublishableEvent(
+      recorded({
+        type: 'Escalated',
+        streamId: 'intake-in-8',
+        data: { intakeId: 'in-8', caseId: 'c-1', at: '2026-03-02T09:30:00.000Z', byId: 'admin-1', target: 'x' },
+      }),
+      pseudonymise,
+    );
+    expect(p).toMatchObject({ key: 'in-8', stream: 'intake', listed: false });
+    expect(p?.envelope.data).toEqual({ intakeId: 'in-8', at: '2026-03-02T09:30:00.000Z', byId: 'p-admin-1' });
+  });
+
   it('publishes nothing of other streams', () => {
-    expect(toPublishableEvent(recorded({ streamId: 'intake-1' }), pseudonymise)).toBeNull();
+    expect(toPublishableEvent(recorded({ streamId: 'article-1' }), pseudonymise)).toBeNull();
     expect(toPublishableEvent(recorded({ streamId: 'bench-1' }), pseudonymise)).toBeNull();
+    expect(toPublishableEvent(recorded({ streamId: 'intake-' }), pseudonymise)).toBeNull();
   });
 
   it('publishes only the base fields of a type or version it has no rules for, and says so', () => {

@@ -1,18 +1,37 @@
-import { CASE_EVENT_SCHEMA_VERSIONS, INCIDENT_EVENT_SCHEMA_VERSIONS } from '@app/case-domain';
+import {
+  CASE_EVENT_SCHEMA_VERSIONS,
+  INCIDENT_EVENT_SCHEMA_VERSIONS,
+  INTAKE_EVENT_SCHEMA_VERSIONS,
+} from '@app/case-domain';
 import { applyRules, rulesFor, type DataRules } from './publication-policy';
 
 const pseudonymise = (id: string) => `pseudo(${id})`;
 
 describe('the publication policy (an allow-list per event type and schema version)', () => {
-  it.each([...Object.entries(CASE_EVENT_SCHEMA_VERSIONS), ...Object.entries(INCIDENT_EVENT_SCHEMA_VERSIONS)])(
-    "lists the published fields of %s v%s, the domain's current version",
-    (type, version) => {
-      const rules = rulesFor(type, version);
-      expect(rules).toBeDefined();
-      // every event says which case or incident, when and who
-      expect(Object.keys(rules ?? {})).toEqual(expect.arrayContaining(['at', 'byId']));
-    },
-  );
+  it.each([
+    ...Object.entries(CASE_EVENT_SCHEMA_VERSIONS).map(([t, v]) => [t, v, 'case', 'caseId'] as const),
+    ...Object.entries(INCIDENT_EVENT_SCHEMA_VERSIONS).map(([t, v]) => [t, v, 'incident', 'incidentId'] as const),
+    ...Object.entries(INTAKE_EVENT_SCHEMA_VERSIONS).map(([t, v]) => [t, v, 'intake', 'intakeId'] as const),
+  ])("lists the published fields of %s v%s, the domain's current version (%s)", (type, version, stream, id) => {
+    const rules = rulesFor(type, version, stream);
+    expect(rules).toBeDefined();
+    expect(rulesFor(type, version)).toBe(rules);
+    // every event says which case, incident or intake, when and who
+    expect(Object.keys(rules ?? {})).toEqual(expect.arrayContaining([id, 'at', 'byId']));
+  });
+
+  it('names no event type in two aggregates (one contract file per type)', () => {
+    const types = [CASE_EVENT_SCHEMA_VERSIONS, INCIDENT_EVENT_SCHEMA_VERSIONS, INTAKE_EVENT_SCHEMA_VERSIONS].flatMap(
+      (versions) => Object.keys(versions),
+    );
+    expect(new Set(types).size).toBe(types.length);
+  });
+
+  it("finds a type's rules only in its own stream's list", () => {
+    expect(rulesFor('CaseRequested', 1, 'case')).toBeUndefined();
+    expect(rulesFor('Opened', 1, 'intake')).toBeUndefined();
+    expect(rulesFor('IncidentDeclared', 1, 'incident')).toBeDefined();
+  });
 
   it('knows no rules for an unknown type or version', () => {
     expect(rulesFor('SomethingNew', 1)).toBeUndefined();
@@ -86,6 +105,85 @@ describe('the publication policy (an allow-list per event type and schema versio
         firstResponseTargetMs: 1,
         firstResponseDueAt: '2026-03-02T10:30:00.000Z',
       },
+    });
+  });
+
+  const intakeBase = { intakeId: 'in-1', at: '2026-03-02T09:30:00.000Z', byId: 'admin-1' };
+  const publish = (type: string, data: object) => applyRules(data, rulesFor(type, 1) as DataRules, pseudonymise);
+
+  it('keeps of an intake no description, no query, no subject and no e-mail address: ids, enums, numbers, instants', () => {
+    expect(
+      publish('IntakeStarted', {
+        ...intakeBase,
+        tenant: 'acme.example',
+        description: 'Nobody can sign in, ask ada@acme.example',
+        product: 'cloud-identity-premium',
+        language: 'fr',
+      }),
+    ).toEqual({
+      ...intakeBase,
+      byId: 'pseudo(admin-1)',
+      tenant: 'acme.example',
+      product: 'cloud-identity-premium',
+      language: 'fr',
+    });
+    expect(
+      publish('ArticlesSuggested', {
+        ...intakeBase,
+        query: 'sso error 500',
+        suggestions: [
+          { articleId: 'sso-saml-errors-fr', version: 3, score: 0.82, title: 'SAML errors', snippet: 'If SSO fails…' },
+        ],
+      }),
+    ).toEqual({
+      ...intakeBase,
+      byId: 'pseudo(admin-1)',
+      suggestions: [{ articleId: 'sso-saml-errors-fr', version: 3, score: 0.82 }],
+    });
+    expect(publish('SearchRepeated', { ...intakeBase, query: 'sso error 500' })).toEqual({
+      ...intakeBase,
+      byId: 'pseudo(admin-1)',
+    });
+    expect(publish('RecentCasesOffered', { ...intakeBase, caseIds: ['c-1', 'c-2'] })).toMatchObject({
+      caseIds: ['c-1', 'c-2'],
+    });
+    expect(publish('ProblemDescribed', { ...intakeBase, problemCategory: 'sso' })).toMatchObject({
+      problemCategory: 'sso',
+    });
+    expect(publish('Deflected', { ...intakeBase, articleId: 'sso-saml-errors-fr', articleVersion: 3 })).toEqual({
+      ...intakeBase,
+      byId: 'pseudo(admin-1)',
+      articleId: 'sso-saml-errors-fr',
+      articleVersion: 3,
+    });
+    expect(publish('AttachedToRecentCase', { ...intakeBase, caseId: 'c-2' })).toMatchObject({ caseId: 'c-2' });
+    expect(publish('StillNeedsHelp', { ...intakeBase, note: 'x' })).toEqual({ ...intakeBase, byId: 'pseudo(admin-1)' });
+    expect(publish('Abandoned', { ...intakeBase, idleSince: '2026-03-02T09:00:00.000Z' })).toMatchObject({
+      idleSince: '2026-03-02T09:00:00.000Z',
+    });
+    expect(
+      publish('CaseRequested', {
+        ...intakeBase,
+        caseId: 'c-3',
+        requester: { id: 'admin-1', email: 'ada@acme.example' },
+        subject: 'Nobody can sign in',
+        description: 'Since 9:00…',
+        product: 'cloud-identity-premium',
+        channel: 'chat',
+        language: 'fr',
+        impact: { serviceState: 'unusable', scope: 'one-user', collaborationHarmed: false },
+        workaround: 'available',
+      }),
+    ).toEqual({
+      ...intakeBase,
+      byId: 'pseudo(admin-1)',
+      caseId: 'c-3',
+      requester: { id: 'pseudo(admin-1)' },
+      product: 'cloud-identity-premium',
+      channel: 'chat',
+      language: 'fr',
+      impact: { serviceState: 'unusable', scope: 'one-user', collaborationHarmed: false },
+      workaround: 'available',
     });
   });
 

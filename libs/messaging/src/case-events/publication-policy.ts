@@ -5,6 +5,9 @@ import type {
   INCIDENT_EVENT_SCHEMA_VERSIONS,
   IncidentEventDataMap,
   IncidentEventType,
+  INTAKE_EVENT_SCHEMA_VERSIONS,
+  IntakeEventDataMap,
+  IntakeEventType,
 } from '@app/case-domain';
 
 /**
@@ -18,8 +21,9 @@ import type {
  * not when a customer typed a sentence into it.
  *
  * Left out on purpose: subjects, descriptions, messages, summaries, recommendations,
- * reasons, comments, incident titles, attachment names and checksums, URLs, and the
- * requester's e-mail address. Person ids (requester, agents, actors) are pseudonymised.
+ * reasons, comments, incident titles, attachment names and checksums, URLs, what an admin
+ * typed into the help assistant (its description, its search queries), and the requester's
+ * e-mail address. Person ids (requester, agents, actors) are pseudonymised.
  */
 export type FieldRule =
   /** an id, code or enum value: a string of 1 to 128 characters without whitespace or `@` */
@@ -131,24 +135,74 @@ export const INCIDENT_EVENT_RULES = {
   IncidentResolved: { 1: { ...incidentBase, startedAt: 'instant', endedAt: 'instant' } },
 } as const satisfies VersionedRules<IncidentEventType, typeof INCIDENT_EVENT_SCHEMA_VERSIONS, IncidentEventDataMap>;
 
+const intakeBase = { intakeId: 'token', at: 'instant', byId: 'pseudonym' } as const;
+
+/**
+ * The help assistant's intake sessions (R5–R8), on their own topic. What the admin typed
+ * (the description, each search query, the case request's subject and description) is
+ * never published, nor the requester's e-mail address: only ids, enums, numbers and
+ * instants. An article is its id, the revision shown and its score.
+ */
+export const INTAKE_EVENT_RULES = {
+  IntakeStarted: { 1: { ...intakeBase, tenant: 'token', product: 'token', language: 'token' } }, // not the description
+  ArticlesSuggested: {
+    1: { ...intakeBase, suggestions: { each: { object: { articleId: 'token', version: 'number', score: 'number' } } } },
+  }, // not the query
+  SearchRepeated: { 1: { ...intakeBase } }, // not the query: that a search was repeated is the fact
+  RecentCasesOffered: { 1: { ...intakeBase, caseIds: { each: 'token' } } },
+  ProblemDescribed: { 1: { ...intakeBase, problemCategory: 'token' } },
+  AttachedToRecentCase: { 1: { ...intakeBase, caseId: 'token' } },
+  Deflected: { 1: { ...intakeBase, articleId: 'token', articleVersion: 'number' } },
+  StillNeedsHelp: { 1: { ...intakeBase } },
+  CaseRequested: {
+    1: {
+      ...intakeBase,
+      caseId: 'token',
+      requester: { object: { id: 'pseudonym' } }, // not the e-mail address
+      product: 'token',
+      channel: 'token',
+      language: 'token',
+      impact: { object: { serviceState: 'token', scope: 'token', collaborationHarmed: 'boolean' } },
+      workaround: 'token',
+    }, // not the subject, not the description
+  },
+  Abandoned: { 1: { ...intakeBase, idleSince: 'instant' } },
+} as const satisfies VersionedRules<IntakeEventType, typeof INTAKE_EVENT_SCHEMA_VERSIONS, IntakeEventDataMap>;
+
 /**
  * For an event type or version this release does not know (written by a newer release):
  * only what every event of its stream is known to carry. Its other fields wait for a
  * release that lists them.
  */
-export const BASE_RULES: { readonly case: DataRules; readonly incident: DataRules } = {
+export const BASE_RULES: { readonly case: DataRules; readonly incident: DataRules; readonly intake: DataRules } = {
   case: caseBase,
   incident: incidentBase,
+  intake: intakeBase,
 };
 
-const ALL_RULES: Record<string, Record<number, DataRules> | undefined> = {
-  ...CASE_EVENT_RULES,
-  ...INCIDENT_EVENT_RULES,
+/** The streams whose events are published: `case-<id>`, `incident-<id>`, `intake-<id>`. */
+export type PublishedStream = keyof typeof BASE_RULES;
+
+type RulesByType = Record<string, Record<number, DataRules> | undefined>;
+
+const STREAM_RULES: Record<PublishedStream, RulesByType> = {
+  case: CASE_EVENT_RULES,
+  incident: INCIDENT_EVENT_RULES,
+  intake: INTAKE_EVENT_RULES,
 };
 
-/** The rules of one event type and schema version, or undefined when none are listed. */
-export const rulesFor = (type: string, schemaVersion: number): DataRules | undefined =>
-  Object.hasOwn(ALL_RULES, type) ? ALL_RULES[type]?.[schemaVersion] : undefined;
+/**
+ * The rules of one event type and schema version, or undefined when none are listed. With
+ * `stream`, only that stream's types: an intake event is never published by a case
+ * event's rules, whatever its type is called.
+ */
+export const rulesFor = (type: string, schemaVersion: number, stream?: PublishedStream): DataRules | undefined => {
+  for (const [name, rules] of Object.entries(STREAM_RULES)) {
+    if (stream !== undefined && name !== stream) continue;
+    if (Object.hasOwn(rules, type)) return rules[type]?.[schemaVersion];
+  }
+  return undefined;
+};
 
 const TOKEN = /^[^\s@]{1,128}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEventStore, type EventStoreHandle, type RecordedEvent } from '@app/event-store';
 import { waitFor } from '@app/testing';
-import type { CaseEventEnvelope } from '../case-events/case-event-envelope';
+import type { CaseEventEnvelope, IntakeEventEnvelope } from '../case-events/case-event-envelope';
 import type { CaseStateSummary } from '../case-events/case-state';
 import { hmacPseudonymiser } from '../pseudonymiser';
 import { runFullLifecycle } from '../testing/case-lifecycle';
@@ -61,14 +61,20 @@ describe('EventRelay (PGlite store, in-memory broker)', () => {
     await handle.store.close();
   });
 
-  it('creates both topics with the configured partitions and replication, the state topic compacted', async () => {
+  it('creates its three topics with the configured partitions and replication, the state topic compacted', async () => {
     await startRelay({ partitions: 6, replicationFactor: 3 });
     await waitFor(
-      () => publisher.topics.size === 2,
+      () => publisher.topics.size === 3,
       () => 'topics not created',
     );
     expect(publisher.topics.get(topics.caseEvents)).toEqual({
       topic: 'unit.case-events.v1',
+      partitions: 6,
+      replicationFactor: 3,
+      config: { 'cleanup.policy': 'delete', 'retention.ms': '-1' },
+    });
+    expect(publisher.topics.get(topics.intakeEvents)).toEqual({
+      topic: 'unit.intake-events.v1',
       partitions: 6,
       replicationFactor: 3,
       config: { 'cleanup.policy': 'delete', 'retention.ms': '-1' },
@@ -84,7 +90,7 @@ describe('EventRelay (PGlite store, in-memory broker)', () => {
     const relay = await startRelay();
     await caughtUp(relay);
 
-    const events = await allEvents();
+    const events = (await allEvents()).filter((e) => !e.streamId.startsWith('intake-'));
     const published = publisher.on(topics.caseEvents);
     expect(envelopes(published).map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
     for (const [i, message] of published.entries()) {
@@ -105,8 +111,38 @@ describe('EventRelay (PGlite store, in-memory broker)', () => {
         position: event.globalPosition,
       });
     }
-    expect(Number(await savedCheckpoint())).toBe(events[events.length - 1].globalPosition);
-    expect(relay.status()).toMatchObject({ state: 'running', publishedEvents: events.length, consecutiveFailures: 0 });
+    const all = await allEvents();
+    expect(Number(await savedCheckpoint())).toBe(all[all.length - 1].globalPosition);
+    expect(relay.status()).toMatchObject({ state: 'running', publishedEvents: all.length, consecutiveFailures: 0 });
+  });
+
+  it("publishes every intake event to the intake topic, keyed by intake id, each intake in order, and no case's summary", async () => {
+    const run = await runFullLifecycle(handle.store);
+    const relay = await startRelay();
+    await caughtUp(relay);
+
+    const stored = (await allEvents()).filter((e) => e.streamId.startsWith('intake-'));
+    const published = publisher.on(topics.intakeEvents);
+    expect(published.map((m) => JSON.parse(m.value) as IntakeEventEnvelope).map((e) => e.eventId)).toEqual(
+      stored.map((e) => e.eventId),
+    );
+    expect(published.map((m) => m.key)).toEqual(stored.map((e) => e.streamId.slice('intake-'.length)));
+    expect(new Set(published.map((m) => m.key))).toEqual(new Set(run.intakeIds));
+    for (const [i, message] of published.entries()) {
+      expect(message.headers).toMatchObject({ 'event-id': stored[i].eventId, 'event-type': stored[i].type });
+      expect(JSON.parse(message.value)).toMatchObject({
+        type: stored[i].type,
+        intakeId: message.key,
+        tenant: run.tenant,
+        position: stored[i].globalPosition,
+        data: { intakeId: message.key },
+      });
+      expect(JSON.parse(message.value)).not.toHaveProperty('caseId');
+    }
+    expect(published.map((m) => m.headers?.['event-type'])).toEqual(run.intakeEventTypes);
+    // not on the case topic, and no summary: the state topic holds cases only
+    expect(publisher.on(topics.caseEvents).some((m) => run.intakeIds.includes(m.key))).toBe(false);
+    expect(new Set(publisher.on(topics.caseState).map((m) => m.key))).toEqual(new Set([run.caseId]));
   });
 
   it('publishes the latest summary of each case to the state topic, without free text', async () => {
@@ -194,12 +230,12 @@ describe('EventRelay (PGlite store, in-memory broker)', () => {
 
   it('moves past events of other streams without publishing them', async () => {
     const caseId = randomUUID();
-    await handle.store.appendToStream('intake-1', [{ type: 'IntakeStarted', data: { text: 'hello' } }], 'any');
+    await handle.store.appendToStream('article-1', [{ type: 'ArticlePublished', data: { text: 'hello' } }], 'any');
     await handle.store.appendToStream(`case-${caseId}`, [caseEvent(caseId)], 'any');
-    await handle.store.appendToStream('intake-2', [{ type: 'IntakeStarted', data: { text: 'hello' } }], 'any');
+    await handle.store.appendToStream('bench-2', [{ type: 'IntakeStarted', data: { text: 'hello' } }], 'any');
     const relay = await startRelay();
     await caughtUp(relay);
-    expect(publisher.on(topics.caseEvents).map((m) => m.key)).toEqual([caseId]);
+    expect(publisher.messages.filter((m) => m.topic !== topics.caseState).map((m) => m.key)).toEqual([caseId]);
   });
 
   it('splits a large batch into requests of bounded size, keeping the order', async () => {

@@ -79,11 +79,13 @@ interface PlannedBatch {
   readonly checkpoint: LogCheckpoint;
   readonly states: ReadonlyMap<string, CaseStateSummary>;
   readonly requests: readonly TopicMessages[][];
-  /** case and incident events among `events` */
+  /** case, incident and intake events among `events` */
   readonly published: number;
 }
 
 const STATE_HEADERS = { 'schema-version': '1' } as const;
+
+type CasePublishable = Extract<PublishableEvent, { stream: 'case' | 'incident' }>;
 
 /** One message's share of a produce request: key, value, headers and record overhead. */
 const sizeOf = (m: OutgoingMessage): number =>
@@ -94,10 +96,12 @@ const sizeOf = (m: OutgoingMessage): number =>
 
 /**
  * The relay from the event store to Kafka (docs/conventions.md). Follows the global log
- * from its checkpoint; for each batch of case and incident events it publishes
- *  - every event to `topics.caseEvents`, keyed by case id (one case stays in one
- *    partition, in order), as a {@link CaseEventEnvelope} with only allow-listed,
- *    pseudonymised data, headers `event-id`, `event-type`, `schema-version`;
+ * from its checkpoint; for each batch of case, incident and intake events it publishes
+ *  - every case and incident event to `topics.caseEvents`, keyed by case id (one case
+ *    stays in one partition, in order), as a {@link CaseEventEnvelope} with only
+ *    allow-listed, pseudonymised data, headers `event-id`, `event-type`, `schema-version`;
+ *  - every help assistant intake event to `topics.intakeEvents`, keyed by intake id, the
+ *    same way ({@link IntakeEventEnvelope});
  *  - each touched case's new summary to the compacted `topics.caseState`;
  * waits for the broker's acknowledgement (idempotent producer, acks from all in-sync
  * replicas), and only then moves its checkpoint. Delivery is at-least-once: after a crash
@@ -172,6 +176,13 @@ export class EventRelay {
       // kept forever: the topic is the analytics log, and consumers rebuild from offset 0
       {
         topic: topics.caseEvents,
+        partitions,
+        replicationFactor,
+        config: { 'cleanup.policy': 'delete', 'retention.ms': '-1' },
+      },
+      // the help assistant's intakes (R5–R8): their own topic, kept forever like the case events
+      {
+        topic: topics.intakeEvents,
         partitions,
         replicationFactor,
         config: { 'cleanup.policy': 'delete', 'retention.ms': '-1' },
@@ -340,11 +351,13 @@ export class EventRelay {
     });
     const states = await this.nextStates(publishable);
     for (const [id, state] of states) this.pendingStates.set(id, state);
-    const eventMessages = publishable.map(({ key, envelope }) => ({
+    const message = ({ key, envelope }: PublishableEvent) => ({
       key,
       value: JSON.stringify(envelope),
       headers: envelopeHeaders(envelope),
-    }));
+    });
+    const eventMessages = publishable.filter((p) => p.stream !== 'intake').map(message);
+    const intakeMessages = publishable.filter((p) => p.stream === 'intake').map(message);
     const stateMessages = [...states].map(([caseId, state]) => ({
       key: caseId,
       value: JSON.stringify(state),
@@ -354,6 +367,7 @@ export class EventRelay {
     const requests = [
       ...this.requests([
         { topic: this.options.topics.caseEvents, messages: eventMessages },
+        { topic: this.options.topics.intakeEvents, messages: intakeMessages },
         { topic: this.options.topics.caseState, messages: stateMessages },
       ]),
     ];
@@ -388,7 +402,8 @@ export class EventRelay {
    * sent, else the saved ones (cache, then table). Idempotent per event.
    */
   private async nextStates(publishable: readonly PublishableEvent[]): Promise<Map<string, CaseStateSummary>> {
-    const caseEvents = publishable.filter((p) => p.stream === 'case');
+    // only a case's own events make its summary: incident and intake events never do
+    const caseEvents = publishable.filter((p): p is CasePublishable => p.stream === 'case');
     const ids = [...new Set(caseEvents.map((p) => p.key))];
     const missing = ids.filter((id) => !this.pendingStates.has(id) && !this.stateCache.has(id));
     const loaded = await this.states.caseStates(missing);

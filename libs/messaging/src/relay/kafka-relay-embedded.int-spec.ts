@@ -11,13 +11,13 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { loadAppConfig } from '@app/config';
 import { EVENT_STORE, EventStoreModule, type EventStore } from '@app/event-store';
 import { describeWithService, waitFor } from '@app/testing';
-import type { CaseEventEnvelope } from '../case-events/case-event-envelope';
+import type { CaseEventEnvelope, IntakeEventEnvelope } from '../case-events/case-event-envelope';
 import { createKafkaClient } from '../kafkajs/kafkajs-client';
 import { KAFKA_RELAY } from '../messaging.tokens';
 import { runFullLifecycle } from '../testing/case-lifecycle';
-import { caseEventMessageErrors } from '../testing/contracts';
+import { caseEventMessageErrors, intakeEventMessageErrors } from '../testing/contracts';
 import { deleteTopicsAndGroups, memoryLog, TopicReader } from '../testing/kafka-test-kit';
-import { caseTopics } from '../topics';
+import { caseTopics, relayTopicNames } from '../topics';
 import type { EventRelay } from './event-relay';
 import { KafkaRelayModule } from './kafka-relay.module';
 
@@ -33,16 +33,20 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay in embedded mode (PGl
   });
   let dataDir: string;
   let app: TestingModule | undefined;
-  let reader: TopicReader | undefined;
+  const readers: TopicReader[] = [];
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'relay-embedded-'));
   });
 
   afterAll(async () => {
-    await reader?.stop().catch(() => undefined);
+    await Promise.all(readers.map((r) => r.stop().catch(() => undefined)));
     await app?.close();
-    await deleteTopicsAndGroups(kafka, [topics.caseEvents, topics.caseState], reader ? [reader.groupId] : []);
+    await deleteTopicsAndGroups(
+      kafka,
+      relayTopicNames(topics),
+      readers.map((r) => r.groupId),
+    );
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -65,19 +69,34 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay in embedded mode (PGl
     await app.init();
     const run = await runFullLifecycle(app.get<EventStore>(EVENT_STORE));
     const relay = app.get<EventRelay>(KAFKA_RELAY);
+    const count = run.eventTypes.length + run.intakeEventTypes.length;
     await waitFor(
-      () => relay.status().publishedEvents >= run.eventTypes.length,
+      () => relay.status().publishedEvents >= count,
       () => `relay ${JSON.stringify(relay.status())}\n${log.tail()}`,
     );
-    reader = await TopicReader.start(kafka, topics.caseEvents);
+    const [reader, intakeReader] = await Promise.all([
+      TopicReader.start(kafka, topics.caseEvents),
+      TopicReader.start(kafka, topics.intakeEvents),
+    ]);
+    readers.push(reader, intakeReader);
     await reader.until(
       (m) => m.length >= run.eventTypes.length,
       () => `expected ${run.eventTypes.length}`,
     );
+    await intakeReader.until(
+      (m) => m.length >= run.intakeEventTypes.length,
+      () => `expected ${run.intakeEventTypes.length} intake events`,
+    );
     const types = reader.messages.map((m) => (JSON.parse(m.value!) as CaseEventEnvelope).type);
     expect(types.sort()).toEqual([...run.eventTypes].sort());
+    const intakeTypes = intakeReader.messages.map((m) => (JSON.parse(m.value!) as IntakeEventEnvelope).type);
+    expect(intakeTypes.sort()).toEqual([...run.intakeEventTypes].sort());
     for (const message of reader.messages) {
       expect(caseEventMessageErrors(message)).toEqual([]);
+      expect(message.value).not.toContain(run.nonce);
+    }
+    for (const message of intakeReader.messages) {
+      expect(intakeEventMessageErrors(message)).toEqual([]);
       expect(message.value).not.toContain(run.nonce);
     }
   });

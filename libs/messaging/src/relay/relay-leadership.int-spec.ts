@@ -22,7 +22,7 @@ import type { MessagePublisher, TopicMessages, TopicSpec } from '../message-publ
 import { PublishFailed } from '../messaging.errors';
 import { hmacPseudonymiser } from '../pseudonymiser';
 import { deleteTopicsAndGroups, memoryLog, TopicReader } from '../testing/kafka-test-kit';
-import { caseTopics, type CaseTopics } from '../topics';
+import { caseTopics, relayTopicNames, type CaseTopics } from '../topics';
 import { EventRelay, KAFKA_RELAY_NAME } from './event-relay';
 import { relayLeaseHolder } from './relay-leadership';
 
@@ -182,7 +182,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay: one leader across pr
     };
     const newTopics = () => {
       const topics = caseTopics(`test.leader-${randomUUID()}`);
-      usedTopics.push(topics.caseEvents, topics.caseState);
+      usedTopics.push(...relayTopicNames(topics));
       return topics;
     };
 

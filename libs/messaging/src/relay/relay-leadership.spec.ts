@@ -11,7 +11,7 @@ import type { CaseEventEnvelope } from '../case-events/case-event-envelope';
 import type { TopicMessages } from '../message-publisher.port';
 import { hmacPseudonymiser } from '../pseudonymiser';
 import { InMemoryPublisher } from '../testing/in-memory-publisher';
-import { caseTopics } from '../topics';
+import { caseTopics, relayTopicNames } from '../topics';
 import { EventRelay, KAFKA_RELAY_NAME, type EventRelayOptions } from './event-relay';
 import { relayLeaseHolder } from './relay-leadership';
 
@@ -145,7 +145,7 @@ describe('EventRelay leadership: one relay publishes, the others stand by (PGlit
     const a = relay(pa, { lease: { durationMs: 60_000, standbyPollMs: 10 } });
     await a.start();
     await waitFor(() => a.status().leader, describeAll);
-    await waitFor(() => pa.topics.size === 2, describeAll);
+    await waitFor(() => pa.topics.size === relayTopicNames(topics).length, describeAll);
     const stalled = g.gate();
     pa.hold = stalled.opened; // a's next send hangs, as a leader paused in the middle of a batch
     await append(3);

@@ -1,36 +1,51 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   caseDecider,
+  caseOpenFor,
   incidentDecider,
+  intakeDecider,
   ROUTER,
   surveyIdFor,
   toCaseStreamId,
   toIncidentStreamId,
+  toIntakeStreamId,
   type CaseCommand,
   type IncidentCommand,
+  type IntakeCommand,
+  type IntakeState,
+  type SuggestedArticle,
 } from '@app/case-domain';
 import { StreamWriter } from '@app/commands';
 import type { EventMetadata, EventStore } from '@app/event-store';
 
 /**
- * Test support: one case through its whole life, and the incident it is linked to, through
- * the real deciders and the command handlers' write path (StreamWriter), with the metadata the API records. Every free text
- * and e-mail address it uses carries a random nonce, so a test can look for them in what
- * was published. Produces every case and incident event type of the domain.
+ * Test support: one case through its whole life, the help assistant intake that asked for
+ * it, the incident it is linked to, and three more intakes (deflected by an article,
+ * attached to the case, abandoned), through the real deciders and the command handlers'
+ * write path (StreamWriter), with the metadata the API records. Every free text and e-mail
+ * address it uses carries a random nonce, so a test can look for them in what was
+ * published. Produces every case, incident and intake event type of the domain.
  */
 export interface LifecycleRun {
   /** random; part of every free text, address and person id used: none of it may be published */
   readonly nonce: string;
   readonly caseId: string;
   readonly incidentId: string;
+  /** the intakes, the case's own (`CaseRequested`) first */
+  readonly intakeIds: readonly string[];
   readonly tenant: string;
-  /** subjects, descriptions, messages, reasons, summaries, recommendations, comments, titles, file names, URLs */
+  /**
+   * subjects, descriptions, messages, reasons, summaries, recommendations, comments, titles,
+   * file names, URLs, and what the admin typed into the help assistant (descriptions, queries)
+   */
   readonly freeTexts: readonly string[];
   readonly emails: readonly string[];
   /** the raw ids of the people (and the system actor) who acted */
   readonly personIds: readonly string[];
-  /** the event types appended, in order */
+  /** the case and incident event types appended, in order (the case-events topic's messages) */
   readonly eventTypes: readonly string[];
+  /** the intake event types appended, in order (the intake-events topic's messages) */
+  readonly intakeEventTypes: readonly string[];
 }
 
 const MINUTE = 60_000;
@@ -58,6 +73,7 @@ export const runFullLifecycle = async (
     return t;
   };
   const eventTypes: string[] = [];
+  const intakeEventTypes: string[] = [];
   let minutes = 0;
   const at = (step = 1) => new Date(start.getTime() + (minutes += step) * MINUTE);
   const metadata = (actor: { id: string; role: string }): EventMetadata => ({
@@ -95,6 +111,33 @@ export const runFullLifecycle = async (
         ],
       },
     });
+  const intakes = new StreamWriter(store, intakeDecider, { now: () => now, cacheSize: 0 });
+  const onIntake = async (command: IntakeCommand): Promise<IntakeState> => {
+    now = at();
+    const result = await intakes.write({
+      streamId: toIntakeStreamId(command.intakeId),
+      // as ChangeIntakeHandler: every intake event says whose it is
+      metadata: metadata(command.actor),
+      decide: (state, _v, t) => intakeDecider.decide(state, command, t),
+    });
+    if (result.events.length === 0) throw new Error(`${command.type} appended nothing`);
+    intakeEventTypes.push(...result.events.map((e) => e.type));
+    return result.state;
+  };
+  const articles = (...ids: string[]): SuggestedArticle[] =>
+    ids.map((articleId, i) => ({ articleId, version: i + 2, score: 0.9 - i / 10 }));
+  const startIntake = (intakeId: string, recentCaseIds: string[] = []) =>
+    onIntake({
+      type: 'StartIntake',
+      intakeId,
+      actor: people.customer,
+      tenant,
+      description: said(`Nobody can sign in with SSO, ask ${email}`),
+      product: 'cloud-identity-premium',
+      language: 'fr',
+      suggestions: articles('sso-saml-errors-fr', 'sso-certificate-renewal-fr'),
+      recentCaseIds,
+    });
   const onIncident = async (command: IncidentCommand) => {
     now = at();
     const result = await incidents.write({
@@ -106,6 +149,39 @@ export const runFullLifecycle = async (
   };
   const { customer, agent, supervisor, system } = people;
   const c = { caseId };
+  const [requestingIntake, deflectedIntake, attachedIntake, abandonedIntake] = [0, 1, 2, 3].map(() => randomUUID());
+
+  // R5–R8: the help assistant first; its articles do not help, the admin asks for a case
+  await startIntake(requestingIntake, [randomUUID()]);
+  await onIntake({
+    type: 'SearchAgain',
+    intakeId: requestingIntake,
+    actor: customer,
+    query: said('sso error 500 since this morning'),
+    suggestions: articles('sso-error-500-fr'),
+  });
+  await onIntake({ type: 'DescribeProblem', intakeId: requestingIntake, actor: customer, problemCategory: 'sso' });
+  const requested = await onIntake({
+    type: 'RequestCase',
+    intakeId: requestingIntake,
+    actor: customer,
+    caseId,
+    requester: { id: customer.id, email },
+    subject: said('Nobody can sign in'),
+    description: said('Since 9:00 every login of the sales team fails with error 500'),
+    channel: 'email',
+    language: 'fr',
+    impact: { serviceState: 'unusable', scope: 'several-users', collaborationHarmed: true },
+    workaround: 'none',
+  });
+  // another admin's problem is solved by an article (R5)
+  await startIntake(deflectedIntake);
+  await onIntake({
+    type: 'DeflectIntake',
+    intakeId: deflectedIntake,
+    actor: customer,
+    articleId: 'sso-certificate-renewal-fr',
+  });
 
   await onIncident({
     type: 'DeclareIncident',
@@ -115,19 +191,10 @@ export const runFullLifecycle = async (
     services: ['sso', 'directory'],
     startedAt: new Date(start.getTime() - 30 * MINUTE),
   });
+  // R8: the case the intake asked for, with its answers; Opened names the intake
+  if (!requested.request) throw new Error('the intake recorded no case request');
   await onCase({
-    type: 'OpenCase',
-    ...c,
-    actor: customer,
-    tenant,
-    requester: { id: customer.id, email },
-    subject: said('Nobody can sign in'),
-    description: said('Since 9:00 every login of the sales team fails with error 500'),
-    product: 'cloud-identity-premium',
-    language: 'fr',
-    channel: 'email',
-    impact: { serviceState: 'unusable', scope: 'several-users', collaborationHarmed: true },
-    workaround: 'none',
+    ...caseOpenFor(tenant, requested.request, customer),
     sla: {
       calendarId: 'europe-paris',
       calendarVersion: 1,
@@ -138,6 +205,13 @@ export const runFullLifecycle = async (
     },
   });
   await onRouting('north-desk');
+  // the same problem again, from the help assistant: it goes onto the open case (R6)
+  await startIntake(attachedIntake, [caseId]);
+  await onIntake({ type: 'AttachToRecentCase', intakeId: attachedIntake, actor: customer, caseId });
+  // one more that nobody finishes: the worker's sweep ends it
+  await startIntake(abandonedIntake);
+  now = at(45);
+  await onIntake({ type: 'AbandonIntake', intakeId: abandonedIntake, actor: system, idleMs: 30 * MINUTE });
   await onCase({
     type: 'ChangePriority',
     ...c,
@@ -226,10 +300,12 @@ export const runFullLifecycle = async (
     nonce,
     caseId,
     incidentId,
+    intakeIds: [requestingIntake, deflectedIntake, attachedIntake, abandonedIntake],
     tenant,
     freeTexts,
     emails: [email],
     personIds: Object.values(people).map((p) => p.id),
     eventTypes,
+    intakeEventTypes,
   };
 };

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { CaseEventEnvelope } from '../case-events/case-event-envelope';
+import type { CaseEventEnvelope, IntakeEventEnvelope } from '../case-events/case-event-envelope';
 import { validateJson, type JsonSchema } from './json-schema';
 
 /** `contracts/` at the repository root: JSON Schemas of what the relay publishes, and the AsyncAPI document. */
@@ -47,18 +47,30 @@ export interface MessageLike {
 /**
  * What is wrong with a message of the case-events topic (empty when nothing): its value
  * against the schema of its type and version, its headers against its value, its key.
+ * An intake event is wrong here: it belongs on the intake-events topic.
  */
-export const caseEventMessageErrors = (message: MessageLike): string[] => {
-  const envelope = JSON.parse(message.value ?? 'null') as CaseEventEnvelope;
-  const schema = envelope && eventSchema(envelope.type, envelope.schemaVersion);
-  if (!schema) return [`no schema for ${envelope?.type}.v${envelope?.schemaVersion}`];
+export const caseEventMessageErrors = (message: MessageLike): string[] => eventMessageErrors(message, 'case');
+
+/** What is wrong with a message of the intake-events topic (empty when nothing), as {@link caseEventMessageErrors}. */
+export const intakeEventMessageErrors = (message: MessageLike): string[] => eventMessageErrors(message, 'intake');
+
+const eventMessageErrors = (message: MessageLike, topic: 'case' | 'intake'): string[] => {
+  const envelope = JSON.parse(message.value ?? 'null') as Partial<CaseEventEnvelope & IntakeEventEnvelope> | null;
+  if (!envelope) return ['no envelope'];
+  const schema = eventSchema(String(envelope.type), Number(envelope.schemaVersion));
+  if (!schema) return [`no schema for ${envelope.type}.v${envelope.schemaVersion}`];
   const errors = validateJson(schema, envelope).map((e) => `${envelope.type}.v${envelope.schemaVersion}: ${e}`);
+  // the schema says which topic: an intake envelope names its intake, a case one its case
+  const names = topic === 'intake' ? 'intakeId' : 'caseId';
+  if (!Object.hasOwn((schema.properties as object) ?? {}, names))
+    errors.push(`${envelope.type} is not a message of the ${topic}-events topic`);
   const h = message.headers ?? {};
   if (h['event-id'] !== envelope.eventId) errors.push(`header event-id ${h['event-id']} is not ${envelope.eventId}`);
   if (h['event-type'] !== envelope.type) errors.push(`header event-type ${h['event-type']} is not ${envelope.type}`);
   if (h['schema-version'] !== String(envelope.schemaVersion))
     errors.push(`header schema-version ${h['schema-version']} is not ${envelope.schemaVersion}`);
-  const key = envelope.caseId ?? `incident-${String(envelope.data.incidentId)}`;
+  const key =
+    topic === 'intake' ? envelope.intakeId : (envelope.caseId ?? `incident-${String(envelope.data?.incidentId)}`);
   if (message.key !== key) errors.push(`key ${message.key} is not ${key}`);
   return errors;
 };
