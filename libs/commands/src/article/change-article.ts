@@ -23,6 +23,8 @@ export interface ArticleChange {
   readonly position?: number;
   /** the stream's version afterwards (If-Match) */
   readonly version: number;
+  /** true when the Idempotency-Key's write had committed before: this is its outcome again, nothing written */
+  readonly replayed: boolean;
 }
 
 /** Creates or revises a help-centre article (R5), each its own stream `article-<id>`. */
@@ -70,6 +72,7 @@ export class ChangeArticleHandler implements ICommandHandler<ChangeArticle, Arti
       changed: result.events.length > 0,
       position: result.position,
       version: result.version,
+      replayed: result.replayed,
     };
   }
 }
