@@ -14,6 +14,7 @@ describe('loadAppConfig', () => {
       workersInProcess: true,
       sla: { calendarsDir: 'config/calendars', policyFile: 'config/sla-policy.json' },
       routing: { vendorsFile: 'config/vendors.json' },
+      helpCentre: { articlesFile: 'config/help-articles.json' },
       timers: { surveyDelayMs: 86_400_000, autoCloseDays: 7, autoEscalateOnBreach: false, schedulerPollMs: 1_000 },
       mail: { smtpUrl: undefined, from: 'Support desk <support@localhost>', publicBaseUrl: 'http://127.0.0.1:3000' },
       mode: 'embedded',
@@ -79,6 +80,18 @@ describe('loadAppConfig', () => {
 
   it('treats empty values as unset', () => {
     expect(loadAppConfig({ PORT: '', DATABASE_URL: '  ' })).toMatchObject({ port: 3000, mode: 'embedded' });
+  });
+
+  it('reads HELP_ARTICLES_FILE; an empty value (not an unset one) turns the starting articles off', () => {
+    expect(loadAppConfig({ HELP_ARTICLES_FILE: '/etc/support/articles.json' }).helpCentre).toEqual({
+      articlesFile: '/etc/support/articles.json',
+    });
+    expect(loadAppConfig({}).helpCentre).toEqual({ articlesFile: 'config/help-articles.json' });
+    expect(loadAppConfig({ HELP_ARTICLES_FILE: undefined }).helpCentre).toEqual({
+      articlesFile: 'config/help-articles.json',
+    });
+    expect(loadAppConfig({ HELP_ARTICLES_FILE: '' }).helpCentre).toEqual({ articlesFile: undefined });
+    expect(loadAppConfig({ HELP_ARTICLES_FILE: '  ' }).helpCentre).toEqual({ articlesFile: undefined });
   });
 
   it('requires an https OIDC_ISSUER, except on a loopback host (an identity provider run for local testing)', () => {

@@ -126,6 +126,9 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsString() @MinLength(1)
   VENDORS_FILE: string = 'config/vendors.json';
+
+  @IsOptional() @IsString() @MinLength(1)
+  HELP_ARTICLES_FILE: string = 'config/help-articles.json';
 }
 
 const ACCEPTS: Record<keyof EnvironmentVariables, string> = {
@@ -155,6 +158,7 @@ const ACCEPTS: Record<keyof EnvironmentVariables, string> = {
   CALENDARS_DIR: 'a directory of calendar files (<id>.json)',
   SLA_POLICY_FILE: 'the path of the SLA policy file (JSON)',
   VENDORS_FILE: 'the path of the starting vendors file (JSON)',
+  HELP_ARTICLES_FILE: 'the path of the starting help-centre articles file (JSON), or an empty value for none',
 };
 
 /** A bad configuration value: its message is one line naming the variable and what it accepts. */
@@ -208,6 +212,11 @@ export interface AppConfig {
    * (docs/routing.md); one changed through the API keeps its change
    */
   readonly routing: { readonly vendorsFile: string };
+  /**
+   * R5: the help-centre articles the API creates at start when the log does not have them
+   * yet (libs/help-centre); undefined (HELP_ARTICLES_FILE set to an empty value): none
+   */
+  readonly helpCentre: { readonly articlesFile?: string };
   /** the durable timers run by the worker features (docs/sla.md) */
   readonly timers: {
     /** R15: the survey goes out this long after the resolution (0: at once) */
@@ -229,6 +238,9 @@ export interface AppConfig {
   /** 'server' with DATABASE_URL, else 'embedded' (PGlite in dataDir) */
   readonly mode: 'server' | 'embedded';
 }
+
+/** A variable present in the environment with an empty or blank value. */
+const isSetEmpty = (value: string | undefined): boolean => value !== undefined && value.trim() === '';
 
 /** Validates the environment; throws {@link ConfigurationError} on the first bad variable. */
 export const loadAppConfig = (env: Record<string, string | undefined> = process.env): AppConfig => {
@@ -266,6 +278,8 @@ export const loadAppConfig = (env: Record<string, string | undefined> = process.
     workersInProcess: parsed.WORKERS_IN_PROCESS ? parsed.WORKERS_IN_PROCESS === 'true' : !parsed.DATABASE_URL,
     sla: { calendarsDir: parsed.CALENDARS_DIR, policyFile: parsed.SLA_POLICY_FILE },
     routing: { vendorsFile: parsed.VENDORS_FILE },
+    // the one variable whose empty value is not the default: HELP_ARTICLES_FILE= seeds no article
+    helpCentre: { articlesFile: isSetEmpty(env.HELP_ARTICLES_FILE) ? undefined : parsed.HELP_ARTICLES_FILE },
     timers: {
       surveyDelayMs: durationMs(parsed.SURVEY_DELAY),
       autoCloseDays: parsed.AUTO_CLOSE_DAYS,
