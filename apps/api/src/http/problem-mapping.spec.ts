@@ -1,5 +1,6 @@
 import { DatabaseError } from 'pg';
 import { TransactionConnectionLost } from '@app/event-store';
+import { HelpSearchInvalid } from '@app/read-models';
 import { retryAfterOf, toProblem } from './problem-mapping';
 
 const terminated = () => {
@@ -53,5 +54,30 @@ describe('problem mapping of a read model not built yet', () => {
     });
     expect(toProblem(missing).detail).toMatch(/worker/);
     expect(retryAfterOf(missing)).toBe(5);
+  });
+
+  it('a text search configuration not created yet (42704, the help search before its first table) is the same 503', () => {
+    const missing = new DatabaseError('text search configuration "help_fr_v1" does not exist', 0, 'error');
+    missing.code = '42704';
+    expect(toProblem(missing)).toMatchObject({ status: 503, code: 'READ_MODEL.NOT_READY', retriable: true });
+    expect(retryAfterOf(missing)).toBe(5);
+    // another undefined object (a type, a function) stays a 500
+    const other = new DatabaseError('type "nope" does not exist', 0, 'error');
+    other.code = '42704';
+    expect(toProblem(other)).toMatchObject({ status: 500, code: 'INTERNAL' });
+  });
+});
+
+describe('problem mapping of a help search the read model refuses', () => {
+  it('HelpSearchInvalid is a 400 with its own code, not retriable', () => {
+    const refused = new HelpSearchInvalid('language must be one of fr, en');
+    expect(toProblem(refused)).toMatchObject({
+      status: 400,
+      title: 'Bad Request',
+      code: 'HELP_SEARCH.INVALID',
+      type: 'https://support-backend.dev/problems/help-search-invalid',
+      detail: 'language must be one of fr, en',
+    });
+    expect(retryAfterOf(refused)).toBeUndefined();
   });
 });

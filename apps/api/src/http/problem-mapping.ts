@@ -153,6 +153,16 @@ const readModelNotReady = (): Problem => ({
   retriable: true,
 });
 
+/**
+ * A text search configuration that does not exist (42704 undefined_object): the help-articles
+ * read model creates its own (`help_fr_v1`, …) with its first table, and its search names them
+ * before the tables, so a search on a database its projection has not run on fails with this
+ * rather than with 42P01. Not ready either.
+ */
+const isUndefinedSearchConfiguration = (e: unknown): boolean =>
+  (e as { code?: unknown })?.code === '42704' &&
+  /text search configuration .* does not exist/.test(String((e as { message?: unknown }).message));
+
 /** Retry-After, in seconds, for an error a client may retry later; undefined for the others. */
 export const retryAfterOf = (e: unknown): number | undefined => {
   const own = (e as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
@@ -186,7 +196,7 @@ export const toProblem = (e: unknown): Problem => {
     return fromFastifyError(e as Error & { statusCode: number });
   }
   if (isConnectionLoss(e)) return storeUnavailable();
-  if (isUndefinedTable(e)) return readModelNotReady();
+  if (isUndefinedTable(e) || isUndefinedSearchConfiguration(e)) return readModelNotReady();
   return {
     type: problemType('INTERNAL'),
     title: titleOf(500),
