@@ -15,6 +15,7 @@ import { AgentsSeenInterceptor } from './agents/agents-seen.interceptor';
 import { AuditModule } from './audit/audit.module';
 import { IntakesModule } from './intakes/intakes.module';
 import { CasesModule } from './cases/cases.module';
+import { HelpModule } from './help/help.module';
 import { SurveysModule } from './surveys/surveys.module';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
@@ -65,6 +66,8 @@ export class ApiModule {
         }),
         CasesModule,
         IntakesModule,
+        // R5: the help-centre articles (creates the starting articles of HELP_ARTICLES_FILE the log lacks)
+        HelpModule,
         VendorsModule,
         QueuesModule,
         ReportsModule,

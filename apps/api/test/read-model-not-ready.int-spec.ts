@@ -33,6 +33,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'an API whose read models are 
     ['the queues', '/v1/queues', 'agent'],
     ['the case list', '/v1/cases', 'admin'],
     ['a report', '/v1/reports/sla-attainment', 'supervisor'],
+    ['the help search', '/v1/help/articles?q=password&language=en', 'admin'],
   ] as const)('%s: 503 READ_MODEL.NOT_READY with Retry-After, a problem document', async (_what, path, role) => {
     const res = await request(t.app.getHttpServer()).get(path).set(as(tok[role]));
     expect(res.status).toBe(503);

@@ -57,6 +57,8 @@ const EXPECTED: Readonly<Record<string, string>> = {
   'GET /v1/cases': 'case.list',
   'GET /v1/cases/:id': 'case.read',
   'GET /v1/cases/:id/events': 'case.read',
+  'GET /v1/help/articles': 'help.search',
+  'GET /v1/help/articles/:id': 'help.search',
   'GET /v1/incidents': 'incident.read',
   'GET /v1/intakes/:id': 'intake.read',
   'GET /v1/queues': 'case.claim',
@@ -82,6 +84,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   'POST /v1/cases/:id/resolution': 'case.resolve',
   'POST /v1/cases/:id/responses': 'case.respond',
   'POST /v1/cases/:id/survey-response': 'case.answer-survey',
+  'POST /v1/help/articles': 'help.manage',
   'POST /v1/incidents': 'incident.declare',
   'POST /v1/incidents/:id/resolution': 'incident.resolve',
   'POST /v1/intakes': 'intake.start',
@@ -93,6 +96,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   // the survey link is its own credential: a signed token in the path, one case, one cycle
   'POST /v1/surveys/:token': 'public',
   'POST /v1/vendors': 'vendor.manage',
+  'PUT /v1/help/articles/:id': 'help.manage',
   'PUT /v1/vendors/:id': 'vendor.manage',
 };
 
