@@ -166,7 +166,7 @@ describe('the audit API (embedded store)', () => {
         .expect(400);
       expect(week.body.code).toBe('REPORT.INVALID_PARAMETER');
       const unknown = await http()
-        .get('/v1/audit/reports/deflection')
+        .get('/v1/audit/reports/churn')
         .query({ asOf: '2026-03-02T10:30:00Z' })
         .set(as(tok.auditor))
         .expect(404);

@@ -174,6 +174,7 @@ describe('queues (R4, R16): what agents work on next', () => {
       'case-reports',
       'case-summaries',
       'help-articles',
+      'intakes',
     ]);
   });
 });

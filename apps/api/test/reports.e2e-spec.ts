@@ -210,8 +210,9 @@ describe('reports (supervisors): read models, JSON and CSV, with their definitio
       'csat',
       'credits',
       'reopen-rate',
+      'deflection',
     ]);
-    expect((await http().get('/v1/reports/deflection').set(as(tok.supervisor)).expect(404)).body.code).toBe(
+    expect((await http().get('/v1/reports/churn').set(as(tok.supervisor)).expect(404)).body.code).toBe(
       'REPORT.UNKNOWN',
     );
     await http().get('/v1/reports/backlog?groupBy=week').set(as(tok.supervisor)).expect(400);

@@ -66,7 +66,13 @@ describe('casectl projections', () => {
         .trim()
         .split('\n')
         .map((line) => line.split(':')[0]),
-    ).toEqual(['rebuilt case-summaries', 'rebuilt case-queue', 'rebuilt case-reports', 'rebuilt help-articles']);
+    ).toEqual([
+      'rebuilt case-summaries',
+      'rebuilt case-queue',
+      'rebuilt case-reports',
+      'rebuilt help-articles',
+      'rebuilt intakes',
+    ]);
     const list = await run('list');
     expect(list.code).toBe(EXIT_OK);
     expect(list.stdout).toMatch(/^case-queue: position \d+, 0 events behind \(0\.0 s\), 0 parked in 0 streams$/m);
@@ -78,7 +84,7 @@ describe('casectl projections', () => {
     const unknown = await run('rebuild', 'nope');
     expect(unknown).toMatchObject({ code: EXIT_USAGE, stdout: '' });
     expect(unknown.stderr).toBe(
-      'casectl projections: no projection "nope"; the projections are case-summaries, case-queue, case-reports, help-articles\n',
+      'casectl projections: no projection "nope"; the projections are case-summaries, case-queue, case-reports, help-articles, intakes\n',
     );
     expect((await run('rebuild', 'case-queue', '--batch-size', '0')).code).toBe(EXIT_USAGE);
     expect((await run('rebuild')).code).toBe(EXIT_USAGE);

@@ -6,18 +6,20 @@ import { checkReport, runCheckedReport, type ReportParameters, type ReportResult
 /**
  * A supervisors' report as it stood at a moment, replayed from the log (docs/audit.md).
  *
- * One definition of each report: the same projection (`case-reports`, with the app's
- * calendars) folds the events recorded up to `asOf` into the same `report_*` tables, and
- * the same catalogue query (`runCheckedReport`) reads them. Only where the tables live
+ * One definition of each report: the same projection as the live report's (the report
+ * definition names it: `case-reports`, with the app's calendars, for the case reports;
+ * `intakes` for `deflection`) folds the events recorded up to `asOf` into the same tables,
+ * and the same catalogue query (`runCheckedReport`) reads them. Only where the tables live
  * differs: temporary tables of one transaction, created by the projection's own DDL under
  * the stable names and found first because `pg_temp` leads the transaction's
  * `search_path`, so the catalogue's `FROM report_cycles` reads the replay, not the live
  * read model. The transaction is always rolled back: the replay leaves nothing behind and
  * the live tables are never written.
  *
- * Cost: a rebuild of the report facts up to `asOf`, every case event recorded by then,
- * read in keyset pages of the primary key (flat memory). On the embedded store (PGlite,
- * one connection) other requests wait for it.
+ * Cost: a rebuild of the report's facts up to `asOf`, every event of the streams the
+ * report's projection folds (`case-`; `case-` and `intake-` for `deflection`) recorded by
+ * then, read in keyset pages of the primary key (flat memory). On the embedded store
+ * (PGlite, one connection) other requests wait for it.
  */
 
 export interface ReportAsOfOptions {
@@ -27,7 +29,7 @@ export interface ReportAsOfOptions {
 
 export interface ReportAsOfResult extends ReportResult {
   readonly asOf: string;
-  /** how many case events were folded to answer */
+  /** how many events were folded to answer */
   readonly eventsReplayed: number;
   /**
    * streams the projection refused an event of: that event and the rest of its stream are
@@ -36,15 +38,28 @@ export interface ReportAsOfResult extends ReportResult {
   readonly streamsParked: readonly string[];
 }
 
-const CASE_EVENTS_PAGE = `SELECT e.event_id::text AS event_id, e.event_type, e.schema_version, e.data, e.metadata,
+/**
+ * A page of the events of some stream categories (`case`, `intake`: constants of the report
+ * catalogue, so written into the text: a literal `LIKE 'case-%'` lets the planner read just
+ * that range of the primary key).
+ */
+const eventsPage = (streams: readonly string[]): string => {
+  const bad = streams.find((c) => !/^[a-z]+$/.test(c));
+  if (bad !== undefined || streams.length === 0) throw new Error(`Not stream categories: ${JSON.stringify(streams)}`);
+  return `SELECT e.event_id::text AS event_id, e.event_type, e.schema_version, e.data, e.metadata,
   e.stream_id, e.stream_version, e.global_position, e.transaction_id::text AS transaction_id, e.recorded_at
 FROM events e
-WHERE e.stream_id LIKE 'case-%' AND (e.stream_id, e.stream_version) > ($1::text, $2::bigint)
+WHERE (${streams.map((c) => `e.stream_id LIKE '${c}-%'`).join(' OR ')}) AND (e.stream_id, e.stream_version) > ($1::text, $2::bigint)
   AND e.recorded_at <= $3::timestamptz AND e.event_type = ANY($4::text[])
 ORDER BY e.stream_id, e.stream_version
 LIMIT $5`;
+};
 
-/** The report `name` with the report parameters, as the events recorded up to `asOf` made it; `to` defaults to `asOf`. */
+/**
+ * The report `name` with the report parameters, as the events recorded up to `asOf` made it;
+ * `to` defaults to `asOf`. `projection` is the one the report's definition names
+ * (`REPORTS.get(name).projection`), as the app registered it.
+ */
 export const readReportAsOf = async (
   db: SqlDatabase,
   projection: Projection,
@@ -55,9 +70,12 @@ export const readReportAsOf = async (
 ): Promise<ReportAsOfResult> => {
   // refusals (404 unknown report, 400 parameters) come before any replay
   const checked = checkReport(name, params, asOf);
+  if (projection.name !== checked.definition.projection)
+    throw new Error(`The report ${name} reads the projection ${checked.definition.projection}, not ${projection.name}`);
+  const page = eventsPage(checked.definition.streams);
   return inRolledBackTransaction(db, async (tx) => {
     const tables = await createScratchTables(tx, projection);
-    const { events, parked } = await replay(tx, projection, tables, asOf, batchSize);
+    const { events, parked } = await replay(tx, projection, tables, page, asOf, batchSize);
     const result = await runCheckedReport(tx, checked);
     return { ...result, asOf: asOf.toISOString(), eventsReplayed: events, streamsParked: [...parked.keys()] };
   });
@@ -76,8 +94,10 @@ const createScratchTables = async (tx: SqlTransaction, projection: Projection): 
 };
 
 /**
- * Folds every case event recorded up to `asOf`, a page at a time, each case's in version
- * order (the report facts are per case, so the order across cases does not matter). An
+ * Folds every event of the report's streams recorded up to `asOf`, a page at a time, each
+ * stream's in version order (the report facts are per case, or per intake, so the order
+ * across streams does not matter: the intakes' fold takes a case's `Opened` before or after
+ * the intake's own events alike). An
  * event the projection refuses (an error naming it, as the runner reads refusals) is
  * parked with the rest of its stream, as the live runner does; a savepoint undoes whatever
  * the batch wrote before it is redone without them.
@@ -86,6 +106,7 @@ const replay = async (
   tx: SqlTransaction,
   projection: Projection,
   tables: ProjectionTables,
+  page: string,
   asOf: Date,
   batchSize: number,
 ): Promise<{ events: number; parked: Map<string, number> }> => {
@@ -93,17 +114,17 @@ const replay = async (
   let folded = 0;
   let after = { streamId: '', version: 0 };
   for (;;) {
-    const { rows } = await tx.query<EventRow>(CASE_EVENTS_PAGE, [
+    const { rows } = await tx.query<EventRow>(page, [
       after.streamId,
       after.version,
       asOf.toISOString(),
       [...projection.handles],
       batchSize,
     ]);
-    const page = rows.map(toRecordedEvent);
-    if (page.length > 0) folded += await applyParking(tx, projection, tables, page, parked);
-    if (page.length < batchSize) return { events: folded, parked };
-    const last = page[page.length - 1];
+    const events = rows.map(toRecordedEvent);
+    if (events.length > 0) folded += await applyParking(tx, projection, tables, events, parked);
+    if (events.length < batchSize) return { events: folded, parked };
+    const last = events[events.length - 1];
     after = { streamId: last.streamId, version: last.streamVersion };
   }
 };

@@ -1,8 +1,9 @@
 /**
  * @app/read-models: the read models of agents and supervisors, as projections of
  * @app/projections' runner: `case_queue` (queues per language and priority, R4/R16), the
- * `report_*` tables (the supervisors' reports, docs/metrics.md) and `help_articles` (the
- * help-centre articles and their full-text search, R5), with their queries. Each
+ * `report_*` tables (the supervisors' reports, docs/metrics.md), `intakes` (the help
+ * assistant's intakes, R5–R8: the deflection report and the worker's sweep) and
+ * `help_articles` (the help-centre articles and their full-text search, R5), with their queries. Each
  * writes a batch with a few multi-row statements (`applyBatch`) and, for the runner's
  * per-event contract, `apply`.
  */
@@ -53,11 +54,15 @@ export {
   REPORTS,
   type GroupBy,
   type ReportDefinition,
+  type ReportListItem,
   type ReportName,
   type ReportRow,
+  type ReportTable,
+  type ReportValue,
 } from './reports/report.catalog';
 export {
   checkReport,
+  CSV_TOTAL,
   reportCsv,
   ReportRequestInvalid,
   runCheckedReport,
@@ -66,6 +71,33 @@ export {
   type ReportParameters,
   type ReportResult,
 } from './reports/report.query';
+
+// help assistant intakes (R5–R8): the deflection report, the worker's sweep
+export { intakesProjection, INTAKES_PROJECTION, INTAKES_TABLE, INTAKE_ROW_MISSING } from './intakes/intakes.projection';
+export { evolveIntakeRow, intakeKeyOf, type IntakeRow, type IntakeRowInput } from './intakes/intake-row.evolve';
+export {
+  aggregateDeflection,
+  DEFLECTION_COLUMNS,
+  DEFLECTION_GROUP_BYS,
+  deflectionFigures,
+  isoWeekOf,
+  NO_GROUP,
+  TOP_DEFLECTING_ARTICLES,
+  type ArticleDeflections,
+  type ArticleNeverHelpful,
+  type DeflectionAggregate,
+  type DeflectionFigures,
+  type DeflectionGroupBy,
+} from './intakes/deflection.aggregate';
+export {
+  dueIntakeCounts,
+  idleIntakes,
+  intakesStartedIn,
+  unopenedCaseRequests,
+  type DueIntake,
+  type DueIntakesQuery,
+  type IntakeCursor,
+} from './intakes/intakes.query';
 
 // help-centre articles and their search (R5)
 export {

@@ -1,7 +1,12 @@
 import type { Calendar, SlaPolicy } from '@app/business-time';
 import type { Projection } from '@app/projections';
 import { caseSummariesProjection } from '@app/projections';
-import { caseQueueProjection, caseReportsProjection, helpArticlesProjection } from '@app/read-models';
+import {
+  caseQueueProjection,
+  caseReportsProjection,
+  helpArticlesProjection,
+  intakesProjection,
+} from '@app/read-models';
 
 /** What the report projection needs of the SLA configuration (SlaService has it). */
 export interface ProjectionCalendars {
@@ -26,5 +31,7 @@ export const allProjections = ({ calendars, policy }: ProjectionCalendars): read
     caseReportsProjection({ calendarOf: (id) => (id !== null && calendars.get(id)) || fallback, policy }) as Projection,
     // R5: the help-centre articles the help assistant searches
     helpArticlesProjection as Projection,
+    // R5–R8: the help assistant's intakes (the deflection report, the worker's intake sweep)
+    intakesProjection as Projection,
   ];
 };

@@ -19,7 +19,7 @@ import type { CaseView } from '@app/case-domain';
 import { CLOCK, type Clock } from '@app/clock';
 import { EVENT_STORE, SQL_DATABASE, type EventStore, type SqlDatabase } from '@app/event-store';
 import { PROJECTIONS, type ProjectionRegistry } from '@app/projections';
-import { CASE_REPORTS_PROJECTION } from '@app/read-models';
+import { CASE_REPORTS_PROJECTION, REPORTS, type ReportName } from '@app/read-models';
 import type { AsOfQuery, AuditEventsQuery, ExportQuery, QueueAsOfQuery, ReportAsOfQuery } from './audit-requests.dto';
 
 // The audit reads of the API (GET /v1/audit/*): query handlers, thin glue over @app/audit.
@@ -123,8 +123,8 @@ export class GetQueueAsOfHandler implements IQueryHandler<GetQueueAsOf, QueueAsO
 }
 
 /**
- * Replayed by the registered `case-reports` projection itself (so with the app's
- * calendars): one definition of each report.
+ * Replayed by the registered projection the report reads (`case-reports`, so with the app's
+ * calendars; `intakes` for `deflection`): one definition of each report.
  */
 @QueryHandler(GetReportAsOf)
 export class GetReportAsOfHandler implements IQueryHandler<GetReportAsOf, ReportAsOfResult> {
@@ -134,7 +134,9 @@ export class GetReportAsOfHandler implements IQueryHandler<GetReportAsOf, Report
   ) {}
 
   execute({ name, params: { asOf, from, to, groupBy } }: GetReportAsOf): Promise<ReportAsOfResult> {
-    const projection = this.projections.get(CASE_REPORTS_PROJECTION).projection;
+    // an unknown name is refused by readReportAsOf (404) before any replay
+    const readModel = REPORTS.get(name as ReportName)?.projection ?? CASE_REPORTS_PROJECTION;
+    const projection = this.projections.get(readModel).projection;
     return readReportAsOf(this.db, projection, name, { from, to, groupBy }, parseInstant('asOf', asOf));
   }
 }

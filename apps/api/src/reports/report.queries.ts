@@ -3,7 +3,14 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '@app/clock';
 import { SQL_DATABASE, type SqlDatabase } from '@app/event-store';
 import { PROJECTIONS, type ProjectionRegistry } from '@app/projections';
-import { CASE_REPORTS_PROJECTION, REPORTS, runReport, type GroupBy, type ReportResult } from '@app/read-models';
+import {
+  CASE_REPORTS_PROJECTION,
+  REPORTS,
+  runReport,
+  type GroupBy,
+  type ReportName,
+  type ReportResult,
+} from '@app/read-models';
 import { caughtUpWith } from '../read-models/read-your-writes';
 import type { ReportQueryDto } from './report.dto';
 
@@ -21,7 +28,7 @@ export type ReportView = ReportResult & { readonly caughtUp: boolean };
 /** The reports, their definitions and how each may be grouped (GET /v1/reports). */
 export class ListReports extends Query<ReportInfoView[]> {}
 
-/** One report over [from, to), grouped, from the `report_*` read models (GET /v1/reports/{name}). */
+/** One report over [from, to), grouped, from its read model (GET /v1/reports/{name}). */
 export class GetReport extends Query<ReportView> {
   constructor(
     readonly name: string,
@@ -56,7 +63,9 @@ export class GetReportHandler implements IQueryHandler<GetReport, ReportView> {
   ) {}
 
   async execute({ name, params }: GetReport): Promise<ReportView> {
-    const caughtUp = await caughtUpWith(this.projections, CASE_REPORTS_PROJECTION, params.after);
+    // the read model the report reads (an unknown name is refused by runReport: 404)
+    const projection = REPORTS.get(name as ReportName)?.projection ?? CASE_REPORTS_PROJECTION;
+    const caughtUp = await caughtUpWith(this.projections, projection, params.after);
     const result = await runReport(this.db, name, params, this.clock.now());
     return { ...result, caughtUp };
   }

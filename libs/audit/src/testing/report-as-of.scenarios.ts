@@ -139,7 +139,7 @@ export const replaysReports = (adapter: string, open: () => Promise<ReportReplay
     });
 
     it('refuses an unknown report (404) and a parameter the report does not take (400) before replaying', async () => {
-      await expect(asOf('deflection', at('12:00'))).rejects.toMatchObject({ status: 404, code: 'REPORT.UNKNOWN' });
+      await expect(asOf('churn', at('12:00'))).rejects.toMatchObject({ status: 404, code: 'REPORT.UNKNOWN' });
       await expect(asOf('backlog', at('12:00'), { groupBy: 'week' })).rejects.toMatchObject({
         status: 400,
         code: 'REPORT.INVALID_PARAMETER',
@@ -157,7 +157,8 @@ export const replaysReports = (adapter: string, open: () => Promise<ReportReplay
       const now = fx.clock.advance(60_000);
       await new ProjectionRunner(projection, { store: fx.store, db: fx.db }).catchUp();
       const period = { from: '2026-03-01T00:00:00Z', to: '2026-04-15T00:00:00Z' };
-      for (const report of REPORTS.values())
+      // the case reports (the deflection report replays the intakes: deflection-as-of.spec.ts)
+      for (const report of [...REPORTS.values()].filter((r) => r.projection === projection.name))
         for (const groupBy of GROUP_BYS.filter((g) => report.groupBy.allowed.includes(g))) {
           const params = { ...period, groupBy };
           const live = await runReport(fx.db, report.name, params, now);

@@ -1,11 +1,22 @@
 import type { SqlQueryable } from '@app/event-store';
+import {
+  aggregateDeflection,
+  DEFLECTION_COLUMNS,
+  DEFLECTION_GROUP_BYS,
+  TOP_DEFLECTING_ARTICLES,
+  type DeflectionFigures,
+  type DeflectionGroupBy,
+} from '../intakes/deflection.aggregate';
+import { INTAKES_PROJECTION } from '../intakes/intakes.projection';
+import { intakesStartedIn } from '../intakes/intakes.query';
 import { CYCLE_GROUPING } from './case-report.evolve';
-import { REPORT_TABLES } from './case-reports.projection';
+import { CASE_REPORTS_PROJECTION, REPORT_TABLES } from './case-reports.projection';
 
 /**
- * The supervisors' reports (docs/domain-model.md, "Who reads the events"): each a query over the
- * `report_*` read models (never over the log), with the definition of its metric stated in
- * the answer and in docs/metrics.md. Periods are half-open, [from, to), in UTC.
+ * The supervisors' reports (docs/domain-model.md, "Who reads the events"): each a query over a
+ * read model (the `report_*` tables of cases, the `intakes` of the help assistant; never over
+ * the log), with the definition of its metric stated in the answer and in docs/metrics.md.
+ * Periods are half-open, [from, to), in UTC.
  */
 export const REPORT_NAMES = [
   'first-response-time',
@@ -17,10 +28,11 @@ export const REPORT_NAMES = [
   'csat',
   'credits',
   'reopen-rate',
+  'deflection',
 ] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 
-export const GROUP_BYS = ['none', 'priority', 'vendor', 'language', 'week'] as const;
+export const GROUP_BYS = ['none', 'priority', 'vendor', 'language', 'week', 'product', 'article'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
 export interface ReportQuery {
@@ -34,7 +46,17 @@ export interface ReportQuery {
   readonly asOf: Date;
 }
 
-export type ReportRow = Record<string, string | number | null>;
+/** An item of a list a report row holds (e.g. `{ articleId, deflections }`). */
+export type ReportListItem = Readonly<Record<string, string | number>>;
+/** A cell: a count, a figure, a group's name, null (nothing to measure), or a list (one CSV cell: see reportCsv). */
+export type ReportValue = string | number | null | readonly ReportListItem[];
+export type ReportRow = Record<string, ReportValue>;
+
+/** What a report with totals answers: its group rows, and the same figures over every group. */
+export interface ReportTable {
+  readonly rows: ReportRow[];
+  readonly total: ReportRow;
+}
 
 export interface ReportDefinition {
   readonly name: ReportName;
@@ -46,10 +68,19 @@ export interface ReportDefinition {
   readonly groupBy: { readonly default: GroupBy; readonly allowed: readonly GroupBy[] };
   /** the columns of a row after the group column, in order (the CSV header) */
   readonly columns: readonly string[];
-  run(db: SqlQueryable, query: ReportQuery): Promise<ReportRow[]>;
+  /**
+   * the projection whose views `run` reads (`caughtUp` of `?after=`; the projection a
+   * report as of a past moment replays, libs/audit)
+   */
+  readonly projection: string;
+  /** the stream categories whose events that projection folds (`case`, `intake`): what a replay reads */
+  readonly streams: readonly string[];
+  /** the rows, one per group; with `total`, also the figures over every group */
+  run(db: SqlQueryable, query: ReportQuery): Promise<ReportRow[] | ReportTable>;
 }
 
-const ALL: readonly GroupBy[] = GROUP_BYS;
+/** the groupings of the case reports */
+const ALL: readonly GroupBy[] = ['none', 'priority', 'vendor', 'language', 'week'];
 const NO_WEEK: readonly GroupBy[] = ['none', 'priority', 'vendor', 'language'];
 
 /** The SQL expression of a group; `week` is the ISO week (e.g. `2026-W10`) of the report's time column. */
@@ -65,6 +96,10 @@ const groupExpr = (groupBy: GroupBy, timeColumn: string, priorityColumn = 'prior
       return 'language';
     case 'week':
       return `to_char(date_trunc('week', ${timeColumn} AT TIME ZONE 'UTC'), 'IYYY-"W"IW')`;
+    case 'product':
+    case 'article':
+      // no case report takes them (checkReport refuses them first): the deflection report's groupings
+      throw new Error(`A case report cannot be grouped by ${groupBy}`);
   }
 };
 
@@ -120,7 +155,9 @@ const perGroup =
 const AGE_BUCKETS = ['0-1d', '1-3d', '3-7d', '7-30d', '30d+'] as const;
 const STATUS_ORDER = ['open', 'awaiting-customer', 'resolved'];
 
-const definitions: readonly ReportDefinition[] = [
+type CaseReportDefinition = Omit<ReportDefinition, 'projection' | 'streams'>;
+
+const caseReports: readonly CaseReportDefinition[] = [
   {
     name: 'first-response-time',
     title: 'First response time (R10)',
@@ -346,6 +383,50 @@ const definitions: readonly ReportDefinition[] = [
       }),
     }),
   },
+];
+
+/** A deflection figure as a report cell. */
+const deflectionRow = (f: DeflectionFigures): ReportRow => ({
+  intakes: f.intakes,
+  deflected: f.deflected,
+  attachedToRecentCase: f.attachedToRecentCase,
+  casesOpened: f.casesOpened,
+  abandoned: f.abandoned,
+  stillOpen: f.stillOpen,
+  deflectionRate: f.deflectionRate,
+  topDeflectingArticles: f.topDeflectingArticles.map((a) => ({ articleId: a.articleId, deflections: a.deflections })),
+  articlesNeverHelpful: f.articlesNeverHelpful.map((a) => ({ articleId: a.articleId, intakesShown: a.intakesShown })),
+});
+
+/** R5–R8: the help assistant's intakes, from the `intakes` read model. */
+const deflection: ReportDefinition = {
+  name: 'deflection',
+  title: 'Help assistant deflection (R5–R8)',
+  definition:
+    'The help assistant’s intakes started in [from, to), each counted once, from its events, by how it stands now (for a report as of a past moment, as it stood then): intakes; deflected (an article it suggested solved the problem, R5); attachedToRecentCase (the problem was that of a recent case, and the message went onto it, R6); casesOpened (the admin still needed help and asked for a case, R7–R8: counted at the request, whose case the API opens at once, or the worker after a crash between the two writes); abandoned (no action for INTAKE_ABANDON_AFTER, default 24 h: ended by the worker); stillOpen (none of these yet). intakes = deflected + attachedToRecentCase + casesOpened + abandoned + stillOpen. deflectionRate = deflected / intakes, a fraction from 0 to 1, not rounded; null when there are no intakes. ' +
+    `topDeflectingArticles: the ${TOP_DEFLECTING_ARTICLES} articles that ended the most intakes of the group, with how many (deflections, every revision of an article together), most first, ties by article id. ` +
+    'articlesNeverHelpful: every article shown in at least one intake of the group (in any suggestion: the first one or a search again) that ended none of the group’s intakes, with in how many of them it was shown (intakesShown), most first, ties by article id. ' +
+    'An intake is grouped under the product it started with ((none) without one), its language, the ISO week (UTC) it started in, or, for article, the article that deflected it ((none) for the intakes not deflected; so in an article’s group every intake was deflected by that article, and its other shown articles are never helpful there). total: the same figures over every intake of the period.',
+  groupBy: { default: 'product', allowed: DEFLECTION_GROUP_BYS },
+  columns: DEFLECTION_COLUMNS,
+  projection: INTAKES_PROJECTION,
+  streams: ['case', 'intake'],
+  run: async (db, { from, to, groupBy }) => {
+    const { groups, total } = aggregateDeflection(await intakesStartedIn(db, from, to), {
+      from,
+      to,
+      groupBy: groupBy as DeflectionGroupBy,
+    });
+    return {
+      rows: groups.map((g) => withGroup(groupBy, g.key, deflectionRow(g.figures))),
+      total: deflectionRow(total),
+    };
+  },
+};
+
+const definitions: readonly ReportDefinition[] = [
+  ...caseReports.map((d): ReportDefinition => ({ ...d, projection: CASE_REPORTS_PROJECTION, streams: ['case'] })),
+  deflection,
 ];
 
 export const REPORTS: ReadonlyMap<ReportName, ReportDefinition> = new Map(definitions.map((d) => [d.name, d]));

@@ -23,12 +23,15 @@ describe('runReport', () => {
   it('refuses an unknown report (404), a group it does not take, a bad or inverted period (400), before any query', async () => {
     const refusal = (name: string, params: object) =>
       runReport(unreachable, name, params, NOW).catch((e: ReportRequestInvalid) => e);
-    expect(await refusal('deflection', {})).toMatchObject({ status: 404, code: 'REPORT.UNKNOWN' });
+    expect(await refusal('churn', {})).toMatchObject({ status: 404, code: 'REPORT.UNKNOWN' });
     expect(await refusal('backlog', { groupBy: 'week' })).toMatchObject({
       status: 400,
       code: 'REPORT.INVALID_PARAMETER',
     });
     expect(await refusal('csat', { groupBy: 'tenant' })).toMatchObject({ status: 400 });
+    // the deflection report's groupings are its own
+    expect(await refusal('csat', { groupBy: 'product' })).toMatchObject({ status: 400 });
+    expect(await refusal('deflection', { groupBy: 'priority' })).toMatchObject({ status: 400 });
     expect(await refusal('csat', { from: '2026-03-02', to: '2026-03-01' })).toMatchObject({ status: 400 });
     expect(await refusal('csat', { from: '2025-01-01', to: '2026-03-01' })).toMatchObject({ status: 400 });
     expect(await refusal('csat', { from: '2026-03-01T00:00:00' })).toMatchObject({ status: 400 });

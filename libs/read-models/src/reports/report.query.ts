@@ -6,6 +6,7 @@ import {
   type ReportDefinition,
   type ReportName,
   type ReportRow,
+  type ReportValue,
 } from './report.catalog';
 
 /** A report name that is not in the catalogue (404), or a parameter it cannot take (400). */
@@ -37,6 +38,8 @@ export interface ReportResult {
   /** the columns of each row, in order (the group's first, unless groupBy is none) */
   readonly columns: readonly string[];
   readonly rows: readonly ReportRow[];
+  /** the same figures over every group (the reports that have one: `deflection`), without a group column */
+  readonly total?: ReportRow;
 }
 
 /** the longest period a report covers: a year and a day (enough for a yearly review, bounded for the database) */
@@ -106,7 +109,8 @@ export const runCheckedReport = async (
   db: SqlQueryable,
   { definition, from, to, groupBy, asOf }: CheckedReport,
 ): Promise<ReportResult> => {
-  const rows = await definition.run(db, { from, to, groupBy, asOf });
+  const answer = await definition.run(db, { from, to, groupBy, asOf });
+  const { rows, total } = Array.isArray(answer) ? { rows: answer, total: undefined } : answer;
   return {
     report: definition.name,
     title: definition.title,
@@ -116,6 +120,7 @@ export const runCheckedReport = async (
     groupBy,
     columns: groupBy === 'none' ? definition.columns : [groupBy, ...definition.columns],
     rows,
+    ...(total === undefined ? {} : { total }),
   };
 };
 
@@ -127,14 +132,26 @@ export const runReport = async (
   now: Date,
 ): Promise<ReportResult> => runCheckedReport(db, checkReport(name, params, now));
 
-const csvField = (value: string | number | null | undefined): string => {
+/** the group column's value of the total's line in CSV */
+export const CSV_TOTAL = '(total)';
+
+const csvField = (value: ReportValue | undefined): string => {
   if (value === null || value === undefined) return '';
-  const text = String(value);
+  // a list is one cell: its items' values joined by ':', the items by spaces (`kb-1:3 kb-2:1`)
+  const text = Array.isArray(value)
+    ? value.map((item: Readonly<Record<string, string | number>>) => Object.values(item).join(':')).join(' ')
+    : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
-/** RFC 4180 CSV: a header of the columns, one line per row, CRLF line ends; empty for null. */
-export const reportCsv = (result: ReportResult): string =>
-  [result.columns, ...result.rows.map((row) => result.columns.map((c) => row[c]))]
-    .map((fields) => fields.map((f) => csvField(f as string | number | null)).join(','))
-    .join('\r\n') + '\r\n';
+/**
+ * RFC 4180 CSV: a header of the columns, one line per row, CRLF line ends; empty for null.
+ * A report with a total ends with it, its group column {@link CSV_TOTAL} (for `none`, the
+ * one row is the total already).
+ */
+export const reportCsv = (result: ReportResult): string => {
+  const lines: ReportValue[][] = [[...result.columns], ...result.rows.map((row) => result.columns.map((c) => row[c]))];
+  if (result.total && result.groupBy !== 'none')
+    lines.push(result.columns.map((c) => (c === result.groupBy ? CSV_TOTAL : (result.total as ReportRow)[c])));
+  return lines.map((fields) => fields.map((f) => csvField(f)).join(',')).join('\r\n') + '\r\n';
+};
