@@ -16,6 +16,7 @@ describe('loadAppConfig', () => {
       routing: { vendorsFile: 'config/vendors.json' },
       helpCentre: { articlesFile: 'config/help-articles.json' },
       timers: { surveyDelayMs: 86_400_000, autoCloseDays: 7, autoEscalateOnBreach: false, schedulerPollMs: 1_000 },
+      intakes: { abandonAfterMs: 86_400_000 },
       mail: { smtpUrl: undefined, from: 'Support desk <support@localhost>', publicBaseUrl: 'http://127.0.0.1:3000' },
       mode: 'embedded',
     });
@@ -94,6 +95,12 @@ describe('loadAppConfig', () => {
     expect(loadAppConfig({ HELP_ARTICLES_FILE: '  ' }).helpCentre).toEqual({ articlesFile: undefined });
   });
 
+  it('reads INTAKE_ABANDON_AFTER, the idle time after which the worker abandons an intake (R5–R8)', () => {
+    expect(loadAppConfig({ INTAKE_ABANDON_AFTER: '90m' }).intakes).toEqual({ abandonAfterMs: 5_400_000 });
+    expect(loadAppConfig({ INTAKE_ABANDON_AFTER: '2d' }).intakes).toEqual({ abandonAfterMs: 172_800_000 });
+    expect(loadAppConfig({ INTAKE_ABANDON_AFTER: '' }).intakes).toEqual({ abandonAfterMs: 86_400_000 });
+  });
+
   it('requires an https OIDC_ISSUER, except on a loopback host (an identity provider run for local testing)', () => {
     const issuer = (OIDC_ISSUER: string) => loadAppConfig({ OIDC_ISSUER }).auth.oidcIssuer;
     expect(issuer('https://login.example.com/realms/support')).toBe('https://login.example.com/realms/support');
@@ -135,6 +142,9 @@ describe('loadAppConfig', () => {
     ['SCHEDULER_POLL', '10s', 'a whole number of milliseconds (ms) or seconds (s) from 10ms to 5s'],
     ['SCHEDULER_POLL', '5ms', 'a whole number of milliseconds (ms) or seconds (s) from 10ms to 5s'],
     ['SCHEDULER_POLL', '1m', 'a whole number of milliseconds (ms) or seconds (s)'],
+    ['INTAKE_ABANDON_AFTER', '0', 'a duration above 0: a whole number followed by ms, s, m, h or d'],
+    ['INTAKE_ABANDON_AFTER', '0s', 'a duration above 0'],
+    ['INTAKE_ABANDON_AFTER', '1 day', 'a duration above 0'],
   ])('refuses %s=%s with one line naming the variable and what it accepts', (variable, value, accepts) => {
     let error: unknown;
     try {

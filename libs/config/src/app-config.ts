@@ -129,6 +129,9 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsString() @MinLength(1)
   HELP_ARTICLES_FILE: string = 'config/help-articles.json';
+
+  @IsOptional() @Matches(DURATION)
+  INTAKE_ABANDON_AFTER: string = '24h';
 }
 
 const ACCEPTS: Record<keyof EnvironmentVariables, string> = {
@@ -159,6 +162,7 @@ const ACCEPTS: Record<keyof EnvironmentVariables, string> = {
   SLA_POLICY_FILE: 'the path of the SLA policy file (JSON)',
   VENDORS_FILE: 'the path of the starting vendors file (JSON)',
   HELP_ARTICLES_FILE: 'the path of the starting help-centre articles file (JSON), or an empty value for none',
+  INTAKE_ABANDON_AFTER: 'a duration above 0: a whole number followed by ms, s, m, h or d (e.g. 24h)',
 };
 
 /** A bad configuration value: its message is one line naming the variable and what it accepts. */
@@ -228,6 +232,11 @@ export interface AppConfig {
     /** how often the scheduler looks for due timers */
     readonly schedulerPollMs: number;
   };
+  /** the help assistant's intakes (R5–R8), swept by the worker features */
+  readonly intakes: {
+    /** an intake still suggesting with no action for this long is abandoned (INTAKE_ABANDON_AFTER) */
+    readonly abandonAfterMs: number;
+  };
   /** the survey e-mail (R15): SMTP when `smtpUrl` is set, else .eml files in `<dataDir>/outbox` */
   readonly mail: {
     readonly smtpUrl?: string;
@@ -256,6 +265,9 @@ export const loadAppConfig = (env: Record<string, string | undefined> = process.
   if (first) throw new ConfigurationError(first.property, raw[first.property]);
   const pollMs = durationMs(parsed.SCHEDULER_POLL);
   if (pollMs < 10 || pollMs > 5_000) throw new ConfigurationError('SCHEDULER_POLL', raw.SCHEDULER_POLL);
+  const abandonAfterMs = durationMs(parsed.INTAKE_ABANDON_AFTER);
+  if (abandonAfterMs <= 0 || !Number.isSafeInteger(abandonAfterMs))
+    throw new ConfigurationError('INTAKE_ABANDON_AFTER', raw.INTAKE_ABANDON_AFTER);
   return {
     port: parsed.PORT,
     host: parsed.HOST,
@@ -286,6 +298,7 @@ export const loadAppConfig = (env: Record<string, string | undefined> = process.
       autoEscalateOnBreach: parsed.AUTO_ESCALATE_ON_BREACH === 'true',
       schedulerPollMs: pollMs,
     },
+    intakes: { abandonAfterMs },
     mail: {
       smtpUrl: parsed.SMTP_URL,
       from: parsed.SMTP_FROM,

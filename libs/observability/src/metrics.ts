@@ -125,6 +125,22 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  // ── the help assistant's intake sweep (libs/workers), labelled by action: abandon, open-case ──
+
+  readonly intakeSweepDue = new Gauge({
+    name: 'intake_sweep_due',
+    help: "Intakes due for the sweep by this process's clock, as the intakes read model has them: abandon (still suggesting, idle past INTAKE_ABANDON_AFTER), open-case (a case requested and not opened after the grace)",
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+
+  readonly intakeSweeps = new Counter({
+    name: 'intake_sweep_total',
+    help: 'Intakes the sweep of this process handled, by action and outcome: recorded (events appended), already (nothing left to do), refused (the domain refused it: see the log), failed (an error; tried again at the next pass)',
+    labelNames: ['action', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean; service: string }) {
     this.registry.setDefaultLabels({ service: options.service });
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
