@@ -65,6 +65,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   'GET /v1/queues/:id': 'case.claim',
   'GET /v1/reports': 'report.read',
   'GET /v1/reports/:name': 'report.read',
+  'GET /v1/reports/deflection': 'report.read',
   'GET /v1/surveys/:token': 'public',
   'GET /v1/vendors': 'vendor.manage',
   'GET /v1/vendors/:id': 'vendor.manage',
