@@ -15,6 +15,11 @@ import { METRICS, type Metrics } from '@app/observability';
 import { IntakeSweep } from './intake-sweep';
 
 const INTAKE_SWEEP_POLL_MS = Symbol('INTAKE_SWEEP_POLL_MS');
+/**
+ * The sweep's due times are 30 s and INTAKE_ABANDON_AFTER away: polling faster than a second
+ * (a SCHEDULER_POLL of 10 ms in tests) would only add queries to the timers' own.
+ */
+const MIN_POLL_MS = 1_000;
 
 /** Starts the sweep's loop once the application is up; stops it before the store closes. */
 @Injectable()
@@ -37,7 +42,7 @@ class IntakeSweepLifecycle implements OnApplicationBootstrap, BeforeApplicationS
 /**
  * The help assistant's intake sweep (R5–R8) as a worker feature: `apps/worker` runs it in
  * server mode, the API in-process in embedded mode (WorkerFeaturesModule), every
- * SCHEDULER_POLL. Needs the store, the `intakes` read model and the command door; keeps the
+ * SCHEDULER_POLL but at most once a second. Needs the store, the `intakes` read model and the command door; keeps the
  * `intake_sweep_*` metrics when the app provides `METRICS`.
  */
 @Module({})
@@ -47,7 +52,7 @@ export class IntakeSweepModule {
     return {
       module: IntakeSweepModule,
       providers: [
-        { provide: INTAKE_SWEEP_POLL_MS, useValue: config.timers.schedulerPollMs },
+        { provide: INTAKE_SWEEP_POLL_MS, useValue: Math.max(config.timers.schedulerPollMs, MIN_POLL_MS) },
         {
           provide: IntakeSweep,
           inject: [CommandBus, EVENT_STORE, SQL_DATABASE, CLOCK, { token: METRICS, optional: true }],
