@@ -258,7 +258,7 @@ export class IntakesController {
     const opened = await this.commands.execute(
       new ChangeCase({
         caseId,
-        command: caseOpenFor(tenant, request, { id: request.byId, role: 'support-admin' }),
+        command: caseOpenFor(tenant, request),
         actor: toActor(p),
         correlationId: w.correlationId,
         idempotency: intakeCaseClaim(id),

@@ -570,11 +570,11 @@ describe('caseOpenFor (R8: the case an intake asked for)', () => {
     const request = state.request as IntakeEventDataMap['CaseRequested'];
     expect(request).toEqual(requested.data);
 
-    const open = caseOpenFor('org-acme', request, sweeper);
+    const open = caseOpenFor('org-acme', request);
     expect(open).toEqual({
       type: 'OpenCase',
       caseId: CASE_ID,
-      actor: sweeper,
+      actor: { id: request.byId, role: 'support-admin' },
       tenant: 'org-acme',
       requester: { id: 'admin-1', email: 'admin@acme.example' },
       subject: 'SAML sign-in fails for the sales team',
@@ -592,7 +592,7 @@ describe('caseOpenFor (R8: the case an intake asked for)', () => {
         caseEvent('Opened', {
           caseId: CASE_ID,
           at: AT,
-          byId: sweeper.id,
+          byId: request.byId,
           tenant: 'org-acme',
           requester: { id: 'admin-1', email: 'admin@acme.example' },
           subject: 'SAML sign-in fails for the sales team',
@@ -610,7 +610,7 @@ describe('caseOpenFor (R8: the case an intake asked for)', () => {
 
   it('is pure: the same request gives the same command, so a retry opens the same case', () => {
     const request = caseRequestedData();
-    expect(caseOpenFor('org-acme', request, admin)).toEqual(caseOpenFor('org-acme', request, admin));
+    expect(caseOpenFor('org-acme', request)).toEqual(caseOpenFor('org-acme', request));
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Actor, Decider } from '../shared/decider';
+import type { Decider } from '../shared/decider';
 import type { OpenCase } from '../case/case.commands';
 import { InvalidCommand } from '../shared/domain-rule-violation';
 import { isoInstant, optionalText, requireBoolean, requireOneOf, requireText } from '../shared/validation';
@@ -239,12 +239,14 @@ export const intakeDecider: Decider<IntakeState, IntakeCommand, IntakeEvent> = {
 /**
  * R8: the case an intake asked for, as its `CaseRequested` recorded it: the intake's answers
  * are carried, never typed twice, and the case's `Opened` names the intake. Pure, so a retry
- * (or the worker, after a crash between the two writes) opens exactly the same case.
+ * (or the worker, after a crash between the two writes) opens exactly the same case, by the
+ * admin who asked for it (the sender is recorded in the events' metadata).
  */
-export const caseOpenFor = (tenant: string, request: IntakeEventDataMap['CaseRequested'], actor: Actor): OpenCase => ({
+export const caseOpenFor = (tenant: string, request: IntakeEventDataMap['CaseRequested']): OpenCase => ({
   type: 'OpenCase',
   caseId: request.caseId,
-  actor,
+  // whoever opens it (the API, a retry, the worker's sweep), the case is the admin's request
+  actor: { id: request.byId, role: 'support-admin' },
   tenant,
   requester: { id: request.requester.id, email: request.requester.email },
   subject: request.subject,

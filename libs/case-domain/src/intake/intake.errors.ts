@@ -48,7 +48,9 @@ export class IntakeAlreadyEnded extends IntakeRuleViolation {
     super(
       intakeId,
       `Intake ${intakeId} has ended (${ENDINGS[outcome]}${caseId ? `: case ${caseId}` : ''}); it cannot ${wanted}. ` +
-        (outcome === 'abandoned' ? 'Describe the problem again to start a new intake.' : 'Start a new intake for another problem.'),
+        (outcome === 'abandoned'
+          ? 'Describe the problem again to start a new intake.'
+          : 'Start a new intake for another problem.'),
     );
   }
 }
@@ -60,6 +62,9 @@ export class ArticleNotSuggested extends IntakeRuleViolation {
     intakeId: string,
     readonly articleId: string,
   ) {
-    super(intakeId, `Article ${articleId} was not suggested in intake ${intakeId}; a deflection names an article the assistant showed.`);
+    super(
+      intakeId,
+      `Article ${articleId} was not suggested in intake ${intakeId}; a deflection names an article the assistant showed.`,
+    );
   }
 }

@@ -179,7 +179,7 @@ describe('ChangeIntake (the help assistant intake, R5–R8)', () => {
     const open = () =>
       new ChangeCase({
         caseId,
-        command: caseOpenFor('org-acme', request, admin),
+        command: caseOpenFor('org-acme', request),
         idempotency: intakeCaseClaim(intakeId),
       });
     const opened = await door.execute(open());

@@ -89,7 +89,7 @@ export const intakeSteps = (door: CommandDoor, clock: ManualClock, actor: Actor 
   };
 };
 
-/** Opens the case an intake's `CaseRequested` asked for, as the API does right after the request. */
+/** Opens the case an intake's `CaseRequested` asked for, as the API does right after the request (`actor`: the sender, in the metadata). */
 export const openRequestedCase = (
   door: CommandDoor,
   tenant: string,
@@ -99,7 +99,8 @@ export const openRequestedCase = (
   door.execute(
     new ChangeCase({
       caseId: caseIdForIntake(request.intakeId),
-      command: caseOpenFor(tenant, request, actor),
+      command: caseOpenFor(tenant, request),
+      actor,
       idempotency: intakeCaseClaim(request.intakeId),
     }),
   );

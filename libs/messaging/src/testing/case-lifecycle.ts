@@ -194,7 +194,7 @@ export const runFullLifecycle = async (
   // R8: the case the intake asked for, with its answers; Opened names the intake
   if (!requested.request) throw new Error('the intake recorded no case request');
   await onCase({
-    ...caseOpenFor(tenant, requested.request, customer),
+    ...caseOpenFor(tenant, requested.request),
     sla: {
       calendarId: 'europe-paris',
       calendarVersion: 1,

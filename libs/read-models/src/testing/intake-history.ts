@@ -142,11 +142,7 @@ export const appendIntakeHistory = async (store: EventStore, o: IntakeHistoryOpt
     if (command === 'open-case') {
       const request = current.state.request;
       if (!request || !current.state.tenant) continue;
-      const decided = caseDecider.decide(
-        caseDecider.initialState,
-        caseOpenFor(current.state.tenant, request, ADMIN),
-        now,
-      );
+      const decided = caseDecider.decide(caseDecider.initialState, caseOpenFor(current.state.tenant, request), now);
       await store.appendToStream(toCaseStreamId(request.caseId), decided as unknown as NewEvent[], 'no-stream');
       openedCaseIds.push(request.caseId);
       appends++;

@@ -141,7 +141,7 @@ describe('IntakeSweep: idle intakes abandoned, requested cases opened once', () 
         tenant: 'acme.example',
         requester: { id: 'ana', email: 'ana@acme.example' },
         product: 'drive',
-        byId: INTAKE_SWEEPER.id,
+        byId: 'ana', // the admin's request, whoever opens it
       },
       metadata: { actor: INTAKE_SWEEPER, tenant: 'acme.example' },
     });

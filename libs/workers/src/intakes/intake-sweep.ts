@@ -82,7 +82,7 @@ export interface IntakeSweepResult {
  *   left as it is: it returns no event.
  * - **Completion.** Intakes `case-requested` whose case's `Opened` is not in the read model
  *   {@link CASE_OPENING_GRACE_MS} after the request get their case opened, as the API would
- *   have: `ChangeCase` with `caseOpenFor(the intake's tenant, its CaseRequested, the sweeper)`,
+ *   have: `ChangeCase` with `caseOpenFor(the intake's tenant, its CaseRequested)` (the admin's request; the sweeper is the metadata's actor),
  *   case id `caseIdForIntake`, idempotency `intakeCaseClaim`. The claim gives the same event
  *   ids whoever writes first (the API, a retry, this sweep): the case is opened once, and a
  *   later attempt gets the first one's answer.
@@ -250,7 +250,7 @@ export class IntakeSweep {
       const opened = await this.o.commands.execute(
         new ChangeCase({
           caseId,
-          command: caseOpenFor(intake.tenant, intake.request, INTAKE_SWEEPER),
+          command: caseOpenFor(intake.tenant, intake.request),
           actor: INTAKE_SWEEPER,
           correlationId: `intake-sweep:${now.toISOString()}`,
           idempotency: intakeCaseClaim(intakeId),
