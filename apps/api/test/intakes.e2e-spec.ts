@@ -232,6 +232,33 @@ describe('the help assistant: /v1/intakes (R5–R8)', () => {
     expect(late.body.detail).toContain(`case ${opened.body.id}`);
   });
 
+  it('the deflection report counts each ending of the walk exactly', async () => {
+    // the walk's last intake write, for read-your-writes
+    const { checkpoint } = await t.app.get<EventStore>(EVENT_STORE).readAll({ limit: 100_000 });
+    const r = await http()
+      .get('/v1/reports/deflection')
+      .query({
+        from: '2026-03-02T00:00:00Z',
+        to: '2026-03-03T00:00:00Z',
+        groupBy: 'none',
+        after: checkpoint.globalPosition,
+      })
+      .set(as(tok.supervisor))
+      .expect(200);
+    expect(r.body.caughtUp).toBe(true);
+    // acme: deflected, attached, case requested; globex: still open (R3 walk)
+    expect(r.body.total).toMatchObject({
+      intakes: 4,
+      deflected: 1,
+      attachedToRecentCase: 1,
+      casesOpened: 1,
+      abandoned: 0,
+      stillOpen: 1,
+      deflectionRate: 0.25,
+      topDeflectingArticles: [{ articleId: 'user-password-reset-en', deflections: 1 }],
+    });
+  });
+
   it('POST /v1/cases still opens a case without an intake', async () => {
     const r = await http().post('/v1/cases').set(as(tok.admin)).send(openCaseBody).expect(201);
     expect(r.body.intakeId).toBeUndefined();
