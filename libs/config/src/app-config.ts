@@ -190,7 +190,7 @@ export interface AppConfig {
   readonly kafkaBrokers?: readonly string[];
   /** the Kafka relay's topics and privacy key; used only when `kafkaBrokers` is set */
   readonly kafka: {
-    /** topics are `<prefix>.case-events.v1` and `<prefix>.case-state.v1` */
+    /** topics are `<prefix>.case-events.v1`, `<prefix>.case-state.v1` and `<prefix>.intake-events.v1` */
     readonly topicPrefix: string;
     readonly partitions: number;
     /** unset: the broker's `default.replication.factor` */
