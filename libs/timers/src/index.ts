@@ -34,6 +34,7 @@ export { surveyMailsOf, type SurveyMailRow } from './store/survey-mail-table';
 export { TIMERS_COMPONENT, TIMERS_MIGRATIONS } from './store/timers.migrations';
 export { createMailTransport, type MailMessage, type MailTransport, type SentMail } from './mail/mail-transport';
 export { surveyMail } from './mail/survey-mail';
+export { ReplyAddresses } from './mail/reply-address';
 export { SurveyMailer, type MailDispatch, type SurveyMailerOptions } from './mail/survey-mailer';
 export {
   InvalidSurveyToken,
