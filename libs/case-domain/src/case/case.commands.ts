@@ -193,6 +193,14 @@ export interface RecordSlaBreach extends CaseCommandOf<'RecordSlaBreach'> {
 /** R15, system: the auto-close timer, a configured number of days after resolution. */
 export type CloseCase = CaseCommandOf<'CloseCase'>;
 
+/**
+ * Staff write a note on the case for each other (agents of the case's vendor, supervisors):
+ * never shown to the customer, never published, never e-mailed (docs/domain-model.md, "Audiences").
+ */
+export interface AddInternalNote extends CaseCommandOf<'AddInternalNote'> {
+  readonly message: string;
+}
+
 export type CaseCommand =
   | OpenCase
   | AssignCase
@@ -213,6 +221,7 @@ export type CaseCommand =
   | SendSurvey
   | AnswerSurvey
   | CloseCase
+  | AddInternalNote
   /** R4, R16, system: the router's decision (routing/route-case.decide.ts) */
   | RouteCase;
 

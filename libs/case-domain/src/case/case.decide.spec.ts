@@ -31,6 +31,7 @@ const everyCommand: Record<CaseCommandType, CaseCommand> = {
   AnswerSurvey: cmd.answerSurvey(),
   CloseCase: cmd.close(),
   RouteCase: cmd.route(),
+  AddInternalNote: cmd.note(),
 };
 const allButOpen = Object.values(everyCommand).filter((c) => c.type !== 'OpenCase');
 
@@ -68,6 +69,7 @@ describe('every command', () => {
     AnswerSurvey: 'other rule', // R15: answers may come after the auto-close
     CloseCase: 'nothing',
     RouteCase: 'nothing', // R4: a closed case is in no queue
+    AddInternalNote: 'refused',
   };
   it.each(Object.entries(onClosed))('%s on a closed case: %s', (type, expected) => {
     const when = given([opened, resolved(), closed()]).when(everyCommand[type as CaseCommandType]);

@@ -15,6 +15,7 @@ import {
   requestIncidentReport,
   sendIncidentReport,
 } from './decide/outage.decide';
+import { addInternalNote } from './decide/notes.decide';
 import { closeCase, reopenCase, resolveCase } from './decide/resolution.decide';
 import { recordSlaBreach } from './decide/sla.decide';
 import { answerSurvey, sendSurvey } from './decide/survey.decide';
@@ -70,6 +71,8 @@ export const decide = (state: CaseState, command: CaseCommand, now: Date): CaseE
       return closeCase(state, command, at);
     case 'RouteCase':
       return routeCase(state, command, now);
+    case 'AddInternalNote':
+      return addInternalNote(state, command, at);
     default: {
       const unknown: never = command;
       throw new UnknownCaseCommand(unknown);

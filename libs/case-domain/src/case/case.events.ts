@@ -44,6 +44,7 @@ export const CASE_EVENT_SCHEMA_VERSIONS = {
   SurveyAnswered: 1,
   Closed: 1,
   Routed: 1,
+  InternalNoteAdded: 1,
 } as const;
 
 export type CaseEventType = keyof typeof CASE_EVENT_SCHEMA_VERSIONS;
@@ -163,6 +164,8 @@ export interface CaseEventDataMap {
     /** the vendor it had before (absent on the first routing) */
     readonly previousVendorId?: string | null;
   };
+  /** Staff's note on the case: shown to staff only, never to the customer, on Kafka or in an e-mail. */
+  InternalNoteAdded: CaseEventBase & { readonly message: string };
 }
 
 export type CaseEventOf<T extends CaseEventType> = {

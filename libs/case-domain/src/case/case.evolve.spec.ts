@@ -11,6 +11,7 @@ import {
   ev,
   infoRequested,
   linked,
+  noted,
   opened,
   reopened,
   resolved,
@@ -25,6 +26,16 @@ const fold = (events: CaseEvent[]) => foldEvents(caseDecider, events) as OpenedC
 describe('evolve', () => {
   it('Opened creates an open case at version 1, cycle 1, with the derived priority', () =>
     expect(fold([opened])).toMatchObject({ status: 'open', version: 1, cycle: 1, priority: 'P1', escalations: [] }));
+
+  it('InternalNoteAdded adds the note, oldest first, and changes nothing else', () => {
+    const before = fold([opened, assigned()]);
+    const after = fold([opened, assigned(), noted('First.'), noted('Second.', 'super-1')]);
+    expect(after.notes).toEqual([
+      { message: 'First.', at: before.openedAt, byId: 'agent-1' },
+      { message: 'Second.', at: before.openedAt, byId: 'super-1' },
+    ]);
+    expect({ ...after, notes: [], version: 0 }).toEqual({ ...before, version: 0 });
+  });
 
   it('version counts every event folded: the stream version', () =>
     expect(fold([opened, assigned(), responded, infoRequested]).version).toBe(4));

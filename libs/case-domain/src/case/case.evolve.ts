@@ -93,6 +93,10 @@ const apply = (next: OpenedCase, event: Exclude<CaseEvent, { type: 'Opened' }>):
       const { vendorId, queueId, reason } = event.data;
       return { ...next, routing: { vendorId, queueId, reason, at } };
     }
+    case 'InternalNoteAdded': {
+      const { message, byId } = event.data;
+      return { ...next, notes: [...next.notes, { message, at, byId }] };
+    }
     default: {
       // compile time: every event type is handled; run time: an unknown type only bumps the version
       const _unknown: never = event;
@@ -121,6 +125,7 @@ const opened = (data: CaseEventDataMap['Opened'], version: number): OpenedCase =
   cycle: 1,
   cycleStartedAt: data.at,
   escalations: [],
+  notes: [],
   earlierSurveyIds: [],
   sla: initialSlaFacts(data),
 });

@@ -88,6 +88,8 @@ const commandArb: fc.Arbitrary<CaseCommand> = fc.oneof(
       .record({ target: mostly<EscalationTarget>(['product-team', 'supervisor'], ['legal' as never]), reason: text })
       .map((o) => cmd.escalate(o)),
   ),
+  // staff's internal notes: refused only on a closed case (and for an empty message)
+  sometimes(fc.record({ message: text, actor: fc.constantFrom(agent, supervisor) }).map((o) => cmd.note(o))),
   sometimes(
     fc
       .record({ priority: mostly<Priority>(['P1', 'P2', 'P3', 'P4'], ['P0' as never]), reason: text })

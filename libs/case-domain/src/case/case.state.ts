@@ -30,6 +30,13 @@ export interface Escalation {
   readonly byId: string;
 }
 
+/** Staff's internal note: shown to staff only (docs/domain-model.md, "Audiences"). */
+export interface InternalNote {
+  readonly message: string;
+  readonly at: Instant;
+  readonly byId: string;
+}
+
 export interface Resolution {
   readonly outcome: Outcome;
   readonly summary: string;
@@ -68,6 +75,8 @@ export interface OpenedCase {
   /** set while awaiting the customer (R11); the items asked for so far */
   readonly pendingInfoRequest?: { readonly items: readonly InfoItem[]; readonly since: Instant };
   readonly escalations: readonly Escalation[];
+  /** staff's internal notes, oldest first; never shown to the customer */
+  readonly notes: readonly InternalNote[];
   /** the current cycle's resolution; cleared by a reopen */
   readonly resolution?: Resolution;
   readonly closedAt?: Instant;

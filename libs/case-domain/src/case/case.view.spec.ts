@@ -41,6 +41,7 @@ describe('toCaseView (GET /v1/cases/{id})', () => {
       requesterId: 'admin-1',
       openedAt: EARLIER,
       escalations: [],
+      notes: [],
       creditRequested: false,
       incidentReport: { requested: false, sent: false },
       survey: { sent: false, answered: false },
@@ -88,6 +89,11 @@ describe('toCaseView (GET /v1/cases/{id})', () => {
     expect(v?.escalations).toEqual([{ target: 'supervisor', reason: 'Urgent.', at: EARLIER, byId: 'agent-1' }]);
     expect(JSON.parse(JSON.stringify(v))).toEqual(v);
   });
+
+  it("shows staff's internal notes, oldest first (the customer's view leaves them out: case-audience.ts)", () =>
+    expect(view([opened, ev('InternalNoteAdded', { message: 'Old connector.' })])?.notes).toEqual([
+      { message: 'Old connector.', at: EARLIER, byId: 'agent-1' },
+    ]));
 
   it('takes an explicit version when the caller has one', () =>
     expect(toCaseView(foldEvents(caseDecider, [opened]), 42)?.version).toBe(42));

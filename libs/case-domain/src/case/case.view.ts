@@ -1,4 +1,4 @@
-import type { CaseState, Escalation } from './case.state';
+import type { CaseState, Escalation, InternalNote } from './case.state';
 import type { SlaReport } from './sla/sla.report';
 import type { CaseStatus, Channel, Impact, InfoItem, Instant, Outcome, Priority, Workaround } from './case.types';
 import { queueIdOf } from '../routing/routing.policy';
@@ -39,6 +39,8 @@ export interface CaseView {
   };
   readonly incidentId?: string;
   readonly escalations: readonly Escalation[];
+  /** staff's internal notes, oldest first: in the staff's view only (`caseViewFor`, case-audience.ts) */
+  readonly notes: readonly InternalNote[];
   readonly creditRequested: boolean;
   readonly credit?: { readonly amount: number; readonly currency: string; readonly issuedAt: Instant };
   readonly incidentReport: {
@@ -118,6 +120,7 @@ export const toCaseView = (state: CaseState, version: number = state.version, sl
       }),
     incidentId: state.incidentId,
     escalations: state.escalations,
+    notes: state.notes,
     creditRequested: state.creditRequest !== undefined,
     credit: credit && { amount: credit.amount, currency: credit.currency, issuedAt: credit.at },
     incidentReport: present({

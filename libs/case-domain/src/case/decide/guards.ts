@@ -25,6 +25,7 @@ const ACTIONS: Record<CaseCommandType, string> = {
   AnswerSurvey: 'answer its survey',
   CloseCase: 'close it',
   RouteCase: 'route it',
+  AddInternalNote: 'add an internal note to it',
 };
 
 export const actionOf = (command: CaseCommand): string => ACTIONS[command.type];

@@ -153,6 +153,13 @@ export const cmd = {
     ...o,
   }),
   close: (): C.CloseCase => ({ type: 'CloseCase', caseId: CASE_ID, actor: system }),
+  note: (o: Partial<C.AddInternalNote> = {}): C.AddInternalNote => ({
+    type: 'AddInternalNote',
+    caseId: CASE_ID,
+    actor: agent,
+    message: 'Customer runs an old connector; checked with the product team.',
+    ...o,
+  }),
   route: (vendorId: string | null = 'north-desk'): C.RouteCase => ({
     type: 'RouteCase',
     caseId: CASE_ID,
@@ -215,6 +222,7 @@ export const linked = (incidentId = 'inc-1') => ev('LinkedToIncident', { inciden
 export const resolved = (o: Partial<Data<'Resolved'>> = {}) =>
   ev('Resolved', { outcome: 'solved', summary: 'Fixed.', cycle: 1, ...o });
 export const reopened = (cycle = 2) => ev('Reopened', { reason: 'Not fixed.', cycle }, customer.id);
+export const noted = (message = 'An internal note.', byId = agent.id) => ev('InternalNoteAdded', { message }, byId);
 export const closed = (cycle = 1) => ev('Closed', { outcome: 'solved', cycle }, system.id);
 export const creditRequested = (incidentId = 'inc-1') => ev('CreditRequested', { incidentId }, customer.id);
 export const creditIssued = (incidentId = 'inc-1') =>
