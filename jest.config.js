@@ -35,6 +35,7 @@ const esmPackages = [
   '@tokenizer',
   'cookie',
   'content-disposition',
+  'email-reply-parser',
 ];
 
 const base = {
