@@ -29,6 +29,7 @@ describe('loadAppConfig', () => {
         SMTP_URL: 'smtp://mailer:secret@mail.example:587',
         SMTP_FROM: 'Help <help@acme.example>',
         PUBLIC_BASE_URL: 'https://support.acme.example/',
+        INBOUND_DOMAIN: 'Reply.Support.Acme.example',
         SURVEY_DELAY: '0',
         AUTO_CLOSE_DAYS: '14',
         AUTO_ESCALATE_ON_BREACH: 'true',
@@ -45,6 +46,7 @@ describe('loadAppConfig', () => {
         smtpUrl: 'smtp://mailer:secret@mail.example:587',
         from: 'Help <help@acme.example>',
         publicBaseUrl: 'https://support.acme.example',
+        inboundDomain: 'reply.support.acme.example',
       },
     });
     expect(loadAppConfig({ SURVEY_DELAY: '90m', PORT: '8080' })).toMatchObject({
@@ -135,6 +137,8 @@ describe('loadAppConfig', () => {
     ['SMTP_URL', 'mail.example:25', 'an smtp:// or smtps:// URL'],
     ['SMTP_FROM', 'support', 'an e-mail address, or "Name <address>"'],
     ['PUBLIC_BASE_URL', 'support.example', 'the http(s) URL the API is reached at'],
+    ['INBOUND_DOMAIN', 'reply@support.example', 'a mail domain whose mail reaches this desk'],
+    ['INBOUND_DOMAIN', 'localhost', 'a mail domain'],
     ['SURVEY_DELAY', '1 day', 'a duration: 0, or a whole number followed by ms, s, m, h or d'],
     ['SURVEY_DELAY', '-5m', 'a duration'],
     ['AUTO_CLOSE_DAYS', '0', 'an integer from 1 to 365'],

@@ -106,6 +106,9 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/)
   PUBLIC_BASE_URL?: string;
 
+  @IsOptional() @Matches(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i)
+  INBOUND_DOMAIN?: string;
+
   @IsOptional() @Matches(DURATION)
   SURVEY_DELAY: string = '24h';
 
@@ -154,6 +157,8 @@ const ACCEPTS: Record<keyof EnvironmentVariables, string> = {
   SMTP_URL: 'an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example:587',
   SMTP_FROM: 'an e-mail address, or "Name <address>"',
   PUBLIC_BASE_URL: 'the http(s) URL the API is reached at from outside, without query (e.g. https://support.example)',
+  INBOUND_DOMAIN:
+    'a mail domain whose mail reaches this desk (e.g. reply.support.example): the Reply-To of case e-mails is case+<id>.<signature>@<domain>',
   SURVEY_DELAY: 'a duration: 0, or a whole number followed by ms, s, m, h or d (e.g. 24h)',
   AUTO_CLOSE_DAYS: 'an integer from 1 to 365',
   AUTO_ESCALATE_ON_BREACH: 'true or false',
@@ -241,8 +246,13 @@ export interface AppConfig {
   readonly mail: {
     readonly smtpUrl?: string;
     readonly from: string;
-    /** the base of the links in e-mails: `<publicBaseUrl>/v1/surveys/<token>` */
+    /** the base of the links in e-mails: `<publicBaseUrl>/v1/surveys/<token>`, `<publicBaseUrl>/v1/cases/<id>` */
     readonly publicBaseUrl: string;
+    /**
+     * INBOUND_DOMAIN, lower-cased: the domain of the signed reply addresses (`ReplyAddresses`),
+     * the `Reply-To` of every case e-mail; unset: no `Reply-To` (replies go to SMTP_FROM)
+     */
+    readonly inboundDomain?: string;
   };
   /** 'server' with DATABASE_URL, else 'embedded' (PGlite in dataDir) */
   readonly mode: 'server' | 'embedded';
@@ -303,6 +313,7 @@ export const loadAppConfig = (env: Record<string, string | undefined> = process.
       smtpUrl: parsed.SMTP_URL,
       from: parsed.SMTP_FROM,
       publicBaseUrl: (parsed.PUBLIC_BASE_URL ?? `http://127.0.0.1:${parsed.PORT}`).replace(/\/+$/, ''),
+      inboundDomain: parsed.INBOUND_DOMAIN?.toLowerCase(),
     },
     mode: parsed.DATABASE_URL ? 'server' : 'embedded',
   };
