@@ -1,7 +1,7 @@
 import { caseIdFromStreamId, incidentIdFromStreamId, intakeIdFromStreamId } from '@app/case-domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Pseudonymise } from '../pseudonymiser';
-import { applyRules, BASE_RULES, rulesFor } from './publication-policy';
+import { applyRules, BASE_RULES, isPublished, rulesFor } from './publication-policy';
 
 /** What every published event's envelope carries, whatever its topic. */
 interface EventEnvelopeBase {
@@ -67,8 +67,9 @@ const TOKEN = /^[^\s@]{1,128}$/;
 
 /**
  * The envelope of a recorded case, incident or intake event, with only the allow-listed
- * fields of its data and person ids pseudonymised; null for events of other streams (not
- * published).
+ * fields of its data and person ids pseudonymised; null for events of other streams and for
+ * the case event types that are never published (`NEVER_PUBLISHED_CASE_EVENT_TYPES`: an
+ * internal note): not published.
  */
 export const toPublishableEvent = (event: RecordedEvent, pseudonymise: Pseudonymise): PublishableEvent | null => {
   const caseId = caseIdFromStreamId(event.streamId);
@@ -81,7 +82,7 @@ export const toPublishableEvent = (event: RecordedEvent, pseudonymise: Pseudonym
         : intakeId
           ? 'intake'
           : null;
-  if (stream === null) return null;
+  if (stream === null || !isPublished(event.type, stream)) return null;
   const rules = rulesFor(event.type, event.schemaVersion, stream);
   const data = applyRules(event.data, rules ?? BASE_RULES[stream], pseudonymise);
   const tenant = event.metadata.tenant;

@@ -3,13 +3,21 @@ import {
   INCIDENT_EVENT_SCHEMA_VERSIONS,
   INTAKE_EVENT_SCHEMA_VERSIONS,
 } from '@app/case-domain';
-import { applyRules, rulesFor, type DataRules } from './publication-policy';
+import {
+  applyRules,
+  isPublished,
+  NEVER_PUBLISHED_CASE_EVENT_TYPES,
+  rulesFor,
+  type DataRules,
+} from './publication-policy';
 
 const pseudonymise = (id: string) => `pseudo(${id})`;
 
 describe('the publication policy (an allow-list per event type and schema version)', () => {
   it.each([
-    ...Object.entries(CASE_EVENT_SCHEMA_VERSIONS).map(([t, v]) => [t, v, 'case', 'caseId'] as const),
+    ...Object.entries(CASE_EVENT_SCHEMA_VERSIONS)
+      .filter(([t]) => isPublished(t, 'case'))
+      .map(([t, v]) => [t, v, 'case', 'caseId'] as const),
     ...Object.entries(INCIDENT_EVENT_SCHEMA_VERSIONS).map(([t, v]) => [t, v, 'incident', 'incidentId'] as const),
     ...Object.entries(INTAKE_EVENT_SCHEMA_VERSIONS).map(([t, v]) => [t, v, 'intake', 'intakeId'] as const),
   ])("lists the published fields of %s v%s, the domain's current version (%s)", (type, version, stream, id) => {
@@ -18,6 +26,18 @@ describe('the publication policy (an allow-list per event type and schema versio
     expect(rulesFor(type, version)).toBe(rules);
     // every event says which case, incident or intake, when and who
     expect(Object.keys(rules ?? {})).toEqual(expect.arrayContaining([id, 'at', 'byId']));
+  });
+
+  it('never publishes an internal note: no rules, and the relay skips the type entirely', () => {
+    expect(NEVER_PUBLISHED_CASE_EVENT_TYPES).toEqual(['InternalNoteAdded']);
+    for (const type of NEVER_PUBLISHED_CASE_EVENT_TYPES) {
+      expect(Object.keys(CASE_EVENT_SCHEMA_VERSIONS)).toContain(type);
+      expect(rulesFor(type, CASE_EVENT_SCHEMA_VERSIONS[type])).toBeUndefined();
+      expect(isPublished(type, 'case')).toBe(false);
+    }
+    // only on a case stream: the name means nothing elsewhere
+    expect(isPublished('InternalNoteAdded', 'intake')).toBe(true);
+    expect(isPublished('AgentResponded', 'case')).toBe(true);
   });
 
   it('names no event type in two aggregates (one contract file per type)', () => {

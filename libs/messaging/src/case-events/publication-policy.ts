@@ -56,6 +56,20 @@ type VersionedRules<
   readonly [T in Types]?: { readonly [V in Versions[T]]: RulesFor<Data[T]> };
 };
 
+/**
+ * Case event types the relay never publishes, not even their base fields: staff's internal
+ * notes are for staff alone, and that a note was written at all is no consumer's business.
+ * No message on the events topic, no change of the case's summary on the state topic, no
+ * schema in contracts/. They can have no rules below (`CASE_EVENT_RULES` does not compile
+ * with one).
+ */
+export const NEVER_PUBLISHED_CASE_EVENT_TYPES = ['InternalNoteAdded'] as const satisfies readonly CaseEventType[];
+type NeverPublished = (typeof NEVER_PUBLISHED_CASE_EVENT_TYPES)[number];
+
+/** False for a type of `NEVER_PUBLISHED_CASE_EVENT_TYPES` on a case stream: the relay skips it entirely. */
+export const isPublished = (type: string, stream: PublishedStream): boolean =>
+  stream !== 'case' || !(NEVER_PUBLISHED_CASE_EVENT_TYPES as readonly string[]).includes(type);
+
 const caseBase = { caseId: 'token', at: 'instant', byId: 'pseudonym' } as const;
 const slaMeasure = { calendarId: 'token', calendarVersion: 'version', policyVersion: 'version' } as const;
 
@@ -126,7 +140,11 @@ export const CASE_EVENT_RULES = {
   SurveySent: { 1: { ...caseBase, surveyId: 'token', cycle: 'number' } },
   SurveyAnswered: { 1: { ...caseBase, surveyId: 'token', rating: 'number', cycle: 'number' } },
   Closed: { 1: { ...caseBase, outcome: 'token', cycle: 'number' } },
-} as const satisfies VersionedRules<CaseEventType, typeof CASE_EVENT_SCHEMA_VERSIONS, CaseEventDataMap>;
+} as const satisfies VersionedRules<
+  Exclude<CaseEventType, NeverPublished>,
+  typeof CASE_EVENT_SCHEMA_VERSIONS,
+  CaseEventDataMap
+>;
 
 const incidentBase = { incidentId: 'token', at: 'instant', byId: 'pseudonym' } as const;
 

@@ -90,7 +90,10 @@ describe('EventRelay (PGlite store, in-memory broker)', () => {
     const relay = await startRelay();
     await caughtUp(relay);
 
-    const events = (await allEvents()).filter((e) => !e.streamId.startsWith('intake-'));
+    // not an internal note: never published (publication-policy.ts)
+    const events = (await allEvents()).filter(
+      (e) => !e.streamId.startsWith('intake-') && !run.unpublishedEventTypes.includes(e.type),
+    );
     const published = publisher.on(topics.caseEvents);
     expect(envelopes(published).map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
     for (const [i, message] of published.entries()) {
@@ -113,7 +116,11 @@ describe('EventRelay (PGlite store, in-memory broker)', () => {
     }
     const all = await allEvents();
     expect(Number(await savedCheckpoint())).toBe(all[all.length - 1].globalPosition);
-    expect(relay.status()).toMatchObject({ state: 'running', publishedEvents: all.length, consecutiveFailures: 0 });
+    expect(relay.status()).toMatchObject({
+      state: 'running',
+      publishedEvents: all.length - run.unpublishedEventTypes.length,
+      consecutiveFailures: 0,
+    });
   });
 
   it("publishes every intake event to the intake topic, keyed by intake id, each intake in order, and no case's summary", async () => {
@@ -164,9 +171,27 @@ describe('EventRelay (PGlite store, in-memory broker)', () => {
       escalations: 1,
       vendor: 'north-desk',
       queueId: 'fr-P1',
-      version: run.eventTypes.length - 2, // the two incident events are not the case's
+      // the two incident events are not the case's; the note is, though never published
+      version: run.eventTypes.length - 2 + run.unpublishedEventTypes.length,
     });
     for (const m of publisher.messages) expect(m.value).not.toContain(run.nonce);
+  });
+
+  it("never publishes an internal note: no message, no header, no summary made at the note's version", async () => {
+    const run = await runFullLifecycle(handle.store);
+    const relay = await startRelay();
+    await caughtUp(relay);
+    const notes = (await allEvents()).filter((e) => e.type === 'InternalNoteAdded');
+    expect(notes).toHaveLength(1);
+    const ids = new Set(notes.map((e) => e.eventId));
+    for (const m of publisher.messages) {
+      expect(m.headers?.['event-type']).not.toBe('InternalNoteAdded');
+      expect(ids.has(m.headers?.['event-id'] ?? '')).toBe(false);
+      expect(m.value).not.toContain('InternalNoteAdded');
+    }
+    const versions = publisher.on(topics.caseState).map((m) => (JSON.parse(m.value) as CaseStateSummary).version);
+    expect(versions).not.toContain(notes[0].streamVersion);
+    expect(run.unpublishedEventTypes).toEqual(['InternalNoteAdded']);
   });
 
   it('keeps the checkpoint while the broker is down, retries with backoff, and publishes everything once it is back', async () => {

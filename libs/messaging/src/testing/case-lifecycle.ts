@@ -17,6 +17,7 @@ import {
 } from '@app/case-domain';
 import { StreamWriter } from '@app/commands';
 import type { EventMetadata, EventStore } from '@app/event-store';
+import { isPublished } from '../case-events/publication-policy';
 
 /**
  * Test support: one case through its whole life, the help assistant intake that asked for
@@ -24,7 +25,8 @@ import type { EventMetadata, EventStore } from '@app/event-store';
  * attached to the case, abandoned), through the real deciders and the command handlers'
  * write path (StreamWriter), with the metadata the API records. Every free text and e-mail
  * address it uses carries a random nonce, so a test can look for them in what was
- * published. Produces every case, incident and intake event type of the domain.
+ * published. Produces every case, incident and intake event type of the domain (an internal
+ * note too, which is never published: `unpublishedEventTypes`).
  */
 export interface LifecycleRun {
   /** random; part of every free text, address and person id used: none of it may be published */
@@ -44,6 +46,8 @@ export interface LifecycleRun {
   readonly personIds: readonly string[];
   /** the case and incident event types appended, in order (the case-events topic's messages) */
   readonly eventTypes: readonly string[];
+  /** the case event types appended that are never published (an internal note), in order */
+  readonly unpublishedEventTypes: readonly string[];
   /** the intake event types appended, in order (the intake-events topic's messages) */
   readonly intakeEventTypes: readonly string[];
 }
@@ -73,6 +77,7 @@ export const runFullLifecycle = async (
     return t;
   };
   const eventTypes: string[] = [];
+  const unpublishedEventTypes: string[] = [];
   const intakeEventTypes: string[] = [];
   let minutes = 0;
   const at = (step = 1) => new Date(start.getTime() + (minutes += step) * MINUTE);
@@ -93,7 +98,7 @@ export const runFullLifecycle = async (
       decide: (state, _v, t) => caseDecider.decide(state, command, t),
     });
     if (result.events.length === 0) throw new Error(`${command.type} appended nothing`);
-    eventTypes.push(...result.events.map((e) => e.type));
+    for (const { type } of result.events) (isPublished(type, 'case') ? eventTypes : unpublishedEventTypes).push(type);
   };
   const onRouting = (vendorId: string) =>
     onCase({
@@ -261,6 +266,13 @@ export const runFullLifecycle = async (
   await onCase({ type: 'ReplyToCase', ...c, actor: customer, message: said('Any news? My whole team is blocked') });
   await onCase({ type: 'RespondToCase', ...c, actor: agent, agentId: agent.id, message: said('We found the cause') });
   await onCase({ type: 'EscalateCase', ...c, actor: agent, target: 'product-team', reason: said('Needs a code fix') });
+  // staff only: never published at all (publication-policy.ts, NEVER_PUBLISHED_CASE_EVENT_TYPES)
+  await onCase({
+    type: 'AddInternalNote',
+    ...c,
+    actor: supervisor,
+    message: said('Old connector; Ada is not technical'),
+  });
   await onCase({ type: 'LinkToIncident', ...c, actor: agent, incidentId });
   await onCase({ type: 'RequestCredit', ...c, actor: customer, reason: said('Four hours of downtime') });
   await onCase({ type: 'RequestIncidentReport', ...c, actor: customer });
@@ -306,6 +318,7 @@ export const runFullLifecycle = async (
     emails: [email],
     personIds: Object.values(people).map((p) => p.id),
     eventTypes,
+    unpublishedEventTypes,
     intakeEventTypes,
   };
 };
