@@ -17,6 +17,7 @@ describe('loadAppConfig', () => {
       helpCentre: { articlesFile: 'config/help-articles.json' },
       timers: { surveyDelayMs: 86_400_000, autoCloseDays: 7, autoEscalateOnBreach: false, schedulerPollMs: 1_000 },
       intakes: { abandonAfterMs: 86_400_000 },
+      inboundMail: { port: undefined, host: '127.0.0.1' },
       mail: { smtpUrl: undefined, from: 'Support desk <support@localhost>', publicBaseUrl: 'http://127.0.0.1:3000' },
       mode: 'embedded',
     });
@@ -53,6 +54,17 @@ describe('loadAppConfig', () => {
       timers: { surveyDelayMs: 5_400_000 },
       mail: { publicBaseUrl: 'http://127.0.0.1:8080' },
     });
+  });
+
+  it('reads the inbound SMTP listener, which needs INBOUND_DOMAIN (libs/inbound-mail)', () => {
+    expect(
+      loadAppConfig({ INBOUND_DOMAIN: 'reply.desk.example', INBOUND_SMTP_PORT: '2525', INBOUND_SMTP_HOST: '0.0.0.0' }),
+    ).toMatchObject({ inboundMail: { port: 2525, host: '0.0.0.0' }, mail: { inboundDomain: 'reply.desk.example' } });
+    expect(loadAppConfig({ INBOUND_DOMAIN: 'reply.desk.example', INBOUND_SMTP_PORT: '0' }).inboundMail).toEqual({
+      port: 0,
+      host: '127.0.0.1',
+    });
+    expect(loadAppConfig({ INBOUND_SMTP_PORT: '' }).inboundMail.port).toBeUndefined();
   });
 
   it('reads every variable and switches to server mode with DATABASE_URL', () => {
@@ -139,6 +151,12 @@ describe('loadAppConfig', () => {
     ['PUBLIC_BASE_URL', 'support.example', 'the http(s) URL the API is reached at'],
     ['INBOUND_DOMAIN', 'reply@support.example', 'a mail domain whose mail reaches this desk'],
     ['INBOUND_DOMAIN', 'localhost', 'a mail domain'],
+    ['INBOUND_SMTP_PORT', '70000', 'an integer from 0 to 65535'],
+    [
+      'INBOUND_SMTP_PORT',
+      '2525', // without INBOUND_DOMAIN
+      'an integer from 0 to 65535 (0: any free port) for the inbound SMTP listener of e-mail replies, which needs INBOUND_DOMAIN set',
+    ],
     ['SURVEY_DELAY', '1 day', 'a duration: 0, or a whole number followed by ms, s, m, h or d'],
     ['SURVEY_DELAY', '-5m', 'a duration'],
     ['AUTO_CLOSE_DAYS', '0', 'an integer from 1 to 365'],

@@ -109,6 +109,12 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i)
   INBOUND_DOMAIN?: string;
 
+  @IsOptional() @IsInt() @Min(0) @Max(65535)
+  INBOUND_SMTP_PORT?: number;
+
+  @IsOptional() @IsString() @MinLength(1)
+  INBOUND_SMTP_HOST: string = '127.0.0.1';
+
   @IsOptional() @Matches(DURATION)
   SURVEY_DELAY: string = '24h';
 
@@ -159,6 +165,9 @@ const ACCEPTS: Record<keyof EnvironmentVariables, string> = {
   PUBLIC_BASE_URL: 'the http(s) URL the API is reached at from outside, without query (e.g. https://support.example)',
   INBOUND_DOMAIN:
     'a mail domain whose mail reaches this desk (e.g. reply.support.example): the Reply-To of case e-mails is case+<id>.<signature>@<domain>',
+  INBOUND_SMTP_PORT:
+    'an integer from 0 to 65535 (0: any free port) for the inbound SMTP listener of e-mail replies, which needs INBOUND_DOMAIN set',
+  INBOUND_SMTP_HOST: 'a host name or IP address for the inbound SMTP listener to listen on',
   SURVEY_DELAY: 'a duration: 0, or a whole number followed by ms, s, m, h or d (e.g. 24h)',
   AUTO_CLOSE_DAYS: 'an integer from 1 to 365',
   AUTO_ESCALATE_ON_BREACH: 'true or false',
@@ -254,6 +263,17 @@ export interface AppConfig {
      */
     readonly inboundDomain?: string;
   };
+  /**
+   * The listener of the customers' e-mail replies (libs/inbound-mail), run by the worker
+   * features; off while `port` is undefined (INBOUND_SMTP_PORT unset). It receives mail for
+   * `mail.inboundDomain`, which it then requires.
+   */
+  readonly inboundMail: {
+    /** INBOUND_SMTP_PORT; 0: any free port (tests) */
+    readonly port?: number;
+    /** INBOUND_SMTP_HOST, default 127.0.0.1: behind the organisation's own mail server (libs/inbound-mail/README.md) */
+    readonly host: string;
+  };
   /** 'server' with DATABASE_URL, else 'embedded' (PGlite in dataDir) */
   readonly mode: 'server' | 'embedded';
 }
@@ -278,6 +298,9 @@ export const loadAppConfig = (env: Record<string, string | undefined> = process.
   const abandonAfterMs = durationMs(parsed.INTAKE_ABANDON_AFTER);
   if (abandonAfterMs <= 0 || !Number.isSafeInteger(abandonAfterMs))
     throw new ConfigurationError('INTAKE_ABANDON_AFTER', raw.INTAKE_ABANDON_AFTER);
+  // the listener receives the replies to the signed addresses of INBOUND_DOMAIN: without it, none exists
+  if (parsed.INBOUND_SMTP_PORT !== undefined && !parsed.INBOUND_DOMAIN)
+    throw new ConfigurationError('INBOUND_SMTP_PORT', raw.INBOUND_SMTP_PORT);
   return {
     port: parsed.PORT,
     host: parsed.HOST,
@@ -315,6 +338,7 @@ export const loadAppConfig = (env: Record<string, string | undefined> = process.
       publicBaseUrl: (parsed.PUBLIC_BASE_URL ?? `http://127.0.0.1:${parsed.PORT}`).replace(/\/+$/, ''),
       inboundDomain: parsed.INBOUND_DOMAIN?.toLowerCase(),
     },
+    inboundMail: { port: parsed.INBOUND_SMTP_PORT, host: parsed.INBOUND_SMTP_HOST },
     mode: parsed.DATABASE_URL ? 'server' : 'embedded',
   };
 };
