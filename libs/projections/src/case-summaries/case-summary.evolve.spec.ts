@@ -193,4 +193,10 @@ describe('evolveCaseSummary', () => {
       version: 3,
     });
   });
+
+  it("moves only the version for an internal note: not updatedAt, which the customers' list shows", () => {
+    const note = caseEvent('InternalNoteAdded', { ...base(7), byId: 'super-1', message: 'Chase them.' });
+    const before = fold(opened)!;
+    expect(fold(opened, note)).toEqual({ ...before, version: 2, lastGlobalPosition: 20 });
+  });
 });

@@ -22,7 +22,7 @@ export interface CaseSummary {
   /** of the current resolution cycle; cleared by a reopen */
   readonly outcome: Outcome | null;
   readonly openedAt: Instant;
-  /** when the latest event happened (its `at`) */
+  /** when the latest event happened (its `at`); not moved by an internal note, which customers never see */
   readonly updatedAt: Instant;
   readonly resolvedAt: Instant | null;
   readonly closedAt: Instant | null;
@@ -40,7 +40,8 @@ export type CaseSummaryInput = CaseEvent & { readonly streamVersion: number; rea
 
 /**
  * Folds one case event into the summary (pure, docs/conventions.md). Every event moves
- * `version`, `lastGlobalPosition` and `updatedAt`, also one that changes nothing else.
+ * `version`, `lastGlobalPosition` and `updatedAt`, also one that changes nothing else; but
+ * an internal note leaves `updatedAt` (customers see the list: a note must not show).
  * Returns null for an event of a case that was never opened: there is nothing to show.
  * Time comes from the event, never from a clock, so a rebuild gives the same rows.
  */
@@ -84,6 +85,8 @@ export const evolveCaseSummary = (doc: CaseSummary | null, event: CaseSummaryInp
       return { ...next, creditIssued: true };
     case 'SurveyAnswered':
       return { ...next, surveyRating: event.data.rating };
+    case 'InternalNoteAdded':
+      return { ...next, updatedAt: doc.updatedAt };
     default:
       // AgentResponded, CreditRequested, IncidentReport*, SurveySent: only the version moves
       return next;

@@ -140,6 +140,7 @@ const nextEvent = (c: CaseInProgress, random: () => number, pick: <T>(items: rea
     }
     case 'awaiting-customer':
       if (roll < 0.15) return caseEvent('Escalated', { ...base, target: 'supervisor', reason: 'slow' });
+      if (roll < 0.22) return caseEvent('InternalNoteAdded', { ...base, byId: 'super-1', message: 'Chase them.' });
       c.status = 'open';
       return roll < 0.6
         ? caseEvent('InfoProvided', { ...base, message: 'Here', attachments: [], endsWait: true })
