@@ -42,6 +42,7 @@ export const ACCESS_MATRIX = {
   'case.provide-info': write('provide requested information', SA),
   'case.reply': write('reply on a case', SA),
   'case.escalate': write('escalate a case', AG, SV),
+  'case.add-note': write('add an internal note to a case', AG, SV),
   'case.change-priority': write("change a case's priority", SV),
   'case.resolve': write('resolve a case', AG, SV),
   'case.reopen': write('reopen a case', SA),

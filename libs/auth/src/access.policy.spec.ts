@@ -47,6 +47,7 @@ const EXPECTED = `
   case.provide-info            ✓  P  F  F  R  F
   case.reply                   ✓  P  F  F  R  F
   case.escalate                F  F  ✓  ✓  R  F
+  case.add-note                F  F  ✓  ✓  R  F
   case.change-priority         F  F  F  ✓  R  F
   case.resolve                 F  F  ✓  ✓  R  F
   case.reopen                  ✓  P  F  F  R  F
