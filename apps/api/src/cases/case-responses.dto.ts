@@ -34,6 +34,11 @@ class SurveyStateDto {
   @ApiPropertyOptional({ format: 'date-time' }) answeredAt?: string;
 }
 
+class NotificationsStateDto {
+  @ApiProperty({ description: "false: the customer turned the case's notification e-mails off (PUT /v1/cases/{id}/notifications)" })
+  enabled!: boolean;
+}
+
 class ResolutionDto {
   @ApiProperty() summary!: string;
   @ApiPropertyOptional() recommendations?: string;
@@ -136,6 +141,8 @@ export class CaseViewResponse {
   @ApiPropertyOptional({ type: CreditDto }) credit?: CreditDto;
   @ApiProperty({ type: IncidentReportStateDto }) incidentReport!: IncidentReportStateDto;
   @ApiProperty({ type: SurveyStateDto }) survey!: SurveyStateDto;
+  @ApiProperty({ type: NotificationsStateDto, description: "the customer's notification e-mails about the case (docs/notifications.md)" })
+  notifications!: NotificationsStateDto;
   @ApiProperty({ description: 'resolution cycle: 1, then +1 per reopen' }) cycle!: number;
   @ApiPropertyOptional({ type: SlaDto, description: 'R10/R11: the SLA clocks at the time of the answer (docs/sla.md)' }) sla?: SlaDto;
   @ApiPropertyOptional({ type: CaseRoutingDto, description: 'R4/R16: where the case is routed (docs/routing.md)' }) routing?: CaseRoutingDto;

@@ -194,6 +194,15 @@ export interface RecordSlaBreach extends CaseCommandOf<'RecordSlaBreach'> {
 export type CloseCase = CaseCommandOf<'CloseCase'>;
 
 /**
+ * The customer turns the case's notification e-mails off (or on again): with `enabled`
+ * false, no e-mail is sent about the case's later events but the survey, the information
+ * requests and their reminders (docs/notifications.md).
+ */
+export interface SetNotifications extends CaseCommandOf<'SetNotifications'> {
+  readonly enabled: boolean;
+}
+
+/**
  * Staff write a note on the case for each other (agents of the case's vendor, supervisors):
  * never shown to the customer, never published, never e-mailed (docs/domain-model.md, "Audiences").
  */
@@ -221,6 +230,7 @@ export type CaseCommand =
   | SendSurvey
   | AnswerSurvey
   | CloseCase
+  | SetNotifications
   | AddInternalNote
   /** R4, R16, system: the router's decision (routing/route-case.decide.ts) */
   | RouteCase;

@@ -32,6 +32,7 @@ const everyCommand: Record<CaseCommandType, CaseCommand> = {
   CloseCase: cmd.close(),
   RouteCase: cmd.route(),
   AddInternalNote: cmd.note(),
+  SetNotifications: cmd.setNotifications(),
 };
 const allButOpen = Object.values(everyCommand).filter((c) => c.type !== 'OpenCase');
 
@@ -70,6 +71,7 @@ describe('every command', () => {
     CloseCase: 'nothing',
     RouteCase: 'nothing', // R4: a closed case is in no queue
     AddInternalNote: 'refused',
+    SetNotifications: 'refused', // nothing is e-mailed about a closed case any more
   };
   it.each(Object.entries(onClosed))('%s on a closed case: %s', (type, expected) => {
     const when = given([opened, resolved(), closed()]).when(everyCommand[type as CaseCommandType]);

@@ -16,6 +16,7 @@ import {
   sendIncidentReport,
 } from './decide/outage.decide';
 import { addInternalNote } from './decide/notes.decide';
+import { setNotifications } from './decide/notifications.decide';
 import { closeCase, reopenCase, resolveCase } from './decide/resolution.decide';
 import { recordSlaBreach } from './decide/sla.decide';
 import { answerSurvey, sendSurvey } from './decide/survey.decide';
@@ -69,6 +70,8 @@ export const decide = (state: CaseState, command: CaseCommand, now: Date): CaseE
       return answerSurvey(state, command, at);
     case 'CloseCase':
       return closeCase(state, command, at);
+    case 'SetNotifications':
+      return setNotifications(state, command, at);
     case 'RouteCase':
       return routeCase(state, command, now);
     case 'AddInternalNote':

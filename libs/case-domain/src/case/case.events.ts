@@ -43,6 +43,7 @@ export const CASE_EVENT_SCHEMA_VERSIONS = {
   SurveySent: 1,
   SurveyAnswered: 1,
   Closed: 1,
+  NotificationsChanged: 1,
   Routed: 1,
   InternalNoteAdded: 1,
 } as const;
@@ -147,6 +148,8 @@ export interface CaseEventDataMap {
     readonly cycle: number;
   };
   Closed: CaseEventBase & { readonly outcome: Outcome; readonly cycle: number };
+  /** The customer turned the case's notification e-mails off (`enabled` false) or on again (docs/notifications.md). */
+  NotificationsChanged: CaseEventBase & { readonly enabled: boolean };
   /**
    * R4, R16: the case goes to a vendor's queue. Recorded right after `Opened`, and again
    * when the decision changes (the vendor's shift ended with the case unassigned), so the

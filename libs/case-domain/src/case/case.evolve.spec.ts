@@ -12,6 +12,7 @@ import {
   infoRequested,
   linked,
   noted,
+  notificationsChanged,
   opened,
   reopened,
   resolved,
@@ -35,6 +36,14 @@ describe('evolve', () => {
       { message: 'Second.', at: before.openedAt, byId: 'super-1' },
     ]);
     expect({ ...after, notes: [], version: 0 }).toEqual({ ...before, version: 0 });
+  });
+
+  it('NotificationsChanged turns the notification e-mails off and on (on from the opening), and changes nothing else', () => {
+    const before = fold([opened, assigned()]);
+    expect(before.notificationsEnabled).toBe(true);
+    const off = fold([opened, assigned(), notificationsChanged(false)]);
+    expect({ ...off, version: 0 }).toEqual({ ...before, notificationsEnabled: false, version: 0 });
+    expect(fold([opened, notificationsChanged(false), notificationsChanged(true)]).notificationsEnabled).toBe(true);
   });
 
   it('version counts every event folded: the stream version', () =>

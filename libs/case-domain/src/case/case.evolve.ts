@@ -89,6 +89,8 @@ const apply = (next: OpenedCase, event: Exclude<CaseEvent, { type: 'Opened' }>):
     }
     case 'Closed':
       return { ...next, status: 'closed', closedAt: at };
+    case 'NotificationsChanged':
+      return { ...next, notificationsEnabled: event.data.enabled };
     case 'Routed': {
       const { vendorId, queueId, reason } = event.data;
       return { ...next, routing: { vendorId, queueId, reason, at } };
@@ -128,6 +130,7 @@ const opened = (data: CaseEventDataMap['Opened'], version: number): OpenedCase =
   notes: [],
   earlierSurveyIds: [],
   sla: initialSlaFacts(data),
+  notificationsEnabled: true,
 });
 
 /** An answer or an information request both stop the first-response clock (R10). */

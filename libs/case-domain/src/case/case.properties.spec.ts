@@ -123,6 +123,8 @@ const commandArb: fc.Arbitrary<CaseCommand> = fc.oneof(
       .map((o) => cmd.answerSurvey(o)),
   ),
   sometimes(fc.constant(cmd.close())),
+  // the customer's notification e-mails: a no-op when unchanged, refused on a closed case
+  sometimes(mostly([false, true], ['off' as never]).map((enabled) => cmd.setNotifications(enabled))),
   // R10: the scheduler's breaches, due before or after the moment they are decided (09:00 + i min)
   often(
     fc

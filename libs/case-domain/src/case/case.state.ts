@@ -97,6 +97,8 @@ export interface OpenedCase {
   readonly sla: SlaFacts;
   /** R4, R16: the vendor whose agents may see the case, and why (the latest `Routed`); absent before routing */
   readonly routing?: CaseRouting;
+  /** the customer's notification e-mails (docs/notifications.md): on from the opening, `NotificationsChanged` turns them off or on */
+  readonly notificationsEnabled: boolean;
 }
 
 export type CaseState = UnopenedCase | OpenedCase;

@@ -45,8 +45,14 @@ describe('toCaseView (GET /v1/cases/{id})', () => {
       creditRequested: false,
       incidentReport: { requested: false, sent: false },
       survey: { sent: false, answered: false },
+      notifications: { enabled: true },
       cycle: 1,
       version: 1,
+    }));
+
+  it("shows the customer's notification e-mails turned off", () =>
+    expect(view([opened, ev('NotificationsChanged', { enabled: false }, 'admin-1')])?.notifications).toEqual({
+      enabled: false,
     }));
 
   it('R11: shows what the customer is asked for while awaiting the customer', () =>

@@ -59,6 +59,8 @@ export interface CaseView {
     readonly comment?: string;
     readonly answeredAt?: Instant;
   };
+  /** the customer's notification e-mails about the case (docs/notifications.md): on unless turned off */
+  readonly notifications: { readonly enabled: boolean };
   /** resolution cycle: 1, then +1 per reopen (R15) */
   readonly cycle: number;
   /** R10/R11: the SLA clocks and the time waiting on the customer, when the caller computed them (`slaReport`) */
@@ -139,6 +141,7 @@ export const toCaseView = (state: CaseState, version: number = state.version, sl
       comment: survey?.answer?.comment,
       answeredAt: survey?.answer?.at,
     }),
+    notifications: { enabled: state.notificationsEnabled },
     cycle: state.cycle,
     sla,
     routing:

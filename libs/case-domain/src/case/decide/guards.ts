@@ -24,6 +24,7 @@ const ACTIONS: Record<CaseCommandType, string> = {
   SendSurvey: 'send its satisfaction survey',
   AnswerSurvey: 'answer its survey',
   CloseCase: 'close it',
+  SetNotifications: 'change its notification e-mails',
   RouteCase: 'route it',
   AddInternalNote: 'add an internal note to it',
 };

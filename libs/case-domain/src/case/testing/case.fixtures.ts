@@ -160,6 +160,13 @@ export const cmd = {
     message: 'Customer runs an old connector; checked with the product team.',
     ...o,
   }),
+  /** the customer turns the case's notification e-mails off (or on) */
+  setNotifications: (enabled = false): C.SetNotifications => ({
+    type: 'SetNotifications',
+    caseId: CASE_ID,
+    actor: customer,
+    enabled,
+  }),
   route: (vendorId: string | null = 'north-desk'): C.RouteCase => ({
     type: 'RouteCase',
     caseId: CASE_ID,
@@ -224,6 +231,7 @@ export const resolved = (o: Partial<Data<'Resolved'>> = {}) =>
 export const reopened = (cycle = 2) => ev('Reopened', { reason: 'Not fixed.', cycle }, customer.id);
 export const noted = (message = 'An internal note.', byId = agent.id) => ev('InternalNoteAdded', { message }, byId);
 export const closed = (cycle = 1) => ev('Closed', { outcome: 'solved', cycle }, system.id);
+export const notificationsChanged = (enabled = false) => ev('NotificationsChanged', { enabled }, customer.id);
 export const creditRequested = (incidentId = 'inc-1') => ev('CreditRequested', { incidentId }, customer.id);
 export const creditIssued = (incidentId = 'inc-1') =>
   ev('CreditIssued', { incidentId, amount: 120, currency: 'EUR' }, supervisor.id);
