@@ -203,6 +203,16 @@ export interface SetNotifications extends CaseCommandOf<'SetNotifications'> {
 }
 
 /**
+ * R11, system: the waiting timer reminds the customer that the case awaits their answer,
+ * WAITING_REMINDER business days into the wait; once per wait (the wait is the one in
+ * progress, identified by its start: `pendingInfoRequest.since`).
+ */
+export interface RemindCustomer extends CaseCommandOf<'RemindCustomer'> {
+  /** the resolution cycle the wait belongs to */
+  readonly cycle: number;
+}
+
+/**
  * Staff write a note on the case for each other (agents of the case's vendor, supervisors):
  * never shown to the customer, never published, never e-mailed (docs/domain-model.md, "Audiences").
  */
@@ -232,6 +242,7 @@ export type CaseCommand =
   | CloseCase
   | SetNotifications
   | AddInternalNote
+  | RemindCustomer
   /** R4, R16, system: the router's decision (routing/route-case.decide.ts) */
   | RouteCase;
 

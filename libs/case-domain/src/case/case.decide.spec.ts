@@ -33,6 +33,7 @@ const everyCommand: Record<CaseCommandType, CaseCommand> = {
   RouteCase: cmd.route(),
   AddInternalNote: cmd.note(),
   SetNotifications: cmd.setNotifications(),
+  RemindCustomer: cmd.remind(),
 };
 const allButOpen = Object.values(everyCommand).filter((c) => c.type !== 'OpenCase');
 
@@ -72,6 +73,7 @@ describe('every command', () => {
     RouteCase: 'nothing', // R4: a closed case is in no queue
     AddInternalNote: 'refused',
     SetNotifications: 'refused', // nothing is e-mailed about a closed case any more
+    RemindCustomer: 'refused', // R11: a closed case waits on nobody
   };
   it.each(Object.entries(onClosed))('%s on a closed case: %s', (type, expected) => {
     const when = given([opened, resolved(), closed()]).when(everyCommand[type as CaseCommandType]);
@@ -103,6 +105,7 @@ describe('refusal codes', () => {
     new errors.CaseAlreadyClosed('c', 'respond to it'),
     new errors.CaseAlreadyResolved('c', 'respond to it'),
     new errors.CaseNotResolved('c', 'open', 'close it'),
+    new errors.CaseNotAwaitingCustomer('c', 'open', 'remind the customer about it'),
     new errors.CaseHeldByAnotherAgent('c', 'agent-1'),
     new errors.CaseNotLinkedToIncident('c', 'request a credit'),
     new errors.CaseLinkedToAnotherIncident('c', 'inc-1'),

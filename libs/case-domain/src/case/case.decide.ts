@@ -17,6 +17,7 @@ import {
 } from './decide/outage.decide';
 import { addInternalNote } from './decide/notes.decide';
 import { setNotifications } from './decide/notifications.decide';
+import { remindCustomer } from './decide/waiting.decide';
 import { closeCase, reopenCase, resolveCase } from './decide/resolution.decide';
 import { recordSlaBreach } from './decide/sla.decide';
 import { answerSurvey, sendSurvey } from './decide/survey.decide';
@@ -76,6 +77,8 @@ export const decide = (state: CaseState, command: CaseCommand, now: Date): CaseE
       return routeCase(state, command, now);
     case 'AddInternalNote':
       return addInternalNote(state, command, at);
+    case 'RemindCustomer':
+      return remindCustomer(state, command, at);
     default: {
       const unknown: never = command;
       throw new UnknownCaseCommand(unknown);

@@ -65,6 +65,14 @@ export class CaseNotResolved extends CaseRuleViolation {
   }
 }
 
+/** R11: a command about the wait on the customer (a reminder, the waiting auto-close) on a case not waiting. */
+export class CaseNotAwaitingCustomer extends CaseRuleViolation {
+  readonly code = 'CASE.NOT_AWAITING_CUSTOMER';
+  constructor(caseId: string, status: CaseStatus, action: string) {
+    super(caseId, `Case ${caseId} is ${status}, not awaiting the customer, so you cannot ${action}.`);
+  }
+}
+
 export class CaseHeldByAnotherAgent extends CaseRuleViolation {
   readonly code = 'CASE.HELD_BY_ANOTHER_AGENT';
   constructor(

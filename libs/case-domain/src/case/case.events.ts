@@ -46,6 +46,7 @@ export const CASE_EVENT_SCHEMA_VERSIONS = {
   NotificationsChanged: 1,
   Routed: 1,
   InternalNoteAdded: 1,
+  CustomerReminded: 1,
 } as const;
 
 export type CaseEventType = keyof typeof CASE_EVENT_SCHEMA_VERSIONS;
@@ -169,6 +170,17 @@ export interface CaseEventDataMap {
   };
   /** Staff's note on the case: shown to staff only, never to the customer, on Kafka or in an e-mail. */
   InternalNoteAdded: CaseEventBase & { readonly message: string };
+  /**
+   * R11: the customer was reminded that the case awaits their answer (the waiting timer,
+   * WAITING_REMINDER business days into the wait); once per wait. The reminder e-mail goes
+   * out from this event.
+   */
+  CustomerReminded: CaseEventBase & {
+    /** the resolution cycle of the wait */
+    readonly cycle: number;
+    /** when the wait began: the `InfoRequested` that started it (`pendingInfoRequest.since`) */
+    readonly waitingSince: Instant;
+  };
 }
 
 export type CaseEventOf<T extends CaseEventType> = {

@@ -67,6 +67,37 @@ describe('evolve', () => {
     expect(answered.pendingInfoRequest).toBeUndefined();
   });
 
+  it('R11: CustomerReminded marks the wait it names as reminded; a second request keeps the wait, an answer ends it', () => {
+    const waiting = fold([opened, infoRequested]);
+    const since = infoRequested.data.at;
+    const reminder = ev('CustomerReminded', { cycle: 1, waitingSince: since, at: '2026-03-05T08:00:00.000Z' });
+    const remindedState = evolve(waiting, reminder) as OpenedCase;
+    expect(remindedState.pendingInfoRequest).toEqual({
+      items: ['logs'],
+      since,
+      remindedAt: '2026-03-05T08:00:00.000Z',
+    });
+    expect({ ...remindedState, pendingInfoRequest: undefined, version: 0 }).toEqual({
+      ...waiting,
+      pendingInfoRequest: undefined,
+      version: 0,
+    });
+    const askedAgain = evolve(
+      remindedState,
+      ev('InfoRequested', { agentId: 'a', items: ['message-headers'], message: 'And this.', firstResponse: false }),
+    ) as OpenedCase;
+    expect(askedAgain.pendingInfoRequest).toEqual({
+      items: ['logs', 'message-headers'],
+      since,
+      remindedAt: '2026-03-05T08:00:00.000Z',
+    });
+    // a reminder of another wait (or of none) only bumps the version
+    const stale = ev('CustomerReminded', { cycle: 1, waitingSince: '2026-03-01T08:00:00.000Z' });
+    expect(evolve(waiting, stale)).toEqual({ ...waiting, version: waiting.version + 1 });
+    const open = fold([opened, responded]);
+    expect(evolve(open, reminder)).toEqual({ ...open, version: open.version + 1 });
+  });
+
   it('R10: the first response is kept for the case and for the cycle; R15: a reopen restarts the cycle clock', () => {
     const state = fold([opened, responded, resolved(), reopened(2)]);
     expect(state).toMatchObject({ status: 'open', cycle: 2, firstRespondedAt: responded.data.at });

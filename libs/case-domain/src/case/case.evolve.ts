@@ -31,8 +31,10 @@ const apply = (next: OpenedCase, event: Exclude<CaseEvent, { type: 'Opened' }>):
     case 'InfoRequested': {
       const asked = next.pendingInfoRequest?.items ?? [];
       const items = [...asked, ...event.data.items.filter((item) => !asked.includes(item))];
-      const since = next.pendingInfoRequest?.since ?? at;
-      return { ...responded(next, at), status: 'awaiting-customer', pendingInfoRequest: { items, since } };
+      const pending = next.pendingInfoRequest;
+      // a request during the wait adds its items to the same wait (its start and reminder stay)
+      const pendingInfoRequest = pending ? { ...pending, items } : { items, since: at };
+      return { ...responded(next, at), status: 'awaiting-customer', pendingInfoRequest };
     }
     case 'InfoProvided':
     case 'CustomerReplied':
@@ -98,6 +100,12 @@ const apply = (next: OpenedCase, event: Exclude<CaseEvent, { type: 'Opened' }>):
     case 'InternalNoteAdded': {
       const { message, byId } = event.data;
       return { ...next, notes: [...next.notes, { message, at, byId }] };
+    }
+    case 'CustomerReminded': {
+      // R11: the wait it names, if it is still the one in progress, remembers its reminder
+      const pending = next.pendingInfoRequest;
+      if (next.status !== 'awaiting-customer' || pending?.since !== event.data.waitingSince) return next;
+      return { ...next, pendingInfoRequest: { ...pending, remindedAt: at } };
     }
     default: {
       // compile time: every event type is handled; run time: an unknown type only bumps the version

@@ -125,6 +125,13 @@ const commandArb: fc.Arbitrary<CaseCommand> = fc.oneof(
   sometimes(fc.constant(cmd.close())),
   // the customer's notification e-mails: a no-op when unchanged, refused on a closed case
   sometimes(mostly([false, true], ['off' as never]).map((enabled) => cmd.setNotifications(enabled))),
+  // R11: the waiting timer's reminder and auto-close (the latter refused from anyone but the system)
+  often(mostly([1, 2, 3], [0]).map((cycle) => cmd.remind({ cycle }))),
+  sometimes(
+    fc
+      .record({ actor: fc.oneof({ weight: 4, arbitrary: fc.constant(system) }, { weight: 1, arbitrary: actor }) })
+      .map((o) => cmd.resolveUnanswered(o)),
+  ),
   // R10: the scheduler's breaches, due before or after the moment they are decided (09:00 + i min)
   often(
     fc
@@ -281,6 +288,31 @@ describe('case properties (any command sequence)', () => {
         const stop =
           event.data.clock === 'first-response' ? (facts.firstResponseAt ?? facts.resolvedAt) : facts.resolvedAt;
         if (stop !== undefined) expect(Date.parse(stop)).toBeGreaterThan(Date.parse(event.data.dueAt));
+      });
+    }));
+
+  it('R11: a reminder once per wait, while the case awaits the customer; no-customer-answer only by the system, ending a wait', () =>
+    property(({ history }) => {
+      const remindedWaits = new Set<string>();
+      let before = initialCaseState;
+      history.forEach((event) => {
+        const seen = before;
+        before = evolve(before, event);
+        if (event.type === 'CustomerReminded') {
+          if (seen.status === 'not-opened') throw new Error('a reminder before the opening');
+          expect(seen.status).toBe('awaiting-customer');
+          expect(event.data.waitingSince).toBe(seen.pendingInfoRequest?.since);
+          expect(event.data.cycle).toBe(seen.cycle);
+          expect(remindedWaits.has(event.data.waitingSince)).toBe(false);
+          remindedWaits.add(event.data.waitingSince);
+        }
+        if (
+          event.type === 'Resolved' &&
+          (event.data.outcome === 'no-customer-answer' || event.data.byId === system.id)
+        ) {
+          expect([event.data.outcome, event.data.byId]).toEqual(['no-customer-answer', system.id]);
+          expect(seen.status).toBe('awaiting-customer');
+        }
       });
     }));
 

@@ -72,8 +72,16 @@ export interface OpenedCase {
   readonly cycleStartedAt: Instant;
   /** the first agent response of the current cycle: the R10 clock of this cycle stopped */
   readonly cycleFirstRespondedAt?: Instant;
-  /** set while awaiting the customer (R11); the items asked for so far */
-  readonly pendingInfoRequest?: { readonly items: readonly InfoItem[]; readonly since: Instant };
+  /**
+   * set while awaiting the customer (R11): the items asked for so far, since when (the wait's
+   * start, which identifies it: a second request during the wait keeps it) and when the
+   * customer was reminded (`CustomerReminded`, once per wait)
+   */
+  readonly pendingInfoRequest?: {
+    readonly items: readonly InfoItem[];
+    readonly since: Instant;
+    readonly remindedAt?: Instant;
+  };
   readonly escalations: readonly Escalation[];
   /** staff's internal notes, oldest first; never shown to the customer */
   readonly notes: readonly InternalNote[];

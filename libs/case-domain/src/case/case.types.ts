@@ -43,8 +43,8 @@ export type InfoItem = (typeof INFO_ITEMS)[number];
 export const ESCALATION_TARGETS = ['product-team', 'third-party', 'supervisor'] as const;
 export type EscalationTarget = (typeof ESCALATION_TARGETS)[number];
 
-/** R12 */
-export const OUTCOMES = [
+/** R12: the outcomes staff choose when they resolve a case (the only ones `POST …/resolution` accepts) */
+export const STAFF_OUTCOMES = [
   'solved',
   'feature-request',
   'cannot-reproduce',
@@ -52,6 +52,15 @@ export const OUTCOMES = [
   'out-of-scope',
   'outage',
 ] as const;
+
+/**
+ * R11, R12: the case waited on the customer for WAITING_AUTO_CLOSE business days with no
+ * answer, and the waiting timer resolved it. Recorded by the system only, never chosen by staff.
+ */
+export const NO_CUSTOMER_ANSWER = 'no-customer-answer';
+
+/** Every outcome a resolution may record: staff's (R12) and the waiting auto-close's. */
+export const OUTCOMES = [...STAFF_OUTCOMES, NO_CUSTOMER_ANSWER] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** R11: an attachment travels by reference; the bytes live elsewhere. */

@@ -14,6 +14,7 @@ import {
   infoRequested,
   linked,
   opened,
+  reminded,
   reportRequested,
   resolved,
   surveySent,
@@ -62,6 +63,12 @@ describe('toCaseView (GET /v1/cases/{id})', () => {
       firstRespondedAt: EARLIER,
       pendingInfoRequest: { items: ['logs'], since: EARLIER },
       version: 3,
+    }));
+
+  it('R11: shows when the customer was reminded of the wait', () =>
+    expect(view([opened, infoRequested, reminded()])).toMatchObject({
+      status: 'awaiting-customer',
+      pendingInfoRequest: { items: ['logs'], since: EARLIER, remindedAt: EARLIER },
     }));
 
   it('R12/R14/R15: shows the outcome, the incident, the credit, the report and the survey', () => {

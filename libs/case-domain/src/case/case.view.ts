@@ -27,8 +27,12 @@ export interface CaseView {
   readonly assigneeId?: string;
   readonly openedAt: Instant;
   readonly firstRespondedAt?: Instant;
-  /** while awaiting the customer: what was asked and since when (R11) */
-  readonly pendingInfoRequest?: { readonly items: readonly InfoItem[]; readonly since: Instant };
+  /** while awaiting the customer: what was asked, since when and when the customer was reminded (R11) */
+  readonly pendingInfoRequest?: {
+    readonly items: readonly InfoItem[];
+    readonly since: Instant;
+    readonly remindedAt?: Instant;
+  };
   readonly resolvedAt?: Instant;
   readonly closedAt?: Instant;
   readonly outcome?: Outcome;

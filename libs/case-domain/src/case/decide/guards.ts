@@ -27,6 +27,7 @@ const ACTIONS: Record<CaseCommandType, string> = {
   SetNotifications: 'change its notification e-mails',
   RouteCase: 'route it',
   AddInternalNote: 'add an internal note to it',
+  RemindCustomer: 'remind the customer about it',
 };
 
 export const actionOf = (command: CaseCommand): string => ACTIONS[command.type];

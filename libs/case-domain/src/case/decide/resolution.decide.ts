@@ -8,15 +8,26 @@ import {
   requireText,
 } from '../../shared/validation';
 import type { CloseCase, ReopenCase, ReplyToCase, ResolveCase } from '../case.commands';
-import { CaseAlreadyResolved, CaseNotLinkedToIncident, CaseNotResolved } from '../case.errors';
+import { CaseAlreadyResolved, CaseNotAwaitingCustomer, CaseNotLinkedToIncident, CaseNotResolved } from '../case.errors';
 import { caseEvent, type CaseEvent } from '../case.events';
 import type { CaseState, OpenedCase } from '../case.state';
-import { OUTCOMES, type CycleSlaTerms } from '../case.types';
+import { NO_CUSTOMER_ANSWER, OUTCOMES, type CycleSlaTerms } from '../case.types';
 import { actionOf, requireCase, requireNotClosed } from './guards';
 
-/** R12: every case ends with one outcome; R15: resolved cases are reopened or closed. */
+/**
+ * R12: every case ends with one outcome; R15: resolved cases are reopened or closed.
+ * R11: `no-customer-answer` is the waiting timer's (the system's) and the only outcome the
+ * system may record, on a case awaiting the customer; staff choose among the others.
+ */
 export const resolveCase = (state: CaseState, c: ResolveCase, at: string): CaseEvent[] => {
   const outcome = requireOneOf('outcome', c.outcome, OUTCOMES);
+  const bySystem = c.actor.role === 'system';
+  if (outcome === NO_CUSTOMER_ANSWER && !bySystem) {
+    throw new InvalidCommand('outcome', 'no-customer-answer is recorded by the waiting timer only (R11)');
+  }
+  if (bySystem && outcome !== NO_CUSTOMER_ANSWER) {
+    throw new InvalidCommand('outcome', 'the system resolves a case only with no-customer-answer (R11)');
+  }
   requireText('summary', c.summary);
   const recommendations = optionalText('recommendations', c.recommendations);
   if (outcome === 'cannot-reproduce' && recommendations === undefined) {
@@ -29,6 +40,10 @@ export const resolveCase = (state: CaseState, c: ResolveCase, at: string): CaseE
   }
   const current = requireNotClosed(state, c);
   if (current.status === 'resolved') throw new CaseAlreadyResolved(current.id, actionOf(c));
+  // R11: the case is resolved for want of an answer only while it waits for one
+  if (outcome === NO_CUSTOMER_ANSWER && current.status !== 'awaiting-customer') {
+    throw new CaseNotAwaitingCustomer(current.id, current.status, `${actionOf(c)} as ${NO_CUSTOMER_ANSWER}`);
+  }
   // R12/R14: an outage is one recorded on the status dashboard, so the case must point at it
   if (outcome === 'outage' && current.incidentId === undefined) {
     throw new CaseNotLinkedToIncident(current.id, 'resolve it as an outage');

@@ -153,6 +153,23 @@ export const cmd = {
     ...o,
   }),
   close: (): C.CloseCase => ({ type: 'CloseCase', caseId: CASE_ID, actor: system }),
+  /** R11: the waiting timer's reminder */
+  remind: (o: Partial<C.RemindCustomer> = {}): C.RemindCustomer => ({
+    type: 'RemindCustomer',
+    caseId: CASE_ID,
+    actor: system,
+    cycle: 1,
+    ...o,
+  }),
+  /** R11: the waiting timer resolves a case the customer never answered */
+  resolveUnanswered: (o: Partial<C.ResolveCase> = {}): C.ResolveCase => ({
+    type: 'ResolveCase',
+    caseId: CASE_ID,
+    actor: system,
+    outcome: 'no-customer-answer',
+    summary: 'Information was requested and no answer came within 10 business days.',
+    ...o,
+  }),
   note: (o: Partial<C.AddInternalNote> = {}): C.AddInternalNote => ({
     type: 'AddInternalNote',
     caseId: CASE_ID,
@@ -225,6 +242,9 @@ export const infoRequested = ev('InfoRequested', {
   message: 'Logs please.',
   firstResponse: true,
 });
+/** R11: the customer was reminded of the wait that began at `waitingSince` (EARLIER: {@link infoRequested}'s) */
+export const reminded = (waitingSince = EARLIER, cycle = 1) =>
+  ev('CustomerReminded', { cycle, waitingSince }, system.id);
 export const linked = (incidentId = 'inc-1') => ev('LinkedToIncident', { incidentId });
 export const resolved = (o: Partial<Data<'Resolved'>> = {}) =>
   ev('Resolved', { outcome: 'solved', summary: 'Fixed.', cycle: 1, ...o });
