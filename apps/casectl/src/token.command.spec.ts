@@ -1,4 +1,3 @@
-
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +63,10 @@ describe('casectl token', () => {
     [
       '--role supervisor --email sam@desk.example',
       { role: 'supervisor', sub: 'sam@desk.example', email: 'sam@desk.example' },
+    ],
+    [
+      '--role supervisor --email sam@desk.example --name Sam',
+      { role: 'supervisor', sub: 'sam@desk.example', email: 'sam@desk.example', name: 'Sam' },
     ],
     [
       '--role auditor --email aud@desk.example',

@@ -43,6 +43,7 @@ interface Flags {
   vendor?: string;
   languages?: string[];
   regions?: string[];
+  name?: string;
   expiresIn: string;
   dataDir?: string;
 }
@@ -66,6 +67,7 @@ const FLAG_OF: Record<string, string> = {
   vendor: '--vendor',
   languages: '--languages',
   regions: '--regions',
+  name: '--name',
 };
 
 /**
@@ -125,6 +127,7 @@ function parseFlags(argv: readonly string[], io: TokenCommandIo): Flags {
     .option('--vendor <id>', 'support vendor id (agent)')
     .option('--languages <list>', 'comma-separated language codes, e.g. fr,en (agent)', csv)
     .option('--regions <list>', 'comma-separated region ids, e.g. emea (agent)', csv)
+    .option('--name <display name>', 'the name customers are shown of staff, e.g. "Eve Martin" (optional)')
     .option('--expires-in <duration>', 'lifetime: seconds or 15m, 8h, 30d', '8h')
     .option('--data-dir <dir>', 'where auth-secret lives; default $DATA_DIR or ./data')
     .allowExcessArguments(false)
@@ -165,6 +168,7 @@ function toClaims(flags: Flags): PrincipalClaims {
     vendor: flags.vendor,
     languages: flags.languages,
     regions: flags.regions,
+    ...(flags.name === undefined ? {} : { name: flags.name }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { Unauthenticated } from './auth.errors';
-import { parsePrincipal, toActor } from './principal';
+import { MAX_DISPLAY_NAME, parsePrincipal, toActor } from './principal';
 
 const supportAdmin = {
   role: 'support-admin',
@@ -83,6 +83,7 @@ describe('parsePrincipal', () => {
     ['languages given as a string', { ...agent, languages: 'fr,en' }, 'languages'],
     ['an agent without regions', { ...agent, regions: undefined }, 'regions'],
     ['a region that is not a string', { ...agent, regions: [1] }, 'regions'],
+    ['a name that is not a string', { ...agent, name: ['Eve'] }, 'name'],
   ])('refuses claims with %s, naming the claim (401)', (_, claims, claim) => {
     const err = refusal(claims);
     expect(err).toBeInstanceOf(Unauthenticated);
@@ -93,5 +94,38 @@ describe('parsePrincipal', () => {
   it('gives the actor recorded in event metadata', () => {
     expect(toActor(parsePrincipal(supportAdmin))).toEqual({ id: 'u-1', role: 'support-admin', org: 'acme.example' });
     expect(toActor(parsePrincipal(agent))).toEqual({ id: 'a-1', role: 'agent', vendor: 'north-desk' });
+    expect(toActor(parsePrincipal({ ...agent, name: 'Eve Martin' }))).toEqual({
+      id: 'a-1',
+      role: 'agent',
+      vendor: 'north-desk',
+      name: 'Eve Martin',
+    });
+    expect(toActor(parsePrincipal({ role: 'supervisor', sub: 's-1', email: 's@desk.example', name: 'Sam' }))).toEqual({
+      id: 's-1',
+      role: 'supervisor',
+      name: 'Sam',
+    });
+  });
+
+  describe('the optional name claim: what customers are shown of staff', () => {
+    const nameOf = (name: unknown) => (parsePrincipal({ ...agent, name }) as { name?: string }).name;
+
+    it('is kept as given, its spaces and control characters collapsed', () => {
+      expect(nameOf('Eve Martin')).toBe('Eve Martin');
+      expect(nameOf('  Ève\t\n Martín\u0007 ')).toBe('Ève Martín');
+    });
+
+    it('is absent when missing, null, blank or holding an e-mail address', () => {
+      expect(parsePrincipal(agent)).not.toHaveProperty('name');
+      expect(nameOf(null)).toBeUndefined();
+      expect(nameOf('  ')).toBeUndefined();
+      expect(nameOf('eve@vendor.example')).toBeUndefined();
+      expect(nameOf('Eve <eve@vendor.example>')).toBeUndefined();
+    });
+
+    it(`is cut at ${MAX_DISPLAY_NAME} characters, never inside one`, () => {
+      expect(nameOf('é'.repeat(150))).toBe('é'.repeat(MAX_DISPLAY_NAME));
+      expect(nameOf('😀'.repeat(150))).toBe('😀'.repeat(MAX_DISPLAY_NAME));
+    });
   });
 });

@@ -20,6 +20,11 @@ interface PrincipalBase {
   readonly sub: string;
   /** lower-cased */
   readonly email: string;
+  /**
+   * the optional `name` claim, as customers are shown a member of staff (docs/auth.md,
+   * "Display names"); absent when the token has none, or none fit to show
+   */
+  readonly name?: string;
 }
 
 export interface SupportAdminPrincipal extends PrincipalBase {
@@ -79,16 +84,41 @@ export interface PrincipalClaims {
   readonly vendor?: string;
   readonly languages?: readonly string[];
   readonly regions?: readonly string[];
+  /** a display name (optional; see {@link displayNameClaim}) */
+  readonly name?: string;
 }
 
 export const isCustomer = (p: Principal): p is CustomerPrincipal =>
   p.role === 'support-admin' || p.role === 'customer-admin';
 
-/** The actor recorded in event metadata (`EventMetadata.actor` in @app/event-store). */
-export const toActor = (p: Principal): { id: string; role: Role; org?: string; vendor?: string } => {
-  if (isCustomer(p)) return { id: p.sub, role: p.role, org: p.org };
-  if (p.role === 'agent') return { id: p.sub, role: p.role, vendor: p.vendor };
-  return { id: p.sub, role: p.role };
+/**
+ * The actor recorded in event metadata (`EventMetadata.actor` in @app/event-store), with the
+ * principal's display name when the token had one (what customers are shown of staff).
+ */
+export const toActor = (p: Principal): { id: string; role: Role; org?: string; vendor?: string; name?: string } => {
+  const name = 'name' in p && p.name !== undefined ? { name: p.name } : {};
+  if (isCustomer(p)) return { id: p.sub, role: p.role, org: p.org, ...name };
+  if (p.role === 'agent') return { id: p.sub, role: p.role, vendor: p.vendor, ...name };
+  return { id: p.sub, role: p.role, ...name };
+};
+
+/** the longest display name kept; a longer one is cut (at a whole character) */
+export const MAX_DISPLAY_NAME = 100;
+
+/**
+ * The optional `name` claim (OIDC's standard claim) as a display name: whitespace and
+ * control characters collapsed to single spaces, cut at {@link MAX_DISPLAY_NAME}. Absent
+ * when missing or blank, and when it holds an `@` (identity providers often put the e-mail
+ * address there, which customers must never be shown). A claim that is not a string is
+ * malformed (`invalid-claims`, like any other claim).
+ */
+export const displayNameClaim = (claims: Readonly<Record<string, unknown>>): string | undefined => {
+  const value = claims.name;
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw invalid('name', 'a display name such as "Eve Martin"');
+  // eslint-disable-next-line no-control-regex
+  const name = [...value.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ').trim()].slice(0, MAX_DISPLAY_NAME).join('');
+  return name === '' || name.includes('@') ? undefined : name.trimEnd();
 };
 
 const EMAIL = /^[^\s@]+@([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)$/;
@@ -111,7 +141,9 @@ export function parsePrincipal(claims: Readonly<Record<string, unknown>>): Princ
   if (role === 'system') {
     return claims.email === undefined ? { role, sub } : { role, sub, email: email(claims) };
   }
-  const base = { sub, email: email(claims) };
+  const address = email(claims);
+  const name = displayNameClaim(claims);
+  const base = { sub, email: address, ...(name === undefined ? {} : { name }) };
   switch (role as Exclude<Role, 'system'>) {
     case 'support-admin':
     case 'customer-admin': {

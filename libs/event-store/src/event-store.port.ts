@@ -15,7 +15,14 @@ export type ExpectedVersion = number | 'no-stream' | 'any';
 /** Who did it, for whom, and why: recorded with every event. */
 export interface EventMetadata {
   /** the person or system that caused the event */
-  readonly actor?: { readonly id: string; readonly role: string; readonly org?: string; readonly vendor?: string };
+  readonly actor?: {
+    readonly id: string;
+    readonly role: string;
+    readonly org?: string;
+    readonly vendor?: string;
+    /** the display name the token carried (`name` claim), if any */
+    readonly name?: string;
+  };
   /** the customer organisation the stream belongs to */
   readonly tenant?: string;
   readonly correlationId?: string;
