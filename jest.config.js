@@ -33,6 +33,7 @@ const esmPackages = [
   'token-types',
   'uint8array-extras',
   '@tokenizer',
+  '@borewit',
   'cookie',
   'content-disposition',
   'email-reply-parser',
@@ -47,7 +48,11 @@ const base = {
   // ignore node_modules except ESM-only packages, wherever they are nested
   transformIgnorePatterns: [`^(?!.*/node_modules/(${esmPackages.join('|')})/).*/node_modules/`],
   // keep in sync with tsconfig.json "paths" and .swcrc "jsc.paths"
-  moduleNameMapper: { '^@app/([^/]+)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: {
+    '^@app/([^/]+)$': '<rootDir>/libs/$1/src',
+    // file-type exports its Node entry under `import` only, a condition jest's resolver does not ask for
+    '^file-type$': '<rootDir>/node_modules/file-type/index.js',
+  },
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };

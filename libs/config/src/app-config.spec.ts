@@ -19,6 +19,7 @@ describe('loadAppConfig', () => {
       intakes: { abandonAfterMs: 86_400_000 },
       inboundMail: { port: undefined, host: '127.0.0.1' },
       mail: { smtpUrl: undefined, from: 'Support desk <support@localhost>', publicBaseUrl: 'http://127.0.0.1:3000' },
+      attachments: { dir: 'data/attachments', maxBytes: 26_214_400, allowedTypes: undefined },
       mode: 'embedded',
     });
   });
@@ -115,6 +116,17 @@ describe('loadAppConfig', () => {
     expect(loadAppConfig({ INTAKE_ABANDON_AFTER: '' }).intakes).toEqual({ abandonAfterMs: 86_400_000 });
   });
 
+  it('reads the attachment variables: the directory (default under DATA_DIR), the size limit, the allowed types', () => {
+    expect(loadAppConfig({ DATA_DIR: '/var/lib/support' }).attachments.dir).toBe('/var/lib/support/attachments');
+    expect(
+      loadAppConfig({
+        ATTACHMENTS_DIR: '/srv/files',
+        ATTACHMENT_MAX_BYTES: '1048576',
+        ATTACHMENT_TYPES: 'Text/Plain, application/pdf,image/png',
+      }).attachments,
+    ).toEqual({ dir: '/srv/files', maxBytes: 1_048_576, allowedTypes: ['text/plain', 'application/pdf', 'image/png'] });
+  });
+
   it('requires an https OIDC_ISSUER, except on a loopback host (an identity provider run for local testing)', () => {
     const issuer = (OIDC_ISSUER: string) => loadAppConfig({ OIDC_ISSUER }).auth.oidcIssuer;
     expect(issuer('https://login.example.com/realms/support')).toBe('https://login.example.com/realms/support');
@@ -167,6 +179,11 @@ describe('loadAppConfig', () => {
     ['INTAKE_ABANDON_AFTER', '0', 'a duration above 0: a whole number followed by ms, s, m, h or d'],
     ['INTAKE_ABANDON_AFTER', '0s', 'a duration above 0'],
     ['INTAKE_ABANDON_AFTER', '1 day', 'a duration above 0'],
+    ['ATTACHMENT_MAX_BYTES', '0', 'a whole number of bytes from 1 to 1073741824'],
+    ['ATTACHMENT_MAX_BYTES', '25MB', 'a whole number of bytes'],
+    ['ATTACHMENT_MAX_BYTES', '2000000000', 'a whole number of bytes'],
+    ['ATTACHMENT_TYPES', 'text', 'a comma-separated list of media types'],
+    ['ATTACHMENT_TYPES', 'text/plain,,image/png', 'a comma-separated list of media types'],
   ])('refuses %s=%s with one line naming the variable and what it accepts', (variable, value, accepts) => {
     let error: unknown;
     try {

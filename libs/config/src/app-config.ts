@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { join } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import {
   IsIn,
@@ -15,6 +16,9 @@ import {
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** the highest ATTACHMENT_MAX_BYTES: 1 GiB */
+const ATTACHMENT_MAX_BYTES_LIMIT = 1024 * 1024 * 1024;
 
 /** `0`, or a whole number followed by ms, s, m, h or d: `0`, `500ms`, `90s`, `15m`, `24h`, `2d` */
 const DURATION = /^(0|\d+(ms|s|m|h|d))$/;
@@ -141,6 +145,15 @@ export class EnvironmentVariables {
 
   @IsOptional() @Matches(DURATION)
   INTAKE_ABANDON_AFTER: string = '24h';
+
+  @IsOptional() @IsString() @MinLength(1)
+  ATTACHMENTS_DIR?: string;
+
+  @IsOptional() @IsInt() @Min(1) @Max(ATTACHMENT_MAX_BYTES_LIMIT)
+  ATTACHMENT_MAX_BYTES: number = 25 * 1024 * 1024;
+
+  @IsOptional() @Matches(/^[\w.+-]+\/[\w.+-]+(\s*,\s*[\w.+-]+\/[\w.+-]+)*$/)
+  ATTACHMENT_TYPES?: string;
 }
 
 const ACCEPTS: Record<keyof EnvironmentVariables, string> = {
@@ -177,6 +190,9 @@ const ACCEPTS: Record<keyof EnvironmentVariables, string> = {
   VENDORS_FILE: 'the path of the starting vendors file (JSON)',
   HELP_ARTICLES_FILE: 'the path of the starting help-centre articles file (JSON), or an empty value for none',
   INTAKE_ABANDON_AFTER: 'a duration above 0: a whole number followed by ms, s, m, h or d (e.g. 24h)',
+  ATTACHMENTS_DIR: 'a directory path (the attachment files, named by their SHA-256)',
+  ATTACHMENT_MAX_BYTES: 'a whole number of bytes from 1 to 1073741824 (1 GiB)',
+  ATTACHMENT_TYPES: 'a comma-separated list of media types (e.g. text/plain,application/pdf)',
 };
 
 /** A bad configuration value: its message is one line naming the variable and what it accepts. */
@@ -274,6 +290,15 @@ export interface AppConfig {
     /** INBOUND_SMTP_HOST, default 127.0.0.1: behind the organisation's own mail server (libs/inbound-mail/README.md) */
     readonly host: string;
   };
+  /** the files attached to cases (libs/attachments), stored by their SHA-256 */
+  readonly attachments: {
+    /** ATTACHMENTS_DIR, default `<dataDir>/attachments` */
+    readonly dir: string;
+    /** ATTACHMENT_MAX_BYTES: a bigger file is refused (default 25 MiB) */
+    readonly maxBytes: number;
+    /** ATTACHMENT_TYPES, lower-cased; undefined: the built-in list (`DEFAULT_ATTACHMENT_TYPES` of @app/attachments) */
+    readonly allowedTypes?: readonly string[];
+  };
   /** 'server' with DATABASE_URL, else 'embedded' (PGlite in dataDir) */
   readonly mode: 'server' | 'embedded';
 }
@@ -339,6 +364,11 @@ export const loadAppConfig = (env: Record<string, string | undefined> = process.
       inboundDomain: parsed.INBOUND_DOMAIN?.toLowerCase(),
     },
     inboundMail: { port: parsed.INBOUND_SMTP_PORT, host: parsed.INBOUND_SMTP_HOST },
+    attachments: {
+      dir: parsed.ATTACHMENTS_DIR ?? join(parsed.DATA_DIR, 'attachments'),
+      maxBytes: parsed.ATTACHMENT_MAX_BYTES,
+      allowedTypes: parsed.ATTACHMENT_TYPES?.toLowerCase().split(',').map((type) => type.trim()),
+    },
     mode: parsed.DATABASE_URL ? 'server' : 'embedded',
   };
 };
