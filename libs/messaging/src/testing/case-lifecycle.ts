@@ -256,6 +256,8 @@ export const runFullLifecycle = async (
     items: ['logs', 'reproduction-steps'],
     message: said('Please send the browser logs'),
   });
+  // R11: the waiting timer reminds the customer before the answer comes
+  await onCase({ type: 'RemindCustomer', ...c, actor: system, cycle: 1 });
   await onCase({
     type: 'ProvideInfo',
     ...c,
