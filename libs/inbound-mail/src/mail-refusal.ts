@@ -81,7 +81,12 @@ export const refusals = {
       `The attachment ${JSON.stringify(name)} is larger than ${maxBytes} bytes, the most a case's attachment may have; nothing was recorded.`,
     ),
   attachmentType: (name: string, detail: string) =>
-    new MailRefused(550, '5.6.1', 'attachment-type', `The attachment ${JSON.stringify(name)} is refused: ${detail} Nothing was recorded.`),
+    new MailRefused(
+      550,
+      '5.6.1',
+      'attachment-type',
+      `The attachment ${JSON.stringify(name)} is refused: ${detail} Nothing was recorded.`,
+    ),
   closed: (caseId: string) =>
     new MailRefused(
       550,

@@ -1,10 +1,4 @@
-import {
-  caseDecider,
-  foldEvents,
-  type Attachment,
-  type CaseEvent,
-  type CaseState,
-} from '@app/case-domain';
+import { caseDecider, foldEvents, type Attachment, type CaseEvent, type CaseState } from '@app/case-domain';
 import {
   CASE_ID,
   closed,

@@ -16,6 +16,7 @@ export interface InboundReply {
  */
 export const replyCommand = (caseId: string, state: CaseState, reply: InboundReply, actor: Actor): CaseCommand => {
   const attachments = reply.attachments.length > 0 ? { attachments: reply.attachments } : {};
-  if (state.status === 'awaiting-customer') return { type: 'ProvideInfo', caseId, actor, message: reply.text, ...attachments };
+  if (state.status === 'awaiting-customer')
+    return { type: 'ProvideInfo', caseId, actor, message: reply.text, ...attachments };
   return { type: 'ReplyToCase', caseId, actor, message: reply.text, ...attachments };
 };

@@ -14,7 +14,8 @@ describe('replyText: what the customer wrote, without the quoted history and the
   });
 
   it('English: a header split over two lines by the mail client', () => {
-    const body = 'Done.\n\nOn Mon, 2 Mar 2026 at 10:12, Support desk <case+x.y@reply.desk.example>\nwrote:\n> Could you?\n';
+    const body =
+      'Done.\n\nOn Mon, 2 Mar 2026 at 10:12, Support desk <case+x.y@reply.desk.example>\nwrote:\n> Could you?\n';
     expect(replyText(body)).toBe('Done.');
   });
 
