@@ -90,6 +90,31 @@ describe('case commands over HTTP (given / when / then)', () => {
       .then(expectProblem(409, 'CASE.ALREADY_RESOLVED'), expectNoNewEvents(streamId));
   });
 
+  it("turns the case's notification e-mails off for the customer (PUT); the same setting again writes nothing", async () => {
+    const { id, streamId } = newCase();
+    const put = (token: string, enabled: unknown) => (http: Parameters<Parameters<ReturnType<typeof given>['when']>[0]>[0]) =>
+      http.put(`/v1/cases/${id}/notifications`).set(as(token)).send({ enabled });
+    await given({ streamId, events: history(id) })
+      .when(put(tok.admin, false))
+      .then(
+        expectResponse(200, { body: { id, version: 3, notifications: { enabled: false } }, headers: { etag: 'W/"3"' } }),
+        expectNewEvents(streamId, [
+          {
+            type: 'NotificationsChanged',
+            data: { caseId: id, byId: 'ana', enabled: false },
+            metadata: { actor: { id: 'ana', role: 'support-admin' }, tenant: 'acme.example' },
+          },
+        ]),
+      );
+    await given()
+      .when(put(tok.admin, false))
+      .then(expectResponse(200, { body: { version: 3, notifications: { enabled: false } } }), expectNoNewEvents(streamId));
+    // staff may not; another organisation's admin does not see the case (R3); a string is not a boolean
+    await given().when(put(tok.agent, true)).then(expectProblem(403, 'AUTH.FORBIDDEN'), expectNoNewEvents(streamId));
+    await given().when(put(tok.otherOrgAdmin, true)).then(expectProblem(404, 'CASE.NOT_FOUND'), expectNoNewEvents(streamId));
+    await given().when(put(tok.admin, 'true')).then(({ response }) => expect(response.status).toBe(400), expectNoNewEvents(streamId));
+  });
+
   it('refuses with If-Match an older version (412) and writes nothing', async () => {
     const { id, streamId } = newCase();
     await given({ streamId, events: history(id) })

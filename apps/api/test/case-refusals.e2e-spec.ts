@@ -58,6 +58,17 @@ describe('case refusals (409 with the rule code)', () => {
     );
   });
 
+  it("refuses to change a closed case's notification e-mails", async () => {
+    const id = await open();
+    await post(id, 'resolution', tok.agent, { outcome: 'solved', summary: 'Reset the SSO profile.' }).expect(200);
+    await close(id);
+    await expectRefusal(
+      http().put(`/v1/cases/${id}/notifications`).set(as(tok.admin)).send({ enabled: false }),
+      'CASE.ALREADY_CLOSED',
+      /cannot change its notification e-mails/,
+    );
+  });
+
   it('refuses to reopen a closed case', async () => {
     const id = await open();
     await post(id, 'resolution', tok.agent, { outcome: 'solved', summary: 'Done.' }).expect(200);
@@ -129,6 +140,16 @@ describe('case refusals (409 with the rule code)', () => {
       'CASE.UNKNOWN_INCIDENT',
       /status dashboard/,
     );
+  });
+
+  it('R11: refuses the outcome no-customer-answer from staff (400): only the waiting timer records it', async () => {
+    const id = await open();
+    await post(id, 'info-requests', tok.agent, { items: ['logs'], message: 'Logs please.' }).expect(200);
+    const r = await post(id, 'resolution', tok.agent, { outcome: 'no-customer-answer', summary: 'No answer.' });
+    expect(r.status).toBe(400); // the body's outcome lists staff's outcomes only; the domain refuses it too
+    expect(r.body.code).toBe('HTTP.VALIDATION_FAILED');
+    const history = await http().get(`/v1/cases/${id}/events`).set(as(tok.auditor)).expect(200);
+    expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['Opened', 'Routed', 'InfoRequested']);
   });
 
   it('writes nothing when it refuses', async () => {

@@ -53,6 +53,7 @@ export const ACCESS_MATRIX = {
   'case.request-incident-report': write('request an incident report', SA),
   'case.send-incident-report': write('send an incident report', AG, SV),
   'case.answer-survey': write('answer the satisfaction survey', SA),
+  'case.set-notifications': write("turn a case's notification e-mails off or on", SA),
   'case.send-survey': write('send the satisfaction survey', SY),
   'case.record-sla-breach': write('record an SLA breach', SY),
   'intake.start': write('start a help assistant intake', SA),

@@ -58,6 +58,7 @@ const EXPECTED = `
   case.request-incident-report ✓  P  F  F  R  F
   case.send-incident-report    F  F  ✓  ✓  R  F
   case.answer-survey           ✓  P  F  F  R  F
+  case.set-notifications       ✓  P  F  F  R  F
   case.send-survey             F  F  F  F  R  ✓
   case.record-sla-breach       F  F  F  F  R  ✓
   intake.start                 ✓  P  F  F  R  F

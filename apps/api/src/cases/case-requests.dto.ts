@@ -125,6 +125,16 @@ export class ReasonRequest {
   @ApiProperty({ maxLength: REASON_MAX }) @IsString() @IsNotEmpty() @MaxLength(REASON_MAX) reason!: string;
 }
 
+/** The customer's notification e-mails about the case (docs/notifications.md). */
+export class NotificationsRequest {
+  @ApiProperty({
+    description:
+      'false: no e-mail about the case’s later events, except the survey and the information requests (and their reminders); true: all again',
+  })
+  @IsBoolean()
+  enabled!: boolean;
+}
+
 export class LinkIncidentRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID() incidentId!: string;
 }

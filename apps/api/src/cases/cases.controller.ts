@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -331,6 +331,24 @@ export class CasesController {
     @CurrentWrite() w: WriteContext,
   ) {
     return this.change(id, w, (actor) => ({ type: 'AnswerSurvey', caseId: id, actor, ...body }));
+  }
+
+  @Put(':id/notifications')
+  @RequiresAction('case.set-notifications')
+  @HttpCode(200)
+  @Write()
+  @ApiOkResponse({ type: CaseViewResponse })
+  @ApiOperation({
+    summary:
+      'Turn the case’s notification e-mails off or on (support admin); off: only the survey and the information requests (and their reminders) are e-mailed',
+  })
+  @ApiCaseWriteProblems('CASE.ALREADY_CLOSED')
+  setNotifications(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: dto.NotificationsRequest,
+    @CurrentWrite() w: WriteContext,
+  ) {
+    return this.change(id, w, (actor) => ({ type: 'SetNotifications', caseId: id, actor, enabled: body.enabled }));
   }
 
   /** One case write: the command through the door, the case as it now stands as the answer. */

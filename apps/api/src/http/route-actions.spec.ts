@@ -97,6 +97,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   // the survey link is its own credential: a signed token in the path, one case, one cycle
   'POST /v1/surveys/:token': 'public',
   'POST /v1/vendors': 'vendor.manage',
+  'PUT /v1/cases/:id/notifications': 'case.set-notifications',
   'PUT /v1/help/articles/:id': 'help.manage',
   'PUT /v1/vendors/:id': 'vendor.manage',
 };

@@ -140,6 +140,7 @@ export const CASE_EVENT_RULES = {
   SurveySent: { 1: { ...caseBase, surveyId: 'token', cycle: 'number' } },
   SurveyAnswered: { 1: { ...caseBase, surveyId: 'token', rating: 'number', cycle: 'number' } },
   Closed: { 1: { ...caseBase, outcome: 'token', cycle: 'number' } },
+  NotificationsChanged: { 1: { ...caseBase, enabled: 'boolean' } },
   CustomerReminded: { 1: { ...caseBase, cycle: 'number', waitingSince: 'instant' } },
 } as const satisfies VersionedRules<
   Exclude<CaseEventType, NeverPublished>,

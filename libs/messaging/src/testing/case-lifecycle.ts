@@ -275,6 +275,8 @@ export const runFullLifecycle = async (
     actor: supervisor,
     message: said('Old connector; Ada is not technical'),
   });
+  // the customer turns the case's notification e-mails off: published as a boolean, the admin pseudonymised
+  await onCase({ type: 'SetNotifications', ...c, actor: customer, enabled: false });
   await onCase({ type: 'LinkToIncident', ...c, actor: agent, incidentId });
   await onCase({ type: 'RequestCredit', ...c, actor: customer, reason: said('Four hours of downtime') });
   await onCase({ type: 'RequestIncidentReport', ...c, actor: customer });

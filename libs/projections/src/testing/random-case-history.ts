@@ -141,6 +141,7 @@ const nextEvent = (c: CaseInProgress, random: () => number, pick: <T>(items: rea
     case 'awaiting-customer':
       if (roll < 0.15) return caseEvent('Escalated', { ...base, target: 'supervisor', reason: 'slow' });
       if (roll < 0.22) return caseEvent('InternalNoteAdded', { ...base, byId: 'super-1', message: 'Chase them.' });
+      if (roll < 0.25) return caseEvent('NotificationsChanged', { ...base, byId: 'admin-1', enabled: roll < 0.235 });
       c.status = 'open';
       return roll < 0.6
         ? caseEvent('InfoProvided', { ...base, message: 'Here', attachments: [], endsWait: true })

@@ -239,6 +239,7 @@ function next(c: LiveCase, random: () => number, pick: <T>(items: readonly T[]) 
       if (roll < 0.12) return caseEvent('Escalated', { ...base, target: 'supervisor', reason: 'slow' });
       if (roll < 0.2) return resolved(c, base, pick);
       if (roll < 0.26) return caseEvent('InternalNoteAdded', { ...base, byId: 'sam', message: 'Chase them.' });
+      if (roll < 0.29) return caseEvent('NotificationsChanged', { ...base, byId: 'admin-1', enabled: roll < 0.275 });
       c.status = 'open';
       return roll < 0.6
         ? caseEvent('InfoProvided', { ...base, byId: 'admin-1', message: 'Here', attachments: [], endsWait: true })
