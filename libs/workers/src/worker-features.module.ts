@@ -9,9 +9,9 @@ import { ReRouterModule } from './rerouting/re-router.module';
 /**
  * The background work of the system: projections, timers (SLA, surveys, auto-close), the
  * Kafka relay, the re-router, the help assistant's intake sweep and the listener of the
- * customers' e-mail replies. `apps/worker` runs it as its own process (server mode); in embedded mode the API process imports it and runs it
- * in-process. Each feature is a module of its own,
- * listed here, that switches itself on or off from the config.
+ * customers' e-mail replies. `apps/worker` runs it as its own process (server mode); in
+ * embedded mode the API process imports it and runs it in-process. Each feature is a module
+ * of its own, listed here, that switches itself on or off from the config.
  */
 @Module({})
 export class WorkerFeaturesModule {
