@@ -53,6 +53,7 @@ export * from './case/case.errors';
 export { priorityFor } from './case/priority.policy';
 export { SURVEY_SENDER, afterCaseEvent, surveyIdFor } from './case/survey.process-manager';
 export { toCaseView, type CaseView } from './case/case.view';
+export * from './case/case-audience';
 
 // case: SLA (R10, R11, R15)
 export { slaOf, slaReport, type SlaClockFigures, type SlaCycleFigures, type SlaReport } from './case/sla/sla.report';
