@@ -54,6 +54,8 @@ export { priorityFor } from './case/priority.policy';
 export { SURVEY_SENDER, afterCaseEvent, surveyIdFor } from './case/survey.process-manager';
 export { toCaseView, type CaseView } from './case/case.view';
 export * from './case/case-audience';
+export { attachmentsOf, referencedAttachment } from './case/case.attachments';
+export { REPLIED_WITH_ATTACHMENTS } from './case/decide/conversation.decide';
 
 // case: SLA (R10, R11, R15)
 export { slaOf, slaReport, type SlaClockFigures, type SlaCycleFigures, type SlaReport } from './case/sla/sla.report';

@@ -100,6 +100,8 @@ export interface ProvideInfo extends CaseCommandOf<'ProvideInfo'> {
  */
 export interface ReplyToCase extends CaseCommandOf<'ReplyToCase'> {
   readonly message: string;
+  /** files by reference (R11), as `ProvideInfo.attachments`; with some, the message may be empty */
+  readonly attachments?: readonly Attachment[];
   /** R10: when the reply reopens the case, the new cycle's first-response terms (as `ReopenCase.sla`) */
   readonly sla?: CycleSlaTerms;
 }

@@ -102,7 +102,12 @@ export interface CaseEventDataMap {
     readonly attachments: readonly Attachment[];
     readonly endsWait: boolean;
   };
-  CustomerReplied: CaseEventBase & { readonly message: string; readonly endsWait: boolean };
+  /** `attachments`: only when the reply has some (events written before had none), as `InfoProvided`'s */
+  CustomerReplied: CaseEventBase & {
+    readonly message: string;
+    readonly attachments?: readonly Attachment[];
+    readonly endsWait: boolean;
+  };
   Escalated: CaseEventBase & { readonly target: EscalationTarget; readonly reason: string };
   /**
    * R10: a clock of a resolution cycle ran past its target without stopping. Recorded by the

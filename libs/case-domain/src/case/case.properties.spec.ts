@@ -82,7 +82,18 @@ const commandArb: fc.Arbitrary<CaseCommand> = fc.oneof(
       .map((o) => cmd.requestInfo(o)),
   ),
   sometimes(fc.record({ message: text }).map((o) => cmd.provideInfo(o))),
-  sometimes(fc.record({ message: text }).map((o) => cmd.reply(o))),
+  sometimes(
+    fc
+      .record({
+        message: text,
+        // R11: a reply may carry files by reference (a bad checksum is refused)
+        attachments: mostly(
+          [[], [{ name: 'sso.log', size: 12, contentType: 'text/plain', sha256: 'ab'.repeat(32) }]],
+          [[{ name: 'sso.log', size: 12, contentType: 'text/plain', sha256: 'abc' }]],
+        ),
+      })
+      .map((o) => cmd.reply(o)),
+  ),
   sometimes(
     fc
       .record({ target: mostly<EscalationTarget>(['product-team', 'supervisor'], ['legal' as never]), reason: text })

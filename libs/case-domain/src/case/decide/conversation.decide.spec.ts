@@ -2,6 +2,7 @@ import { deciderSpec } from '@app/testing';
 import { InvalidCommand } from '../../shared/domain-rule-violation';
 import { caseDecider } from '../case.decide';
 import { CaseAlreadyClosed, CaseAlreadyResolved, CaseNotFound } from '../case.errors';
+import { REPLIED_WITH_ATTACHMENTS } from './conversation.decide';
 import {
   agent,
   closed,
@@ -164,4 +165,42 @@ describe('ReplyToCase', () => {
     given([opened])
       .when(cmd.reply({ message: '' }))
       .thenThrows(InvalidCommand));
+
+  it('R11: a reply with attachments by reference records them (hashes in lower case)', () =>
+    given([opened])
+      .when(cmd.reply({ message: 'The trace.', attachments: [logs] }))
+      .then([
+        evNow(
+          'CustomerReplied',
+          { message: 'The trace.', attachments: [{ ...logs, sha256: 'ab'.repeat(32) }], endsWait: false },
+          customer.id,
+        ),
+      ]));
+
+  it('R11, R15: a reply of attachments alone may have no text; reopening, it gives a reason of its own', () =>
+    given([opened, resolved()])
+      .when(cmd.reply({ message: '', attachments: [logs] }))
+      .then([
+        evNow('Reopened', { reason: REPLIED_WITH_ATTACHMENTS, cycle: 2 }, customer.id),
+        evNow(
+          'CustomerReplied',
+          { message: '', attachments: [{ ...logs, sha256: 'ab'.repeat(32) }], endsWait: false },
+          customer.id,
+        ),
+      ]));
+
+  it('an empty list of attachments is no attachment: the event has none, and the text is required', () => {
+    given([opened])
+      .when(cmd.reply({ attachments: [] }))
+      .then([evNow('CustomerReplied', { message: 'Any news?', endsWait: false }, customer.id)]);
+    given([opened])
+      .when(cmd.reply({ message: '', attachments: [] }))
+      .thenThrows(InvalidCommand);
+  });
+
+  it.each([
+    ['a bad checksum', cmd.reply({ attachments: [{ ...logs, sha256: 'abc' }] })],
+    ['a negative size', cmd.reply({ attachments: [{ ...logs, size: -1 }] })],
+    ['an attachment without a name', cmd.reply({ attachments: [{ ...logs, name: '' }] })],
+  ])('refuses a reply with %s', (_what, command) => given([opened]).when(command).thenThrows(InvalidCommand));
 });

@@ -71,20 +71,35 @@ export const provideInfo = (state: CaseState, c: ProvideInfo, at: string): CaseE
  * The customer writes on the case. A reply on a resolved case within the reopen window
  * reopens it (R15: the survey e-mail says "reply on the case: it will be reopened"):
  * `Reopened`, then the reply, in one decision. A closed case is refused with the way out
- * (a new case that refers to it).
+ * (a new case that refers to it). Attachments by reference as in {@link provideInfo}: with
+ * some, the message may be empty (an e-mail of files alone), and a reopen then gives
+ * {@link REPLIED_WITH_ATTACHMENTS} as its reason.
  */
 export const replyToCase = (state: CaseState, c: ReplyToCase, at: string): CaseEvent[] => {
-  requireText('message', c.message);
+  const attachments = (c.attachments ?? []).map(validAttachment);
+  if (attachments.length === 0) requireText('message', c.message);
+  else if (typeof c.message !== 'string') throw new InvalidCommand('message', 'must be text');
   const sla = validCycleSlaTerms(c.sla, at);
   const current = requireReopenable(state, c);
-  const reopen = inReopenWindow(current) ? [reopenedEvent(current, c.actor.id, c.message, sla, at)] : [];
+  const reason = c.message.trim() === '' ? REPLIED_WITH_ATTACHMENTS : c.message;
+  const reopen = inReopenWindow(current) ? [reopenedEvent(current, c.actor.id, reason, sla, at)] : [];
   const replyTo = reopen.reduce(evolve, current as CaseState) as OpenedCase;
   const endsWait = replyTo.status === 'awaiting-customer';
   return [
     ...reopen,
-    caseEvent('CustomerReplied', { caseId: current.id, at, byId: c.actor.id, message: c.message, endsWait }),
+    caseEvent('CustomerReplied', {
+      caseId: current.id,
+      at,
+      byId: c.actor.id,
+      message: c.message,
+      ...(attachments.length === 0 ? {} : { attachments }),
+      endsWait,
+    }),
   ];
 };
+
+/** the reason of a reopen by a reply of attachments without text */
+export const REPLIED_WITH_ATTACHMENTS = 'The customer replied with attachments.';
 
 const SHA256 = /^[0-9a-f]{64}$/i;
 
