@@ -128,6 +128,27 @@ describe('the publication policy (an allow-list per event type and schema versio
     });
   });
 
+  it.each(['InfoProvided', 'CustomerReplied'])(
+    'keeps of the attachments of %s their sizes and types, never a name or a checksum',
+    (type) => {
+      const data = {
+        caseId: 'c-1',
+        at: '2026-03-02T09:30:00.000Z',
+        byId: 'admin-1',
+        message: 'Here is the trace of ada@acme.example',
+        attachments: [{ name: 'ada-sso.har', size: 2048, contentType: 'application/json', sha256: 'ab'.repeat(32) }],
+        endsWait: false,
+      };
+      expect(applyRules(data, rulesFor(type, 1) as DataRules, pseudonymise)).toEqual({
+        caseId: 'c-1',
+        at: '2026-03-02T09:30:00.000Z',
+        byId: 'pseudo(admin-1)',
+        attachments: [{ size: 2048, contentType: 'application/json' }],
+        endsWait: false,
+      });
+    },
+  );
+
   const intakeBase = { intakeId: 'in-1', at: '2026-03-02T09:30:00.000Z', byId: 'admin-1' };
   const publish = (type: string, data: object) => applyRules(data, rulesFor(type, 1) as DataRules, pseudonymise);
 

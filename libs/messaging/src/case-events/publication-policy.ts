@@ -105,7 +105,14 @@ export const CASE_EVENT_RULES = {
       endsWait: 'boolean',
     },
   },
-  CustomerReplied: { 1: { ...caseBase, endsWait: 'boolean' } },
+  // attachments as InfoProvided's (a reply without files has none)
+  CustomerReplied: {
+    1: {
+      ...caseBase,
+      attachments: { each: { object: { size: 'number', contentType: 'token' } } },
+      endsWait: 'boolean',
+    },
+  },
   Escalated: { 1: { ...caseBase, target: 'token' } },
   SlaBreached: {
     1: {

@@ -265,7 +265,13 @@ export const runFullLifecycle = async (
     message: said('Here are the logs you asked for'),
     attachments: [{ name: said('sso-trace-of-ada'), size: 2048, contentType: 'text/plain', sha256: 'ab'.repeat(32) }],
   });
-  await onCase({ type: 'ReplyToCase', ...c, actor: customer, message: said('Any news? My whole team is blocked') });
+  await onCase({
+    type: 'ReplyToCase',
+    ...c,
+    actor: customer,
+    message: said('Any news? My whole team is blocked'),
+    attachments: [{ name: said('screenshot-of-ada'), size: 4096, contentType: 'image/png', sha256: 'cd'.repeat(32) }],
+  });
   await onCase({ type: 'RespondToCase', ...c, actor: agent, agentId: agent.id, message: said('We found the cause') });
   await onCase({ type: 'EscalateCase', ...c, actor: agent, target: 'product-team', reason: said('Needs a code fix') });
   // staff only: never published at all (publication-policy.ts, NEVER_PUBLISHED_CASE_EVENT_TYPES)
