@@ -56,7 +56,13 @@ describe('Inbound e-mail: a customer reply filed on its case', () => {
   const send = (message: SendMailOptions) => outcome(smtp.sendMail(message));
 
   beforeAll(async () => {
-    t = await startApiTestApp({ AUTH_SECRET: TEST_AUTH_SECRET, INBOUND_DOMAIN: DOMAIN, INBOUND_SMTP_PORT: '0' });
+    t = await startApiTestApp({
+      AUTH_SECRET: TEST_AUTH_SECRET,
+      INBOUND_DOMAIN: DOMAIN,
+      INBOUND_SMTP_PORT: '0',
+      // a message may have 3 × this: 300 kB
+      ATTACHMENT_MAX_BYTES: '100000',
+    });
     tok = await testTokens();
     // the addresses the case e-mails carry: the same local secret and domain
     addresses = new ReplyAddresses(await loadOrCreateLocalSecret(t.dataDir, TEST_AUTH_SECRET), DOMAIN);
@@ -166,6 +172,25 @@ describe('Inbound e-mail: a customer reply filed on its case', () => {
     });
     expect(refused).toMatchObject({ accepted: false, responseCode: 550 });
     expect(refused.response).toContain('550 5.6.0 Your message has nothing of its own');
+    expect((await events(id)).map((e) => e.type)).not.toContain('InfoProvided');
+  });
+
+  it('refuses a message over 3 × ATTACHMENT_MAX_BYTES (552, SIZE), and a file over ATTACHMENT_MAX_BYTES (552 5.3.4)', async () => {
+    const id = await openCase();
+    await askForLogs(id);
+    const withLog = (bytes: number) => ({
+      from: 'ana@acme.example',
+      to: addresses.addressFor(id),
+      subject: 'RE',
+      text: 'The log.',
+      attachments: [{ filename: 'big.log', content: 'x'.repeat(bytes - 1) + '\n' }],
+    });
+    const tooBig = await send(withLog(400_000));
+    expect(tooBig).toMatchObject({ accepted: false, responseCode: 552, command: 'DATA' });
+    expect(tooBig.response).toContain('552 5.3.4 The message is larger than 300000 bytes');
+    const fileTooBig = await send(withLog(150_000));
+    expect(fileTooBig).toMatchObject({ accepted: false, responseCode: 552, command: 'DATA' });
+    expect(fileTooBig.response).toContain('552 5.3.4 The attachment "big.log" is larger than 100000 bytes');
     expect((await events(id)).map((e) => e.type)).not.toContain('InfoProvided');
   });
 

@@ -38,7 +38,7 @@ export class InboundSmtpServer {
       size: o.maxMessageBytes,
       authOptional: true,
       disabledCommands: ['AUTH', 'STARTTLS'],
-      maxClients: o.maxClients ?? 50,
+      maxClients: o.maxClients ?? 20,
       closeTimeout: 2_000,
       logger: false,
       onRcptTo: (address, session, callback) => {
@@ -57,8 +57,7 @@ export class InboundSmtpServer {
       onData: (stream, session, callback) => {
         this.receive(stream).then(
           async (raw) => {
-            // over the size: smtp-server answers 552 itself, whatever is answered here
-            if (raw === undefined) return callback();
+            if (raw === undefined) return callback(this.refused(refusals.messageTooLarge(o.maxMessageBytes), 'data'));
             const caseId = caseOfSession.get(session);
             if (caseId === undefined) return callback(this.refused(new Error('DATA without a recipient'), 'data'));
             try {
@@ -113,7 +112,7 @@ export class InboundSmtpServer {
         if (size <= this.o.maxMessageBytes) chunks.push(chunk);
       });
       stream.once('error', reject);
-      stream.once('end', () => resolve(stream.sizeExceeded ? undefined : Buffer.concat(chunks)));
+      stream.once('end', () => resolve(size > this.o.maxMessageBytes ? undefined : Buffer.concat(chunks)));
     });
   }
 

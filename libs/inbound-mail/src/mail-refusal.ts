@@ -73,6 +73,14 @@ export const refusals = {
       'text-too-long',
       `Your reply has ${length} characters of text, more than ${REPLY_TEXT_MAX}: send the rest as an attached file; nothing was recorded.`,
     ),
+  /** after DATA (smtp-server refuses at MAIL FROM a message that declares a larger SIZE) */
+  messageTooLarge: (maxBytes: number) =>
+    new MailRefused(
+      552,
+      '5.3.4',
+      'message-too-large',
+      `The message is larger than ${maxBytes} bytes, the most a reply may have: send fewer or smaller files; nothing was recorded.`,
+    ),
   attachmentTooLarge: (name: string, maxBytes: number) =>
     new MailRefused(
       552,
