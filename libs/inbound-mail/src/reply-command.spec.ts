@@ -45,6 +45,14 @@ describe('replyCommand: which command an e-mail reply becomes', () => {
     expect(events).toEqual(['CustomerReplied']);
   });
 
+  it('files on a reply that is not an answer to a request go with it: CustomerReplied names them', () => {
+    const state = given(opened, responded);
+    const { command, events } = decided(state, '', [log]);
+    expect(command).toEqual({ type: 'ReplyToCase', caseId: CASE_ID, actor, message: '', attachments: [log] });
+    expect(events).toEqual(['CustomerReplied']);
+    expect(caseDecider.decide(state, command, NOW)[0].data).toMatchObject({ attachments: [log], endsWait: false });
+  });
+
   it('a reply on a resolved case reopens it (R15, within the reopen window)', () => {
     expect(decided(given(opened, responded, resolved()), 'Still failing.').events).toEqual([
       'Reopened',
