@@ -18,6 +18,15 @@ describe('the attachments a case names', () => {
     expect(events.map(attachmentsOf)).toEqual([[trace], [], [log], []]);
   });
 
+  it('are read from stored data as it is: anything that is not an attachment is none', () => {
+    expect(attachmentsOf({ type: 'InfoProvided', data: { attachments: [trace, { name: 'x' }, null, 'y'] } })).toEqual([
+      trace,
+    ]);
+    expect(attachmentsOf({ type: 'InfoProvided', data: null })).toEqual([]);
+    expect(attachmentsOf({ type: 'CustomerReplied', data: { attachments: 'none' } })).toEqual([]);
+    expect(attachmentsOf({ type: 'InternalNoteAdded', data: { attachments: [trace] } })).toEqual([]);
+  });
+
   it('are found by their hash, in any case of its letters; another hash is none', () => {
     expect(referencedAttachment(events, 'B'.repeat(64))).toEqual(log);
     expect(referencedAttachment(events, 'a'.repeat(64))).toEqual(trace);
