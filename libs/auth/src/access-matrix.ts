@@ -41,6 +41,7 @@ export const ACCESS_MATRIX = {
   'case.request-info': write('request information from the customer', AG, SV),
   'case.provide-info': write('provide requested information', SA),
   'case.reply': write('reply on a case', SA),
+  'case.upload-attachment': write('upload attachments to a case', SA, AG, SV),
   'case.escalate': write('escalate a case', AG, SV),
   'case.add-note': write('add an internal note to a case', AG, SV),
   'case.change-priority': write("change a case's priority", SV),

@@ -46,6 +46,7 @@ const EXPECTED = `
   case.request-info            F  F  ✓  ✓  R  F
   case.provide-info            ✓  P  F  F  R  F
   case.reply                   ✓  P  F  F  R  F
+  case.upload-attachment       ✓  P  ✓  ✓  R  F
   case.escalate                F  F  ✓  ✓  R  F
   case.add-note                F  F  ✓  ✓  R  F
   case.change-priority         F  F  F  ✓  R  F
