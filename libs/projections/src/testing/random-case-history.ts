@@ -3,6 +3,7 @@ import {
   caseEvent,
   OUTCOMES,
   PRIORITIES,
+  STAFF_OUTCOMES,
   toCaseStreamId,
   type CaseEvent,
   type CaseStatus,
@@ -23,6 +24,9 @@ interface CaseInProgress {
   at: number;
   version: number;
   surveySent: boolean;
+  /** R11: the wait in progress began then; whether its reminder was recorded */
+  waitingSince?: string;
+  reminded?: boolean;
 }
 
 export interface RandomHistoryOptions {
@@ -123,6 +127,8 @@ const nextEvent = (c: CaseInProgress, random: () => number, pick: <T>(items: rea
         return caseEvent('AgentResponded', { ...base, agentId: 'agent-1', message: 'Looking', firstResponse: false });
       if (roll < 0.55) {
         c.status = 'awaiting-customer';
+        c.waitingSince = base.at;
+        c.reminded = false;
         return caseEvent('InfoRequested', {
           ...base,
           agentId: 'agent-1',
@@ -136,12 +142,24 @@ const nextEvent = (c: CaseInProgress, random: () => number, pick: <T>(items: rea
       if (roll < 0.75) return caseEvent('CustomerReplied', { ...base, message: 'Any news?', endsWait: false });
       c.status = 'resolved';
       c.surveySent = false;
-      return caseEvent('Resolved', { ...base, outcome: pick(OUTCOMES), summary: 'Done', cycle: c.cycle });
+      return caseEvent('Resolved', { ...base, outcome: pick(STAFF_OUTCOMES), summary: 'Done', cycle: c.cycle });
     }
     case 'awaiting-customer':
       if (roll < 0.15) return caseEvent('Escalated', { ...base, target: 'supervisor', reason: 'slow' });
       if (roll < 0.22) return caseEvent('InternalNoteAdded', { ...base, byId: 'super-1', message: 'Chase them.' });
       if (roll < 0.25) return caseEvent('NotificationsChanged', { ...base, byId: 'admin-1', enabled: roll < 0.235 });
+      // R11: the waiting timer reminds the customer once per wait, and resolves the case left unanswered
+      const system = { ...base, byId: 'system:waiting-timer' };
+      if (roll < 0.31 && !c.reminded && c.waitingSince) {
+        c.reminded = true;
+        return caseEvent('CustomerReminded', { ...system, cycle: c.cycle, waitingSince: c.waitingSince });
+      }
+      if (roll < 0.35) {
+        c.status = 'resolved';
+        c.surveySent = false;
+        const summary = 'No answer to the information request.';
+        return caseEvent('Resolved', { ...system, outcome: 'no-customer-answer', summary, cycle: c.cycle });
+      }
       c.status = 'open';
       return roll < 0.6
         ? caseEvent('InfoProvided', { ...base, message: 'Here', attachments: [], endsWait: true })

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import {
   caseEvent,
-  OUTCOMES,
   PRIORITIES,
+  STAFF_OUTCOMES,
   queueIdOf,
   toCaseStreamId,
   type CaseEvent,
@@ -13,8 +13,11 @@ import {
 import { derivedUuid, type EventStore } from '@app/event-store';
 import { seededRandom } from '@app/testing';
 
-/** the domain's outcomes, solved three times as often as any other (the order is part of what a seed gives) */
-const RESOLUTION_OUTCOMES: readonly Outcome[] = ['solved', 'solved', ...OUTCOMES];
+/**
+ * the outcomes staff choose, solved three times as often as any other (the order is part of what a
+ * seed gives); no-customer-answer is the waiting timer's (below, while a case awaits the customer)
+ */
+const RESOLUTION_OUTCOMES: readonly Outcome[] = ['solved', 'solved', ...STAFF_OUTCOMES];
 export const DESK_TENANTS = ['acme.example', 'globex.example', 'initech.example', 'umbrella.example'];
 /** languages and the vendors speaking them (the example vendors' languages, plus a regional variant) */
 const LANGUAGES: ReadonlyArray<readonly [language: string, vendors: readonly string[]]> = [
@@ -52,6 +55,9 @@ interface LiveCase {
   credited: boolean;
   surveyed: boolean;
   answered: boolean;
+  /** R11: the wait in progress began then; whether its reminder was recorded */
+  waitingSince?: string;
+  reminded?: boolean;
 }
 
 export interface DeskHistoryOptions {
@@ -240,6 +246,26 @@ function next(c: LiveCase, random: () => number, pick: <T>(items: readonly T[]) 
       if (roll < 0.2) return resolved(c, base, pick);
       if (roll < 0.26) return caseEvent('InternalNoteAdded', { ...base, byId: 'sam', message: 'Chase them.' });
       if (roll < 0.29) return caseEvent('NotificationsChanged', { ...base, byId: 'admin-1', enabled: roll < 0.275 });
+      // R11: the waiting timer reminds the customer once per wait, and resolves the case left unanswered
+      if (roll < 0.32 && !c.reminded && c.waitingSince) {
+        c.reminded = true;
+        return caseEvent('CustomerReminded', {
+          ...base,
+          byId: 'system:waiting-timer',
+          cycle: c.cycle,
+          waitingSince: c.waitingSince,
+        });
+      }
+      if (roll < 0.335) {
+        c.status = 'resolved';
+        return caseEvent('Resolved', {
+          ...base,
+          byId: 'system:waiting-timer',
+          outcome: 'no-customer-answer',
+          summary: 'No answer to the information request.',
+          cycle: c.cycle,
+        });
+      }
       c.status = 'open';
       return roll < 0.6
         ? caseEvent('InfoProvided', { ...base, byId: 'admin-1', message: 'Here', attachments: [], endsWait: true })
@@ -332,6 +358,8 @@ const responded = (
   if (type === 'AgentResponded')
     return caseEvent('AgentResponded', { ...base, agentId, message: 'Looking into it.', firstResponse });
   c.status = 'awaiting-customer';
+  c.waitingSince = base.at;
+  c.reminded = false;
   return caseEvent('InfoRequested', { ...base, agentId, items: ['logs'], message: 'Logs, please.', firstResponse });
 };
 
