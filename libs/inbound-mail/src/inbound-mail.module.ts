@@ -101,7 +101,8 @@ export class InboundMailModule {
                     : `${d.messageId} recorded on case ${d.caseId}: ${d.events.join(', ')}`,
                 ),
               onRefused: (refusal, stage) => {
-                const line = `refused at ${stage === 'rcpt' ? 'RCPT' : 'DATA'}: ${refusal.responseCode} ${refusal.message}`;
+                // the reason, not the sentence: that names the sender's address
+                const line = `refused at ${stage === 'rcpt' ? 'RCPT' : 'DATA'}: ${refusal.responseCode} ${refusal.enhancedCode} ${refusal.reason}`;
                 if (refusal.responseCode >= 500) logger.log(line);
                 else logger.warn(`${line} (${(refusal.cause as Error | undefined)?.message ?? 'no cause'})`);
               },
