@@ -18,7 +18,8 @@ import { toCaseView, type CaseView } from './case.view';
 import { agent, assigned, customer, EARLIER, ev, noted, opened, routed, system } from './testing/case.fixtures';
 
 /** metadata as the API records it */
-const by = (actor: { id: string; role: string }, extra: Record<string, unknown> = {}) => ({
+type MetadataActor = { readonly id: string; readonly role: string; readonly vendor?: string; readonly name?: string };
+const by = (actor: MetadataActor, extra: Record<string, unknown> = {}) => ({
   actor,
   tenant: 'org-acme',
   correlationId: 'corr-1',
@@ -29,7 +30,7 @@ const eve = { id: 'eve@north.example', role: 'agent', vendor: 'north-desk' };
 const eveNamed = { ...eve, name: 'Eve Martin' };
 const sam = { id: 'sam@desk.example', role: 'supervisor' };
 
-const recorded = (event: CaseEvent, actor: { id: string; role: string }): AudienceEvent => ({
+const recorded = (event: CaseEvent, actor: MetadataActor): AudienceEvent => ({
   ...event,
   metadata: by(actor),
 });
@@ -127,7 +128,8 @@ describe('caseListItemFor: an item of the case list by audience', () => {
       requesterId: customer.id,
       assigneeName: STAFF_LABEL,
     });
-    expect(caseListItemFor({ id: 'c-2' }, 'customer')).toEqual({ id: 'c-2' });
+    const unassigned: { id: string; assigneeId?: string } = { id: 'c-2' };
+    expect(caseListItemFor(unassigned, 'customer')).toEqual({ id: 'c-2' });
   });
 });
 
