@@ -15,7 +15,14 @@ describe('loadAppConfig', () => {
       sla: { calendarsDir: 'config/calendars', policyFile: 'config/sla-policy.json' },
       routing: { vendorsFile: 'config/vendors.json' },
       helpCentre: { articlesFile: 'config/help-articles.json' },
-      timers: { surveyDelayMs: 86_400_000, autoCloseDays: 7, autoEscalateOnBreach: false, schedulerPollMs: 1_000 },
+      timers: {
+        surveyDelayMs: 86_400_000,
+        autoCloseDays: 7,
+        waitingReminderDays: 3,
+        waitingAutoCloseDays: 10,
+        autoEscalateOnBreach: false,
+        schedulerPollMs: 1_000,
+      },
       intakes: { abandonAfterMs: 86_400_000 },
       inboundMail: { port: undefined, host: '127.0.0.1' },
       mail: { smtpUrl: undefined, from: 'Support desk <support@localhost>', publicBaseUrl: 'http://127.0.0.1:3000' },
@@ -55,6 +62,26 @@ describe('loadAppConfig', () => {
       timers: { surveyDelayMs: 5_400_000 },
       mail: { publicBaseUrl: 'http://127.0.0.1:8080' },
     });
+  });
+
+  it('R11: reads the waiting timers, in business days: the reminder before the auto-close', () => {
+    expect(loadAppConfig({ WAITING_REMINDER: '2', WAITING_AUTO_CLOSE: '5' }).timers).toMatchObject({
+      waitingReminderDays: 2,
+      waitingAutoCloseDays: 5,
+    });
+    expect(loadAppConfig({ WAITING_REMINDER: '9' }).timers).toMatchObject({ waitingReminderDays: 9 });
+    const refused = (env: Record<string, string>) => {
+      try {
+        loadAppConfig(env);
+      } catch (e) {
+        return (e as ConfigurationError).variable;
+      }
+      return undefined;
+    };
+    // the one set is the one at fault; both set: the reminder
+    expect(refused({ WAITING_REMINDER: '10' })).toBe('WAITING_REMINDER');
+    expect(refused({ WAITING_AUTO_CLOSE: '3' })).toBe('WAITING_AUTO_CLOSE');
+    expect(refused({ WAITING_REMINDER: '4', WAITING_AUTO_CLOSE: '4' })).toBe('WAITING_REMINDER');
   });
 
   it('reads the inbound SMTP listener, which needs INBOUND_DOMAIN (libs/inbound-mail)', () => {
@@ -172,6 +199,10 @@ describe('loadAppConfig', () => {
     ['SURVEY_DELAY', '1 day', 'a duration: 0, or a whole number followed by ms, s, m, h or d'],
     ['SURVEY_DELAY', '-5m', 'a duration'],
     ['AUTO_CLOSE_DAYS', '0', 'an integer from 1 to 365'],
+    ['WAITING_REMINDER', '0', 'a whole number of business days from 1 to 365, below WAITING_AUTO_CLOSE'],
+    ['WAITING_REMINDER', '2.5', 'a whole number of business days'],
+    ['WAITING_AUTO_CLOSE', '366', 'a whole number of business days from 1 to 365, above WAITING_REMINDER'],
+    ['WAITING_AUTO_CLOSE', '2', 'a whole number of business days from 1 to 365, above WAITING_REMINDER'], // the default reminder is 3
     ['AUTO_ESCALATE_ON_BREACH', 'yes', 'true or false'],
     ['SCHEDULER_POLL', '10s', 'a whole number of milliseconds (ms) or seconds (s) from 10ms to 5s'],
     ['SCHEDULER_POLL', '5ms', 'a whole number of milliseconds (ms) or seconds (s) from 10ms to 5s'],

@@ -125,6 +125,12 @@ export class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(1) @Max(365)
   AUTO_CLOSE_DAYS: number = 7;
 
+  @IsOptional() @IsInt() @Min(1) @Max(365)
+  WAITING_REMINDER: number = 3;
+
+  @IsOptional() @IsInt() @Min(1) @Max(365)
+  WAITING_AUTO_CLOSE: number = 10;
+
   @IsOptional() @IsIn(['true', 'false'])
   AUTO_ESCALATE_ON_BREACH: string = 'false';
 
@@ -183,6 +189,8 @@ const ACCEPTS: Record<keyof EnvironmentVariables, string> = {
   INBOUND_SMTP_HOST: 'a host name or IP address for the inbound SMTP listener to listen on',
   SURVEY_DELAY: 'a duration: 0, or a whole number followed by ms, s, m, h or d (e.g. 24h)',
   AUTO_CLOSE_DAYS: 'an integer from 1 to 365',
+  WAITING_REMINDER: 'a whole number of business days from 1 to 365, below WAITING_AUTO_CLOSE',
+  WAITING_AUTO_CLOSE: 'a whole number of business days from 1 to 365, above WAITING_REMINDER',
   AUTO_ESCALATE_ON_BREACH: 'true or false',
   SCHEDULER_POLL: 'a whole number of milliseconds (ms) or seconds (s) from 10ms to 5s',
   CALENDARS_DIR: 'a directory of calendar files (<id>.json)',
@@ -257,6 +265,10 @@ export interface AppConfig {
     readonly surveyDelayMs: number;
     /** R15: a resolved case left alone is closed after this many days */
     readonly autoCloseDays: number;
+    /** R11: a case awaiting the customer this many business days (its calendar's) gets a reminder (WAITING_REMINDER) */
+    readonly waitingReminderDays: number;
+    /** R11: …and is resolved `no-customer-answer` after this many, unanswered (WAITING_AUTO_CLOSE) */
+    readonly waitingAutoCloseDays: number;
     /** R10/R13: escalate P1 and P2 cases to supervisors when they breach */
     readonly autoEscalateOnBreach: boolean;
     /** how often the scheduler looks for due timers */
@@ -323,6 +335,11 @@ export const loadAppConfig = (env: Record<string, string | undefined> = process.
   const abandonAfterMs = durationMs(parsed.INTAKE_ABANDON_AFTER);
   if (abandonAfterMs <= 0 || !Number.isSafeInteger(abandonAfterMs))
     throw new ConfigurationError('INTAKE_ABANDON_AFTER', raw.INTAKE_ABANDON_AFTER);
+  // R11: the reminder comes before the auto-close; the variable set alone is the one at fault
+  if (parsed.WAITING_REMINDER >= parsed.WAITING_AUTO_CLOSE) {
+    const variable = raw.WAITING_REMINDER === undefined ? 'WAITING_AUTO_CLOSE' : 'WAITING_REMINDER';
+    throw new ConfigurationError(variable, raw[variable]);
+  }
   // the listener receives the replies to the signed addresses of INBOUND_DOMAIN: without it, none exists
   if (parsed.INBOUND_SMTP_PORT !== undefined && !parsed.INBOUND_DOMAIN)
     throw new ConfigurationError('INBOUND_SMTP_PORT', raw.INBOUND_SMTP_PORT);
@@ -353,6 +370,8 @@ export const loadAppConfig = (env: Record<string, string | undefined> = process.
     timers: {
       surveyDelayMs: durationMs(parsed.SURVEY_DELAY),
       autoCloseDays: parsed.AUTO_CLOSE_DAYS,
+      waitingReminderDays: parsed.WAITING_REMINDER,
+      waitingAutoCloseDays: parsed.WAITING_AUTO_CLOSE,
       autoEscalateOnBreach: parsed.AUTO_ESCALATE_ON_BREACH === 'true',
       schedulerPollMs: pollMs,
     },
