@@ -5,6 +5,7 @@ import { AttachmentStore } from '@app/attachments';
 import { loadOrCreateLocalSecret } from '@app/auth';
 import { ChangeCase } from '@app/commands';
 import { InboundSmtpServer } from '@app/inbound-mail';
+import { METRICS, sampleValue, type Metrics } from '@app/observability';
 import { ReplyAddresses } from '@app/timers';
 import { CommandBus } from '@nestjs/cqrs';
 import { startApiTestApp, type ApiTestApp } from './api-test-app';
@@ -121,6 +122,9 @@ describe('Inbound e-mail: a customer reply filed on its case', () => {
     // delivered again (a retrying server, a second route): answered, recorded once
     expect(await send(reply)).toEqual({ accepted: true, response: `250 2.0.0 Already recorded on case ${id}` });
     expect((await events(id)).filter((e) => e.type === 'InfoProvided')).toHaveLength(1);
+    const metrics = await t.app.get<symbol, Metrics>(METRICS).render();
+    expect(sampleValue(metrics, 'inbound_mail_total', { outcome: 'recorded' })).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(metrics, 'inbound_mail_total', { outcome: 'already-recorded' })).toBe(1);
   });
 
   it('refuses at RCPT an address whose signature does not match, or of another shape, and records nothing', async () => {

@@ -13,6 +13,7 @@ import { createAccessPolicy, loadOrCreateLocalSecret } from '@app/auth';
 import { CLOCK, type Clock } from '@app/clock';
 import type { AppConfig } from '@app/config';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
+import { METRICS, type Metrics } from '@app/observability';
 import { ReplyAddresses } from '@app/timers';
 import { InboundMailbox } from './inbound-mailbox';
 import { InboundSmtpServer } from './inbound-smtp-server';
@@ -58,7 +59,8 @@ class InboundMailLifecycle implements OnApplicationBootstrap, BeforeApplicationS
  * The customers' e-mail replies as a worker feature: `apps/worker` runs it in server mode,
  * the API in-process in embedded mode (WorkerFeaturesModule). Off (an empty module) unless
  * INBOUND_SMTP_PORT is set; then listens on INBOUND_SMTP_HOST for INBOUND_DOMAIN. Needs the
- * store, the command door and a CLOCK; stores files with @app/attachments.
+ * store, the command door and a CLOCK; stores files with @app/attachments; counts
+ * `inbound_mail_total{outcome}` when the app provides `METRICS`.
  */
 @Module({})
 export class InboundMailModule {
@@ -88,19 +90,22 @@ export class InboundMailModule {
         },
         {
           provide: InboundSmtpServer,
-          inject: [InboundMailbox],
-          useFactory: (mailbox: InboundMailbox) =>
+          inject: [InboundMailbox, { token: METRICS, optional: true }],
+          useFactory: (mailbox: InboundMailbox, metrics: Metrics | undefined) =>
             new InboundSmtpServer({
               mailbox,
               name: domain,
               maxMessageBytes: inboundMessageMaxBytes(config.attachments.maxBytes),
-              onDelivered: (d) =>
+              onDelivered: (d) => {
+                metrics?.inboundMail.inc({ outcome: d.replayed ? 'already-recorded' : 'recorded' });
                 logger.log(
                   d.replayed
                     ? `${d.messageId} was recorded on case ${d.caseId} already`
                     : `${d.messageId} recorded on case ${d.caseId}: ${d.events.join(', ')}`,
-                ),
+                );
+              },
               onRefused: (refusal, stage) => {
+                metrics?.inboundMail.inc({ outcome: refusal.reason });
                 // the reason, not the sentence: that names the sender's address
                 const line = `refused at ${stage === 'rcpt' ? 'RCPT' : 'DATA'}: ${refusal.responseCode} ${refusal.enhancedCode} ${refusal.reason}`;
                 if (refusal.responseCode >= 500) logger.log(line);

@@ -141,6 +141,15 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  // ── the listener of the customers' e-mail replies (libs/inbound-mail) ──
+
+  readonly inboundMail = new Counter({
+    name: 'inbound_mail_total',
+    help: "Messages the inbound SMTP listener of this process answered, by outcome: recorded, already-recorded (the same Message-ID again), or the refusal's reason (unknown-recipient, sender-outside-organisation, empty-reply, case-closed, try-later, …: libs/inbound-mail/README.md)",
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean; service: string }) {
     this.registry.setDefaultLabels({ service: options.service });
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
