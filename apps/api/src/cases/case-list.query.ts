@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@app/auth';
+import { caseListItemFor } from '@app/case-domain';
 import { SQL_DATABASE, type SqlDatabase } from '@app/event-store';
 import {
   caseSummariesProjection,
@@ -11,6 +12,7 @@ import {
 } from '@app/projections';
 import { CASE_QUEUE_TABLE } from '@app/read-models';
 import { HttpEdgeError } from '../http/http.errors';
+import { audienceOf } from './case-views';
 import { READ_YOUR_WRITES_TIMEOUT_MS } from '../read-models/read-your-writes';
 import type { CaseStatus, Priority } from '@app/case-domain';
 
@@ -33,7 +35,9 @@ export interface CaseListItem {
   readonly channel: string;
   readonly tenant: string;
   readonly requesterId: string;
+  /** staff only; customers see `assigneeName` (case-audience.ts) */
   readonly assigneeId?: string;
+  readonly assigneeName?: string;
   readonly incidentId?: string;
   readonly outcome?: string;
   readonly openedAt: string;
@@ -122,6 +126,8 @@ export class CaseListQuery {
     ).catch((e: unknown) => {
       throw e instanceof InvalidCursor ? new BadCursor() : e;
     });
-    return { items: page.items.map(toItem), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}), caughtUp };
+    const audience = audienceOf(principal);
+    const items = page.items.map((s) => caseListItemFor(toItem(s), audience));
+    return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}), caughtUp };
   }
 }

@@ -2,10 +2,24 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CASE_STATUSES, CHANNELS, OUTCOMES, PRIORITIES, ROUTING_REASONS, SLA_CLOCK_STATES, WORKAROUNDS } from '@app/case-domain';
 import { ImpactDto } from './case-requests.dto';
 
-/** OpenAPI shapes of the answers (documentation only: the bodies come from `toCaseView`). */
+/**
+ * OpenAPI shapes of the answers (documentation only: the bodies come from `toCaseView`, then
+ * `caseViewFor` of case-audience.ts). One schema serves both audiences: the fields only
+ * staff see and those only customers see are optional and say so.
+ */
+const STAFF_ONLY = "staff only (agents, supervisors, auditors): never in a customer's answer";
+const CUSTOMERS_ONLY = "in a customer's answer only, where staff are shown by a display name, never their id";
+
 class EscalationDto {
   @ApiProperty({ enum: ['product-team', 'third-party', 'supervisor'] }) target!: string;
-  @ApiProperty() reason!: string;
+  @ApiPropertyOptional({ description: `why; ${STAFF_ONLY}` }) reason?: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiPropertyOptional({ description: STAFF_ONLY }) byId?: string;
+  @ApiPropertyOptional({ example: 'Support agent', description: `who escalated; ${CUSTOMERS_ONLY}` }) byName?: string;
+}
+
+class InternalNoteDto {
+  @ApiProperty() message!: string;
   @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty() byId!: string;
 }
@@ -127,7 +141,9 @@ export class CaseViewResponse {
   intakeId?: string;
   @ApiProperty({ description: 'the customer organisation' }) tenant!: string;
   @ApiProperty() requesterId!: string;
-  @ApiPropertyOptional() assigneeId?: string;
+  @ApiPropertyOptional({ description: STAFF_ONLY }) assigneeId?: string;
+  @ApiPropertyOptional({ example: 'Eve Martin', description: `who holds the case; ${CUSTOMERS_ONLY}` })
+  assigneeName?: string;
   @ApiProperty({ format: 'date-time' }) openedAt!: string;
   @ApiPropertyOptional({ format: 'date-time' }) firstRespondedAt?: string;
   @ApiPropertyOptional({ type: PendingInfoRequestDto }) pendingInfoRequest?: PendingInfoRequestDto;
@@ -136,7 +152,10 @@ export class CaseViewResponse {
   @ApiPropertyOptional({ enum: OUTCOMES }) outcome?: string;
   @ApiPropertyOptional({ type: ResolutionDto }) resolution?: ResolutionDto;
   @ApiPropertyOptional({ format: 'uuid' }) incidentId?: string;
-  @ApiProperty({ type: [EscalationDto] }) escalations!: EscalationDto[];
+  @ApiProperty({ type: [EscalationDto], description: 'R13; customers see that it happened, not why' })
+  escalations!: EscalationDto[];
+  @ApiPropertyOptional({ type: [InternalNoteDto], description: `staff's internal notes, oldest first; ${STAFF_ONLY}` })
+  notes?: InternalNoteDto[];
   @ApiProperty() creditRequested!: boolean;
   @ApiPropertyOptional({ type: CreditDto }) credit?: CreditDto;
   @ApiProperty({ type: IncidentReportStateDto }) incidentReport!: IncidentReportStateDto;
@@ -145,7 +164,11 @@ export class CaseViewResponse {
   notifications!: NotificationsStateDto;
   @ApiProperty({ description: 'resolution cycle: 1, then +1 per reopen' }) cycle!: number;
   @ApiPropertyOptional({ type: SlaDto, description: 'R10/R11: the SLA clocks at the time of the answer (docs/sla.md)' }) sla?: SlaDto;
-  @ApiPropertyOptional({ type: CaseRoutingDto, description: 'R4/R16: where the case is routed (docs/routing.md)' }) routing?: CaseRoutingDto;
+  @ApiPropertyOptional({
+    type: CaseRoutingDto,
+    description: `R4/R16: where the case is routed (docs/routing.md); ${STAFF_ONLY}`,
+  })
+  routing?: CaseRoutingDto;
   @ApiProperty({ description: 'stream version, also sent as ETag W/"<version>"' }) version!: number;
 }
 
@@ -159,7 +182,12 @@ class CaseSummaryDto {
   @ApiProperty({ enum: CHANNELS }) channel!: string;
   @ApiProperty() tenant!: string;
   @ApiProperty() requesterId!: string;
-  @ApiPropertyOptional() assigneeId?: string;
+  @ApiPropertyOptional({ description: STAFF_ONLY }) assigneeId?: string;
+  @ApiPropertyOptional({
+    example: 'Support agent',
+    description: `someone holds the case; ${CUSTOMERS_ONLY} (here always the neutral label)`,
+  })
+  assigneeName?: string;
   @ApiPropertyOptional({ format: 'uuid' }) incidentId?: string;
   @ApiPropertyOptional({ enum: OUTCOMES }) outcome?: string;
   @ApiProperty({ format: 'date-time' }) openedAt!: string;
@@ -179,10 +207,24 @@ class RecordedCaseEventDto {
   @ApiProperty({ example: 'Opened' }) type!: string;
   @ApiProperty() version!: number;
   @ApiProperty({ format: 'date-time' }) recordedAt!: string;
-  @ApiProperty({ type: Object }) data!: Record<string, unknown>;
-  @ApiProperty({ type: Object, description: 'actor, tenant, correlationId, idempotencyKey' }) metadata!: Record<string, unknown>;
+  @ApiProperty({
+    type: Object,
+    description:
+      "the event's data. Customers: staff ids become display names (byName, agentName, previousAgentName), no escalation reason, no routing vendors or candidates",
+  })
+  data!: Record<string, unknown>;
+  @ApiProperty({
+    type: Object,
+    description:
+      "actor, tenant, correlationId, idempotencyKey. Customers: of staff's events only actor {role, name} and tenant",
+  })
+  metadata!: Record<string, unknown>;
 }
 
 export class CaseEventsResponse {
-  @ApiProperty({ type: [RecordedCaseEventDto] }) events!: RecordedCaseEventDto[];
+  @ApiProperty({
+    type: [RecordedCaseEventDto],
+    description: "oldest first; a customer's list leaves internal notes out (its versions then skip one)",
+  })
+  events!: RecordedCaseEventDto[];
 }

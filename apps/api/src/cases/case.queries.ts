@@ -2,17 +2,20 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ACCESS_POLICY, type AccessPolicy, type Principal } from '@app/auth';
 import {
+  caseCastOf,
   caseDecider,
+  caseEventFor,
   CaseNotFound,
   foldEvents,
   isOpenedCase,
   toCaseStreamId,
   type CaseEvent,
   type CaseView,
+  type CustomerCaseView,
 } from '@app/case-domain';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@app/event-store';
 import { CaseListQuery, type CaseListPage, type ListCasesFilter } from './case-list.query';
-import { CaseViews } from './case-views';
+import { audienceOf, CaseViews } from './case-views';
 
 export interface CaseEventsView {
   readonly events: readonly {
@@ -24,8 +27,8 @@ export interface CaseEventsView {
   }[];
 }
 
-/** A case as the caller may see it (GET /v1/cases/{id}). */
-export class GetCase extends Query<CaseView> {
+/** A case as the caller may see it (GET /v1/cases/{id}; a customer's view: case-audience.ts). */
+export class GetCase extends Query<CaseView | CustomerCaseView> {
   constructor(
     readonly caseId: string,
     readonly principal: Principal,
@@ -34,7 +37,7 @@ export class GetCase extends Query<CaseView> {
   }
 }
 
-/** A case's history (GET /v1/cases/{id}/events). */
+/** A case's history (GET /v1/cases/{id}/events), as the caller may see it (case-audience.ts: no internal note for customers). */
 export class GetCaseEvents extends Query<CaseEventsView> {
   constructor(
     readonly caseId: string,
@@ -78,7 +81,7 @@ abstract class CaseStreamReader {
 }
 
 @QueryHandler(GetCase)
-export class GetCaseHandler extends CaseStreamReader implements IQueryHandler<GetCase, CaseView> {
+export class GetCaseHandler extends CaseStreamReader implements IQueryHandler<GetCase, CaseView | CustomerCaseView> {
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(ACCESS_POLICY) policy: AccessPolicy,
@@ -87,8 +90,9 @@ export class GetCaseHandler extends CaseStreamReader implements IQueryHandler<Ge
     super(store, policy);
   }
 
-  async execute({ caseId, principal }: GetCase): Promise<CaseView> {
-    return this.views.of((await this.read(caseId, principal)).state);
+  async execute({ caseId, principal }: GetCase): Promise<CaseView | CustomerCaseView> {
+    const { state, recorded } = await this.read(caseId, principal);
+    return this.views.for(principal, state, state.version, recorded);
   }
 }
 
@@ -100,14 +104,23 @@ export class GetCaseEventsHandler extends CaseStreamReader implements IQueryHand
 
   async execute({ caseId, principal }: GetCaseEvents): Promise<CaseEventsView> {
     const { recorded } = await this.read(caseId, principal);
+    const audience = audienceOf(principal);
+    const cast = audience === 'customer' ? caseCastOf(recorded) : undefined;
     return {
-      events: recorded.map((e) => ({
-        type: e.type,
-        version: e.streamVersion,
-        recordedAt: e.recordedAt.toISOString(),
-        data: e.data,
-        metadata: e.metadata,
-      })),
+      events: recorded.flatMap((e) => {
+        const shown = caseEventFor(
+          {
+            type: e.type,
+            version: e.streamVersion,
+            recordedAt: e.recordedAt.toISOString(),
+            data: e.data,
+            metadata: e.metadata,
+          },
+          audience,
+          cast,
+        );
+        return shown ? [shown] : [];
+      }),
     };
   }
 }

@@ -204,6 +204,20 @@ export class CasesController {
     return this.change(id, w, (actor) => ({ type: 'EscalateCase', caseId: id, actor, ...body }));
   }
 
+  @Post(':id/notes')
+  @RequiresAction('case.add-note')
+  @HttpCode(200)
+  @Write()
+  @ApiOkResponse({ type: CaseViewResponse })
+  @ApiOperation({
+    summary:
+      "Add an internal note (agent of the case's vendor, supervisor): seen by staff only, never by the customer, on Kafka or in an e-mail",
+  })
+  @ApiCaseWriteProblems('CASE.ALREADY_CLOSED')
+  addNote(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.MessageRequest, @CurrentWrite() w: WriteContext) {
+    return this.change(id, w, (actor) => ({ type: 'AddInternalNote', caseId: id, actor, message: body.message }));
+  }
+
   @Post(':id/priority')
   @RequiresAction('case.change-priority')
   @HttpCode(200)
@@ -369,6 +383,7 @@ export class CasesController {
     const headers: Record<string, string> = { etag: toETag(version) };
     if (status === 201) headers.location = `/v1/cases/${caseId}`;
     if (position !== undefined) headers['x-log-position'] = String(position);
-    return { status, body: this.views.of(state, version), headers, replayed };
+    // the answer as the caller may see it: a customer's write gets the customer's view
+    return { status, body: await this.views.for(p, state, version), headers, replayed };
   }
 }

@@ -74,6 +74,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   'POST /v1/cases/:id/credit-requests': 'case.request-credit',
   'POST /v1/cases/:id/credits': 'case.issue-credit',
   'POST /v1/cases/:id/escalations': 'case.escalate',
+  'POST /v1/cases/:id/notes': 'case.add-note',
   'POST /v1/cases/:id/incident-link': 'case.link-incident',
   'POST /v1/cases/:id/incident-report-requests': 'case.request-incident-report',
   'POST /v1/cases/:id/incident-reports': 'case.send-incident-report',

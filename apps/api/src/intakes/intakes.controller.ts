@@ -266,7 +266,7 @@ export class IntakesController {
     );
     const headers: Record<string, string> = { etag: toETag(opened.version), location: `/v1/cases/${caseId}` };
     if (opened.position !== undefined) headers['x-log-position'] = String(opened.position);
-    return { status: 201, body: this.cases.of(opened.state, opened.version), headers, replayed: false };
+    return { status: 201, body: await this.cases.for(p, opened.state, opened.version), headers, replayed: false };
   }
 
   private change(w: WriteContext, command: IntakeCommand): Promise<IntakeChange> {
