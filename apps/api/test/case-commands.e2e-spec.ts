@@ -92,12 +92,16 @@ describe('case commands over HTTP (given / when / then)', () => {
 
   it("turns the case's notification e-mails off for the customer (PUT); the same setting again writes nothing", async () => {
     const { id, streamId } = newCase();
-    const put = (token: string, enabled: unknown) => (http: Parameters<Parameters<ReturnType<typeof given>['when']>[0]>[0]) =>
-      http.put(`/v1/cases/${id}/notifications`).set(as(token)).send({ enabled });
+    const put =
+      (token: string, enabled: unknown) => (http: Parameters<Parameters<ReturnType<typeof given>['when']>[0]>[0]) =>
+        http.put(`/v1/cases/${id}/notifications`).set(as(token)).send({ enabled });
     await given({ streamId, events: history(id) })
       .when(put(tok.admin, false))
       .then(
-        expectResponse(200, { body: { id, version: 3, notifications: { enabled: false } }, headers: { etag: 'W/"3"' } }),
+        expectResponse(200, {
+          body: { id, version: 3, notifications: { enabled: false } },
+          headers: { etag: 'W/"3"' },
+        }),
         expectNewEvents(streamId, [
           {
             type: 'NotificationsChanged',
@@ -108,11 +112,18 @@ describe('case commands over HTTP (given / when / then)', () => {
       );
     await given()
       .when(put(tok.admin, false))
-      .then(expectResponse(200, { body: { version: 3, notifications: { enabled: false } } }), expectNoNewEvents(streamId));
+      .then(
+        expectResponse(200, { body: { version: 3, notifications: { enabled: false } } }),
+        expectNoNewEvents(streamId),
+      );
     // staff may not; another organisation's admin does not see the case (R3); a string is not a boolean
     await given().when(put(tok.agent, true)).then(expectProblem(403, 'AUTH.FORBIDDEN'), expectNoNewEvents(streamId));
-    await given().when(put(tok.otherOrgAdmin, true)).then(expectProblem(404, 'CASE.NOT_FOUND'), expectNoNewEvents(streamId));
-    await given().when(put(tok.admin, 'true')).then(({ response }) => expect(response.status).toBe(400), expectNoNewEvents(streamId));
+    await given()
+      .when(put(tok.otherOrgAdmin, true))
+      .then(expectProblem(404, 'CASE.NOT_FOUND'), expectNoNewEvents(streamId));
+    await given()
+      .when(put(tok.admin, 'true'))
+      .then(({ response }) => expect(response.status).toBe(400), expectNoNewEvents(streamId));
   });
 
   it('refuses with If-Match an older version (412) and writes nothing', async () => {

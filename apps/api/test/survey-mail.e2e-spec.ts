@@ -41,6 +41,8 @@ describe('R15: the survey e-mail, through a real SMTP server on loopback', () =>
   let tok: TestTokens;
   const received: ParsedMail[] = [];
   const envelopes: string[][] = [];
+  // the case's notification e-mails (docs/notifications.md) reach the same server: the survey's are these
+  const surveys = () => received.filter((m) => m.headers.has('x-survey-id'));
 
   beforeAll(async () => {
     smtp = new SMTPServer({
@@ -77,23 +79,26 @@ describe('R15: the survey e-mail, through a real SMTP server on loopback', () =>
     expect(resolved.survey).toEqual({ sent: false, answered: false }); // the timer sends it, 24 h later
     const scheduler = t.app.get(TimerScheduler);
     await scheduler.tick();
-    expect(received).toHaveLength(0);
+    expect(surveys()).toHaveLength(0);
 
     t.clock.advance(DAY);
     await scheduler.tick();
     await waitFor(
-      () => received.length === 1,
-      () => `${received.length} messages received`,
+      () => surveys().length === 1,
+      () => `${surveys().length} survey messages received`,
     );
-    const [mail] = received;
-    expect(envelopes[0]).toEqual(['ana@acme.example']);
+    const [mail] = surveys();
+    expect(envelopes[received.indexOf(mail)]).toEqual(['ana@acme.example']);
     expect(mail.from?.value).toEqual([{ name: 'Support desk', address: 'support@desk.example' }]);
-    expect(mail.subject).toBe(`How did we do? Your support case "${openCaseBody.subject}"`);
+    // the case is French (openCaseBody.language): so is its survey (docs/notifications.md)
+    expect(mail.subject).toBe(`Votre avis compte\u00a0: votre demande d’assistance «\u00a0${openCaseBody.subject}\u00a0»`);
     expect(mail.headers.get('x-case-id')).toBe(id);
     expect(mail.html).toContain('https://support.test/v1/surveys/');
     // R15: what a reply does, and until when: the auto-close, AUTO_CLOSE_DAYS (7) after the resolution
     const closesAt = new Date(Date.parse(resolved.resolvedAt) + 7 * DAY).toISOString().slice(0, 16).replace('T', ' ');
-    expect(mail.text).toContain(`If the problem is not solved, reply on the case before ${closesAt} UTC: your reply reopens it.`);
+    expect(mail.text).toContain(
+      `Si le problème n’est pas résolu, répondez sur la demande avant le ${closesAt} UTC\u00a0: votre réponse la rouvre.`,
+    );
 
     const token = linkIn(mail, 'https://support.test');
     const state = await request(t.app.getHttpServer()).get(`/v1/surveys/${token}`).expect(200);
@@ -142,7 +147,7 @@ describe('R15: the survey e-mail, through a real SMTP server on loopback', () =>
     // the timer does not send it twice
     t.clock.advance(DAY);
     await scheduler.tick();
-    expect(received).toHaveLength(1);
+    expect(surveys()).toHaveLength(1);
   });
 
   it('refuses a forged, foreign or expired link with 404, and a bad answer with 400', async () => {
@@ -150,11 +155,11 @@ describe('R15: the survey e-mail, through a real SMTP server on loopback', () =>
     t.clock.advance(DAY);
     await t.app.get(TimerScheduler).tick();
     await waitFor(
-      () => received.some((m) => m.headers.get('x-case-id') === id),
-      () => 'no mail for the second case',
+      () => surveys().some((m) => m.headers.get('x-case-id') === id),
+      () => 'no survey mail for the second case',
     );
     const token = linkIn(
-      received.find((m) => m.headers.get('x-case-id') === id)!,
+      surveys().find((m) => m.headers.get('x-case-id') === id)!,
       'https://support.test',
     );
     const [header, payload, signature] = token.split('.');
@@ -201,7 +206,8 @@ describe('R15: with no SMTP server configured, the survey e-mail lands in DATA_D
     const outbox = join(t.dataDir, 'outbox');
     const emlFiles = (): string[] => {
       try {
-        return readdirSync(outbox).filter((f) => f.endsWith('.eml'));
+        // the survey's, not the case's notification e-mails (docs/notifications.md)
+        return readdirSync(outbox).filter((f) => f.endsWith('.eml') && f.includes('_survey.'));
       } catch {
         return [];
       }

@@ -9,6 +9,9 @@
  *   after AUTO_CLOSE_DAYS. Exactly once per timer, with any number of schedulers.
  * - Survey e-mail (R15): an outbox row per SurveySent, sent by nodemailer over SMTP or
  *   written as .eml under DATA_DIR/outbox, with a signed single-use link (`SurveyTokens`).
+ * - Notification e-mails (docs/notifications.md): an outbox row per notified case event
+ *   (`plannedNotification`), sent alike by `NotificationMailer`, in the case's language,
+ *   with the case's signed `Reply-To` (`ReplyAddresses`) when INBOUND_DOMAIN is set.
  */
 export {
   plannedTimers,
@@ -31,9 +34,34 @@ export { AUTO_CLOSER, SLA_TIMER, fireTimer, type FireOutcome } from './scheduler
 export { TimerIndexer, TIMER_INDEX_CHECKPOINT } from './scheduler/timer-indexer';
 export { timersOf, nextDueAt, pendingTimerCounts, type PendingTimerCounts, type TimerRow } from './store/timer-table';
 export { surveyMailsOf, type SurveyMailRow } from './store/survey-mail-table';
+export { notificationsOf, type NotificationRow } from './store/notification-table';
+export {
+  NOTIFICATION_MAX_AGE_MS,
+  NOTIFIED_EVENT_TYPES,
+  UNSTOPPABLE_EVENT_TYPES,
+  noticeOf,
+  plannedNotification,
+  type NotifiableEvent,
+  type PlannedNotification,
+} from './plan/notification-plan';
 export { TIMERS_COMPONENT, TIMERS_MIGRATIONS } from './store/timers.migrations';
 export { createMailTransport, type MailMessage, type MailTransport, type SentMail } from './mail/mail-transport';
 export { surveyMail } from './mail/survey-mail';
+export { mailLanguage, MAIL_LANGUAGES, type MailLanguage } from './mail/mail-language';
+export {
+  notificationMail,
+  INFO_ITEM_WORDS,
+  OUTCOME_WORDS,
+  type CaseNotice,
+  type CaseNoticeKind,
+  type NotificationMailInput,
+} from './mail/notification-mail';
+export {
+  NotificationMailer,
+  notificationRetryDelayMs,
+  type NotificationDispatch,
+  type NotificationMailerOptions,
+} from './mail/notification-mailer';
 export { ReplyAddresses } from './mail/reply-address';
 export { SurveyMailer, type MailDispatch, type SurveyMailerOptions } from './mail/survey-mailer';
 export {
@@ -42,5 +70,5 @@ export {
   SURVEY_TOKEN_LIFETIME_SECONDS,
   type SurveyTokenClaims,
 } from './mail/survey-token';
-export { TimersModule, surveyTokensFor } from './timers.module';
+export { TimersModule, replyAddressesFor, surveyTokensFor } from './timers.module';
 export { MAIL_TRANSPORT, SURVEY_TOKENS } from './timers.tokens';

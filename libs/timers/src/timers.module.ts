@@ -14,6 +14,8 @@ import type { AppConfig } from '@app/config';
 import { EVENT_STORE, SQL_DATABASE, type EventStore, type SqlDatabase } from '@app/event-store';
 import { METRICS, type Metrics } from '@app/observability';
 import { createMailTransport, type MailTransport } from './mail/mail-transport';
+import { NotificationMailer } from './mail/notification-mailer';
+import { ReplyAddresses } from './mail/reply-address';
 import { SurveyMailer } from './mail/survey-mailer';
 import { SurveyTokens } from './mail/survey-token';
 import { instanceOwner, migrateTimers, TimerScheduler } from './scheduler/timer-scheduler';
@@ -24,6 +26,15 @@ import { MAIL_TRANSPORT, SURVEY_TOKENS } from './timers.tokens';
 /** The survey tokens' key comes from the app's local secret (AUTH_SECRET, else `<DATA_DIR>/auth-secret`). */
 export const surveyTokensFor = async (config: AppConfig): Promise<SurveyTokens> =>
   new SurveyTokens(await loadOrCreateLocalSecret(config.dataDir, config.auth.secret));
+
+/**
+ * The signed reply addresses of INBOUND_DOMAIN (the `Reply-To` of the e-mails to customers),
+ * keyed by the app's local secret as the survey tokens are; undefined without INBOUND_DOMAIN.
+ */
+export const replyAddressesFor = async (config: AppConfig): Promise<ReplyAddresses | undefined> =>
+  config.mail.inboundDomain === undefined
+    ? undefined
+    : new ReplyAddresses(await loadOrCreateLocalSecret(config.dataDir, config.auth.secret), config.mail.inboundDomain);
 
 const TIMERS_CONFIG = Symbol('TIMERS_CONFIG');
 
@@ -49,7 +60,8 @@ class TimersLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
 }
 
 /**
- * The durable timers (R10 breaches, R15 surveys and auto-close) and the survey e-mail, as a
+ * The durable timers (R10 breaches, R15 surveys and auto-close), the survey e-mail and the
+ * notification e-mails to customers (docs/notifications.md), as a
  * worker feature: `apps/worker` runs it in server mode, the API in-process in embedded mode
  * (WorkerFeaturesModule). Needs the EventStoreModule's store and database and a CLOCK; keeps
  * the `timers_*` metrics when the app provides `METRICS`.
@@ -95,6 +107,7 @@ export class TimersModule {
           ) => {
             await migrateTimers(db);
             const owner = instanceOwner();
+            const replyAddresses = await replyAddressesFor(config);
             const mailer = new SurveyMailer({
               store,
               db,
@@ -104,6 +117,18 @@ export class TimersModule {
               from: config.mail.from,
               publicBaseUrl: config.mail.publicBaseUrl,
               autoCloseDays: config.timers.autoCloseDays,
+              replyAddresses,
+              owner,
+              onError,
+            });
+            const notifier = new NotificationMailer({
+              store,
+              db,
+              clock,
+              transport,
+              from: config.mail.from,
+              publicBaseUrl: config.mail.publicBaseUrl,
+              replyAddresses,
               owner,
               onError,
             });
@@ -117,6 +142,7 @@ export class TimersModule {
               autoCloseDays: config.timers.autoCloseDays,
               autoEscalateOnBreach: config.timers.autoEscalateOnBreach,
               mailer,
+              notifier,
               owner,
               onError,
               metrics,

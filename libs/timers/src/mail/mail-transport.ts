@@ -5,6 +5,8 @@ import nodemailer from 'nodemailer';
 export interface MailMessage {
   readonly from: string;
   readonly to: string;
+  /** where replies go: the case's signed reply address (`ReplyAddresses`), when INBOUND_DOMAIN is set */
+  readonly replyTo?: string;
   readonly subject: string;
   readonly text: string;
   readonly html: string;

@@ -8,6 +8,7 @@ import {
   type SurveyMailRow,
 } from '../store/survey-mail-table';
 import type { MailTransport } from './mail-transport';
+import type { ReplyAddresses } from './reply-address';
 import { surveyMail } from './survey-mail';
 import type { SurveyTokens } from './survey-token';
 
@@ -23,6 +24,8 @@ export interface SurveyMailerOptions {
   readonly publicBaseUrl: string;
   /** AUTO_CLOSE_DAYS: the mail says until when a reply reopens the case (R15); unset, it says "until it is closed" */
   readonly autoCloseDays?: number;
+  /** INBOUND_DOMAIN's signed addresses: the `Reply-To` of the mail (a reply reopens the case, R15); none without */
+  readonly replyAddresses?: ReplyAddresses;
   /** who holds the leases (one id per process) */
   readonly owner: string;
   /** how long a claimed mail is held before another dispatcher may take it over; default 60 s */
@@ -42,7 +45,8 @@ export interface MailDispatch {
 }
 
 /**
- * R15: sends the survey e-mails the outbox (`survey_mails`) holds, one per SurveySent.
+ * R15: sends the survey e-mails the outbox (`survey_mails`) holds, one per SurveySent, in
+ * the case's language (French for `fr-*`, else English: docs/notifications.md).
  * At least once: a process that dies between the SMTP server's acceptance and the row's
  * update sends that mail again when its lease runs out, with the same Message-ID. The link
  * carries a signed token naming the case and the survey.
@@ -57,6 +61,16 @@ export class SurveyMailer {
     const results: MailDispatch[] = [];
     for (const mail of claimed) results.push(await this.send(mail, now));
     return results;
+  }
+
+  /** The case's signed reply address, when the desk receives replies (a case id that is no UUID has none). */
+  private replyTo(caseId: string): { replyTo?: string } {
+    if (!this.o.replyAddresses) return {};
+    try {
+      return { replyTo: this.o.replyAddresses.addressFor(caseId) };
+    } catch {
+      return {};
+    }
   }
 
   private async send(mail: SurveyMailRow, now: Date): Promise<MailDispatch> {
@@ -93,6 +107,8 @@ export class SurveyMailer {
           link: `${this.o.publicBaseUrl}/v1/surveys/${token}`,
           date: now,
           ...(closesAt === undefined ? {} : { closesAt }),
+          language: state.language,
+          ...this.replyTo(state.id),
         }),
       );
       await finishSurveyMail(db, mail.surveyId, owner, { state: 'sent', recipient, messageId: sent.messageId }, now);

@@ -1,8 +1,10 @@
-import { caseDecider, caseIdFromStreamId, foldEvents, type CaseEvent, type CaseState } from '@app/case-domain';
+import { caseDecider, caseIdFromStreamId, type CaseEvent, type CaseState } from '@app/case-domain';
 import type { Clock } from '@app/clock';
 import { setTimeout as delay } from 'node:timers/promises';
 import { compareCheckpoints, LOG_START, type EventStore, type RecordedEvent, type SqlDatabase } from '@app/event-store';
+import { NOTIFICATION_MAX_AGE_MS, plannedNotification } from '../plan/notification-plan';
 import type { PlannedTimer } from '../plan/timer-plan';
+import { enqueueNotifications, type NewNotificationRow } from '../store/notification-table';
 import { enqueueSurveyMail } from '../store/survey-mail-table';
 import { applyPlans, readCheckpoint, saveCheckpoint, type CasePlan } from '../store/timer-table';
 
@@ -15,8 +17,11 @@ const KNOWN_CASES = 10_000;
 /**
  * Derives the durable timers from the event log: a checkpointed follower. For every case
  * touched by a batch of the global log it plans the case's timers (a pure function of the
- * case) and writes them, the survey e-mails to send (one per SurveySent) and the checkpoint
- * in one transaction of a few statements, however many cases the batch touched. Due times
+ * case) and writes them, the survey e-mails to send (one per SurveySent), the notification
+ * e-mails (one per notified event, `plannedNotification` of the case right after it:
+ * docs/notifications.md) and the checkpoint in one transaction of a few statements,
+ * however many cases the batch touched. Both outboxes are keyed (survey id, event id), so a
+ * batch read again (a failed transaction, a rebuilt index) queues nothing twice. Due times
  * therefore live in the database, never only in memory: a restarted scheduler finds them,
  * and a lost `timers` table is rebuilt by replaying the log from the start.
  *
@@ -73,15 +78,32 @@ export class TimerIndexer {
     }
     // sorted: two indexers then lock the cases' rows in the same order, so they never deadlock
     const plans: CasePlan[] = [];
+    const notifications: NewNotificationRow[] = [];
+    const now = this.clock.now();
+    const staleBefore = now.getTime() - NOTIFICATION_MAX_AGE_MS;
     for (const streamId of [...byCase.keys()].sort()) {
-      const { state, version } = await this.caseAfter(streamId, byCase.get(streamId) as RecordedEvent[]);
+      const { state, version } = await this.caseAfter(streamId, byCase.get(streamId) as RecordedEvent[], (after, e) => {
+        const planned = plannedNotification(after, e);
+        if (!planned) return;
+        const at = Date.parse((e.data as { at?: string }).at ?? '') || e.recordedAt.getTime();
+        const stale = at < staleBefore;
+        notifications.push({
+          ...planned,
+          streamId,
+          streamVersion: e.streamVersion,
+          state: stale ? 'skipped' : 'pending',
+          ...(stale
+            ? { note: `not sent: the event (${new Date(at).toISOString()}) was more than 7 days old when indexed` }
+            : {}),
+        });
+      });
       plans.push({ streamId, version, timers: this.plan(state) });
     }
     const surveys = events.filter((e) => e.type === 'SurveySent' && caseIdFromStreamId(e.streamId) !== null);
-    const now = this.clock.now();
     try {
       await this.db.transaction(async (tx) => {
         await applyPlans(tx, plans, now);
+        await enqueueNotifications(tx, notifications, now);
         for (const e of surveys) {
           const { surveyId, cycle } = (e as unknown as CaseEvent & { type: 'SurveySent' }).data;
           await enqueueSurveyMail(tx, surveyId, e.streamId, cycle, now);
@@ -94,10 +116,15 @@ export class TimerIndexer {
     }
   }
 
-  /** The case after the batch's events: the known state moved on, or the stream read (outside any transaction: PGlite has one connection). */
+  /**
+   * The case after the batch's events: the known state moved on, or the stream read (outside
+   * any transaction: PGlite has one connection). `visit` sees each event of the batch with
+   * the case as it stood right after it.
+   */
   private async caseAfter(
     streamId: string,
     batch: readonly RecordedEvent[],
+    visit: (after: CaseState, event: RecordedEvent) => void,
   ): Promise<{ state: CaseState; version: number }> {
     // a case whose first event is in the batch needs no read either
     const known =
@@ -105,15 +132,28 @@ export class TimerIndexer {
       (batch[0].streamVersion === 1 ? { state: caseDecider.initialState, version: 0 } : undefined);
     this.known.delete(streamId);
     let case_: { state: CaseState; version: number };
-    if (known && known.version >= batch[0].streamVersion - 1) {
-      const newer = batch.filter((e) => e.streamVersion > known.version) as unknown as (CaseEvent & RecordedEvent)[];
-      case_ = {
-        state: foldEvents(caseDecider, newer, known.state),
-        version: Math.max(known.version, ...newer.map((e) => e.streamVersion)),
-      };
+    const inBatch = new Set(batch.map((e) => e.eventId));
+    /** folds one event at a time, showing each of the batch's to `visit` */
+    const foldVisiting = (from: CaseState, events: readonly RecordedEvent[]) =>
+      events.reduce((state, e) => {
+        const after = caseDecider.evolve(state, e as unknown as CaseEvent);
+        if (inBatch.has(e.eventId)) visit(after, e);
+        return after;
+      }, from);
+    // the case as of the batch's last event (a case's events are consecutive in the log), so
+    // each event of the batch is folded, and shown to `visit`, exactly once
+    const last = batch[batch.length - 1].streamVersion;
+    if (known && known.version === batch[0].streamVersion - 1) {
+      case_ = { state: foldVisiting(known.state, batch), version: last };
     } else {
-      const { events: history, currentVersion } = await this.store.readStream(streamId);
-      case_ = { state: foldEvents(caseDecider, history as unknown as CaseEvent[]), version: currentVersion };
+      const { events: history } = await this.store.readStream(streamId);
+      case_ = {
+        state: foldVisiting(
+          caseDecider.initialState,
+          history.filter((e) => e.streamVersion <= last),
+        ),
+        version: last,
+      };
     }
     this.known.set(streamId, case_);
     if (this.known.size > KNOWN_CASES) this.known.delete(this.known.keys().next().value as string);

@@ -6,6 +6,7 @@ import type { Clock } from '@app/clock';
 import { migrate, type EventStore, type SqlDatabase } from '@app/event-store';
 import type { CommandDoor } from '@app/commands';
 import type { Metrics } from '@app/observability';
+import type { NotificationDispatch, NotificationMailer } from '../mail/notification-mailer';
 import type { MailDispatch, SurveyMailer } from '../mail/survey-mailer';
 import { plannedTimers, TIMER_KINDS, type TimerKind } from '../plan/timer-plan';
 import type { SlaService } from '@app/sla';
@@ -39,6 +40,8 @@ export interface TimerSchedulerOptions {
   readonly autoEscalateOnBreach: boolean;
   /** sends the survey e-mails; without it, the outbox rows wait for a scheduler that has one */
   readonly mailer?: SurveyMailer;
+  /** sends the notification e-mails (docs/notifications.md); without it, their rows wait likewise */
+  readonly notifier?: NotificationMailer;
   /** this instance's id in leases; default host:pid:random */
   readonly owner?: string;
   /** how long a claimed timer is held; default 30 s */
@@ -67,6 +70,8 @@ export interface TickResult {
   readonly indexed: number;
   readonly fired: readonly FiredTimer[];
   readonly mailed: readonly MailDispatch[];
+  /** the notification e-mails of this tick */
+  readonly notified: readonly NotificationDispatch[];
 }
 
 /** A lease owner id for this process: host, pid and a random part (a restarted process is another owner). */
@@ -78,7 +83,8 @@ export const migrateTimers = (db: SqlDatabase) =>
 
 /**
  * The durable scheduler (docs/sla.md). Each `tick()` catches the timer index up with the
- * log, fires every timer due at the clock's `now()` and sends the pending survey e-mails.
+ * log, fires every timer due at the clock's `now()` and sends the pending survey and
+ * notification e-mails (docs/notifications.md).
  * `start()` ticks every `pollMs` (SCHEDULER_POLL, default 1 s: a breach is recorded within
  * that of its due time); tests call `tick()` after moving a ManualClock instead.
  *
@@ -179,7 +185,8 @@ export class TimerScheduler {
     // what the timers just recorded (SurveySent, Closed…) re-plans its case and queues its mail now
     if (fired.some((f) => f.outcome === 'recorded')) indexed += await this.indexer.catchUp();
     const mailed = this.o.mailer ? await this.o.mailer.dispatch() : [];
-    return { indexed, fired, mailed };
+    const notified = this.o.notifier ? await this.o.notifier.dispatch() : [];
+    return { indexed, fired, mailed, notified };
   }
 
   private async fire(timer: ClaimedTimer): Promise<FiredTimer> {

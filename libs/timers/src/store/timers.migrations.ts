@@ -75,6 +75,40 @@ CREATE TABLE timer_checkpoints (
 `,
 };
 
+/**
+ * case_notifications: the transactional outbox of the notification e-mails to customers
+ * (docs/notifications.md), one row per notified case event, keyed by the event's id and
+ * written in the indexer's transaction, so that a rebuild or a replay of the log finds the
+ * row and sends nothing again. The row is the record of what went out: the recipient, the
+ * Message-ID, when (`sent_at`), in which language, or why not (`last_error`).
+ */
+const caseNotifications: Migration = {
+  version: 2,
+  name: 'case notification e-mail outbox',
+  sql: `
+CREATE TABLE case_notifications (
+  event_id text NOT NULL,
+  stream_id text NOT NULL,
+  stream_version bigint NOT NULL,
+  event_type text NOT NULL,
+  language text NOT NULL,
+  state text NOT NULL,
+  attempts integer NOT NULL DEFAULT 0,
+  claimed_by text,
+  claimed_until timestamptz,
+  last_error text,
+  recipient text,
+  message_id text,
+  created_at timestamptz NOT NULL,
+  sent_at timestamptz,
+  CONSTRAINT case_notifications_pkey PRIMARY KEY (event_id),
+  CONSTRAINT case_notifications_state_check CHECK (state IN ('pending', 'sent', 'skipped', 'failed'))
+);
+CREATE INDEX case_notifications_pending_idx ON case_notifications (created_at) WHERE state = 'pending';
+CREATE INDEX case_notifications_stream_idx ON case_notifications (stream_id, stream_version);
+`,
+};
+
 /** Add, never edit: an applied migration whose text changed is refused at start. */
-export const TIMERS_MIGRATIONS: readonly Migration[] = [timers];
+export const TIMERS_MIGRATIONS: readonly Migration[] = [timers, caseNotifications];
 export const TIMERS_COMPONENT = 'timers';

@@ -33,15 +33,15 @@ describe('SetNotifications (the customer turns the case e-mails off or on)', () 
 
   it('does nothing when the setting is already so: on from the opening, off after turning off', () => {
     given([opened]).when(cmd.setNotifications(true)).thenNothingHappened();
-    given([opened, notificationsChanged(false)]).when(cmd.setNotifications(false)).thenNothingHappened();
+    given([opened, notificationsChanged(false)])
+      .when(cmd.setNotifications(false))
+      .thenNothingHappened();
   });
 
   it('refuses a closed case with CASE.ALREADY_CLOSED', () =>
     given([opened, resolved(), closed()])
       .when(cmd.setNotifications(false))
-      .thenThrows(CaseAlreadyClosed, (e) =>
-        expect(e.message).toMatch(/cannot change its notification e-mails/),
-      ));
+      .thenThrows(CaseAlreadyClosed, (e) => expect(e.message).toMatch(/cannot change its notification e-mails/)));
 
   it.each([
     ['a string', 'false'],
@@ -53,6 +53,5 @@ describe('SetNotifications (the customer turns the case e-mails off or on)', () 
       .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('enabled')),
   );
 
-  it('is CASE.NOT_FOUND on a case never opened', () =>
-    given([]).when(cmd.setNotifications()).thenThrows(CaseNotFound));
+  it('is CASE.NOT_FOUND on a case never opened', () => given([]).when(cmd.setNotifications()).thenThrows(CaseNotFound));
 });
