@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import { convert as htmlToText } from 'html-to-text';
 import { simpleParser, type Attachment as MailPart, type ParsedMail } from 'mailparser';
 import {
   caseDecider,
@@ -98,7 +99,7 @@ export class InboundMailbox {
     const sender = replySender(from, state, this.o.isConsumerDomain);
     if (!sender.allowed) throw refusals.senderNotAllowed(from, sender);
 
-    const text = replyText(mail.text ?? '');
+    const text = replyText(bodyOf(mail));
     if (text.length > REPLY_TEXT_MAX) throw refusals.textTooLong(text.length);
     const files = mail.attachments.filter((part) => !part.related).map(fileOf);
     if (text === '' && files.length === 0) throw refusals.emptyReply();
@@ -213,6 +214,24 @@ const parse = async (raw: Buffer): Promise<ParsedMail> => {
   } catch (error) {
     throw refusals.unreadable(error instanceof Error ? error.message : String(error));
   }
+};
+
+/**
+ * The text of the message: its text part, else its HTML as text (mailparser converts the HTML
+ * of an HTML-only message only when it is the whole message, not one beside attachments or
+ * embedded images). Quotes (`<blockquote>`) become `>` lines, which {@link replyText} drops.
+ */
+const bodyOf = (mail: ParsedMail): string => {
+  if (mail.text?.trim()) return mail.text;
+  if (typeof mail.html !== 'string' || mail.html.trim() === '') return '';
+  return htmlToText(mail.html, {
+    wordwrap: false,
+    limits: { maxDepth: 64 },
+    selectors: [
+      { selector: 'a', options: { ignoreHref: true } },
+      { selector: 'img', format: 'skip' },
+    ],
+  });
 };
 
 /** The message's Message-ID (a long one by its hash), or one made of the content's fingerprint. */
