@@ -141,6 +141,8 @@ export class TimersModule {
               surveyDelayMs: config.timers.surveyDelayMs,
               autoCloseDays: config.timers.autoCloseDays,
               autoEscalateOnBreach: config.timers.autoEscalateOnBreach,
+              waitingReminderDays: config.timers.waitingReminderDays,
+              waitingAutoCloseDays: config.timers.waitingAutoCloseDays,
               mailer,
               notifier,
               owner,

@@ -7,7 +7,7 @@ import {
   type OpenCase,
 } from '@app/case-domain';
 import { testSla } from '../../../sla/src/testing/test-sla';
-import { plannedTimers, timerId } from './timer-plan';
+import { DEFAULT_WAITING_DAYS, plannedTimers, timerId, waitingDueTimes } from './timer-plan';
 
 const sla = testSla();
 const H = 3_600_000;
@@ -30,12 +30,12 @@ const open: OpenCase = {
 const agent = { id: 'eve', role: 'agent' };
 
 /** Runs the commands at the given instants, as the write shell would, and plans at `now`. */
-const planAfter = (steps: [string, CaseCommand][], now = '2026-03-02T09:00:00Z') => {
+const planAfter = (steps: [string, CaseCommand][], now = '2026-03-02T09:00:00Z', withWaiting = true) => {
   let events: CaseEvent[] = [];
   for (const [at, command] of steps) {
     const state = foldEvents(caseDecider, events);
     const withTerms =
-      command.type === 'OpenCase'
+      command.type === 'OpenCase' && !('sla' in command)
         ? { ...command, sla: sla.termsFor({ tenant: command.tenant, priority: 'P1', openedAt: new Date(at) }) }
         : command;
     events = [...events, ...caseDecider.decide(state, withTerms, new Date(at))];
@@ -45,6 +45,7 @@ const planAfter = (steps: [string, CaseCommand][], now = '2026-03-02T09:00:00Z')
     surveyDelayMs: DAY,
     autoCloseMs: 7 * DAY,
     slaReport: (s: CaseState) => sla.report(s, new Date(now)),
+    ...(withWaiting ? { waiting: { ...DEFAULT_WAITING_DAYS, calendarOf: (s) => sla.calendarOf(s.sla.terms) } } : {}),
   }).map((t) => [t.id, t.dueAt.toISOString()]);
 };
 
@@ -63,7 +64,7 @@ describe('plannedTimers: the timers a case needs, from its state alone', () => {
       ]).map(([id]) => id),
     ).toEqual([timerId('sla-breach', caseId, 1, 'resolution')]));
 
-  it('R11: while the case waits on the customer, no breach timer runs', () =>
+  it('R11: while the case waits on the customer, no breach timer runs (only the waiting timers)', () =>
     expect(
       planAfter([
         ['2026-03-02T09:00:00Z', open],
@@ -71,8 +72,8 @@ describe('plannedTimers: the timers a case needs, from its state alone', () => {
           '2026-03-02T10:00:00Z',
           { type: 'RequestInfo', caseId, actor: agent, agentId: 'eve', items: ['logs'], message: 'Logs?' },
         ],
-      ]),
-    ).toEqual([]));
+      ]).map(([id]) => id.split(':')[0]),
+    ).toEqual(['waiting-reminder', 'waiting-auto-close']));
 
   it('R15: a resolved case needs its survey and its auto-close, counted from the resolution', () =>
     expect(
@@ -136,4 +137,91 @@ describe('plannedTimers: the timers a case needs, from its state alone', () => {
       timerId('sla-breach', caseId, 1, 'resolution'),
     ]);
   });
+});
+
+describe('plannedTimers: waiting on the customer (R11)', () => {
+  /** Thursday 5 March 2026, 10:00 in Paris: the wait begins */
+  const THURSDAY_1000_PARIS = '2026-03-05T09:00:00.000Z';
+  const requestInfo: CaseCommand = {
+    type: 'RequestInfo',
+    caseId,
+    actor: agent,
+    agentId: 'eve',
+    items: ['logs'],
+    message: 'Logs?',
+  };
+  const waiting: [string, CaseCommand][] = [
+    ['2026-03-05T08:00:00Z', open],
+    [THURSDAY_1000_PARIS, requestInfo],
+  ];
+  const reminderId = timerId('waiting-reminder', caseId, 1, THURSDAY_1000_PARIS);
+  const autoCloseId = timerId('waiting-auto-close', caseId, 1, THURSDAY_1000_PARIS);
+  const waitingTimers = (steps: [string, CaseCommand][]) =>
+    planAfter(steps, '2026-03-05T10:00:00Z').filter(([id]) => id.startsWith('waiting-'));
+
+  it('R11: a wait begun on Thursday is reminded 3 business days later, on Tuesday (the weekend does not count), and resolved 10 business days later', () =>
+    expect(waitingTimers(waiting)).toEqual([
+      [reminderId, '2026-03-10T09:00:00.000Z'], // Fri 1, Mon 2, Tue 3: Tuesday 10:00 in Paris
+      [autoCloseId, '2026-03-19T09:00:00.000Z'], // two weeks on: Thursday 19 March, 10:00 in Paris
+    ]));
+
+  it('R11: counts business days of the calendar: a wait begun on Friday evening starts counting on Monday morning', () =>
+    // Friday 6 March 17:30 in Paris: 30 min that day, then whole business days of 8 h
+    expect(
+      waitingDueTimes('2026-03-06T16:30:00.000Z', DEFAULT_WAITING_DAYS, sla.calendarOf(undefined)).reminderAt,
+    ).toEqual(new Date('2026-03-11T16:30:00.000Z')));
+
+  it('R11: once the reminder is recorded only the auto-close remains, at the same time', () =>
+    expect(
+      waitingTimers([...waiting, ['2026-03-10T09:00:00Z', { type: 'RemindCustomer', caseId, actor: agent, cycle: 1 }]]),
+    ).toEqual([[autoCloseId, '2026-03-19T09:00:00.000Z']]));
+
+  it('R11: a second request during the wait keeps its due times; the customer’s answer cancels both', () => {
+    const askedAgain: [string, CaseCommand] = ['2026-03-09T09:00:00Z', { ...requestInfo, items: ['message-headers'] }];
+    expect(waitingTimers([...waiting, askedAgain])).toEqual(waitingTimers(waiting));
+    const answered: [string, CaseCommand] = [
+      '2026-03-09T09:00:00Z',
+      { type: 'ProvideInfo', caseId, actor: open.actor, message: 'Here.' },
+    ];
+    expect(waitingTimers([...waiting, answered])).toEqual([]);
+    const replied: [string, CaseCommand] = [
+      '2026-03-09T09:00:00Z',
+      { type: 'ReplyToCase', caseId, actor: open.actor, message: 'Here.' },
+    ];
+    expect(waitingTimers([...waiting, replied])).toEqual([]);
+  });
+
+  it('R11: a new wait after an answer gets timers of its own (its start is in their ids), due from its start', () => {
+    const again: [string, CaseCommand][] = [
+      ...waiting,
+      ['2026-03-09T09:00:00Z', { type: 'ProvideInfo', caseId, actor: open.actor, message: 'Here.' }],
+      ['2026-03-09T10:00:00Z', { ...requestInfo, items: ['message-headers'] }],
+    ];
+    expect(waitingTimers(again)).toEqual([
+      [timerId('waiting-reminder', caseId, 1, '2026-03-09T10:00:00.000Z'), '2026-03-12T10:00:00.000Z'],
+      [timerId('waiting-auto-close', caseId, 1, '2026-03-09T10:00:00.000Z'), '2026-03-23T10:00:00.000Z'],
+    ]);
+  });
+
+  it('R11: none without a wait: an open case, a resolved one (the resolution ends the wait), a closed one', () => {
+    expect(waitingTimers([['2026-03-05T08:00:00Z', open]])).toEqual([]);
+    const resolved: [string, CaseCommand] = [
+      '2026-03-06T09:00:00Z',
+      { type: 'ResolveCase', caseId, actor: agent, outcome: 'solved', summary: 'Done.' },
+    ];
+    expect(waitingTimers([...waiting, resolved])).toEqual([]);
+    const closed: [string, CaseCommand] = ['2026-03-20T09:00:00Z', { type: 'CloseCase', caseId, actor: agent }];
+    expect(waitingTimers([...waiting, resolved, closed])).toEqual([]);
+  });
+
+  it('R11: a case without SLA terms is counted on the policy’s default calendar', () =>
+    expect(
+      waitingTimers([
+        ['2026-03-05T08:00:00Z', { ...open, sla: undefined }],
+        [THURSDAY_1000_PARIS, requestInfo],
+      ]),
+    ).toEqual(waitingTimers(waiting)));
+
+  it('plans no waiting timer without the waiting settings', () =>
+    expect(planAfter(waiting, '2026-03-05T10:00:00Z', false)).toEqual([]));
 });

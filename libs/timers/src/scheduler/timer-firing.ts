@@ -1,6 +1,7 @@
 import {
   DomainRuleViolation,
   isOpenedCase,
+  NO_CUSTOMER_ANSWER,
   SURVEY_SENDER,
   surveyIdFor,
   type Actor,
@@ -9,17 +10,22 @@ import {
 } from '@app/case-domain';
 import { ChangeCase, type CommandDoor } from '@app/commands';
 import type { SlaService } from '@app/sla';
+import { DEFAULT_WAITING_DAYS, waitingDueTimes, type WaitingDays } from '../plan/timer-plan';
 import type { ClaimedTimer } from '../store/timer-table';
 
 /** The system actors of the timers (recorded as `byId` and in the metadata). */
 export const SLA_TIMER: Actor = Object.freeze({ id: 'system:sla-timer', role: 'system' });
 export const AUTO_CLOSER: Actor = Object.freeze({ id: 'system:auto-close', role: 'system' });
+/** R11: the waiting timers' actor (the reminder, and the resolution of a case left unanswered) */
+export const WAITING_TIMER: Actor = Object.freeze({ id: 'system:waiting-timer', role: 'system' });
 
 export interface FiringSettings {
   readonly sla: SlaService;
   readonly surveyDelayMs: number;
   readonly autoCloseMs: number;
   readonly autoEscalateOnBreach: boolean;
+  /** R11: WAITING_REMINDER and WAITING_AUTO_CLOSE (default 3 and 10 business days) */
+  readonly waiting?: WaitingDays;
 }
 
 /** What firing a timer came to. */
@@ -43,7 +49,8 @@ const obsolete = (reason: string): Step => ({ outcome: { kind: 'obsolete', reaso
  * the indexer lags the log) and what command it sends. Exactly once per timer, even with
  * two schedulers: the handler appends at the version it decided on and decides again on
  * what another writer wrote, where the command changes nothing (a breach is recorded once
- * per clock and cycle, a survey once per cycle, a close once); and the timer id is the
+ * per clock and cycle, a survey once per cycle, a close once, a reminder once per wait, and a
+ * case resolved for want of an answer is found resolved); and the timer id is the
  * write's idempotency key, so its events' ids derive from it and a second firing of a
  * timer whose events are in the log is answered as already done.
  */
@@ -133,5 +140,43 @@ const decideFiring = (timer: ClaimedTimer, state: OpenedCase, now: Date, s: Firi
       }
       return { command: { type: 'CloseCase', caseId, actor: AUTO_CLOSER } };
     }
+    case 'waiting-reminder':
+    case 'waiting-auto-close': {
+      const closing = timer.kind === 'waiting-auto-close';
+      // a second scheduler, after the first resolved it: the cycle ended with that resolution
+      if (closing && state.status === 'resolved' && state.resolution?.outcome === NO_CUSTOMER_ANSWER)
+        return { outcome: { kind: 'already' } };
+      const wait = state.status === 'awaiting-customer' ? state.pendingInfoRequest : undefined;
+      if (!wait) return obsolete(`the case is ${state.status}: the customer answered`);
+      if (wait.since !== timer.payload.waitingSince) return obsolete(`another wait, since ${wait.since}`);
+      const days = s.waiting ?? DEFAULT_WAITING_DAYS;
+      const due = waitingDueTimes(wait.since, days, s.sla.calendarOf(state.sla.terms));
+      if (!closing) {
+        if (wait.remindedAt !== undefined) return { outcome: { kind: 'already' } };
+        if (now.getTime() < due.reminderAt.getTime()) return { outcome: { kind: 'not-yet', dueAt: due.reminderAt } };
+        return { command: { type: 'RemindCustomer', caseId, actor: WAITING_TIMER, cycle } };
+      }
+      if (now.getTime() < due.autoCloseAt.getTime()) return { outcome: { kind: 'not-yet', dueAt: due.autoCloseAt } };
+      // the reminder comes before the auto-close (when both are due at once: the timers were down)
+      if (wait.remindedAt === undefined)
+        return {
+          outcome: { kind: 'not-yet', dueAt: new Date(Math.max(due.reminderAt.getTime(), now.getTime() + 1_000)) },
+        };
+      return {
+        command: {
+          type: 'ResolveCase',
+          caseId,
+          actor: WAITING_TIMER,
+          outcome: NO_CUSTOMER_ANSWER,
+          summary: unansweredSummary(wait.since, wait.items, days.autoCloseDays),
+        },
+      };
+    }
   }
 };
+
+/** R11: the recorded reason of a resolution for want of an answer (shown to the customer with the outcome). */
+export const unansweredSummary = (since: string, items: readonly string[], autoCloseDays: number): string =>
+  `Resolved for want of an answer: the information requested on ${since.slice(0, 10)} (${items.join(', ')}) ` +
+  `had no answer within ${autoCloseDays} business ${autoCloseDays === 1 ? 'day' : 'days'}. ` +
+  'A reply on the case reopens it.';

@@ -1,14 +1,14 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { CaseState } from '@app/case-domain';
+import type { CaseState, OpenedCase } from '@app/case-domain';
 import type { Clock } from '@app/clock';
 import { migrate, type EventStore, type SqlDatabase } from '@app/event-store';
 import type { CommandDoor } from '@app/commands';
 import type { Metrics } from '@app/observability';
 import type { NotificationDispatch, NotificationMailer } from '../mail/notification-mailer';
 import type { MailDispatch, SurveyMailer } from '../mail/survey-mailer';
-import { plannedTimers, TIMER_KINDS, type TimerKind } from '../plan/timer-plan';
+import { DEFAULT_WAITING_DAYS, plannedTimers, TIMER_KINDS, type TimerKind } from '../plan/timer-plan';
 import type { SlaService } from '@app/sla';
 import { TIMERS_COMPONENT, TIMERS_MIGRATIONS } from '../store/timers.migrations';
 import {
@@ -38,6 +38,10 @@ export interface TimerSchedulerOptions {
   readonly autoCloseDays: number;
   /** R10/R13 (AUTO_ESCALATE_ON_BREACH) */
   readonly autoEscalateOnBreach: boolean;
+  /** R11 (WAITING_REMINDER): business days of the case's calendar into a wait on the customer; default 3 */
+  readonly waitingReminderDays?: number;
+  /** R11 (WAITING_AUTO_CLOSE): business days into the wait before it is resolved unanswered; default 10 */
+  readonly waitingAutoCloseDays?: number;
   /** sends the survey e-mails; without it, the outbox rows wait for a scheduler that has one */
   readonly mailer?: SurveyMailer;
   /** sends the notification e-mails (docs/notifications.md); without it, their rows wait likewise */
@@ -104,6 +108,7 @@ export class TimerScheduler {
       surveyDelayMs: o.surveyDelayMs,
       autoCloseMs: o.autoCloseDays * DAY_MS,
       slaReport: (state: CaseState) => o.sla.report(state, o.clock.now()),
+      waiting: { ...this.waitingDays(), calendarOf: (state: OpenedCase) => o.sla.calendarOf(state.sla.terms) },
     };
     this.indexer = new TimerIndexer(o.store, o.db, (state) => plannedTimers(state, settings), o.clock);
   }
@@ -189,6 +194,14 @@ export class TimerScheduler {
     return { indexed, fired, mailed, notified };
   }
 
+  /** R11: WAITING_REMINDER and WAITING_AUTO_CLOSE, or their defaults */
+  private waitingDays() {
+    return {
+      reminderDays: this.o.waitingReminderDays ?? DEFAULT_WAITING_DAYS.reminderDays,
+      autoCloseDays: this.o.waitingAutoCloseDays ?? DEFAULT_WAITING_DAYS.autoCloseDays,
+    };
+  }
+
   private async fire(timer: ClaimedTimer): Promise<FiredTimer> {
     const { db, clock } = this.o;
     const settings = {
@@ -196,6 +209,7 @@ export class TimerScheduler {
       surveyDelayMs: this.o.surveyDelayMs,
       autoCloseMs: this.o.autoCloseDays * DAY_MS,
       autoEscalateOnBreach: this.o.autoEscalateOnBreach,
+      waiting: this.waitingDays(),
     };
     try {
       const outcome = await fireTimer(timer, this.o.commands, settings);

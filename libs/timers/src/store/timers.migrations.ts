@@ -4,7 +4,8 @@ import type { Migration } from '@app/event-store';
  * The timers' own tables (docs/sla.md). Every row is derived from the event log by the
  * timer indexer, so the due times survive a restart and can be rebuilt from the log.
  *
- * - timers: one row per timer (SLA breach of a clock and cycle, survey, auto-close), with
+ * - timers: one row per timer (SLA breach of a clock and cycle, survey, auto-close, and the
+ *   reminder and the auto-close of a wait on the customer, migration 3), with
  *   its due time. `claimed_by`/`claimed_until` is a lease: a scheduler that takes a due
  *   timer holds it for a while, so a second scheduler skips it (`FOR UPDATE SKIP LOCKED`);
  *   a scheduler that dies lets its lease run out and another takes the timer over.
@@ -109,6 +110,20 @@ CREATE INDEX case_notifications_stream_idx ON case_notifications (stream_id, str
 `,
 };
 
+/**
+ * R11: the waiting timers (the reminder of a case awaiting the customer, and its resolution
+ * no-customer-answer) are two more kinds. Version 3: version 2 is the notification outbox's.
+ */
+const waitingTimerKinds: Migration = {
+  version: 3,
+  name: 'waiting timer kinds',
+  sql: `
+ALTER TABLE timers DROP CONSTRAINT timers_kind_check;
+ALTER TABLE timers ADD CONSTRAINT timers_kind_check
+  CHECK (kind IN ('sla-breach', 'send-survey', 'auto-close', 'waiting-reminder', 'waiting-auto-close'));
+`,
+};
+
 /** Add, never edit: an applied migration whose text changed is refused at start. */
-export const TIMERS_MIGRATIONS: readonly Migration[] = [timers, caseNotifications];
+export const TIMERS_MIGRATIONS: readonly Migration[] = [timers, caseNotifications, waitingTimerKinds];
 export const TIMERS_COMPONENT = 'timers';

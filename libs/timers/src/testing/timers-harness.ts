@@ -124,7 +124,8 @@ export const timersHarness = async (
 ): Promise<TimersHarness> => {
   await migrateTimers(handle.db);
   const clock = new ManualClock(MONDAY_0900Z);
-  const sla = testSla();
+  // the calendars and policy of the cases, their terms and the timers: the shipped calendars unless given
+  const sla = defaults.sla ?? testSla();
   const tokens = new SurveyTokens(randomBytes(32));
   const transport = capturingTransport();
   // the test's own commands, without the handler's follow-ups (no routing: the timers' tests need no vendors)

@@ -1,4 +1,6 @@
+import { createCalendar, parseSlaPolicy } from '@app/business-time';
 import { toCaseStreamId } from '@app/case-domain';
+import { SlaService } from '@app/sla';
 import { waitFor } from '@app/testing';
 import type { EventStoreHandle } from '@app/event-store';
 import { standaloneDoor } from '@app/commands';
@@ -11,6 +13,33 @@ const H = 3_600_000;
 const DAY = 24 * H;
 /** one business day after Monday 10:00 Paris: Tuesday 10:00 Paris */
 const FIRST_RESPONSE_DUE = '2026-03-03T09:00:00.000Z';
+
+/**
+ * R11: a short test calendar, so that business days are easy to count by hand: 09:00–12:00
+ * UTC on weekdays (a business day is 3 h), and Wednesday 4 March 2026 a holiday.
+ */
+const shortWeekSla = (): SlaService => {
+  const morning = ['09:00-12:00'];
+  const calendar = createCalendar({
+    id: 'short-week',
+    version: 1,
+    timeZone: 'UTC',
+    week: { mon: morning, tue: morning, wed: morning, thu: morning, fri: morning, sat: [], sun: [] },
+    holidays: [{ date: '2026-03-04', name: 'A test holiday' }],
+  });
+  const calendars = new Map([[calendar.id, calendar]]);
+  const policy = parseSlaPolicy(
+    {
+      version: 'short-1',
+      firstResponseBusinessDays: { P1: 1, P2: 1, P3: 1, P4: 1 },
+      calendarByRegion: {},
+      defaultCalendar: 'short-week',
+    },
+    'short test policy',
+    calendars,
+  );
+  return new SlaService(calendars, policy);
+};
 
 /**
  * The timers' behaviour, run against every backend (docs/conventions.md's contract-suite pattern):
@@ -119,7 +148,8 @@ export const timersScenarios = (
       t.clock.set('2026-03-02T11:00:00.000Z'); // Monday 12:00 Paris: 2 h used
       await t.requestInfo(caseId);
       await scheduler.tick();
-      expect(await pending()).toEqual([]);
+      // no breach timer while paused: only the wait's own (R11, below)
+      expect((await pending()).map((x) => x.kind)).toEqual(['waiting-reminder', 'waiting-auto-close']);
 
       t.clock.set('2026-03-04T09:00:00.000Z'); // Wednesday 10:00 Paris: when it would have been due, unpaused
       expect((await scheduler.tick()).fired).toEqual([]);
@@ -136,6 +166,105 @@ export const timersScenarios = (
       expect((await t.eventsOf(caseId, 'SlaBreached')).map((e) => [e.data.clock, e.data.dueAt])).toEqual([
         ['resolution', '2026-03-05T16:00:00.000Z'],
       ]);
+    });
+
+    it('R11: on the case’s calendar, WAITING_REMINDER business days into the wait the customer is reminded, WAITING_AUTO_CLOSE days in the case is resolved no-customer-answer; an answer before that cancels it', async () => {
+      const w = await timersHarness(handle, { sla: shortWeekSla(), waitingReminderDays: 2, waitingAutoCloseDays: 4 });
+      const scheduler = w.scheduler();
+      const silent = await w.open();
+      const answering = await w.open();
+      const WAIT_START = '2026-03-02T10:00:00.000Z'; // Monday 10:00: 2 h of the first business day left
+      w.clock.set(WAIT_START);
+      await w.requestInfo(silent);
+      await w.requestInfo(answering);
+      await scheduler.tick();
+      const waitingTimers = async (caseId: string) =>
+        (await timersOf(handle.db, toCaseStreamId(caseId))).filter((x) => x.kind.startsWith('waiting-'));
+      expect(await waitingTimers(silent)).toMatchObject([
+        // 6 business hours: Monday 2, Tuesday 3, (Wednesday a holiday), Thursday 1
+        { kind: 'waiting-reminder', state: 'pending', dueAt: new Date('2026-03-05T10:00:00.000Z') },
+        // 12: and Thursday 2 more, Friday 3, (the weekend), Monday 1
+        { kind: 'waiting-auto-close', state: 'pending', dueAt: new Date('2026-03-09T10:00:00.000Z') },
+      ]);
+
+      w.clock.set('2026-03-05T09:59:59.999Z');
+      expect((await scheduler.tick()).fired).toEqual([]);
+      w.clock.advance(1);
+      expect((await scheduler.tick()).fired.map((f) => [f.kind, f.outcome])).toEqual([
+        ['waiting-reminder', 'recorded'],
+        ['waiting-reminder', 'recorded'],
+      ]);
+      for (const caseId of [silent, answering])
+        expect((await w.eventsOf(caseId, 'CustomerReminded')).map((e) => e.data)).toEqual([
+          { caseId, at: '2026-03-05T10:00:00.000Z', byId: 'system:waiting-timer', cycle: 1, waitingSince: WAIT_START },
+        ]);
+
+      w.clock.set('2026-03-06T11:00:00.000Z'); // Friday: one customer answers before the deadline
+      await w.provideInfo(answering);
+      await scheduler.tick();
+      expect(await waitingTimers(answering)).toMatchObject([
+        { kind: 'waiting-reminder', state: 'done' },
+        { kind: 'waiting-auto-close', state: 'cancelled' },
+      ]);
+
+      w.clock.set('2026-03-09T09:59:59.999Z');
+      expect((await scheduler.tick()).fired).toEqual([]);
+      w.clock.advance(1);
+      expect((await scheduler.tick()).fired).toEqual([
+        {
+          timerId: `waiting-auto-close:${silent}:1:${WAIT_START}`,
+          kind: 'waiting-auto-close',
+          outcome: 'recorded',
+        },
+      ]);
+      const [resolved] = await w.eventsOf(silent, 'Resolved');
+      expect(resolved.data).toMatchObject({
+        outcome: 'no-customer-answer',
+        byId: 'system:waiting-timer',
+        at: '2026-03-09T10:00:00.000Z',
+        cycle: 1,
+      });
+      expect(resolved.data.summary).toContain('had no answer within 4 business days');
+
+      w.clock.set('2026-03-31T10:00:00.000Z'); // long after: nothing more of the waits, once each
+      await scheduler.tick();
+      expect(await w.typesOf(silent)).toEqual([
+        'Opened',
+        'InfoRequested',
+        'CustomerReminded',
+        'Resolved',
+        'SurveySent', // R15: the resolution goes on as any other: the survey, then the auto-close
+        'Closed',
+      ]);
+      expect(await w.typesOf(answering)).toEqual(['Opened', 'InfoRequested', 'CustomerReminded', 'InfoProvided']);
+    });
+
+    it('R11: two schedulers on their own connections: each wait is reminded once and resolved once, the reminder first', async () => {
+      const other = await backend.connect();
+      try {
+        const a = t.scheduler({ owner: 'scheduler-a', batchSize: 2 });
+        const b = t.scheduler({ owner: 'scheduler-b', batchSize: 2, handle: other });
+        const cases: string[] = [];
+        for (let i = 0; i < 4; i++) {
+          const caseId = await t.open();
+          await t.requestInfo(caseId);
+          cases.push(caseId);
+        }
+        await Promise.all([a.tick(), b.tick()]);
+        t.clock.set('2026-03-20T09:00:00.000Z'); // both timers of every wait due at once: the timers were down
+        const ticks = await Promise.all([a.tick(), b.tick()]);
+        t.clock.advance(1_000); // an auto-close that found its reminder not yet recorded waits a second
+        ticks.push(...(await Promise.all([a.tick(), b.tick()])));
+        const recorded = ticks.flatMap((x) => x.fired).filter((f) => f.outcome === 'recorded');
+        expect(recorded.map((f) => f.kind).sort()).toEqual([
+          ...Array(4).fill('waiting-auto-close'),
+          ...Array(4).fill('waiting-reminder'),
+        ]);
+        for (const caseId of cases)
+          expect(await t.typesOf(caseId)).toEqual(['Opened', 'InfoRequested', 'CustomerReminded', 'Resolved']);
+      } finally {
+        await other.store.close();
+      }
     });
 
     it('R10/R13: with auto-escalation, a P1 breach escalates to the supervisors in the same append; a P3 breach does not', async () => {
