@@ -8,9 +8,12 @@ import { ApiModule, type ApiModuleOptions } from './app.module';
 import { validationExceptionFactory } from './http/validation';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
-import { answerClientError, installRequestGuards } from './http/request-guards';
+import { allowMultipartRoutes, answerClientError, installRequestGuards } from './http/request-guards';
 
-/** 1 MB: bigger bodies get 413 (the case API carries text and attachment references, not files) */
+/**
+ * 1 MB: bigger JSON bodies get 413 (the case API carries text and attachment references; the
+ * files themselves go to the multipart upload, limited by ATTACHMENT_MAX_BYTES per file)
+ */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds the API application (used by main.ts and by the e2e tests). */
@@ -38,6 +41,8 @@ export const createApiApp = async (options: ApiModuleOptions): Promise<NestFasti
   });
   // JSON bodies only, not too deep, and text the store can keep (415 and 400 otherwise)
   installRequestGuards(adapter.getInstance(), BODY_LIMIT_BYTES);
+  // but multipart/form-data on the attachment upload (POST /v1/cases/{id}/attachments) alone
+  allowMultipartRoutes(adapter.getInstance());
   const metrics = options.metrics ?? new Metrics({ service: 'api' });
   // one histogram sample and one info line per answered request, labelled by route pattern (not the raw URL)
   adapter.getInstance().addHook('onResponse', async (request, reply) => {

@@ -100,6 +100,17 @@ export class ProvideInfoRequest {
   attachments?: AttachmentDto[];
 }
 
+/** The customer's reply: text, and the files uploaded to the case (by reference, as in ProvideInfoRequest). */
+export class ReplyRequest {
+  @ApiProperty({ maxLength: MESSAGE_MAX }) @IsString() @IsNotEmpty() @MaxLength(MESSAGE_MAX) message!: string;
+  @ApiPropertyOptional({
+    type: [AttachmentDto],
+    description: 'files uploaded to the case (POST /v1/cases/{id}/attachments), named as the upload answered',
+  })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => AttachmentDto)
+  attachments?: AttachmentDto[];
+}
+
 export class EscalateRequest {
   @ApiProperty({ enum: ESCALATION_TARGETS }) @IsIn(ESCALATION_TARGETS) target!: EscalationTarget;
   @ApiProperty({ maxLength: REASON_MAX }) @IsString() @IsNotEmpty() @MaxLength(REASON_MAX) reason!: string;

@@ -10,6 +10,7 @@ import { ApiReadProblems, ApiWriteProblems, type ProblemSpec } from '../openapi/
 import { CurrentWrite, Write, type WriteContext } from '../http/write.interceptor';
 import type { WriteAnswer } from '../http/idempotency.service';
 import { GetIncident, UnknownIncident } from '../incidents/incident.queries';
+import { AttachmentReferences } from '../attachments/attachment-references';
 import { CaseViews } from './case-views';
 import { GetCase, GetCaseEvents, ListCases } from './case.queries';
 import * as dto from './case-requests.dto';
@@ -34,6 +35,7 @@ export class CasesController {
     @Inject(QueryBus) private readonly queries: QueryBus,
     @Inject(CaseViews) private readonly views: CaseViews,
     @Inject(ACCESS_POLICY) private readonly policy: AccessPolicy,
+    @Inject(AttachmentReferences) private readonly attachments: AttachmentReferences,
   ) {}
 
   @Post()
@@ -163,20 +165,24 @@ export class CasesController {
   @Write()
   @ApiOkResponse({ type: CaseViewResponse })
   @ApiOperation({
-    summary: 'Provide the information the agent asked for (support admin), with attachment references (R11)',
+    summary:
+      'Provide the information the agent asked for (support admin), with the files uploaded to the case (R11: POST /v1/cases/{id}/attachments)',
   })
-  @ApiCaseWriteProblems('CASE.ALREADY_CLOSED, CASE.ALREADY_RESOLVED')
-  provideInfo(
+  @ApiCaseWriteProblems(
+    'CASE.ALREADY_CLOSED, CASE.ALREADY_RESOLVED, ATTACHMENT.NOT_STORED (a file not uploaded), ATTACHMENT.MISMATCH (not its stored size or type)',
+  )
+  async provideInfo(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: dto.ProvideInfoRequest,
     @CurrentWrite() w: WriteContext,
   ) {
+    const attachments = await this.storedAttachments(id, w, body.attachments);
     return this.change(id, w, (actor) => ({
       type: 'ProvideInfo',
       caseId: id,
       actor,
       message: body.message,
-      attachments: body.attachments?.map((a) => ({ ...a })),
+      attachments,
     }));
   }
 
@@ -186,11 +192,21 @@ export class CasesController {
   @Write()
   @ApiOkResponse({ type: CaseViewResponse })
   @ApiOperation({
-    summary: 'Reply to the agent (support admin); a reply on a resolved case reopens it (R15), until it is closed',
+    summary:
+      'Reply to the agent (support admin), with the files uploaded to the case or none; a reply on a resolved case reopens it (R15), until it is closed',
   })
-  @ApiCaseWriteProblems('CASE.ALREADY_CLOSED (open a new case with relatedCaseId)')
-  reply(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.MessageRequest, @CurrentWrite() w: WriteContext) {
-    return this.change(id, w, (actor) => ({ type: 'ReplyToCase', caseId: id, actor, ...body }));
+  @ApiCaseWriteProblems(
+    'CASE.ALREADY_CLOSED (open a new case with relatedCaseId), ATTACHMENT.NOT_STORED (a file not uploaded), ATTACHMENT.MISMATCH (not its stored size or type)',
+  )
+  async reply(@Param('id', ParseUUIDPipe) id: string, @Body() body: dto.ReplyRequest, @CurrentWrite() w: WriteContext) {
+    const attachments = await this.storedAttachments(id, w, body.attachments);
+    return this.change(id, w, (actor) => ({
+      type: 'ReplyToCase',
+      caseId: id,
+      actor,
+      message: body.message,
+      ...(attachments === undefined ? {} : { attachments }),
+    }));
   }
 
   @Post(':id/escalations')
@@ -363,6 +379,18 @@ export class CasesController {
     @CurrentWrite() w: WriteContext,
   ) {
     return this.change(id, w, (actor) => ({ type: 'SetNotifications', caseId: id, actor, enabled: body.enabled }));
+  }
+
+  /**
+   * R11: the files an answer or a reply names, each as the store holds it (409
+   * ATTACHMENT.NOT_STORED, ATTACHMENT.MISMATCH otherwise); undefined for none. The case is read
+   * first, so that a case the caller may not see is a 404 whatever the body names.
+   */
+  private async storedAttachments(caseId: string, w: WriteContext, given: readonly dto.AttachmentDto[] | undefined) {
+    // null too: @IsOptional() lets it through
+    if (!given || given.length === 0) return undefined;
+    await this.queries.execute(new GetCase(caseId, w.principal));
+    return this.attachments.check(given);
   }
 
   /** One case write: the command through the door, the case as it now stands as the answer. */

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { migrate, SQL_DATABASE, type SqlDatabase } from '@app/event-store';
 import { IDEMPOTENCY_MIGRATIONS, IdempotencyService } from '../http/idempotency.service';
 import { WriteInterceptor } from '../http/write.interceptor';
+import { CaseAttachmentsModule } from '../attachments/attachments.module';
 import { IncidentsController } from '../incidents/incidents.controller';
 import { GetIncidentHandler, ListIncidentsHandler } from '../incidents/incident.queries';
 import { CaseListQuery } from './case-list.query';
@@ -15,6 +16,8 @@ import { CasesController } from './cases.controller';
  * first request; the write interceptor is exported for the other write APIs (vendors).
  */
 @Module({
+  // the attachment routes, and the check of the files an answer or a reply names
+  imports: [CaseAttachmentsModule],
   controllers: [CasesController, IncidentsController],
   providers: [
     CaseViews,

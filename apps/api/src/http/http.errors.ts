@@ -35,13 +35,19 @@ export const parseIfMatch = (header: string | string[] | undefined): number | un
 
 export const toETag = (version: number) => `W/"${version}"`;
 
-/** A body in another media type than JSON (`application/json`, or `application/<x>+json`). */
+/**
+ * A body in another media type than JSON (`application/json`, or `application/<x>+json`),
+ * or, on the one route that reads `multipart/form-data` (the attachment upload), than that.
+ */
 export class UnsupportedMediaType extends HttpEdgeError {
   readonly status = 415;
   readonly code = 'HTTP.UNSUPPORTED_MEDIA_TYPE';
-  constructor(contentType: string | undefined) {
+  constructor(contentType: string | undefined, expected: 'json' | 'multipart' = 'json') {
+    const given = contentType ? JSON.stringify(contentType) : 'a body without a Content-Type';
     super(
-      `This API reads JSON bodies only (Content-Type: application/json), not ${contentType ? JSON.stringify(contentType) : 'a body without a Content-Type'}.`,
+      expected === 'json'
+        ? `This API reads JSON bodies only (Content-Type: application/json), not ${given}.`
+        : `This route reads multipart/form-data bodies only (one or more "file" parts), not ${given}.`,
     );
   }
 }

@@ -1,3 +1,4 @@
+import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
@@ -18,6 +19,8 @@ import { toProblem } from './problem-mapping';
  * - a NUL character or an unpaired UTF-16 surrogate in any string of the body (a value or a
  *   key), of the query or of the path parameters is a 400 naming the fields
  *   (`HTTP.VALIDATION_FAILED`): PostgreSQL cannot store either in text or JSON.
+ *
+ * One route reads `multipart/form-data` instead, the attachment upload: {@link allowMultipartRoutes}.
  */
 
 /** The deepest request of this API nests 3 levels (a case's `attachments[i]`); 32 leaves room. */
@@ -125,9 +128,33 @@ export const installRequestGuards = (fastify: FastifyInstance, bodyLimit: number
   fastify.addContentTypeParser('*', (request, _payload, done) => {
     // an unknown route stays a 404, whatever it was sent
     if (request.is404) done(null, undefined);
-    else done(new UnsupportedMediaType(request.headers['content-type']));
+    else done(new UnsupportedMediaType(request.headers['content-type'], readsMultipart(request) ? 'multipart' : 'json'));
   });
   fastify.addHook('preValidation', checkText);
+};
+
+/**
+ * The Fastify route config (`@RouteConfig(MULTIPART_ROUTE)` of @nestjs/platform-fastify) of a
+ * route that reads `multipart/form-data`: the attachment upload, and no other.
+ */
+export const MULTIPART_ROUTE = { multipart: true } as const;
+
+const readsMultipart = (request: FastifyRequest): boolean =>
+  (request.routeOptions.config as { multipart?: unknown } | undefined)?.multipart === true;
+
+/**
+ * The one exception to "JSON only": @fastify/multipart's parser for `multipart/form-data`,
+ * which reads nothing (it marks the request; the route streams the parts itself, under its
+ * own limits: `request.parts({ limits })`), and a 415 for a multipart body on any route not
+ * configured with {@link MULTIPART_ROUTE}, as before, before its body is read. Call it after
+ * {@link installRequestGuards}.
+ */
+export const allowMultipartRoutes = (fastify: FastifyInstance): void => {
+  void fastify.register(fastifyMultipart, { throwFileSizeLimit: true });
+  fastify.addHook('preValidation', async (request) => {
+    if (request.is404 || !request.isMultipart() || readsMultipart(request)) return;
+    throw new UnsupportedMediaType(request.headers['content-type']);
+  });
 };
 
 /**
