@@ -25,20 +25,22 @@ import {
   ESCALATION_TARGETS,
   IMPACT_SCOPES,
   INFO_ITEMS,
-  OUTCOMES,
   PRIORITIES,
   SERVICE_STATES,
+  STAFF_OUTCOMES,
   WORKAROUNDS,
   type Channel,
   type EscalationTarget,
   type ImpactScope,
   type InfoItem,
-  type Outcome,
   type Priority,
   type ServiceState,
   type Workaround,
 } from '@app/case-domain';
 import { IsLogPosition } from '../http/validation';
+
+/** R12: the outcomes staff choose; `no-customer-answer` is the waiting timer's alone (R11) */
+type StaffOutcome = (typeof STAFF_OUTCOMES)[number];
 
 /**
  * Request bodies of the case API (their contract: the OpenAPI document, /docs-json).
@@ -122,7 +124,12 @@ export class ChangePriorityRequest {
 }
 
 export class ResolveRequest {
-  @ApiProperty({ enum: OUTCOMES }) @IsIn(OUTCOMES) outcome!: Outcome;
+  @ApiProperty({
+    enum: STAFF_OUTCOMES,
+    description: 'R12; not no-customer-answer, which only the waiting timer records (R11)',
+  })
+  @IsIn(STAFF_OUTCOMES)
+  outcome!: StaffOutcome;
   @ApiProperty({ maxLength: MESSAGE_MAX }) @IsString() @IsNotEmpty() @MaxLength(MESSAGE_MAX) summary!: string;
   @ApiPropertyOptional({ maxLength: MESSAGE_MAX, description: 'required with cannot-reproduce' })
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(MESSAGE_MAX)

@@ -61,7 +61,12 @@ class ResolutionDto {
 
 class PendingInfoRequestDto {
   @ApiProperty({ isArray: true, enum: ['reproduction-steps', 'troubleshooting', 'logs', 'message-headers'] }) items!: string[];
-  @ApiProperty({ format: 'date-time' }) since!: string;
+  @ApiProperty({ format: 'date-time', description: 'when the wait began (R11)' }) since!: string;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'when the customer was reminded of this wait (WAITING_REMINDER business days into it; once per wait)',
+  })
+  remindedAt?: string;
 }
 
 class SlaTermsDto {
