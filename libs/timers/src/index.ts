@@ -14,13 +14,17 @@
  *   with the case's signed `Reply-To` (`ReplyAddresses`) when INBOUND_DOMAIN is set.
  */
 export {
+  DEFAULT_WAITING_DAYS,
   plannedTimers,
   timerId,
   TIMER_KINDS,
+  waitingDueTimes,
   type PlannedTimer,
   type TimerKind,
   type TimerPayload,
   type TimerPlanSettings,
+  type WaitingDays,
+  type WaitingSettings,
 } from './plan/timer-plan';
 export {
   instanceOwner,
@@ -30,7 +34,14 @@ export {
   type TickResult,
   type TimerSchedulerOptions,
 } from './scheduler/timer-scheduler';
-export { AUTO_CLOSER, SLA_TIMER, fireTimer, type FireOutcome } from './scheduler/timer-firing';
+export {
+  AUTO_CLOSER,
+  SLA_TIMER,
+  WAITING_TIMER,
+  fireTimer,
+  unansweredSummary,
+  type FireOutcome,
+} from './scheduler/timer-firing';
 export { TimerIndexer, TIMER_INDEX_CHECKPOINT } from './scheduler/timer-indexer';
 export { timersOf, nextDueAt, pendingTimerCounts, type PendingTimerCounts, type TimerRow } from './store/timer-table';
 export { surveyMailsOf, type SurveyMailRow } from './store/survey-mail-table';
