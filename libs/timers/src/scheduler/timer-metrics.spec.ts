@@ -56,6 +56,23 @@ describe('timers_* metrics (PGlite)', () => {
     expect(await scrape('timers_failures_total', { kind: 'sla-breach', final: 'false' })).toBe(0);
   });
 
+  it('R11: the waiting timers have their own series: pending while a case awaits the customer, fired by kind', async () => {
+    const scheduler = started(t.scheduler({ metrics }));
+    // every kind's series exists from the start, at 0
+    expect(await scrape('timers_fired_total', { kind: 'waiting-auto-close', outcome: 'recorded' })).toBe(0);
+    const caseId = await t.open();
+    await t.requestInfo(caseId); // Monday 10:00 in Paris: reminded 3 business days later
+    await scheduler.tick();
+    expect(await scrape('timers_pending', { kind: 'waiting-reminder' })).toBe(1);
+    expect(await scrape('timers_pending', { kind: 'waiting-auto-close' })).toBe(1);
+    t.clock.set('2026-03-05T09:00:00.000Z');
+    expect(await scrape('timers_due', { kind: 'waiting-reminder' })).toBe(1);
+    await scheduler.tick();
+    expect(await scrape('timers_fired_total', { kind: 'waiting-reminder', outcome: 'recorded' })).toBe(1);
+    expect(await scrape('timers_pending', { kind: 'waiting-reminder' })).toBe(0);
+    expect(await scrape('timers_pending', { kind: 'waiting-auto-close' })).toBe(1);
+  });
+
   it('counts failed firings, and marks the one given up as final', async () => {
     const caseId = await t.open();
     await t.scheduler().tick(); // indexed
