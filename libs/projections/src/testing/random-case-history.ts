@@ -139,7 +139,12 @@ const nextEvent = (c: CaseInProgress, random: () => number, pick: <T>(items: rea
       }
       if (roll < 0.65) return caseEvent('Escalated', { ...base, target: 'product-team', reason: 'bug' });
       if (roll < 0.7) return caseEvent('LinkedToIncident', { ...base, incidentId: `inc-${Math.floor(random() * 9)}` });
-      if (roll < 0.75) return caseEvent('CustomerReplied', { ...base, message: 'Any news?', endsWait: false });
+      if (roll < 0.72) return caseEvent('CustomerReplied', { ...base, message: 'Any news?', endsWait: false });
+      // R11: a reply may carry files by reference; no read model counts them
+      if (roll < 0.75) {
+        const attachments = [{ name: 'sso.log', size: 12, contentType: 'text/plain', sha256: 'ab'.repeat(32) }];
+        return caseEvent('CustomerReplied', { ...base, message: 'The log.', attachments, endsWait: false });
+      }
       c.status = 'resolved';
       c.surveySent = false;
       return caseEvent('Resolved', { ...base, outcome: pick(STAFF_OUTCOMES), summary: 'Done', cycle: c.cycle });
@@ -149,16 +154,22 @@ const nextEvent = (c: CaseInProgress, random: () => number, pick: <T>(items: rea
       if (roll < 0.22) return caseEvent('InternalNoteAdded', { ...base, byId: 'super-1', message: 'Chase them.' });
       if (roll < 0.25) return caseEvent('NotificationsChanged', { ...base, byId: 'admin-1', enabled: roll < 0.235 });
       // R11: the waiting timer reminds the customer once per wait, and resolves the case left unanswered
-      const system = { ...base, byId: 'system:waiting-timer' };
       if (roll < 0.31 && !c.reminded && c.waitingSince) {
         c.reminded = true;
-        return caseEvent('CustomerReminded', { ...system, cycle: c.cycle, waitingSince: c.waitingSince });
+        const { waitingSince, cycle } = c;
+        return caseEvent('CustomerReminded', { ...base, byId: 'system:waiting-timer', cycle, waitingSince });
       }
       if (roll < 0.35) {
         c.status = 'resolved';
         c.surveySent = false;
         const summary = 'No answer to the information request.';
-        return caseEvent('Resolved', { ...system, outcome: 'no-customer-answer', summary, cycle: c.cycle });
+        return caseEvent('Resolved', {
+          ...base,
+          byId: 'system:waiting-timer',
+          outcome: 'no-customer-answer',
+          summary,
+          cycle: c.cycle,
+        });
       }
       c.status = 'open';
       return roll < 0.6

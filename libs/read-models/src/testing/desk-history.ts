@@ -237,8 +237,19 @@ function next(c: LiveCase, random: () => number, pick: <T>(items: readonly T[]) 
         c.linked = `inc-${Math.floor(random() * 9)}`;
         return caseEvent('LinkedToIncident', { ...base, incidentId: c.linked });
       }
-      if (roll < 0.72)
+      if (roll < 0.69)
         return caseEvent('CustomerReplied', { ...base, byId: 'admin-1', message: 'Any news?', endsWait: false });
+      // R11: a reply may carry files by reference; no read model counts them
+      if (roll < 0.72) {
+        const attachments = [{ name: 'sso.log', size: 12, contentType: 'text/plain', sha256: 'ab'.repeat(32) }];
+        return caseEvent('CustomerReplied', {
+          ...base,
+          byId: 'admin-1',
+          message: 'The log.',
+          attachments,
+          endsWait: false,
+        });
+      }
       if (roll < 0.85) return responded(c, base, 'AgentResponded');
       return resolved(c, base, pick);
     case 'awaiting-customer':
