@@ -31,10 +31,17 @@ describe('a case through its whole lifecycle (embedded store)', () => {
     await post('info-requests', tok.agent, { items: ['logs', 'reproduction-steps'], message: 'Please send the SAML trace.' })
       .expect(200)
       .expect((r) => expect(r.body.status).toBe('awaiting-customer'));
-    await post('info', tok.admin, {
-      message: 'Trace attached.',
-      attachments: [{ name: 'trace.har', size: 2048, contentType: 'application/json', sha256: 'a'.repeat(64) }],
-    })
+    // R11: the trace is uploaded first, then named in the answer
+    const trace = Buffer.from(JSON.stringify({ log: { version: '1.2', creator: { name: 'browser' }, entries: [] } }));
+    const uploaded = await http()
+      .post(`/v1/cases/${id}/attachments`)
+      .set(as(tok.admin))
+      .attach('file', trace, 'trace.har')
+      .expect(201);
+    expect(uploaded.body.attachments).toEqual([
+      { name: 'trace.har', size: trace.length, contentType: 'application/json', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    ]);
+    await post('info', tok.admin, { message: 'Trace attached.', attachments: uploaded.body.attachments })
       .expect(200)
       .expect((r) => expect(r.body.status).toBe('open'));
     await post('escalations', tok.agent, { target: 'product-team', reason: 'Assertion signature rejected by the IdP.' }).expect(200);
