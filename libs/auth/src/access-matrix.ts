@@ -35,6 +35,8 @@ export const ACCESS_MATRIX = {
   'case.open': write('open a case', SA),
   'case.read': read('read a case', SA, AG, SV, AU, SY),
   'case.list': read('list cases', SA, AG, SV, AU, SY),
+  // the live feed of case events (GET /v1/events/stream): each event filtered by canSeeCase, as case.read is
+  'events.stream': read('follow the live events of cases', SA, AG, SV, AU, SY),
   'case.claim': write('claim a case', AG, SV),
   'case.reassign': write('reassign a case', SV),
   'case.respond': write('respond to a case', AG, SV),

@@ -40,6 +40,7 @@ const EXPECTED = `
   case.open                    ✓  P  F  F  R  F
   case.read                    ✓  P  ✓  ✓  ✓  ✓
   case.list                    ✓  P  ✓  ✓  ✓  ✓
+  events.stream                ✓  P  ✓  ✓  ✓  ✓
   case.claim                   F  F  ✓  ✓  R  F
   case.reassign                F  F  F  ✓  R  F
   case.respond                 F  F  ✓  ✓  R  F
@@ -216,6 +217,7 @@ describe('refusals a person understands', () => {
     expect(createAccessPolicy().allowedActions(principals.auditor)).toEqual([
       'case.read',
       'case.list',
+      'events.stream',
       'intake.read',
       'help.search',
       'incident.read',

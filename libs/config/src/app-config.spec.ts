@@ -10,7 +10,13 @@ describe('loadAppConfig', () => {
       logLevel: 'info',
       kafkaBrokers: undefined,
       kafka: { topicPrefix: 'support', partitions: 6, replicationFactor: undefined, pseudonymSecret: undefined },
-      auth: { secret: undefined, oidcIssuer: undefined, oidcAudience: undefined, consumerDomains: undefined },
+      auth: {
+        secret: undefined,
+        oidcIssuer: undefined,
+        oidcAudience: undefined,
+        oidcClientId: 'support-console',
+        consumerDomains: undefined,
+      },
       workersInProcess: true,
       sla: { calendarsDir: 'config/calendars', policyFile: 'config/sla-policy.json' },
       routing: { vendorsFile: 'config/vendors.json' },
@@ -27,6 +33,7 @@ describe('loadAppConfig', () => {
       inboundMail: { port: undefined, host: '127.0.0.1' },
       mail: { smtpUrl: undefined, from: 'Support desk <support@localhost>', publicBaseUrl: 'http://127.0.0.1:3000' },
       attachments: { dir: 'data/attachments', maxBytes: 26_214_400, allowedTypes: undefined },
+      console: { dir: 'dist/console' },
       mode: 'embedded',
     });
   });
@@ -154,6 +161,13 @@ describe('loadAppConfig', () => {
     ).toEqual({ dir: '/srv/files', maxBytes: 1_048_576, allowedTypes: ['text/plain', 'application/pdf', 'image/png'] });
   });
 
+  it('reads the web console variables: its OIDC client id and the directory it is served from', () => {
+    expect(loadAppConfig({ OIDC_CLIENT_ID: 'desk-console', CONSOLE_DIR: '/srv/console' })).toMatchObject({
+      auth: { oidcClientId: 'desk-console' },
+      console: { dir: '/srv/console' },
+    });
+  });
+
   it('requires an https OIDC_ISSUER, except on a loopback host (an identity provider run for local testing)', () => {
     const issuer = (OIDC_ISSUER: string) => loadAppConfig({ OIDC_ISSUER }).auth.oidcIssuer;
     expect(issuer('https://login.example.com/realms/support')).toBe('https://login.example.com/realms/support');
@@ -184,6 +198,7 @@ describe('loadAppConfig', () => {
     ['WORKERS_IN_PROCESS', 'yes', 'true or false'],
     ['AUTH_SECRET', 'short', 'a secret of at least 32 characters'],
     ['OIDC_ISSUER', 'issuer.example', 'an https:// URL of an OpenID Connect issuer'],
+    ['OIDC_CLIENT_ID', 'support console', 'the OpenID Connect client id of the web console'],
     ['CONSUMER_DOMAINS', 'gmail', 'a comma-separated list of e-mail domains'],
     ['SMTP_URL', 'mail.example:25', 'an smtp:// or smtps:// URL'],
     ['SMTP_FROM', 'support', 'an e-mail address, or "Name <address>"'],

@@ -98,6 +98,12 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(1)
   OIDC_AUDIENCE?: string;
 
+  @IsOptional() @Matches(/^[\x21-\x7e]{1,200}$/)
+  OIDC_CLIENT_ID: string = 'support-console';
+
+  @IsOptional() @IsString() @MinLength(1)
+  CONSOLE_DIR: string = 'dist/console';
+
   @IsOptional() @Matches(/^[a-z0-9.-]+\.[a-z]{2,}(,[a-z0-9.-]+\.[a-z]{2,})*$/i)
   CONSUMER_DOMAINS?: string;
 
@@ -178,6 +184,8 @@ const ACCEPTS: Record<keyof EnvironmentVariables, string> = {
   OIDC_ISSUER:
     'an https:// URL of an OpenID Connect issuer (http:// only on a loopback host, 127.0.0.1, ::1 or localhost, for local testing)',
   OIDC_AUDIENCE: 'the audience your tokens carry',
+  OIDC_CLIENT_ID: 'the OpenID Connect client id of the web console (printable ASCII, no spaces, at most 200 characters)',
+  CONSOLE_DIR: 'a directory path (the built web console: index.html and assets/)',
   CONSUMER_DOMAINS: 'a comma-separated list of e-mail domains (e.g. gmail.com,yahoo.com)',
   SMTP_URL: 'an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example:587',
   SMTP_FROM: 'an e-mail address, or "Name <address>"',
@@ -242,6 +250,8 @@ export interface AppConfig {
     /** verify tokens against this issuer's JWKS instead of the local secret */
     readonly oidcIssuer?: string;
     readonly oidcAudience?: string;
+    /** OIDC_CLIENT_ID: the client id the web console signs in with at `oidcIssuer` (GET /v1/console/config) */
+    readonly oidcClientId: string;
     /** consumer e-mail domains refused (R2); unset means the built-in list */
     readonly consumerDomains?: readonly string[];
   };
@@ -311,6 +321,11 @@ export interface AppConfig {
     /** ATTACHMENT_TYPES, lower-cased; undefined: the built-in list (`DEFAULT_ATTACHMENT_TYPES` of @app/attachments) */
     readonly allowedTypes?: readonly string[];
   };
+  /** the web console (apps/console), served by the API at /console */
+  readonly console: {
+    /** CONSOLE_DIR, default `dist/console` (what `npm run build` writes): index.html and assets/ */
+    readonly dir: string;
+  };
   /** 'server' with DATABASE_URL, else 'embedded' (PGlite in dataDir) */
   readonly mode: 'server' | 'embedded';
 }
@@ -360,6 +375,7 @@ export const loadAppConfig = (env: Record<string, string | undefined> = process.
       secret: parsed.AUTH_SECRET,
       oidcIssuer: parsed.OIDC_ISSUER,
       oidcAudience: parsed.OIDC_AUDIENCE,
+      oidcClientId: parsed.OIDC_CLIENT_ID,
       consumerDomains: parsed.CONSUMER_DOMAINS?.toLowerCase().split(','),
     },
     workersInProcess: parsed.WORKERS_IN_PROCESS ? parsed.WORKERS_IN_PROCESS === 'true' : !parsed.DATABASE_URL,
@@ -388,6 +404,7 @@ export const loadAppConfig = (env: Record<string, string | undefined> = process.
       maxBytes: parsed.ATTACHMENT_MAX_BYTES,
       allowedTypes: parsed.ATTACHMENT_TYPES?.toLowerCase().split(',').map((type) => type.trim()),
     },
+    console: { dir: parsed.CONSOLE_DIR },
     mode: parsed.DATABASE_URL ? 'server' : 'embedded',
   };
 };
