@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import request from 'supertest';
 import { caseEvent, toCaseStreamId, type CaseEvent } from '@app/case-domain';
+import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { startApiTestApp, type ApiTestApp } from './api-test-app';
 import {
   apiSpecification,
@@ -177,5 +179,21 @@ describe('case commands over HTTP (given / when / then)', () => {
     await given()
       .when(open)
       .then(({ response }) => expect(response.body.id).not.toBe(first?.id));
+  });
+
+  it("answers an open with the customer's view of the case from the events it wrote, reading nothing", async () => {
+    const store = t.app.get<EventStore>(EVENT_STORE);
+    const read = jest.spyOn(store, 'readStream');
+    try {
+      const opened = await request(t.app.getHttpServer()).post('/v1/cases').set(as(tok.admin)).send(openCaseBody);
+      expect(opened.status).toBe(201);
+      expect(read).not.toHaveBeenCalled();
+      // the same view as a read of the case by the same customer (the clock has not moved)
+      const got = await request(t.app.getHttpServer()).get(`/v1/cases/${opened.body.id}`).set(as(tok.admin));
+      expect(got.status).toBe(200);
+      expect(opened.body).toEqual(got.body);
+    } finally {
+      read.mockRestore();
+    }
   });
 });

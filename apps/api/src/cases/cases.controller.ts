@@ -396,7 +396,7 @@ export class CasesController {
   /** One case write: the command through the door, the case as it now stands as the answer. */
   private async change(caseId: string, w: WriteContext, toCommand: ToCommand, status = 200): Promise<WriteAnswer> {
     const p = w.principal;
-    const { state, version, position, replayed } = await this.commands.execute(
+    const { state, version, position, replayed, events } = await this.commands.execute(
       new ChangeCase({
         caseId,
         command: toCommand({ id: p.sub, role: p.role }),
@@ -411,7 +411,9 @@ export class CasesController {
     const headers: Record<string, string> = { etag: toETag(version) };
     if (status === 201) headers.location = `/v1/cases/${caseId}`;
     if (position !== undefined) headers['x-log-position'] = String(position);
-    // the answer as the caller may see it: a customer's write gets the customer's view
-    return { status, body: await this.views.for(p, state, version), headers, replayed };
+    // the answer as the caller may see it: a customer's write gets the customer's view. When
+    // this write made the stream (an open), its events are the whole case: no read for the cast
+    const whole = !replayed && events.length === version ? events : undefined;
+    return { status, body: await this.views.for(p, state, version, whole), headers, replayed };
   }
 }
