@@ -1,9 +1,13 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
+import { traceLogFields } from './tracing';
 
 export type { Logger } from 'pino';
 
-/** One JSON object per line on stdout (or `destination`), with the service name on every line. */
+/**
+ * One JSON object per line on stdout (or `destination`), with the service name on every line,
+ * and `trace_id`/`span_id` on a line written inside a traced span (docs/tracing.md).
+ */
 export const createLogger = (options: { level: string; service: string; destination?: pino.DestinationStream }): Logger =>
   pino(
     {
@@ -11,6 +15,7 @@ export const createLogger = (options: { level: string; service: string; destinat
       base: { service: options.service },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      mixin: traceLogFields,
     },
     options.destination,
   );

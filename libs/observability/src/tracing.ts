@@ -1,0 +1,102 @@
+import {
+  isSpanContextValid,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Link,
+  type Span,
+  type SpanContext,
+  type SpanOptions,
+} from '@opentelemetry/api';
+
+/**
+ * Spans of our own code (the command door, the projection runner, the Kafka relay), over
+ * the OpenTelemetry API only. Without a started SDK (tracing-sdk.ts: no
+ * OTEL_EXPORTER_OTLP_ENDPOINT) the API's tracer is a no-op: a span is a shared non-recording
+ * object, nothing is kept, and {@link activeTraceparent} finds no trace.
+ */
+export const TRACER_NAME = 'support-case-backend';
+
+/** Resolves to the SDK's tracer once one is registered (the API's proxy), so it may be taken at load. */
+const tracer = trace.getTracer(TRACER_NAME);
+
+/**
+ * Runs `work` in a new span, active for everything `work` awaits (so spans started inside,
+ * `pg` queries included, are its children). A throw marks the span as an error and goes on.
+ */
+export const inSpan = <T>(name: string, options: SpanOptions, work: (span: Span) => Promise<T>): Promise<T> =>
+  tracer.startActiveSpan(name, options, async (span) => {
+    try {
+      return await work(span);
+    } catch (error) {
+      if (span.isRecording()) {
+        span.recordException(error instanceof Error ? error : String(error));
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+      }
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+
+/** The W3C trace context header (version 00): `00-<trace id>-<parent span id>-<flags>`. */
+export const TRACEPARENT_HEADER = 'traceparent';
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/** The W3C `traceparent` of a span context; undefined for an invalid one (no trace). */
+export const formatTraceparent = (context: SpanContext): string | undefined =>
+  isSpanContextValid(context)
+    ? `00-${context.traceId}-${context.spanId}-${(context.traceFlags & 0xff).toString(16).padStart(2, '0')}`
+    : undefined;
+
+/** The `traceparent` of the active span, if a trace is being recorded here. */
+export const activeTraceparent = (): string | undefined => {
+  const span = trace.getActiveSpan();
+  return span ? formatTraceparent(span.spanContext()) : undefined;
+};
+
+/** A span context read from a `traceparent` value (an event's metadata, a header); undefined if it is not one. */
+export const parseTraceparent = (value: unknown): SpanContext | undefined => {
+  if (typeof value !== 'string') return undefined;
+  const match = TRACEPARENT.exec(value);
+  if (!match) return undefined;
+  const context: SpanContext = {
+    traceId: match[1],
+    spanId: match[2],
+    traceFlags: parseInt(match[3], 16),
+    isRemote: true,
+  };
+  return isSpanContextValid(context) ? context : undefined;
+};
+
+/**
+ * Links to the traces that caused these events (each event's `metadata.traceparent`),
+ * distinct, at most `max`: a projection or relay batch runs in its own trace and points
+ * back to the commands whose events it carries.
+ */
+export const linksToCauses = (
+  events: Iterable<{ readonly metadata: { readonly [key: string]: unknown } }>,
+  max = 64,
+): Link[] => {
+  const links: Link[] = [];
+  const seen = new Set<string>();
+  for (const event of events) {
+    if (links.length >= max) break;
+    const value = event.metadata.traceparent;
+    if (typeof value !== 'string' || seen.has(value)) continue;
+    seen.add(value);
+    const context = parseTraceparent(value);
+    if (context) links.push({ context });
+  }
+  return links;
+};
+
+/** `trace_id` and `span_id` of the active span for a log line (pino's mixin); nothing outside a trace. */
+export const traceLogFields = (): { trace_id?: string; span_id?: string } => {
+  const span = trace.getActiveSpan();
+  if (!span) return {};
+  const context = span.spanContext();
+  return isSpanContextValid(context) ? { trace_id: context.traceId, span_id: context.spanId } : {};
+};
+
+export type { Attributes, Link, Span };
