@@ -1,0 +1,195 @@
+/**
+ * The supervisor's reports (GET /v1/reports/{name}) as bar charts in inline SVG, one per
+ * report, over a date range, each with its figures as a table (what a screen reader reads)
+ * and a CSV download (the same report with Accept: text/csv).
+ */
+import { useState } from 'preact/hooks';
+import { download, getJson } from '../api';
+import { useLiveRefresh, useLoad } from '../hooks';
+import { t } from '../i18n';
+
+interface Report {
+  report: string;
+  title: string;
+  columns: string[];
+  rows: Array<Record<string, unknown>>;
+  groupBy: string;
+}
+
+/** which reports, grouped how, and which numeric columns to chart */
+const SHOWN: Array<{ name: string; groupBy?: string; bars: string[] }> = [
+  { name: 'first-response-time', groupBy: 'vendor', bars: ['medianBusinessMinutes', 'p90BusinessMinutes'] },
+  { name: 'sla-attainment', groupBy: 'priority', bars: [] },
+  { name: 'backlog', bars: [] },
+  { name: 'outcomes', bars: [] },
+  { name: 'csat', bars: [] },
+  { name: 'credits', bars: [] },
+];
+
+const COLORS = ['#1f5fa8', '#b4480b', '#2d7a3a', '#6b3fa0'];
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+const numericColumns = (r: Report): string[] =>
+  r.columns.filter((c) => r.rows.length > 0 && r.rows.every((row) => typeof row[c] === 'number' || row[c] === null));
+
+export const BarChart = ({ report, bars }: { report: Report; bars: string[] }) => {
+  const label = report.columns.find((c) => !numericColumns(report).includes(c));
+  const series = (bars.length ? bars : numericColumns(report)).slice(0, 4);
+  const rows = report.rows;
+  if (rows.length === 0 || series.length === 0) return <p>{t('noRows')}</p>;
+  const max = Math.max(1, ...rows.flatMap((r) => series.map((s) => Number(r[s] ?? 0))));
+  const groupWidth = Math.max(60, series.length * 22 + 20);
+  const width = 60 + rows.length * groupWidth;
+  const height = 220;
+  const plot = 160;
+  return (
+    <figure>
+      <svg
+        role="img"
+        aria-labelledby={`chart-${report.report}`}
+        viewBox={`0 0 ${width} ${height + 20 * series.length}`}
+        width={width}
+      >
+        <title id={`chart-${report.report}`}>{t('chartOf', { title: report.title })}</title>
+        <line x1="50" y1="10" x2="50" y2={10 + plot} stroke="#333" />
+        <line x1="50" y1={10 + plot} x2={width} y2={10 + plot} stroke="#333" />
+        <text x="45" y="16" text-anchor="end" font-size="11" fill="#222">
+          {Math.round(max * 100) / 100}
+        </text>
+        <text x="45" y={10 + plot} text-anchor="end" font-size="11" fill="#222">
+          0
+        </text>
+        {rows.map((row, i) => {
+          const x0 = 60 + i * groupWidth;
+          return (
+            <g>
+              {series.map((s, j) => {
+                const v = Number(row[s] ?? 0);
+                const h = (v / max) * plot;
+                return (
+                  <rect x={x0 + j * 22} y={10 + plot - h} width="18" height={Math.max(h, 0.5)} fill={COLORS[j]}>
+                    <title>{`${String(row[label ?? ''] ?? '')} · ${s}: ${v}`}</title>
+                  </rect>
+                );
+              })}
+              <text x={x0} y={10 + plot + 16} font-size="11" fill="#222">
+                {String(row[label ?? ''] ?? '')}
+              </text>
+            </g>
+          );
+        })}
+        {series.map((s, j) => (
+          <g>
+            <rect x="60" y={height - 20 + j * 20} width="12" height="12" fill={COLORS[j]} />
+            <text x="78" y={height - 10 + j * 20} font-size="12" fill="#222">
+              {s}
+            </text>
+          </g>
+        ))}
+      </svg>
+    </figure>
+  );
+};
+
+const ReportCard = ({ report, bars, query }: { report: Report; bars: string[]; query: string }) => (
+  <section class="report" aria-labelledby={`r-${report.report}`} data-report={report.report}>
+    <h2 id={`r-${report.report}`}>{report.title}</h2>
+    <BarChart report={report} bars={bars} />
+    <details>
+      <summary>{report.columns.join(' · ')}</summary>
+      <table>
+        <thead>
+          <tr>
+            {report.columns.map((c) => (
+              <th scope="col">{c}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {report.rows.map((row) => (
+            <tr>
+              {report.columns.map((c) => (
+                <td>{row[c] === null || row[c] === undefined ? '—' : String(row[c])}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+    <button
+      type="button"
+      class="link"
+      onClick={() => void download(`/v1/reports/${report.report}?${query}`, `${report.report}.csv`, 'text/csv')}
+    >
+      {t('downloadCsv')}: {report.title}
+    </button>
+  </section>
+);
+
+export const Reports = () => {
+  const today = new Date();
+  const [range, setRange] = useState({
+    from: day(new Date(today.getTime() - 30 * 86_400_000)),
+    to: day(new Date(today.getTime() + 86_400_000)),
+  });
+  const [draft, setDraft] = useState(range);
+  const queryOf = (name: string, groupBy?: string, after?: number) => {
+    const q = new URLSearchParams({ from: `${range.from}T00:00:00Z`, to: `${range.to}T00:00:00Z` });
+    if (groupBy) q.set('groupBy', groupBy);
+    if (after) q.set('after', String(after));
+    return q.toString();
+  };
+  const reports = useLoad(
+    (after?: number) =>
+      Promise.all(
+        SHOWN.map((r) =>
+          getJson<Report>(`/v1/reports/${r.name}?${queryOf(r.name, r.groupBy, after)}`).catch(() => undefined),
+        ),
+      ),
+    [range.from, range.to],
+  );
+  useLiveRefresh(
+    () => true,
+    (position) => reports.reload(position),
+  );
+  return (
+    <section aria-labelledby="reports-title">
+      <h1 id="reports-title">{t('reportsTitle')}</h1>
+      <form
+        class="range"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setRange(draft);
+        }}
+      >
+        <label for="range-from">{t('from')}</label>
+        <input
+          id="range-from"
+          type="date"
+          value={draft.from}
+          onInput={(e) => setDraft({ ...draft, from: (e.target as HTMLInputElement).value })}
+        />
+        <label for="range-to">{t('to')}</label>
+        <input
+          id="range-to"
+          type="date"
+          value={draft.to}
+          onInput={(e) => setDraft({ ...draft, to: (e.target as HTMLInputElement).value })}
+        />
+        <button type="submit">{t('apply')}</button>
+      </form>
+      {reports.error && (
+        <p role="alert" class="error">
+          {reports.error}
+        </p>
+      )}
+      {!reports.data && !reports.error && <p>{t('loading')}</p>}
+      <div class="reports">
+        {reports.data?.map((r, i) =>
+          r ? <ReportCard report={r} bars={SHOWN[i].bars} query={queryOf(SHOWN[i].name, SHOWN[i].groupBy)} /> : null,
+        )}
+      </div>
+    </section>
+  );
+};
