@@ -139,6 +139,58 @@ describe('notification e-mails, through a real SMTP server on loopback', () => {
     expect(await rowsOf(id)).toEqual([row]);
   });
 
+  it("a person who turns off the e-mails of all their cases gets only the information requests; on again, the later events' e-mails", async () => {
+    const me = () => http().get('/v1/me/notifications').set(as(tok.admin));
+    expect((await me().expect(200)).body).toEqual({ email: 'ana@acme.example', enabled: true });
+    const id: string = (await http().post('/v1/cases').set(as(tok.admin)).send(openCaseBody).expect(201)).body.id;
+    const off = await http().put('/v1/me/notifications').set(as(tok.admin)).send({ enabled: false }).expect(200);
+    expect(off.body).toEqual({ email: 'ana@acme.example', enabled: false });
+    expect(off.headers.etag).toBe('W/"1"');
+    // the same setting again records nothing
+    expect((await http().put('/v1/me/notifications').set(as(tok.admin)).send({ enabled: false }).expect(200)).headers.etag).toBe('W/"1"');
+    expect((await me().expect(200)).body.enabled).toBe(false);
+    // a person sets their own only: staff have no such setting
+    await http().put('/v1/me/notifications').set(as(tok.agent)).send({ enabled: false }).expect(403);
+
+    await http().post(`/v1/cases/${id}/responses`).set(as(tok.agent)).send({ message: 'Nous regardons.' }).expect(200);
+    await http()
+      .post(`/v1/cases/${id}/info-requests`)
+      .set(as(tok.agent))
+      .send({ items: ['logs'], message: 'Le journal, svp.' })
+      .expect(200);
+    await tick();
+    await waitFor(
+      () => mailsOf(id).length > 0,
+      () => 'no e-mail for the case',
+    );
+    await http().put('/v1/me/notifications').set(as(tok.admin)).send({ enabled: true }).expect(200);
+    await http()
+      .post(`/v1/cases/${id}/info`)
+      .set(as(tok.admin))
+      .send({ message: 'Le voici.' })
+      .expect(200);
+    await http().post(`/v1/cases/${id}/responses`).set(as(tok.agent)).send({ message: 'Merci, corrigé.' }).expect(200);
+    await tick();
+    await waitFor(
+      () => mailsOf(id).length > 1,
+      () => 'no e-mail after the setting was on again',
+    );
+    // off: the response gave none, the information request went out; on: the later response
+    expect(mailsOf(id).map((r) => r.mail.subject)).toEqual([
+      `Informations nécessaires pour votre demande d’assistance «${NBSP}${openCaseBody.subject}${NBSP}»`,
+      `Nouvelle réponse sur votre demande d’assistance «${NBSP}${openCaseBody.subject}${NBSP}»`,
+    ]);
+    expect((await rowsOf(id)).map((r) => r.eventType)).toEqual(['InfoRequested', 'AgentResponded']);
+    expect(mailsOf(id)[1].mail.text).toContain('Merci, corrigé.');
+
+    // the timer index rebuilt from the start of the log plans the same: nothing more is queued
+    const db = t.app.get<SqlDatabase>(SQL_DATABASE);
+    await db.query('DELETE FROM timer_checkpoints WHERE name = $1', [TIMER_INDEX_CHECKPOINT]);
+    await db.query('DELETE FROM contact_preferences');
+    await tick();
+    expect((await rowsOf(id)).map((r) => r.eventType)).toEqual(['InfoRequested', 'AgentResponded']);
+  });
+
   it('keeps an e-mail the SMTP server could not take, and sends it on a later attempt', async () => {
     const id: string = (await http().post('/v1/cases').set(as(tok.admin)).send(openCaseBody).expect(201)).body.id;
     await smtp.close(); // the SMTP server is down

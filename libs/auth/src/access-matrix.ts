@@ -57,6 +57,8 @@ export const ACCESS_MATRIX = {
   'case.send-incident-report': write('send an incident report', AG, SV),
   'case.answer-survey': write('answer the satisfaction survey', SA),
   'case.set-notifications': write("turn a case's notification e-mails off or on", SA),
+  'contact.read-notifications': read('read their own notification e-mail setting', SA, AU),
+  'contact.set-notifications': write('turn the notification e-mails of all their cases off or on', SA),
   'case.send-survey': write('send the satisfaction survey', SY),
   'case.record-sla-breach': write('record an SLA breach', SY),
   'intake.start': write('start a help assistant intake', SA),

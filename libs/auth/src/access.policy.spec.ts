@@ -61,6 +61,8 @@ const EXPECTED = `
   case.send-incident-report    F  F  ✓  ✓  R  F
   case.answer-survey           ✓  P  F  F  R  F
   case.set-notifications       ✓  P  F  F  R  F
+  contact.read-notifications   ✓  P  F  F  ✓  F
+  contact.set-notifications    ✓  P  F  F  R  F
   case.send-survey             F  F  F  F  R  ✓
   case.record-sla-breach       F  F  F  F  R  ✓
   intake.start                 ✓  P  F  F  R  F
@@ -218,6 +220,7 @@ describe('refusals a person understands', () => {
       'case.read',
       'case.list',
       'events.stream',
+      'contact.read-notifications',
       'intake.read',
       'help.search',
       'incident.read',

@@ -71,6 +71,9 @@ export { ROUTER, routeCase, type RouteCase } from './routing/route-case.decide';
 // agents seen (R4: who a case may be assigned to)
 export * from './agent/agent-profile';
 
+// a customer's own e-mail preferences (notifications of all their cases)
+export * from './contact/contact-preferences';
+
 // incident
 export * from './incident/incident.model';
 export * from './incident/incident.errors';

@@ -8,6 +8,7 @@ import { RecordAgent, RecordAgentHandler } from './agent/record-agent';
 import { ChangeArticle, ChangeArticleHandler } from './article/change-article';
 import { ChangeCase } from './case/change-case.command';
 import { ChangeCaseHandler } from './case/change-case.handler';
+import { ChangeContactPreferences, ChangeContactPreferencesHandler } from './contact/set-contact-notifications';
 import { ChangeIncident, ChangeIncidentHandler } from './incident/change-incident';
 import { ChangeIntake, ChangeIntakeHandler } from './intake/change-intake';
 import { ChangeVendorDirectory, ChangeVendorDirectoryHandler } from './vendor/change-vendor-directory';
@@ -61,6 +62,7 @@ export const standaloneDoor = (o: StandaloneDoorOptions): CommandDoor => {
     [ChangeVendorDirectory, new ChangeVendorDirectoryHandler(o.store, o.clock, directory)],
     [RecordAgent, new RecordAgentHandler(o.store, o.clock)],
     [ChangeArticle, new ChangeArticleHandler(o.store, o.clock)],
+    [ChangeContactPreferences, new ChangeContactPreferencesHandler(o.store, o.clock)],
     [ChangeIntake, new ChangeIntakeHandler(o.store, o.clock)],
   ]);
 };

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { RecordAgentHandler } from './agent/record-agent';
 import { ChangeArticleHandler } from './article/change-article';
+import { ChangeContactPreferencesHandler } from './contact/set-contact-notifications';
 import { ChangeIntakeHandler } from './intake/change-intake';
 import { ChangeCaseHandler } from './case/change-case.handler';
 import { CASE_WRITE_SETTINGS, type CaseWriteSettings } from './commands.tokens';
@@ -10,7 +11,7 @@ import { ChangeVendorDirectoryHandler } from './vendor/change-vendor-directory';
 
 /**
  * The command door: the CommandBus of @nestjs/cqrs (CqrsModule) and the handlers of every
- * write (cases, incidents, vendors, agents seen, help-centre articles). Global, so that the
+ * write (cases, incidents, vendors, agents seen, help-centre articles, customers' e-mail preferences). Global, so that the
  * API, the worker and the worker features the API hosts in embedded mode send through the
  * same handlers (and so share their per-stream queues and cache). Needs EVENT_STORE, CLOCK,
  * SlaService, the routing module; METRICS is optional.
@@ -29,6 +30,7 @@ export class CommandsModule {
         ChangeVendorDirectoryHandler,
         RecordAgentHandler,
         ChangeArticleHandler,
+        ChangeContactPreferencesHandler,
         ChangeIntakeHandler,
       ],
       exports: [CqrsModule],

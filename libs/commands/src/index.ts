@@ -33,6 +33,11 @@ export {
 export { ChangeCaseHandler } from './case/change-case.handler';
 export { RecordAgent, RecordAgentHandler, type AgentRecorded } from './agent/record-agent';
 export { ChangeArticle, ChangeArticleHandler, type ArticleChange } from './article/change-article';
+export {
+  ChangeContactPreferences,
+  ChangeContactPreferencesHandler,
+  type ContactPreferences,
+} from './contact/set-contact-notifications';
 export { ChangeIncident, ChangeIncidentHandler, type IncidentChange } from './incident/change-incident';
 export {
   caseIdForIntake,

@@ -9,6 +9,7 @@ import { CaseListQuery } from './case-list.query';
 import { CaseViews } from './case-views';
 import { GetCaseEventsHandler, GetCaseHandler, ListCasesHandler } from './case.queries';
 import { CasesController } from './cases.controller';
+import { ContactPreferencesController, GetContactNotificationsHandler } from './contact-preferences.controller';
 
 /**
  * The case and incident API: controllers that send commands (@app/commands) and queries
@@ -18,7 +19,7 @@ import { CasesController } from './cases.controller';
 @Module({
   // the attachment routes, and the check of the files an answer or a reply names
   imports: [CaseAttachmentsModule],
-  controllers: [CasesController, IncidentsController],
+  controllers: [CasesController, IncidentsController, ContactPreferencesController],
   providers: [
     CaseViews,
     CaseListQuery,
@@ -27,6 +28,7 @@ import { CasesController } from './cases.controller';
     ListCasesHandler,
     GetIncidentHandler,
     ListIncidentsHandler,
+    GetContactNotificationsHandler,
     WriteInterceptor,
     {
       provide: IdempotencyService,

@@ -101,6 +101,8 @@ const EXPECTED: Readonly<Record<string, string>> = {
   'POST /v1/surveys/:token': 'public',
   'POST /v1/vendors': 'vendor.manage',
   'PUT /v1/cases/:id/notifications': 'case.set-notifications',
+  'GET /v1/me/notifications': 'contact.read-notifications',
+  'PUT /v1/me/notifications': 'contact.set-notifications',
   'PUT /v1/help/articles/:id': 'help.manage',
   'PUT /v1/vendors/:id': 'vendor.manage',
 };

@@ -1,9 +1,17 @@
-import { caseDecider, caseIdFromStreamId, type CaseEvent, type CaseState } from '@app/case-domain';
+import {
+  caseDecider,
+  caseIdFromStreamId,
+  CONTACT_STREAM_CATEGORY,
+  type CaseEvent,
+  type CaseState,
+  type ContactEvent,
+} from '@app/case-domain';
 import type { Clock } from '@app/clock';
 import { setTimeout as delay } from 'node:timers/promises';
 import { compareCheckpoints, LOG_START, type EventStore, type RecordedEvent, type SqlDatabase } from '@app/event-store';
-import { NOTIFICATION_MAX_AGE_MS, plannedNotification } from '../plan/notification-plan';
+import { NOTIFICATION_MAX_AGE_MS, plannedNotification, UNSTOPPABLE_EVENT_TYPES } from '../plan/notification-plan';
 import type { PlannedTimer } from '../plan/timer-plan';
+import { contactPreferencesOf, saveContactPreferences } from '../store/contact-preference-table';
 import { enqueueNotifications, type NewNotificationRow } from '../store/notification-table';
 import { enqueueSurveyMail } from '../store/survey-mail-table';
 import { applyPlans, readCheckpoint, saveCheckpoint, type CasePlan } from '../store/timer-table';
@@ -78,32 +86,40 @@ export class TimerIndexer {
     }
     // sorted: two indexers then lock the cases' rows in the same order, so they never deadlock
     const plans: CasePlan[] = [];
-    const notifications: NewNotificationRow[] = [];
+    /** each planned e-mail, with its recipient and its event's place in the batch (log order) */
+    const planned: { row: NewNotificationRow; recipient: string; at: number }[] = [];
+    const place = new Map(events.map((e, i) => [e.eventId, i]));
     const now = this.clock.now();
     const staleBefore = now.getTime() - NOTIFICATION_MAX_AGE_MS;
     for (const streamId of [...byCase.keys()].sort()) {
       const { state, version } = await this.caseAfter(streamId, byCase.get(streamId) as RecordedEvent[], (after, e) => {
-        const planned = plannedNotification(after, e);
-        if (!planned) return;
+        const notification = plannedNotification(after, e);
+        if (!notification || after.status === 'not-opened') return;
         const at = Date.parse((e.data as { at?: string }).at ?? '') || e.recordedAt.getTime();
         const stale = at < staleBefore;
-        notifications.push({
-          ...planned,
-          streamId,
-          streamVersion: e.streamVersion,
-          state: stale ? 'skipped' : 'pending',
-          ...(stale
-            ? { note: `not sent: the event (${new Date(at).toISOString()}) was more than 7 days old when indexed` }
-            : {}),
+        planned.push({
+          recipient: (after.requester.email ?? '').toLowerCase(),
+          at: place.get(e.eventId) as number,
+          row: {
+            ...notification,
+            streamId,
+            streamVersion: e.streamVersion,
+            state: stale ? 'skipped' : 'pending',
+            ...(stale
+              ? { note: `not sent: the event (${new Date(at).toISOString()}) was more than 7 days old when indexed` }
+              : {}),
+          },
         });
       });
       plans.push({ streamId, version, timers: this.plan(state) });
     }
+    const { notifications, preferences } = await this.withContactPreferences(events, planned);
     const surveys = events.filter((e) => e.type === 'SurveySent' && caseIdFromStreamId(e.streamId) !== null);
     try {
       await this.db.transaction(async (tx) => {
         await applyPlans(tx, plans, now);
         await enqueueNotifications(tx, notifications, now);
+        await saveContactPreferences(tx, preferences, now);
         for (const e of surveys) {
           const { surveyId, cycle } = (e as unknown as CaseEvent & { type: 'SurveySent' }).data;
           await enqueueSurveyMail(tx, surveyId, e.streamId, cycle, now);
@@ -114,6 +130,37 @@ export class TimerIndexer {
       this.known.clear(); // the batch will be read again: its cases too
       throw error;
     }
+  }
+
+  /**
+   * The planned e-mails a person's own setting lets through (docs/notifications.md): turned
+   * off (`ContactNotificationsChanged`, stream `contact-<address>`), only the information
+   * requests and their reminders go out. Each e-mail is judged by the setting as it stood at
+   * its event, in log order: the batch's own changes before it, else the table
+   * (`contact_preferences`, as the indexer last read the log), else on. Also gives each
+   * person's setting after the batch, written with the checkpoint.
+   */
+  private async withContactPreferences(
+    events: readonly RecordedEvent[],
+    planned: readonly { row: NewNotificationRow; recipient: string; at: number }[],
+  ): Promise<{ notifications: NewNotificationRow[]; preferences: Map<string, boolean> }> {
+    const changes = events.flatMap((e, place) => {
+      if (e.type !== 'ContactNotificationsChanged' || !e.streamId.startsWith(`${CONTACT_STREAM_CATEGORY}-`)) return [];
+      const { email, enabled } = (e as unknown as ContactEvent).data;
+      return [{ place, email, enabled }];
+    });
+    const stoppable = planned.filter((p) => !UNSTOPPABLE_EVENT_TYPES.includes(p.row.eventType));
+    const known = await contactPreferencesOf(this.db, [...new Set(stoppable.map((p) => p.recipient))]);
+    const enabledAt = (email: string, at: number): boolean => {
+      let enabled = known.get(email) ?? true;
+      for (const c of changes) if (c.email === email && c.place < at) enabled = c.enabled;
+      return enabled;
+    };
+    const preferences = new Map(changes.map((c) => [c.email, c.enabled]));
+    const notifications = planned
+      .filter((p) => UNSTOPPABLE_EVENT_TYPES.includes(p.row.eventType) || enabledAt(p.recipient, p.at))
+      .map((p) => p.row);
+    return { notifications, preferences };
   }
 
   /**

@@ -124,6 +124,31 @@ ALTER TABLE timers ADD CONSTRAINT timers_kind_check
 `,
 };
 
+/**
+ * contact_preferences: a person's own setting for the notification e-mails of all their cases
+ * (`ContactNotificationsChanged`, stream `contact-<address>`), as the timer indexer has read
+ * it so far in the log, written in the indexer's transaction with its checkpoint: an e-mail
+ * is planned by the setting as it stood at the event that gives it, also on a rebuild. Only
+ * people who changed it have a row; no row is "on".
+ */
+const contactPreferences: Migration = {
+  version: 4,
+  name: 'contact notification preferences',
+  sql: `
+CREATE TABLE contact_preferences (
+  email text NOT NULL,
+  notifications_enabled boolean NOT NULL,
+  updated_at timestamptz NOT NULL,
+  CONSTRAINT contact_preferences_pkey PRIMARY KEY (email)
+);
+`,
+};
+
 /** Add, never edit: an applied migration whose text changed is refused at start. */
-export const TIMERS_MIGRATIONS: readonly Migration[] = [timers, caseNotifications, waitingTimerKinds];
+export const TIMERS_MIGRATIONS: readonly Migration[] = [
+  timers,
+  caseNotifications,
+  waitingTimerKinds,
+  contactPreferences,
+];
 export const TIMERS_COMPONENT = 'timers';
