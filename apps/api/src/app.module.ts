@@ -17,6 +17,8 @@ import { IntakesModule } from './intakes/intakes.module';
 import { CasesModule } from './cases/cases.module';
 import { HelpModule } from './help/help.module';
 import { SurveysModule } from './surveys/surveys.module';
+import { ConsoleModule } from './console/console.module';
+import { EventsStreamModule } from './events-stream/events-stream.module';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { ProjectionMetrics } from './metrics/projection-metrics.service';
@@ -73,6 +75,10 @@ export class ApiModule {
         ReportsModule,
         AuditModule,
         SurveysModule,
+        // the web console's sign-in and configuration (its files: serveConsole in bootstrap.ts)
+        ConsoleModule,
+        // GET /v1/events/stream: the live case events, filtered per caller (R3, R4)
+        EventsStreamModule,
         // embedded default: projections, timers and the relay run in the API process
         ...(config.workersInProcess ? [WorkerFeaturesModule.forRoot(config)] : []),
       ],

@@ -9,6 +9,7 @@ import { validationExceptionFactory } from './http/validation';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { allowMultipartRoutes, answerClientError, installRequestGuards } from './http/request-guards';
+import { serveConsole } from './console/console-static';
 
 /**
  * 1 MB: bigger JSON bodies get 413 (the case API carries text and attachment references; the
@@ -77,6 +78,8 @@ export const createApiApp = async (options: ApiModuleOptions): Promise<NestFasti
     }),
   );
   app.enableShutdownHooks();
+  // the web console's built files at /console (CONSOLE_DIR), its entry page for every deep link
+  await app.register(serveConsole, { dir: options.config.console.dir, problems });
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   return app;
 };

@@ -20,6 +20,8 @@ export type { RebuildOptions, RebuildProgress, RebuildResult } from './projectio
 export type { ParkedCounts, ParkedEvent, RetryParkedResult } from './parked-events';
 export type { BackoffPolicy } from './internal/timing';
 export { ProjectionRegistry } from './projection.registry';
+/** a global position's place in the log (what `?after=` and the live stream's `Last-Event-ID` name) */
+export { checkpointOfPosition } from './internal/event-log';
 export { PROJECTIONS } from './projections.tokens';
 export {
   ProjectionsModule,

@@ -58,6 +58,9 @@ const EXPECTED: Readonly<Record<string, string>> = {
   'GET /v1/cases/:id': 'case.read',
   'GET /v1/cases/:id/attachments/:sha256': 'case.read',
   'GET /v1/cases/:id/events': 'case.read',
+  // the web console's configuration: how to sign in, before anyone has
+  'GET /v1/console/config': 'public',
+  'GET /v1/events/stream': 'events.stream',
   'GET /v1/help/articles': 'help.search',
   'GET /v1/help/articles/:id': 'help.search',
   'GET /v1/incidents': 'incident.read',
@@ -88,6 +91,8 @@ const EXPECTED: Readonly<Record<string, string>> = {
   'POST /v1/cases/:id/resolution': 'case.resolve',
   'POST /v1/cases/:id/responses': 'case.respond',
   'POST /v1/cases/:id/survey-response': 'case.answer-survey',
+  // local mode's development sign-in: it mints the token (a 404 with OIDC_ISSUER set)
+  'POST /v1/console/sign-in': 'public',
   'POST /v1/help/articles': 'help.manage',
   'POST /v1/incidents': 'incident.declare',
   'POST /v1/incidents/:id/resolution': 'incident.resolve',
@@ -125,7 +130,7 @@ describe('every route declares the action the access matrix judges it by', () =>
     }
   });
 
-  it('keeps every write route (POST, PUT) behind a write action, except the signed survey link', () => {
+  it('keeps every write route (POST, PUT) behind a write action, except the signed survey link and the local sign-in', () => {
     const writes = routes.filter((r) => !r.route.startsWith('GET ') && r.action !== 'public');
     for (const { route, action } of writes) {
       expect({ route, write: ACCESS_MATRIX[action as keyof typeof ACCESS_MATRIX].write }).toEqual({

@@ -1,0 +1,88 @@
+/** What an SSE connection writes to: Node's `ServerResponse` (after the head), or a test's double. */
+export interface SseSink {
+  write(chunk: string): boolean;
+  /** bytes accepted by `write` and not yet handed to the socket */
+  readonly writableLength: number;
+  end(): void;
+  destroy(): void;
+}
+
+export interface SseConnectionOptions {
+  /** a `: keep-alive` comment this often, so proxies and clients see the connection is alive */
+  readonly keepAliveMs: number;
+  /**
+   * A client that reads slower than events come is disconnected once this many bytes wait
+   * for it in the process (it reconnects with `Last-Event-ID` and reads the rest from the log),
+   * rather than buffered without end.
+   */
+  readonly maxBufferedBytes: number;
+}
+
+export const DEFAULT_SSE_OPTIONS: SseConnectionOptions = { keepAliveMs: 15_000, maxBufferedBytes: 1024 * 1024 };
+
+/** Why a connection ended: the client went away, it read too slowly, or the server is stopping. */
+export type SseCloseReason = 'client' | 'slow-client' | 'shutdown';
+
+/**
+ * One `text/event-stream` answer: frames written to the sink (`id:`, `event:`, `data:` lines;
+ * comments), a keep-alive comment on a timer, and an end, once, whoever ends it.
+ */
+export class SseConnection {
+  private closedBy?: SseCloseReason;
+  private readonly keepAlive: NodeJS.Timeout;
+  private readonly closeListeners: ((reason: SseCloseReason) => void)[] = [];
+
+  constructor(
+    private readonly sink: SseSink,
+    private readonly options: SseConnectionOptions = DEFAULT_SSE_OPTIONS,
+  ) {
+    this.keepAlive = setInterval(() => this.write(': keep-alive\n\n'), options.keepAliveMs);
+    this.keepAlive.unref();
+  }
+
+  get closed(): boolean {
+    return this.closedBy !== undefined;
+  }
+
+  get closeReason(): SseCloseReason | undefined {
+    return this.closedBy;
+  }
+
+  onClose(listener: (reason: SseCloseReason) => void): void {
+    if (this.closedBy) listener(this.closedBy);
+    else this.closeListeners.push(listener);
+  }
+
+  /** an event: `id` (when given), `event` and one `data` line of JSON */
+  send(event: string, data: unknown, id?: number): void {
+    const idLine = id === undefined ? '' : `id: ${id}\n`;
+    // JSON.stringify escapes line breaks inside strings, so the data is one line
+    this.write(`${idLine}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  /** a comment line (`: text`), which clients ignore */
+  comment(text: string): void {
+    this.write(`: ${text.replace(/[\r\n]+/g, ' ')}\n\n`);
+  }
+
+  /** `retry:`: how long an EventSource waits before it reconnects */
+  retry(ms: number): void {
+    this.write(`retry: ${ms}\n\n`);
+  }
+
+  /** Ends the answer (a slow client's connection is cut: what it has not read is dropped). */
+  close(reason: SseCloseReason): void {
+    if (this.closedBy) return;
+    this.closedBy = reason;
+    clearInterval(this.keepAlive);
+    if (reason === 'slow-client') this.sink.destroy();
+    else if (reason === 'shutdown') this.sink.end();
+    for (const listener of this.closeListeners.splice(0)) listener(reason);
+  }
+
+  private write(frame: string): void {
+    if (this.closedBy) return;
+    this.sink.write(frame);
+    if (this.sink.writableLength > this.options.maxBufferedBytes) this.close('slow-client');
+  }
+}
