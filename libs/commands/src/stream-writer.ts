@@ -7,6 +7,7 @@ import {
   type NewEvent,
   type RecordedEvent,
 } from '@app/event-store';
+import { activeTraceparent, inSpan, inSpanSync } from '@app/observability';
 import { idempotentEventId, IdempotencyKeyReused, WriteContention, type IdempotencyClaim } from './idempotency';
 import { StaleVersion } from './stale-version';
 import { StateCache, type CachedStream } from './state-cache';
@@ -39,6 +40,11 @@ export interface StreamWrite<S, E extends NewEvent> {
    * refusal is confirmed on a read, as for a remembered state.
    */
   readonly expectNew?: boolean;
+  /**
+   * The command's name in its trace span (`command <name>`), asked once the write is done (a
+   * plan names its command when it decides); default: the stream's category (`case`, `incident`…).
+   */
+  commandName?(): string;
 }
 
 export interface StreamWriteResult<S, E> {
@@ -105,8 +111,33 @@ export class StreamWriter<S, E extends NewEvent> {
     this.maxAttempts = options.maxAttempts ?? 20;
   }
 
-  /** Runs the write after those of this process already queued on the same stream. */
+  /**
+   * Runs the write after those of this process already queued on the same stream, in a span
+   * `command <name>` (docs/tracing.md) whose children are each attempt's `decide` and `append`.
+   */
   write(w: StreamWrite<S, E>): Promise<StreamWriteResult<S, E>> {
+    return inSpan(
+      `command ${w.streamId.split('-', 1)[0]}`,
+      { attributes: { 'stream.id': w.streamId } },
+      async (span) => {
+        try {
+          const result = await this.queued(w);
+          if (span.isRecording())
+            span.setAttributes({
+              'stream.version': result.version,
+              'command.events': result.events.length,
+              'command.replayed': result.replayed,
+              ...(result.position !== undefined ? { 'log.position': result.position } : {}),
+            });
+          return result;
+        } finally {
+          if (w.commandName && span.isRecording()) span.updateName(`command ${w.commandName()}`);
+        }
+      },
+    );
+  }
+
+  private queued(w: StreamWrite<S, E>): Promise<StreamWriteResult<S, E>> {
     const previous = this.queues.get(w.streamId);
     const run = (previous ?? Promise.resolve()).then(
       () => this.attempt(w),
@@ -173,7 +204,15 @@ export class StreamWriter<S, E extends NewEvent> {
             w.stale?.(w.expectedVersion, current.version) ??
             new StaleVersion(`Stream ${w.streamId}`, w.expectedVersion, current.version)
           );
-        events = w.decide(current.state, current.version, this.options.now());
+        events = inSpanSync(
+          'decide',
+          { attributes: { attempt, 'stream.version': current.version, 'state.remembered': cached !== undefined } },
+          (span) => {
+            const decided = w.decide(current.state, current.version, this.options.now());
+            span.setAttribute('decide.events', decided.length);
+            return decided;
+          },
+        );
       } catch (refusal) {
         if (cached) continue; // decided on a remembered state: confirm on the stream itself
         throw refusal;
@@ -183,19 +222,37 @@ export class StreamWriter<S, E extends NewEvent> {
         return { state: current.state, version: current.version, events, replayed: false };
       }
       if (attempt > this.maxAttempts) throw new WriteContention(w.streamId, attempt - 1);
-      const toAppend = events.map((e, i) => ({
-        ...e,
-        ...(claim ? { eventId: idempotentEventId(claim, i) } : {}),
-        metadata: {
-          ...w.metadata,
-          ...(claim
-            ? { idempotencyKey: claim.key, idempotencyScope: claim.scope, requestFingerprint: claim.fingerprint }
-            : {}),
-          ...e.metadata,
-        },
-      }));
       try {
-        const appended = await this.store.appendToStream(w.streamId, toAppend, current.version);
+        const appended = await inSpan(
+          'append',
+          { attributes: { attempt, 'stream.expected_version': current.version, 'append.events': events.length } },
+          (span) => {
+            // the append's span, so that whoever reads the event (a projection, the Kafka relay, an
+            // analytics consumer) can link its own trace to the command that caused it
+            const traceparent = activeTraceparent();
+            const toAppend = events.map((e, i) => ({
+              ...e,
+              ...(claim ? { eventId: idempotentEventId(claim, i) } : {}),
+              metadata: {
+                ...w.metadata,
+                ...(claim
+                  ? { idempotencyKey: claim.key, idempotencyScope: claim.scope, requestFingerprint: claim.fingerprint }
+                  : {}),
+                ...(traceparent ? { traceparent } : {}),
+                ...e.metadata,
+              },
+            }));
+            return this.store.appendToStream(w.streamId, toAppend, current.version).then((result) => {
+              const last = result.globalPositions.at(-1);
+              if (span.isRecording())
+                span.setAttributes({
+                  'append.duplicate': result.duplicate,
+                  ...(last !== undefined ? { 'log.position': last } : {}),
+                });
+              return result;
+            });
+          },
+        );
         // every id was stored already: a copy of this write committed; its answer is in the stream
         if (appended.duplicate) continue;
         const state = events.reduce((s, e) => this.model.evolve(s, e), current.state);

@@ -28,6 +28,11 @@ export interface EventMetadata {
   readonly correlationId?: string;
   readonly causationId?: string;
   readonly idempotencyKey?: string;
+  /**
+   * W3C trace context (`00-<trace id>-<span id>-<flags>`) of the command's `append` span,
+   * when the writing process traced (docs/tracing.md); absent otherwise. Hashed like the rest.
+   */
+  readonly traceparent?: string;
   readonly [key: string]: unknown;
 }
 

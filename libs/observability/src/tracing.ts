@@ -39,6 +39,22 @@ export const inSpan = <T>(name: string, options: SpanOptions, work: (span: Span)
     }
   });
 
+/** {@link inSpan} for synchronous work (a pure decision). */
+export const inSpanSync = <T>(name: string, options: SpanOptions, work: (span: Span) => T): T =>
+  tracer.startActiveSpan(name, options, (span) => {
+    try {
+      return work(span);
+    } catch (error) {
+      if (span.isRecording()) {
+        span.recordException(error instanceof Error ? error : String(error));
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+      }
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+
 /** The W3C trace context header (version 00): `00-<trace id>-<parent span id>-<flags>`. */
 export const TRACEPARENT_HEADER = 'traceparent';
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;

@@ -49,6 +49,7 @@ export class RecordAgentHandler implements ICommandHandler<RecordAgent, AgentRec
   async execute({ request: r }: RecordAgent): Promise<AgentRecorded> {
     const result = await this.writer.write({
       streamId: toAgentStreamId(r.command.agentId),
+      commandName: () => r.command.type,
       metadata: { actor: r.actor, ...(r.correlationId ? { correlationId: r.correlationId } : {}) },
       decide: (state, _version, now) => agentDecider.decide(state, r.command, now),
     });

@@ -61,6 +61,7 @@ export class ChangeArticleHandler implements ICommandHandler<ChangeArticle, Arti
       .toLowerCase();
     const result = await this.writer.write({
       streamId: toArticleStreamId(id),
+      commandName: () => r.command.type,
       expectedVersion: r.expectedVersion,
       idempotency: r.idempotency,
       stale: (expected, actual) => new StaleVersion(`Article ${id}`, expected, actual),

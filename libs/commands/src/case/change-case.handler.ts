@@ -61,6 +61,8 @@ export class ChangeCaseHandler implements ICommandHandler<ChangeCase, CaseChange
       const request = { ...asked, command: await this.withFacts(asked.command) };
       const result = await this.writer.write({
         streamId: toCaseStreamId(request.caseId),
+        // a plan's command is known once decided
+        commandName: () => type,
         expectedVersion: request.expectedVersion,
         idempotency: request.idempotency,
         // an open names a new id: nothing to read (a retry under a key finds its case on the append)

@@ -43,6 +43,7 @@ export class ChangeIncidentHandler implements ICommandHandler<ChangeIncident, In
   execute({ request: r }: ChangeIncident): Promise<IncidentChange> {
     return this.writer.write({
       streamId: toIncidentStreamId(r.incidentId),
+      commandName: () => r.command.type,
       expectedVersion: r.expectedVersion,
       idempotency: r.idempotency,
       stale: (expected, actual) => new StaleVersion(`Incident ${r.incidentId}`, expected, actual),

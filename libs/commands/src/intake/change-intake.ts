@@ -75,6 +75,7 @@ export class ChangeIntakeHandler implements ICommandHandler<ChangeIntake, Intake
     const tenant = r.command.type === 'StartIntake' ? r.command.tenant : undefined;
     return this.writer.write({
       streamId: toIntakeStreamId(intakeId),
+      commandName: () => r.command.type,
       expectNew: r.command.type === 'StartIntake' && r.idempotency === undefined,
       expectedVersion: r.expectedVersion,
       idempotency: r.idempotency,

@@ -59,6 +59,7 @@ export class ChangeVendorDirectoryHandler implements ICommandHandler<ChangeVendo
   async execute({ request: r }: ChangeVendorDirectory): Promise<VendorChange> {
     const result = await this.writer.write({
       streamId: VENDOR_DIRECTORY_STREAM,
+      commandName: () => r.command.type,
       idempotency: r.idempotency,
       stale: (expected, actual) => new StaleVersion('The vendor directory', expected, actual),
       metadata: { actor: r.actor, ...(r.correlationId ? { correlationId: r.correlationId } : {}) },
