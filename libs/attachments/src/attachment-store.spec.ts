@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -173,6 +173,26 @@ describe('AttachmentStore', () => {
       source.destroy(new Error('connection reset'));
       await expect(putting).rejects.toThrow('connection reset');
       expect(await filesIn()).toEqual([]);
+    });
+
+    it('removes at start what a crashed write left in .tmp, once it is older than an hour, and nothing else', async () => {
+      const stored = await store.put(LOG, 'kept.log');
+      await mkdir(join(dir, '.tmp'), { recursive: true });
+      const crashed = join(dir, '.tmp', 'crashed.part');
+      const inFlight = join(dir, '.tmp', 'in-flight.part');
+      await writeFile(crashed, 'half a file');
+      await writeFile(inFlight, 'another process writing');
+      const now = new Date();
+      await utimes(crashed, new Date(now.getTime() - 61 * 60_000), new Date(now.getTime() - 61 * 60_000));
+      expect(await store.sweepLeftovers(now)).toBe(1);
+      expect(await filesIn()).toEqual(
+        [
+          `${stored.sha256.slice(0, 2)}/${stored.sha256}`,
+          `${stored.sha256.slice(0, 2)}/${stored.sha256}.json`,
+          '.tmp/in-flight.part',
+        ].sort(),
+      );
+      expect(await new AttachmentStore({ dir: join(dir, 'never-used'), maxBytes: 1 }).sweepLeftovers(now)).toBe(0);
     });
 
     it('completes a file while another copy of it is being written', async () => {

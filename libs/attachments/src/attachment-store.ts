@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -61,6 +61,31 @@ export class AttachmentStore {
     this.tmpDir = join(options.dir, '.tmp');
     this.maxBytes = options.maxBytes;
     this.allowedTypes = (options.allowedTypes ?? DEFAULT_ATTACHMENT_TYPES).map((t) => t.toLowerCase());
+  }
+
+  /**
+   * Removes what a crashed process left in `<dir>/.tmp/` (a write cut by a kill -9 or a power
+   * loss never reaches its rename, so nothing names it): the files last modified more than
+   * `olderThanMs` ago, so that a write in flight in another process is left alone. Answers
+   * how many were removed. The apps call it at start (AttachmentsModule).
+   */
+  async sweepLeftovers(now: Date, olderThanMs = 60 * 60_000): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.tmpDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw error;
+    }
+    let removed = 0;
+    for (const name of names) {
+      const path = join(this.tmpDir, name);
+      const info = await stat(path).catch(() => null);
+      if (!info?.isFile() || now.getTime() - info.mtimeMs <= olderThanMs) continue;
+      await removeIfThere(path);
+      removed += 1;
+    }
+    return removed;
   }
 
   /**
