@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ConfigurationError, loadAppConfig } from '@app/config';
 import { DataDirInUse } from '@app/event-store';
-import { createLogger } from '@app/observability';
+import { bufferedStdout, createLogger } from '@app/observability';
 import { createApiApp } from './bootstrap';
 
 const main = async () => {
@@ -15,7 +15,7 @@ const main = async () => {
     }
     throw e;
   }
-  const logger = createLogger({ level: config.logLevel, service: 'api' });
+  const logger = createLogger({ level: config.logLevel, service: 'api', destination: bufferedStdout() });
   try {
     const app = await createApiApp({ config, logger });
     await app.listen({ port: config.port, host: config.host });

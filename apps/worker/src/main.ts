@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigurationError, loadAppConfig } from '@app/config';
 import { DataDirInUse } from '@app/event-store';
-import { createLogger, PinoNestLogger } from '@app/observability';
+import { bufferedStdout, createLogger, PinoNestLogger } from '@app/observability';
 import { loadWorkerConfig } from './worker.config';
 import { WorkerModule } from './worker.module';
 
@@ -24,7 +24,7 @@ const main = async () => {
     }
     throw e;
   }
-  const logger = createLogger({ level: config.logLevel, service: 'worker' });
+  const logger = createLogger({ level: config.logLevel, service: 'worker', destination: bufferedStdout() });
   try {
     const app = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, logger, worker }), {
       logger: new PinoNestLogger(logger),

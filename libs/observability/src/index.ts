@@ -1,3 +1,4 @@
+export * from './log-destination';
 export * from './logger';
 export * from './metrics';
 export * from './prometheus-text';
