@@ -189,6 +189,8 @@ export class EventStreamHub implements BeforeApplicationShutdown, OnApplicationS
       if (compareCheckpoints(subscriber.checkpoint, this.checkpoint) >= 0) {
         this.joining.delete(subscriber);
         this.live.add(subscriber);
+        // from here on it is sent every batch the hub reads (a client may wait for this line)
+        subscriber.connection.comment('live');
         if (subscriber.unconfirmed) this.wantProgress(subscriber.unconfirmed.checkpoint);
         return;
       }
