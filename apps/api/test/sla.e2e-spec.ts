@@ -54,12 +54,12 @@ describe('R10/R11/R15: SLA clocks in GET /v1/cases/{id} (embedded store, timers 
     expect(opened.sla).toMatchObject({
       terms: {
         calendarId: 'europe-paris',
-        calendarVersion: 1,
+        calendarVersion: 2,
         policyVersion: 'e2e-7',
         firstResponseTargetMs: 8 * H,
         firstResponseDueAt: '2026-03-03T09:00:00.000Z',
       },
-      computedWith: { calendarId: 'europe-paris', calendarVersion: 1, policyVersion: 'e2e-7' },
+      computedWith: { calendarId: 'europe-paris', calendarVersion: 2, policyVersion: 'e2e-7' },
       cycle: 1,
       firstResponse: { state: 'running', usedMs: 0, targetMs: 8 * H, dueAt: '2026-03-03T09:00:00.000Z' },
       resolution: { state: 'running', usedMs: 0, targetMs: 16 * H },

@@ -1,4 +1,5 @@
 import { Calendar, TIMELINE, WEEKDAYS } from './calendar';
+import type { Holiday } from './holidays';
 
 /**
  * Business-time arithmetic over a {@link Calendar}. Pure: time is always an argument.
@@ -44,6 +45,14 @@ export const addBusinessTime = (start: Date, durationMs: number, calendar: Calen
 /** Business time, in ms, from `a` to `b` (the working time in `[a, b)`); 0 when `b <= a`. */
 export const businessTimeBetween = (a: Date, b: Date, calendar: Calendar): number =>
   calendar[TIMELINE].between(instant(a, 'a'), instant(b, 'b'));
+
+/**
+ * The calendar's holidays on local dates of `year` (in its time zone), sorted by date: the
+ * generated public holidays plus the file's additions minus its removals, or the file's list.
+ * @throws RangeError for a year outside 1900–2399
+ */
+export const holidaysIn = (year: number, calendar: Calendar): readonly Holiday[] =>
+  calendar[TIMELINE].holidays.inYear(year);
 
 /** Whether `at` lies in working time (intervals are half-open: 18:00 itself is not working). */
 export const isWorkingTime = (at: Date, calendar: Calendar): boolean => calendar[TIMELINE].isWorking(instant(at, 'at'));

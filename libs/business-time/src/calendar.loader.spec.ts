@@ -125,6 +125,75 @@ describe('loadCalendars: a bad file gives one line naming the file and the fault
       /id "other-desk" does not match the file name/,
     ],
     ['not an object', () => [1, 2], /expected a JSON object/],
+    // the generated form: { "country", "region"?, "types"?, "observedOnly"?, "add"?, "remove"? }
+    [
+      'holidays neither a list nor an object',
+      (f) => ({ ...f, holidays: 'FR' }),
+      /holidays must be a list of .* or \{ "country": "FR", \.\.\. \}/,
+    ],
+    [
+      'unknown country',
+      (f) => ({ ...f, holidays: { country: 'XX' } }),
+      /holidays\.country "XX": not a country date-holidays knows/,
+    ],
+    ['lower-case country', (f) => ({ ...f, holidays: { country: 'fr' } }), /holidays\.country "fr": not a country/],
+    [
+      'unknown region',
+      (f) => ({ ...f, holidays: { country: 'AU', region: 'SYD' } }),
+      /holidays\.region "SYD": not a region of AU \(expected one of ACT, NSW, .*\)/,
+    ],
+    [
+      'unknown type',
+      (f) => ({ ...f, holidays: { country: 'FR', types: ['public', 'national'] } }),
+      /holidays\.types \["public","national"\] must be a non-empty list of distinct public, bank, optional, school, observance/,
+    ],
+    [
+      'no type',
+      (f) => ({ ...f, holidays: { country: 'FR', types: [] } }),
+      /holidays\.types \[\] must be a non-empty list/,
+    ],
+    [
+      'observedOnly not a boolean',
+      (f) => ({ ...f, holidays: { country: 'US', observedOnly: 'yes' } }),
+      /holidays\.observedOnly "yes" must be true or false/,
+    ],
+    [
+      'unknown field in holidays',
+      (f) => ({ ...f, holidays: { country: 'FR', state: 'X' } }),
+      /holidays: unknown field "state"/,
+    ],
+    [
+      'an addition that is already a generated holiday',
+      (f) => ({ ...f, holidays: { country: 'FR', add: [{ date: '2027-05-17', name: 'Closed' }] } }),
+      /holidays\.add\[0\]\.date "2027-05-17": already a generated holiday \(Lundi de Pentecôte\)/,
+    ],
+    [
+      'a bad date in the additions',
+      (f) => ({ ...f, holidays: { country: 'FR', add: [{ date: '2026-13-01', name: 'x' }] } }),
+      /holidays\.add\[0\]\.date "2026-13-01": bad date/,
+    ],
+    [
+      'a removal of a day that is no generated holiday',
+      (f) => ({ ...f, holidays: { country: 'FR', remove: [{ date: '2026-05-15', reason: 'pont' }] } }),
+      /holidays\.remove\[0\]\.date "2026-05-15": not a generated holiday, nothing to remove/,
+    ],
+    [
+      'a removal without its reason',
+      (f) => ({ ...f, holidays: { country: 'FR', remove: [{ date: '2026-05-25' }] } }),
+      /holidays\.remove\[0\]: missing field "reason"/,
+    ],
+    [
+      'a date both removed and added',
+      (f) => ({
+        ...f,
+        holidays: {
+          country: 'FR',
+          remove: [{ date: '2026-05-25', reason: 'worked' }],
+          add: [{ date: '2026-05-25', name: 'closed' }],
+        },
+      }),
+      /holidays\.add\[0\]\.date "2026-05-25": also removed \(holidays\.remove\[0\]\)/,
+    ],
   ])('%s', (_fault, edit, fault) => {
     const [dir, file] = write(edit({ ...valid }));
     const error = loadError(dir);

@@ -1,9 +1,11 @@
 import { IANAZone } from 'luxon';
 import { InvalidCalendar } from './calendar.errors';
-import { MAX_YEAR, MIN_YEAR, Timeline } from './timeline';
+import { CalendarHolidays, Holiday, HolidayRulesFile, parseHolidays, show } from './holidays';
+import { Timeline } from './timeline';
 
 /**
- * Business calendars: a time zone, the working hours of each weekday, public holidays.
+ * Business calendars: a time zone, the working hours of each weekday, holidays (a list, or a
+ * country's public holidays generated for any year, with the desk's own additions and removals).
  *
  * A calendar is built once from its JSON form (see docs/business-time.md for the file
  * format) by {@link createCalendar} or {@link parseCalendar}; both validate and throw
@@ -24,12 +26,6 @@ export interface WorkingHours {
   readonly endMinute: number;
 }
 
-/** A public holiday: a local date (`YYYY-MM-DD`) on which nobody works. */
-export interface Holiday {
-  readonly date: string;
-  readonly name: string;
-}
-
 /** The JSON form of a calendar, as stored in `config/calendars/<id>.json`. */
 export interface CalendarFile {
   readonly id: string;
@@ -41,7 +37,8 @@ export interface CalendarFile {
   readonly timeZone: string;
   /** every weekday, each a list of `"HH:MM-HH:MM"` in order; `[]` for a day off */
   readonly week: Readonly<Record<Weekday, readonly string[]>>;
-  readonly holidays: readonly Holiday[];
+  /** a list of `{date, name}`, or a country (and region) whose public holidays are generated */
+  readonly holidays: readonly Holiday[] | HolidayRulesFile;
 }
 
 /** @internal the key of a calendar's precomputed timeline; not exported from the library */
@@ -54,8 +51,8 @@ export interface Calendar {
   readonly name: string;
   readonly timeZone: string;
   readonly week: Readonly<Record<Weekday, readonly WorkingHours[]>>;
-  /** sorted by date */
-  readonly holidays: readonly Holiday[];
+  /** where its holidays come from; `holidaysIn(year, calendar)` gives a year's dates */
+  readonly holidays: CalendarHolidays;
   /** @internal */
   readonly [TIMELINE]: Timeline;
 }
@@ -65,7 +62,6 @@ const REQUIRED = ['id', 'version', 'timeZone', 'week', 'holidays'];
 const ID = /^[a-z0-9][a-z0-9._-]*$/;
 const ZONE = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
 const RANGE = /^(\d\d):(\d\d)-(\d\d):(\d\d)$/;
-const DATE = /^(\d{4})-(\d\d)-(\d\d)$/;
 
 /** Builds a calendar from its JSON form, validating it (`source` names it in errors). */
 export const createCalendar = (input: CalendarFile, source?: string): Calendar =>
@@ -104,7 +100,7 @@ export const parseCalendar = (raw: unknown, source: string): Calendar => {
     name: (name as string | undefined) ?? (id as string),
     timeZone: timeZone as string,
     week,
-    holidays,
+    holidays: holidays.spec,
   };
   return Object.freeze({ ...calendar, [TIMELINE]: new Timeline(calendar.timeZone, week, holidays) });
 };
@@ -146,48 +142,9 @@ const parseWeek = (raw: unknown, fail: (fault: string) => never): Record<Weekday
   return Object.freeze(week);
 };
 
-const parseHolidays = (raw: unknown, fail: (fault: string) => never): readonly Holiday[] => {
-  if (!Array.isArray(raw)) return fail('holidays must be a list of { "date": "YYYY-MM-DD", "name": "..." }');
-  const seen = new Map<string, number>();
-  const holidays = raw.map((entry: unknown, i): Holiday => {
-    if (typeof entry !== 'object' || entry === null) return fail(`holidays[${i}] must be an object`);
-    const { date, name, ...rest } = entry as Record<string, unknown>;
-    if (date === undefined) fail(`holidays[${i}]: missing field "date"`);
-    if (name === undefined) fail(`holidays[${i}]: missing field "name"`);
-    const extra = Object.keys(rest)[0];
-    if (extra !== undefined) fail(`holidays[${i}]: unknown field "${extra}" (expected date, name)`);
-    if (typeof date !== 'string' || !isValidDate(date)) {
-      fail(
-        `holidays[${i}].date ${show(date)}: bad date (expected an existing date YYYY-MM-DD, ${MIN_YEAR}-${MAX_YEAR})`,
-      );
-    }
-    if (typeof name !== 'string' || name.trim() === '') fail(`holidays[${i}].name must be a non-empty string`);
-    const first = seen.get(date as string);
-    if (first !== undefined) fail(`holidays[${i}].date "${date}": duplicate holiday (also holidays[${first}])`);
-    seen.set(date as string, i);
-    return Object.freeze({ date: date as string, name: name as string });
-  });
-  return Object.freeze([...holidays].sort((a, b) => (a.date < b.date ? -1 : 1)));
-};
-
 const minutes = (hh: string, mm: string): number | undefined => {
   const h = Number(hh);
   const m = Number(mm);
   if (m > 59 || h > 24 || (h === 24 && m !== 0)) return undefined;
   return h * 60 + m;
-};
-
-const isValidDate = (text: string): boolean => {
-  const match = DATE.exec(text);
-  if (!match) return false;
-  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (y < MIN_YEAR || y > MAX_YEAR) return false;
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-};
-
-const show = (value: unknown): string => {
-  if (value === undefined) return 'undefined';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };

@@ -5,7 +5,9 @@
  * See docs/business-time.md.
  */
 export { WEEKDAYS, createCalendar, parseCalendar } from './calendar';
-export type { Calendar, CalendarFile, Holiday, Weekday, WorkingHours } from './calendar';
+export type { Calendar, CalendarFile, Weekday, WorkingHours } from './calendar';
+export { HOLIDAY_TYPES } from './holidays';
+export type { CalendarHolidays, Holiday, HolidayRemoval, HolidayRulesFile, HolidayType } from './holidays';
 export { InvalidCalendar } from './calendar.errors';
 export { loadCalendarFile, loadCalendars, loadSlaPolicy } from './calendar.loader';
 export {
@@ -13,6 +15,7 @@ export {
   businessDayLength,
   businessDays,
   businessTimeBetween,
+  holidaysIn,
   isWorkingTime,
   nextWorkingMoment,
   workingIntervals,

@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
-import type { Holiday, Weekday, WorkingHours } from './calendar';
+import type { Weekday, WorkingHours } from './calendar';
+import type { HolidaySource } from './holidays';
 import { offsetSegments, wallToInstant } from './zone-offsets';
 
 /**
@@ -38,18 +39,17 @@ export class Timeline {
   private readonly zone: IANAZone;
   /** per weekday, Monday first: [startMinute, endMinute] pairs */
   private readonly template: ReadonlyArray<ReadonlyArray<readonly [number, number]>>;
-  private readonly holidayDays: ReadonlySet<number>;
   private readonly blocks: (YearBlock | undefined)[] = [];
 
   constructor(
     timeZone: string,
     week: Readonly<Record<Weekday, readonly WorkingHours[]>>,
-    holidays: readonly Holiday[],
+    /** the calendar's holidays; a year's are asked for once, when its block is built */
+    readonly holidays: HolidaySource,
   ) {
     this.zone = IANAZone.create(timeZone);
     const order: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
     this.template = order.map((day) => week[day].map((h) => [h.startMinute, h.endMinute] as const));
-    this.holidayDays = new Set(holidays.map((h) => Date.parse(`${h.date}T00:00:00Z`) / DAY));
   }
 
   /** The instant at which `d` ms of working time have elapsed since `t` (see business-time.ts). */
@@ -121,9 +121,11 @@ export class Timeline {
     const end = wallToInstant(next, segments, 'first');
     const starts: number[] = [];
     const ends: number[] = [];
+    // the year's holidays are local dates in the calendar's zone, like the days walked here
+    const holidayDays = new Set(this.holidays.inYear(year).map((h) => Date.parse(`${h.date}T00:00:00Z`) / DAY));
     for (let day = first; day < next; day += DAY) {
       const dayNumber = day / DAY;
-      if (this.holidayDays.has(dayNumber)) continue;
+      if (holidayDays.has(dayNumber)) continue;
       for (const [from, to] of this.template[(((dayNumber + 3) % 7) + 7) % 7]) {
         const s = Math.max(start, wallToInstant(day + from * MINUTE, segments, 'first'));
         const e = Math.min(end, wallToInstant(day + to * MINUTE, segments, 'last'));

@@ -16,7 +16,7 @@ describe('SlaService', () => {
       sla.termsFor({ tenant: 'acme.example', priority: 'P3', openedAt: new Date('2026-03-06T15:00:00Z') }),
     ).toEqual({
       calendarId: 'europe-paris',
-      calendarVersion: 1,
+      calendarVersion: 2,
       policyVersion: 'test-1',
       firstResponseTargetMs: 8 * 3_600_000,
       firstResponseDueAt: '2026-03-09T15:00:00.000Z', // Friday 16:00 Paris + 8 h → Monday 16:00
