@@ -123,6 +123,26 @@ describe('EventRelay (PGlite store, in-memory broker)', () => {
     });
   });
 
+  it('sends the traceparent an event recorded as a header, and none for an event without one or with a malformed one', async () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const caseId = randomUUID();
+    const withTrace = (metadata: Record<string, unknown>) => ({
+      ...caseEvent(caseId),
+      metadata: { ...caseEvent(caseId).metadata, ...metadata },
+    });
+    await handle.store.appendToStream(
+      `case-${caseId}`,
+      [withTrace({ traceparent }), withTrace({}), withTrace({ traceparent: 'not-a-trace-context' })],
+      'any',
+    );
+    const relay = await startRelay();
+    await caughtUp(relay);
+    const published = publisher.on(topics.caseEvents);
+    expect(published.map((m) => m.headers?.traceparent)).toEqual([traceparent, undefined, undefined]);
+    // the state summary is no one event's: no traceparent
+    expect(publisher.on(topics.caseState).map((m) => m.headers)).toEqual([{ 'schema-version': '1' }]);
+  });
+
   it("publishes every intake event to the intake topic, keyed by intake id, each intake in order, and no case's summary", async () => {
     const run = await runFullLifecycle(handle.store);
     const relay = await startRelay();

@@ -7,7 +7,15 @@ import {
   type RecordedEvent,
   type SqlDatabase,
 } from '@app/event-store';
-import { createLogger, type Logger, type Metrics } from '@app/observability';
+import {
+  createLogger,
+  inSpan,
+  linksToCauses,
+  parseTraceparent,
+  TRACEPARENT_HEADER,
+  type Logger,
+  type Metrics,
+} from '@app/observability';
 import { envelopeHeaders, toPublishableEvent, type PublishableEvent } from '../case-events/case-event-envelope';
 import { evolveCaseState, type CaseStateSummary } from '../case-events/case-state';
 import type { MessagePublisher, OutgoingMessage, TopicMessages, TopicSpec } from '../message-publisher.port';
@@ -344,18 +352,26 @@ export class EventRelay {
 
   /** The messages of a batch and the case summaries they lead to. */
   private async plan({ events, checkpoint }: ReadAllResult): Promise<PlannedBatch> {
+    /** the W3C trace context the command door recorded with each event, sent as the `traceparent` header */
+    const traceparents = new Map<PublishableEvent, string>();
     const publishable = events.flatMap((event) => {
       const p = toPublishableEvent(event, this.pseudonymise);
       if (p && !p.listed) this.warnUnlisted(p);
+      if (p && parseTraceparent(event.metadata.traceparent)) traceparents.set(p, event.metadata.traceparent as string);
       return p ? [p] : [];
     });
     const states = await this.nextStates(publishable);
     for (const [id, state] of states) this.pendingStates.set(id, state);
-    const message = ({ key, envelope }: PublishableEvent) => ({
-      key,
-      value: JSON.stringify(envelope),
-      headers: envelopeHeaders(envelope),
-    });
+    const message = (p: PublishableEvent) => {
+      const traceparent = traceparents.get(p);
+      return {
+        key: p.key,
+        value: JSON.stringify(p.envelope),
+        headers: traceparent
+          ? { ...envelopeHeaders(p.envelope), [TRACEPARENT_HEADER]: traceparent }
+          : envelopeHeaders(p.envelope),
+      };
+    };
     const eventMessages = publishable.filter((p) => p.stream !== 'intake').map(message);
     const intakeMessages = publishable.filter((p) => p.stream === 'intake').map(message);
     const stateMessages = [...states].map(([caseId, state]) => ({
@@ -378,7 +394,29 @@ export class EventRelay {
    * Publishes until acknowledged, then saves checkpoint and summaries together, renewing
    * the lease in the same transaction (a relay that lost it saves nothing).
    */
-  private async send(batch: PlannedBatch, term: LeaderTerm, signal: AbortSignal): Promise<void> {
+  private send(batch: PlannedBatch, term: LeaderTerm, signal: AbortSignal): Promise<void> {
+    // one span per batch (docs/tracing.md): in its own trace, linked to the commands whose events it carries
+    return inSpan(
+      'relay batch',
+      {
+        root: true,
+        attributes: {
+          'relay.name': this.name,
+          'batch.events': batch.events.length,
+          'batch.published': batch.published,
+          'batch.requests': batch.requests.length,
+          'log.first_position': batch.events[0]?.globalPosition ?? 0,
+          'log.through_position': batch.checkpoint.globalPosition,
+        },
+      },
+      async (span) => {
+        if (span.isRecording()) span.addLinks(linksToCauses(batch.events));
+        await this.sendBatch(batch, term, signal);
+      },
+    );
+  }
+
+  private async sendBatch(batch: PlannedBatch, term: LeaderTerm, signal: AbortSignal): Promise<void> {
     for (const request of batch.requests) await this.publishUntilAcknowledged(request, term, signal);
     this.options.onAcknowledged?.(batch.events);
     await this.states.commit(batch.checkpoint, batch.states, (tx) => term.renewIn(tx));

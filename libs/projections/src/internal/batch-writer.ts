@@ -1,5 +1,6 @@
 import { compareCheckpoints, type LogCheckpoint, type RecordedEvent, type SqlDatabase } from '@app/event-store';
 import type { Clock } from '@app/clock';
+import { inSpan, linksToCauses } from '@app/observability';
 import type { Projection } from '../projection';
 import { applyEvents, transactionParkingPoison } from './apply-events';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
@@ -45,6 +46,29 @@ export interface BatchResult {
  * before it.
  */
 export const writeBatch = (db: SqlDatabase, projection: Projection, clock: Clock, input: BatchInput) =>
+  // one span per batch (docs/tracing.md), linked to the commands whose events it applies (the live loop runs
+  // outside any trace, so each batch starts its own)
+  inSpan(
+    `projection batch ${projection.name}`,
+    {
+      attributes: {
+        'projection.name': projection.name,
+        'projection.scope': input.scope,
+        'batch.events': input.events.length,
+        'log.after_position': input.after.globalPosition,
+        'log.through_position': input.through.globalPosition,
+      },
+    },
+    async (span) => {
+      if (span.isRecording()) span.addLinks(linksToCauses(input.events));
+      const result = await applyBatch(db, projection, clock, input);
+      if (span.isRecording())
+        span.setAttributes({ 'projection.outcome': result.outcome, 'projection.parked': result.parked });
+      return result;
+    },
+  );
+
+const applyBatch = (db: SqlDatabase, projection: Projection, clock: Clock, input: BatchInput) =>
   transactionParkingPoison(db, async (tx, poison): Promise<BatchResult> => {
     if (!(await tryLock(tx, projection.name, input.scope))) return { outcome: 'busy', parked: 0 };
     if (input.lease && !(await acquireLease(tx, projection.name, input.lease.owner, input.lease.durationMs)))
