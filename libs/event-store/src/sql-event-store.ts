@@ -35,7 +35,11 @@ export interface SqlEventStoreOptions {
   readonly channel?: string;
   /** default: 25 ms doubling to 1 s; 5 ms to 50 ms under NODE_ENV=test */
   readonly polling?: FollowPolling;
-  /** under load, at most one NOTIFY per this many milliseconds (default 10); local followers wake at once */
+  /**
+   * under load, at most one NOTIFY per this many milliseconds (default 25); local followers
+   * wake at once. Each NOTIFY is a statement of its own for the appender and a wake-up for
+   * every follower in other processes; the projections there linger 100 ms after one anyway
+   */
   readonly notifyIntervalMs?: number;
   /** close the database when the store closes */
   readonly ownsDatabase?: boolean;
@@ -83,7 +87,7 @@ export class SqlEventStore implements EventStore {
   ) {
     this.channel = options.channel ?? 'event_store_appended';
     this.polling = options.polling ?? defaultPolling();
-    this.notifyIntervalMs = options.notifyIntervalMs ?? 10;
+    this.notifyIntervalMs = options.notifyIntervalMs ?? 25;
     this.heads = new StreamHeads(options.streamHeadCacheSize ?? 10_000);
     this.onError =
       options.onError ??
