@@ -1,3 +1,5 @@
+// first: tracing must start before http, Fastify and pg are loaded (tracing.ts)
+import { flushTracesOnShutdown } from './tracing';
 import 'reflect-metadata';
 import { ConfigurationError, loadAppConfig } from '@app/config';
 import { DataDirInUse } from '@app/event-store';
@@ -18,6 +20,7 @@ const main = async () => {
   const logger = createLogger({ level: config.logLevel, service: 'api', destination: bufferedStdout() });
   try {
     const app = await createApiApp({ config, logger });
+    flushTracesOnShutdown();
     await app.listen({ port: config.port, host: config.host });
     logger.info({ port: config.port, host: config.host, mode: config.mode, dataDir: config.dataDir }, 'api listening');
   } catch (e) {

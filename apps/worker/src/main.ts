@@ -1,3 +1,5 @@
+// first: tracing must start before http, Fastify and pg are loaded (tracing.ts)
+import { flushTracesOnShutdown } from './tracing';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigurationError, loadAppConfig } from '@app/config';
@@ -32,6 +34,7 @@ const main = async () => {
       abortOnError: false,
     });
     app.enableShutdownHooks();
+    flushTracesOnShutdown();
     logger.info({ mode: config.mode }, 'worker started');
   } catch (e) {
     if (e instanceof DataDirInUse) {
