@@ -21,6 +21,7 @@ const LONG = [
   '/report-as-of.spec.ts',
   '/data-dir-lock.e2e-spec.ts',
   '/store-faults.int-spec.ts',
+  '/console.e2e-spec.ts',
   '/events-stream.e2e-spec.ts',
 ];
 

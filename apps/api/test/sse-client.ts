@@ -47,7 +47,7 @@ export class SseClient {
   }
 
   /** waits until the stream has joined the live log (the hub's `: live` comment) */
-  live(): Promise<true> {
+  live(): Promise<boolean> {
     return waitFor(
       () => this.comments.includes('live'),
       () => `no ": live" comment yet; comments ${JSON.stringify(this.comments)}`,

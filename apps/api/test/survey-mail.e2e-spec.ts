@@ -12,7 +12,7 @@ import { openCaseBody, testTokens, TEST_AUTH_SECRET, type TestTokens } from './t
 const DAY = 86_400_000;
 const as = (token: string) => ({ Authorization: `Bearer ${token}` });
 const linkIn = (mail: ParsedMail, base: string) => {
-  const match = new RegExp(`${base.replace(/[.]/g, '\\.')}/v1/surveys/([\\w.-]+)`).exec(mail.text ?? '');
+  const match = new RegExp(`${base.replace(/[.]/g, '\\.')}/console/survey/([\\w.-]+)`).exec(mail.text ?? '');
   if (!match) throw new Error(`no survey link in: ${mail.text}`);
   return match[1];
 };
@@ -93,7 +93,8 @@ describe('R15: the survey e-mail, through a real SMTP server on loopback', () =>
     // the case is French (openCaseBody.language): so is its survey (docs/notifications.md)
     expect(mail.subject).toBe(`Votre avis compte\u00a0: votre demande d’assistance «\u00a0${openCaseBody.subject}\u00a0»`);
     expect(mail.headers.get('x-case-id')).toBe(id);
-    expect(mail.html).toContain('https://support.test/v1/surveys/');
+    // the link opens the web console's survey page, which answers through /v1/surveys/{token}
+    expect(mail.html).toContain('https://support.test/console/survey/');
     // R15: what a reply does, and until when: the auto-close, AUTO_CLOSE_DAYS (7) after the resolution
     const closesAt = new Date(Date.parse(resolved.resolvedAt) + 7 * DAY).toISOString().slice(0, 16).replace('T', ' ');
     expect(mail.text).toContain(

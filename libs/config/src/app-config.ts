@@ -293,7 +293,7 @@ export interface AppConfig {
   readonly mail: {
     readonly smtpUrl?: string;
     readonly from: string;
-    /** the base of the links in e-mails: `<publicBaseUrl>/v1/surveys/<token>`, `<publicBaseUrl>/v1/cases/<id>` */
+    /** the base of the links in e-mails: `<publicBaseUrl>/console/survey/<token>`, `<publicBaseUrl>/v1/cases/<id>` */
     readonly publicBaseUrl: string;
     /**
      * INBOUND_DOMAIN, lower-cased: the domain of the signed reply addresses (`ReplyAddresses`),

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import { ApiOkResponse, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '@app/auth';
 import { CaseNotFound, isOpenedCase } from '@app/case-domain';
 import { CLOCK, type Clock } from '@app/clock';
@@ -15,6 +15,28 @@ import { SurveyTokenPipe } from './survey-token.pipe';
 const tokenParam = ApiParam({ name: 'token', description: "the signed token of the survey e-mail's link" });
 
 const INVALID_LINK: ProblemSpec = [404, 'an invalid or expired link (SURVEY.INVALID_LINK)'];
+
+/**
+ * Whether an `Accept` header prefers a web page to JSON: `text/html` (or XHTML) listed, with a
+ * higher quality than `application/json` (or, unlisted, the wildcards' `*\/*`). A browser
+ * following a link does (`text/html,…,*\/*;q=0.8`); curl (`*\/*`) and integrations do not.
+ */
+export const prefersHtml = (accept: string | undefined): boolean => {
+  const quality = new Map<string, number>();
+  for (const part of (accept ?? '').split(',')) {
+    const [type, ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+    if (!type) continue;
+    const q = params.find((p) => p.startsWith('q='));
+    const value = q === undefined ? 1 : Number(q.slice(2));
+    quality.set(type, Math.max(quality.get(type) ?? 0, Number.isFinite(value) ? value : 0));
+  }
+  const html = Math.max(quality.get('text/html') ?? 0, quality.get('application/xhtml+xml') ?? 0);
+  const json = quality.get('application/json') ?? quality.get('application/*') ?? quality.get('*/*') ?? 0;
+  return html > json;
+};
+
+/** The web console's page of a survey link (apps/console), which answers through this API. */
+export const surveyPagePath = (token: string): string => `/console/survey/${encodeURIComponent(token)}`;
 
 /** The survey link proves only that its holder received the e-mail: the requester's. */
 const RESPONDENT_ROLE = 'survey-respondent';
@@ -39,12 +61,28 @@ export class SurveysController {
   @tokenParam
   @ApiPublicOperation('What the survey link is about, and whether it was answered (records nothing)')
   @ApiOkResponse({ type: SurveyStateResponse })
+  @ApiResponse({
+    status: 303,
+    description:
+      "a browser (an Accept header preferring text/html to JSON): to the web console's survey page, " +
+      '`/console/survey/{token}`, which answers through this API; nothing is read',
+    headers: { Location: { description: 'the survey page', schema: { type: 'string' } } },
+  })
   @ApiProblems(
     [400, 'a NUL character or an unpaired surrogate in the token (HTTP.VALIDATION_FAILED)'],
     INVALID_LINK,
     503,
   )
-  describe(@Param('token', SurveyTokenPipe) token: string) {
+  describe(
+    @Param('token', SurveyTokenPipe) token: string,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    // links in e-mails sent before the console had them point here: a browser goes to the page
+    if (prefersHtml(req.headers.accept)) {
+      void reply.status(303).header('location', surveyPagePath(token));
+      return undefined;
+    }
     return this.queries.execute(new DescribeSurvey(token));
   }
 

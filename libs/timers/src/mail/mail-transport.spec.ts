@@ -19,7 +19,7 @@ describe('the mail transport without SMTP: an .eml outbox', () => {
       caseId: 'case-1',
       caseSubject: 'SSO <fails> & more',
       surveyId: 'case-1:survey:1',
-      link: 'https://support.example/v1/surveys/a.b.c',
+      link: 'https://support.example/console/survey/a.b.c',
       date: new Date('2026-03-03T10:00:00Z'),
     });
     const sent = await transport.send(message);
@@ -30,7 +30,7 @@ describe('the mail transport without SMTP: an .eml outbox', () => {
     expect(parsed.subject).toBe('How did we do? Your support case "SSO <fails> & more"');
     expect(parsed.messageId).toBe(message.messageId);
     expect(parsed.date).toEqual(new Date('2026-03-03T10:00:00Z'));
-    expect(parsed.text).toContain('https://support.example/v1/surveys/a.b.c');
+    expect(parsed.text).toContain('https://support.example/console/survey/a.b.c');
     expect(parsed.html).toContain('SSO &lt;fails&gt; &amp; more');
     expect(parsed.headers.get('x-survey-id')).toBe('case-1:survey:1');
     transport.close();

@@ -6,7 +6,7 @@ const input = {
   caseId: 'case-1',
   caseSubject: 'SSO fails',
   surveyId: 'case-1:survey:1',
-  link: 'https://support.example/v1/surveys/a.b.c',
+  link: 'https://support.example/console/survey/a.b.c',
   date: new Date('2026-03-03T10:00:00Z'),
 };
 
@@ -42,11 +42,11 @@ describe('the survey e-mail in the case’s language', () => {
       expect(mail.subject).toBe(`Votre avis compte${NBSP}: votre demande d’assistance «${NBSP}SSO fails${NBSP}»`);
       expect(mail.text).toContain(`Votre demande d’assistance «${NBSP}SSO fails${NBSP}» a été résolue.`);
       expect(mail.text).toContain('Donnez une note de 1 (pas du tout) à 5 (tout à fait)');
-      expect(mail.text).toContain('https://support.example/v1/surveys/a.b.c');
+      expect(mail.text).toContain('https://support.example/console/survey/a.b.c');
       expect(mail.text).toContain(
         `Si le problème n’est pas résolu, répondez sur la demande avant le 2026-03-09 10:00 UTC${NBSP}: votre réponse la rouvre.`,
       );
-      expect(mail.html).toContain('<a href="https://support.example/v1/surveys/a.b.c">Répondre au questionnaire</a>');
+      expect(mail.html).toContain('<a href="https://support.example/console/survey/a.b.c">Répondre au questionnaire</a>');
       expect(mail.headers).toMatchObject({ 'Content-Language': 'fr', 'X-Survey-Id': 'case-1:survey:1' });
     }
     expect(surveyMail({ ...input, language: 'fr' }).text).toContain('tant qu’elle n’est pas clôturée');

@@ -7,7 +7,7 @@ export interface SurveyMailInput {
   readonly caseId: string;
   readonly caseSubject: string;
   readonly surveyId: string;
-  /** `<PUBLIC_BASE_URL>/v1/surveys/<token>` */
+  /** `<PUBLIC_BASE_URL>/console/survey/<token>`: the web console's survey page */
   readonly link: string;
   readonly date: Date;
   /**

@@ -104,7 +104,8 @@ export class SurveyMailer {
           caseId: state.id,
           caseSubject: state.subject,
           surveyId: mail.surveyId,
-          link: `${this.o.publicBaseUrl}/v1/surveys/${token}`,
+          // the web console's survey page (it answers through GET/POST /v1/surveys/{token})
+          link: `${this.o.publicBaseUrl}/console/survey/${token}`,
           date: now,
           ...(closesAt === undefined ? {} : { closesAt }),
           language: state.language,

@@ -304,7 +304,7 @@ export const timersScenarios = (
 
       const [mail] = t.transport.sent;
       expect(mail).toMatchObject({ to: 'ana@acme.example', from: 'Support <support@desk.example>' });
-      const token = /https:\/\/support\.example\/v1\/surveys\/([\w.-]+)/.exec(mail.text)![1];
+      const token = /https:\/\/support\.example\/console\/survey\/([\w.-]+)/.exec(mail.text)![1];
       expect(await t.tokens.verify(token, t.clock.now())).toMatchObject({ caseId, surveyId: sent.data.surveyId });
 
       t.clock.advance(DAY);
