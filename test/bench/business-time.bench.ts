@@ -3,7 +3,9 @@
  * (0 to 3 business days) across every shipped calendar, with a seeded PRNG so that runs are
  * comparable. Inputs are drawn before the clock starts; a warm-up pass first lets V8
  * optimise and fills the calendars' year caches (a cold year costs a few milliseconds once).
- * The last line printed is `{"bench":"business-time","callsPerSec":<number>}`.
+ * Then the cold cost: freshly loaded calendars each build 20 years (2030-2049) on first use,
+ * their generated holidays included; `coldYearMs` is the mean time of one calendar-year.
+ * The last line printed is `{"bench":"business-time","callsPerSec":<number>,"coldYearMs":<number>}`.
  */
 // Run it compiled, from the repository root (docs/business-time.md):
 //   rm -rf /tmp/bt-dist && npx swc test/bench libs/business-time -d /tmp/bt-dist -q \
@@ -16,6 +18,8 @@ const CALLS = 1_000_000;
 const WARM_UP = 200_000;
 const FROM = Date.UTC(2026, 0, 1);
 const TO = Date.UTC(2028, 0, 1);
+const COLD_FROM = 2030;
+const COLD_YEARS = 20;
 
 /** mulberry32: a small, fast, seeded PRNG (uniform in [0, 1)). */
 const prng = (seed: number) => (): number => {
@@ -49,7 +53,18 @@ const main = (): void => {
   const callsPerSec = Math.round(CALLS / seconds);
   console.log(`calendars: ${calendars.map((c) => `${c.id}@${c.version}`).join(', ')}`);
   console.log(`${CALLS} addBusinessTime calls in ${seconds.toFixed(3)} s (checksum ${checksum % 1e9})`);
-  console.log(JSON.stringify({ bench: 'business-time', callsPerSec }));
+
+  const fresh: Calendar[] = [...loadCalendars(dir).values()];
+  const coldBegan = process.hrtime.bigint();
+  for (const calendar of fresh) {
+    for (let year = COLD_FROM; year < COLD_FROM + COLD_YEARS; year++) {
+      checksum += addBusinessTime(new Date(Date.UTC(year, 5, 1)), 0, calendar).getTime();
+    }
+  }
+  const coldMs = Number(process.hrtime.bigint() - coldBegan) / 1e6;
+  const coldYearMs = Math.round((coldMs / (fresh.length * COLD_YEARS)) * 100) / 100;
+  console.log(`${fresh.length * COLD_YEARS} cold calendar-years built in ${coldMs.toFixed(1)} ms`);
+  console.log(JSON.stringify({ bench: 'business-time', callsPerSec, coldYearMs }));
 };
 
 main();
