@@ -9,6 +9,8 @@ const Sequencer = require('@jest/test-sequencer').default;
 
 /** path fragments of the suites that take longest on the 2-core CI machine, longest first */
 const LONG = [
+  // builds the API and the console, then drives Chromium through the screens (about a minute)
+  '/console.browser-spec.ts',
   '/read-models.int-spec.ts',
   '/projection-runner.int-spec.ts',
   '/read-models.spec.ts',

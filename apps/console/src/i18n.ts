@@ -151,6 +151,7 @@ const en = {
   downloadCsv: 'Download CSV',
   chartOf: 'Chart: {title}',
   noRows: 'No data in this range.',
+  countNote: 'In brackets under each bar: {column}.',
   // audit
   auditTitle: 'Audit: a case as it stood',
   caseId: 'Case',
@@ -309,6 +310,7 @@ const fr: Record<Key, string> = {
   downloadCsv: 'Télécharger en CSV',
   chartOf: 'Graphique : {title}',
   noRows: 'Aucune donnée sur cette période.',
+  countNote: 'Entre parenthèses sous chaque barre : {column}.',
   auditTitle: 'Audit : une demande telle qu’elle était',
   caseId: 'Demande',
   chooseCase: 'Choisir une demande',
@@ -370,7 +372,7 @@ export const formatDuration = (ms: number): string => {
   const sec = s % 60;
   const two = (n: number) => String(n).padStart(2, '0');
   const day = current === 'fr' ? 'j' : 'd';
-  if (d > 0) return `${d} ${day} ${h} h`;
+  if (d > 0) return `${d} ${day} ${h} h ${two(m)} min`;
   if (h > 0) return `${h} h ${two(m)} min`;
   return `${m} min ${two(sec)} s`;
 };

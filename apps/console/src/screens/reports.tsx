@@ -17,13 +17,18 @@ interface Report {
 }
 
 /** which reports, grouped how, and which numeric columns to chart */
-const SHOWN: Array<{ name: string; groupBy?: string; bars: string[] }> = [
-  { name: 'first-response-time', groupBy: 'vendor', bars: ['medianBusinessMinutes', 'p90BusinessMinutes'] },
-  { name: 'sla-attainment', groupBy: 'priority', bars: [] },
-  { name: 'backlog', bars: [] },
-  { name: 'outcomes', bars: [] },
-  { name: 'csat', bars: [] },
-  { name: 'credits', bars: [] },
+const SHOWN: Array<{ name: string; groupBy?: string; bars: string[]; count?: string }> = [
+  {
+    name: 'first-response-time',
+    groupBy: 'vendor',
+    bars: ['medianBusinessMinutes', 'p90BusinessMinutes'],
+    count: 'responses',
+  },
+  { name: 'sla-attainment', groupBy: 'priority', bars: ['attainmentPercent'], count: 'cycles' },
+  { name: 'backlog', bars: ['cases'] },
+  { name: 'outcomes', bars: ['resolutions'] },
+  { name: 'csat', bars: ['responseRatePercent', 'satisfiedPercent'], count: 'sent' },
+  { name: 'credits', bars: ['amount'], count: 'credits' },
 ];
 
 const COLORS = ['#1f5fa8', '#b4480b', '#2d7a3a', '#6b3fa0'];
@@ -33,14 +38,18 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 const numericColumns = (r: Report): string[] =>
   r.columns.filter((c) => r.rows.length > 0 && r.rows.every((row) => typeof row[c] === 'number' || row[c] === null));
 
-export const BarChart = ({ report, bars }: { report: Report; bars: string[] }) => {
-  const label = report.columns.find((c) => !numericColumns(report).includes(c));
-  const series = (bars.length ? bars : numericColumns(report)).slice(0, 4);
+export const BarChart = ({ report, bars, count }: { report: Report; bars: string[]; count?: string }) => {
+  const labels = report.columns.filter((c) => !numericColumns(report).includes(c));
+  const labelOf = (row: Record<string, unknown>) => {
+    const name = labels.map((c) => String(row[c] ?? '')).join(' · ') || report.title;
+    return count && row[count] !== undefined ? `${name} (${String(row[count])})` : name;
+  };
+  const series = bars.filter((b) => report.columns.includes(b)).slice(0, 4);
   const rows = report.rows;
   if (rows.length === 0 || series.length === 0) return <p>{t('noRows')}</p>;
   const max = Math.max(1, ...rows.flatMap((r) => series.map((s) => Number(r[s] ?? 0))));
-  const groupWidth = Math.max(60, series.length * 22 + 20);
-  const width = 60 + rows.length * groupWidth;
+  const groupWidth = Math.max(120, series.length * 22 + 20);
+  const width = Math.max(360, 60 + rows.length * groupWidth);
   const height = 220;
   const plot = 160;
   return (
@@ -69,12 +78,12 @@ export const BarChart = ({ report, bars }: { report: Report; bars: string[] }) =
                 const h = (v / max) * plot;
                 return (
                   <rect x={x0 + j * 22} y={10 + plot - h} width="18" height={Math.max(h, 0.5)} fill={COLORS[j]}>
-                    <title>{`${String(row[label ?? ''] ?? '')} · ${s}: ${v}`}</title>
+                    <title>{`${labelOf(row)} · ${s}: ${v}`}</title>
                   </rect>
                 );
               })}
               <text x={x0} y={10 + plot + 16} font-size="11" fill="#222">
-                {String(row[label ?? ''] ?? '')}
+                {labelOf(row)}
               </text>
             </g>
           );
@@ -92,10 +101,21 @@ export const BarChart = ({ report, bars }: { report: Report; bars: string[] }) =
   );
 };
 
-const ReportCard = ({ report, bars, query }: { report: Report; bars: string[]; query: string }) => (
+const ReportCard = ({
+  report,
+  bars,
+  count,
+  query,
+}: {
+  report: Report;
+  bars: string[];
+  count?: string;
+  query: string;
+}) => (
   <section class="report" aria-labelledby={`r-${report.report}`} data-report={report.report}>
     <h2 id={`r-${report.report}`}>{report.title}</h2>
-    <BarChart report={report} bars={bars} />
+    <BarChart report={report} bars={bars} count={count} />
+    {count && <p class="hint">{t('countNote', { column: count })}</p>}
     <details>
       <summary>{report.columns.join(' · ')}</summary>
       <table>
@@ -187,7 +207,14 @@ export const Reports = () => {
       {!reports.data && !reports.error && <p>{t('loading')}</p>}
       <div class="reports">
         {reports.data?.map((r, i) =>
-          r ? <ReportCard report={r} bars={SHOWN[i].bars} query={queryOf(SHOWN[i].name, SHOWN[i].groupBy)} /> : null,
+          r ? (
+            <ReportCard
+              report={r}
+              bars={SHOWN[i].bars}
+              count={SHOWN[i].count}
+              query={queryOf(SHOWN[i].name, SHOWN[i].groupBy)}
+            />
+          ) : null,
         )}
       </div>
     </section>

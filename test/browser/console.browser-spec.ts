@@ -1,0 +1,244 @@
+/**
+ * The web console in Debian's Chromium against the real API (issue 15): one API process and
+ * one browser for the file; each person in a tab of their own (the console keeps its token
+ * in the tab's sessionStorage). Every step waits for what the screen shows (Playwright's
+ * locators), never for a duration; axe-core checks every screen; the screenshots go to
+ * docs/screenshots.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { waitFor } from '../../libs/testing/src/wait-for';
+import {
+  accessibilityProblems,
+  describeWithChromium,
+  launchChromium,
+  screenshot,
+  startApi,
+  type RunningApi,
+} from './console-harness';
+
+const SUBJECT = 'SSO login fails for the sales team';
+
+describeWithChromium('the web console in Chromium', () => {
+  let api: RunningApi;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let context: BrowserContext;
+  let agent: Page;
+  let caseId: string;
+
+  /** the customer's support admin, over HTTP as an integration would: a token from the console's sign-in */
+  let customerToken: string;
+  const asCustomer = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${api.url}${path}`, {
+      ...init,
+      headers: {
+        Authorization: `Bearer ${customerToken}`,
+        ...(init.body && typeof init.body === 'string' ? { 'Content-Type': 'application/json' } : {}),
+      },
+    });
+    if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<Record<string, unknown>>;
+  };
+
+  const expectAccessible = async (page: Page) => expect(await accessibilityProblems(page)).toEqual([]);
+
+  const signIn = async (page: Page, role: string, fill: Record<string, string> = {}) => {
+    await page.goto(`${api.url}/console/`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Role').selectOption(role);
+    for (const [label, value] of Object.entries(fill)) await page.getByLabel(label, { exact: true }).fill(value);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText(/^Signed in as/).waitFor();
+  };
+
+  beforeAll(async () => {
+    // SURVEY_DELAY=0: the survey e-mail goes out with the resolution (to DATA_DIR/outbox)
+    api = await startApi({ SURVEY_DELAY: '0' });
+    browser = await launchChromium();
+    context = browser.context;
+    const res = await fetch(`${api.url}/v1/console/sign-in`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        role: 'support-admin',
+        email: 'ana@acme.example',
+        org: 'acme.example',
+        name: 'Ana Costa',
+      }),
+    });
+    customerToken = ((await res.json()) as { token: string }).token;
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.stop();
+  });
+
+  it('signs an agent in locally; the sign-in and the queues are accessible, in English and French', async () => {
+    agent = context.pages()[0] ?? (await context.newPage());
+    await agent.goto(`${api.url}/console/`);
+    await agent.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await expectAccessible(agent);
+    await screenshot(agent, 'sign-in');
+    await signIn(agent, 'agent');
+    await agent.getByRole('heading', { name: 'My queues' }).waitFor();
+    await agent.locator('[data-live="on"]').waitFor();
+    await expectAccessible(agent);
+    await agent.getByRole('button', { name: 'Français' }).click();
+    await agent.getByRole('heading', { name: 'Mes files' }).waitFor();
+    await agent.getByRole('button', { name: 'English' }).click();
+    await agent.getByRole('heading', { name: 'My queues' }).waitFor();
+  });
+
+  it('shows a case in the queue live when a customer opens it over HTTP, and the agent claims it', async () => {
+    await agent.getByRole('link', { name: 'fr-P1' }).click();
+    await agent.getByRole('heading', { name: 'Queue fr-P1' }).waitFor();
+    await agent.getByText('No case is waiting in this queue.').waitFor();
+    const opened = await asCustomer('/v1/cases', {
+      method: 'POST',
+      body: JSON.stringify({
+        subject: SUBJECT,
+        description: 'Nobody in sales can sign in since 9:00.',
+        product: 'cloud-identity',
+        language: 'fr',
+        channel: 'email',
+        impact: { serviceState: 'unusable', scope: 'several-users', collaborationHarmed: true },
+        workaround: 'none',
+      }),
+    });
+    caseId = opened.id as string;
+    // no reload: the row comes from the live stream's event, then the queue read with ?after=
+    const row = agent.locator(`tr[data-case="${caseId}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain(SUBJECT);
+    expect(await row.locator('time').textContent()).toMatch(/left|overdue/);
+    await expectAccessible(agent);
+    await screenshot(agent, 'agent-queue');
+    await row.getByRole('button', { name: `Claim: ${SUBJECT}` }).click();
+    await agent.getByRole('heading', { name: `Case: ${SUBJECT}` }).waitFor();
+    await agent.locator('[data-type="AgentAssigned"]').waitFor();
+  });
+
+  it('requests the logs, sees the customer’s answer with its file arrive live, and resolves the case', async () => {
+    const info = agent.locator('form[aria-labelledby="info-title"]');
+    await info.getByLabel('Log files').check();
+    await info.getByLabel('Message', { exact: true }).fill('Please send the SAML trace.');
+    await info.getByRole('button', { name: 'Request information' }).click();
+    await agent.locator('[data-type="InfoRequested"]').waitFor();
+    await agent.locator('[data-status="awaiting-customer"]').waitFor();
+
+    // the customer uploads the log, then names it in the answer (over HTTP)
+    const form = new FormData();
+    form.append(
+      'file',
+      new Blob(['2026-03-02T09:01:12Z ERROR saml: invalid assertion for ana@acme.example\n'], { type: 'text/plain' }),
+      'sso.log',
+    );
+    const uploaded = await asCustomer(`/v1/cases/${caseId}/attachments`, { method: 'POST', body: form });
+    await asCustomer(`/v1/cases/${caseId}/info`, {
+      method: 'POST',
+      body: JSON.stringify({ message: 'Trace attached.', attachments: uploaded.attachments }),
+    });
+    const answer = agent.locator('[data-type="InfoProvided"]');
+    await answer.getByRole('button', { name: 'Download sso.log' }).waitFor();
+    expect(await answer.textContent()).toContain('Trace attached.');
+
+    const note = agent.locator('form[aria-labelledby="note-title"]');
+    await note.getByLabel('Message', { exact: true }).fill('Their IdP still signs with SHA-1.');
+    await note.getByRole('button', { name: 'Internal note' }).click();
+    await agent.locator('[data-type="InternalNoteAdded"]').getByText('Internal note (staff only)').waitFor();
+
+    // a refusal shows the API's sentence: an outage needs a linked incident (R12)
+    const resolve = agent.locator('form[aria-labelledby="resolve-title"]');
+    await resolve.getByLabel('Outcome').selectOption('outage');
+    await resolve.getByLabel('Summary').fill('The certificate rotation was rolled back.');
+    await resolve.getByRole('button', { name: 'Resolve' }).click();
+    const refusal = resolve.getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/incident/i);
+    await expectAccessible(agent);
+    await screenshot(agent, 'agent-case');
+    await resolve.getByLabel('Outcome').selectOption('solved');
+    await resolve.getByLabel('Summary').fill('The certificate rotation was rolled back.');
+    await resolve.getByRole('button', { name: 'Resolve' }).click();
+    await agent.locator('[data-status="resolved"]').waitFor();
+    await agent.locator('[data-type="Resolved"]').waitFor();
+  });
+
+  it('shows a supervisor the first-response chart with the case counted', async () => {
+    const supervisor = await context.newPage();
+    await signIn(supervisor, 'supervisor');
+    const report = supervisor.locator('section[data-report="first-response-time"]');
+    // the bar's label names the vendor and, in brackets, the responses counted
+    await report.locator('svg text', { hasText: 'north-desk (1)' }).waitFor();
+    await report.locator('summary').click();
+    const row = report.locator('tbody tr', { hasText: 'north-desk' });
+    await row.waitFor();
+    // vendor, responses, median, p90, mean: one response counted for the vendor
+    expect((await row.locator('td').allTextContents())[1]).toBe('1');
+    await report.locator('summary').click();
+    await expectAccessible(supervisor);
+    await screenshot(supervisor, 'supervisor-dashboard');
+    await supervisor.close();
+  });
+
+  it('lets an auditor move the slider back to the case as it was opened, and verify the chain', async () => {
+    const auditor = await context.newPage();
+    await signIn(auditor, 'auditor');
+    await auditor.getByLabel('Choose a case').selectOption(caseId);
+    await auditor.locator('[data-status="resolved"]').waitFor();
+    const slider = auditor.getByLabel('Moment');
+    await slider.focus();
+    await slider.press('Home'); // the keyboard moves it: the first moment, the opening
+    await auditor.locator('[data-status="open"]').waitFor();
+    await auditor.getByRole('button', { name: /Verify the hash chain/ }).click();
+    await auditor.locator('[data-chain="ok"]').waitFor();
+    await expectAccessible(auditor);
+    await screenshot(auditor, 'auditor-as-of');
+    await auditor.close();
+  });
+
+  it('shows the customer their case without the internal note', async () => {
+    const customer = await context.newPage();
+    await signIn(customer, 'support-admin');
+    await customer.getByRole('link', { name: SUBJECT }).click();
+    await customer.locator('[data-type="InfoProvided"]').waitFor();
+    expect(await customer.locator('[data-type="InternalNoteAdded"]').count()).toBe(0);
+    expect(await customer.getByText('Their IdP still signs with SHA-1.').count()).toBe(0);
+    await expectAccessible(customer);
+    await screenshot(customer, 'customer-case');
+    await customer.close();
+  });
+
+  it('opens the survey link of the e-mail in the outbox, answers it once, and says so on a second visit', async () => {
+    const outbox = join(api.dataDir, 'outbox');
+    const file = await waitFor(
+      async () => (await readdir(outbox).catch(() => [] as string[])).find((f) => f.includes('survey')),
+      () => `no survey e-mail in ${outbox}`,
+    );
+    const mail = await simpleParser(await readFile(join(outbox, file)));
+    const link = mail.text?.match(/https?:\/\/\S+/)?.[0];
+    expect(link).toBeDefined();
+    const page = await context.newPage();
+    await page.goto(link!);
+    const rate = page.getByRole('group', { name: /1 .* 5/ });
+    await rate.waitFor();
+    expect(await page.locator('body').textContent()).toContain(SUBJECT);
+    await expectAccessible(page);
+    await screenshot(page, 'survey');
+    await rate.getByLabel('4').check();
+    await page.getByRole('textbox').fill('Quick once escalated.');
+    await page.getByRole('button').click();
+    await page.locator('.outcome').waitFor();
+    const thanks = await page.locator('.outcome').textContent();
+    await page.reload();
+    await page.locator('.outcome').waitFor();
+    expect(await page.locator('.outcome').textContent()).not.toBe(thanks);
+    await expectAccessible(page);
+    const answered = await asCustomer(`/v1/cases/${caseId}`);
+    expect(answered.survey).toMatchObject({ answered: true });
+    await page.close();
+  });
+});
