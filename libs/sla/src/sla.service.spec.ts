@@ -96,6 +96,25 @@ describe('SlaService', () => {
   it('a case opened without SLA terms gets no terms for a new cycle either', () =>
     expect(sla.cycleTermsFor({ status: 'not-opened', version: 0 }, new Date())).toBeUndefined());
 
+  it('R10 with the shipped files: a Sydney case opened on Friday 31 December 2027 is due on Tuesday 4 January 2028 (New Year on the Saturday, its additional day the Monday)', () => {
+    const shipped = SlaService.load({
+      calendarsDir: join(config, 'calendars'),
+      policyFile: join(config, 'sla-policy.json'),
+    });
+    expect(
+      shipped.termsFor({
+        tenant: 'koala.example',
+        region: 'anz',
+        priority: 'P2',
+        openedAt: new Date('2027-12-30T23:00:00Z'), // Friday 10:00 in Sydney (UTC+11)
+      }),
+    ).toMatchObject({
+      calendarId: 'australia-sydney',
+      calendarVersion: 2,
+      firstResponseDueAt: '2028-01-03T23:00:00.000Z', // Tuesday 4 January, 10:00
+    });
+  });
+
   it('loads the shipped files; a bad policy stops the start with one line naming the file', () => {
     expect(
       SlaService.load({ calendarsDir: join(config, 'calendars'), policyFile: join(config, 'sla-policy.json') }).policy
