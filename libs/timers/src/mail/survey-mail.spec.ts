@@ -46,7 +46,9 @@ describe('the survey e-mail in the case’s language', () => {
       expect(mail.text).toContain(
         `Si le problème n’est pas résolu, répondez sur la demande avant le 2026-03-09 10:00 UTC${NBSP}: votre réponse la rouvre.`,
       );
-      expect(mail.html).toContain('<a href="https://support.example/console/survey/a.b.c">Répondre au questionnaire</a>');
+      expect(mail.html).toContain(
+        '<a href="https://support.example/console/survey/a.b.c">Répondre au questionnaire</a>',
+      );
       expect(mail.headers).toMatchObject({ 'Content-Language': 'fr', 'X-Survey-Id': 'case-1:survey:1' });
     }
     expect(surveyMail({ ...input, language: 'fr' }).text).toContain('tant qu’elle n’est pas clôturée');
