@@ -107,6 +107,15 @@ describe('contracts/ (JSON Schemas and the AsyncAPI document)', () => {
         .sort(),
     );
     for (const message of Object.values(doc.components.messages)) assertSupportedSchema(message.headers);
+    // every event message may carry the traceparent the command door recorded (docs/tracing.md); the state none
+    for (const [name, message] of Object.entries(doc.components.messages)) {
+      const headers = message.headers as { properties: Record<string, { pattern?: string }> };
+      const isEvent = Object.hasOwn(headers.properties, 'event-id');
+      expect([name, headers.properties.traceparent?.pattern]).toEqual([
+        name,
+        isEvent ? '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$' : undefined,
+      ]);
+    }
   });
 
   describe('what the relay would publish for a whole case lifecycle, with its intakes', () => {
@@ -129,7 +138,17 @@ describe('contracts/ (JSON Schemas and the AsyncAPI document)', () => {
           continue;
         }
         types.add(p.envelope.type);
-        const message = { key: p.key, value: JSON.stringify(p.envelope), headers: envelopeHeaders(p.envelope) };
+        const message = {
+          key: p.key,
+          value: JSON.stringify(p.envelope),
+          headers: {
+            ...envelopeHeaders(p.envelope),
+            traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+          },
+        };
+        expect(caseEventMessageErrors({ ...message, headers: { ...message.headers, traceparent: 'x' } })).toContain(
+          'header traceparent x is not a W3C trace context',
+        );
         if (p.stream === 'intake') {
           expect(intakeEventMessageErrors(message)).toEqual([]);
           expect(caseEventMessageErrors(message)).not.toEqual([]); // not a message of the case topic

@@ -69,6 +69,9 @@ const eventMessageErrors = (message: MessageLike, topic: 'case' | 'intake'): str
   if (h['event-type'] !== envelope.type) errors.push(`header event-type ${h['event-type']} is not ${envelope.type}`);
   if (h['schema-version'] !== String(envelope.schemaVersion))
     errors.push(`header schema-version ${h['schema-version']} is not ${envelope.schemaVersion}`);
+  // optional (docs/tracing.md): the W3C trace context of the command that appended the event
+  if (h.traceparent !== undefined && !/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/.test(h.traceparent))
+    errors.push(`header traceparent ${h.traceparent} is not a W3C trace context`);
   const key =
     topic === 'intake' ? envelope.intakeId : (envelope.caseId ?? `incident-${String(envelope.data?.incidentId)}`);
   if (message.key !== key) errors.push(`key ${message.key} is not ${key}`);
