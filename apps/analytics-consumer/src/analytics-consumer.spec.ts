@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { openDatabase, type SqlDatabase } from '@app/event-store';
 import type { CaseEventEnvelope, ConsumedBatch, ConsumedMessage, MessageConsumer } from '@app/messaging';
+import { startInMemoryTracing } from '../../../libs/observability/src/testing/in-memory-tracing';
 import { AnalyticsConsumer } from './analytics-consumer';
 
 const topic = 'unit.case-events.v1';
@@ -185,5 +186,38 @@ describe('AnalyticsConsumer.apply (PGlite)', () => {
     await consumer.rebuild();
     expect(await daily()).toEqual([]);
     expect(await nextOffset(0)).toBeUndefined();
+  });
+
+  it('applies a batch in a span linked to the commands its messages name in their traceparent headers', async () => {
+    const tracing = startInMemoryTracing();
+    try {
+      const traceparents = [
+        '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      ];
+      const caseId = randomUUID();
+      const b = batch(0, 0, [
+        envelope(caseId, 'Opened', '2026-03-02T09:00:00.000Z'),
+        envelope(caseId, 'Routed', '2026-03-02T09:00:00.000Z'),
+        envelope(caseId, 'AgentResponded', '2026-03-02T09:30:00.000Z'),
+        envelope(caseId, 'CustomerReplied', '2026-03-02T09:40:00.000Z'),
+      ]);
+      // two events of one command, one of another, one without a header (written untraced)
+      const headers = [traceparents[0], traceparents[0], traceparents[1], undefined];
+      await consumer.apply({
+        ...b,
+        messages: b.messages.map((m, i) => ({ ...m, headers: headers[i] ? { traceparent: headers[i] } : {} })),
+      });
+      const spans = (await tracing.spans()).filter((s) => s.name === 'analytics batch');
+      expect(spans).toHaveLength(1);
+      expect(spans[0].links.map((l) => `00-${l.context.traceId}-${l.context.spanId}-01`)).toEqual(traceparents);
+      expect(spans[0].attributes).toMatchObject({
+        'messaging.destination.name': topic,
+        'messaging.batch.message_count': 4,
+      });
+      expect(await nextOffset(0)).toBe('4');
+    } finally {
+      await tracing.shutdown();
+    }
   });
 });

@@ -1,6 +1,7 @@
+import { SpanKind } from '@opentelemetry/api';
 import { migrate, type SqlDatabase, type SqlTransaction } from '@app/event-store';
 import type { CaseEventEnvelope, ConsumedBatch, ConsumedMessage, MessageConsumer } from '@app/messaging';
-import { createLogger, type Logger } from '@app/observability';
+import { createLogger, inSpan, linksToTraceparents, type Logger } from '@app/observability';
 import { ANALYTICS_COMPONENT, ANALYTICS_MIGRATIONS, ANALYTICS_TABLES } from './analytics.migrations';
 import { applyToMetrics } from './daily-metrics';
 
@@ -83,9 +84,31 @@ export class AnalyticsConsumer {
     return this.consumer.stop();
   }
 
-  /** One batch, one transaction: dedupe, metrics, offset. */
-  async apply({ topic, partition, messages }: ConsumedBatch): Promise<void> {
-    if (messages.length === 0) return;
+  /**
+   * One batch, one transaction: dedupe, metrics, offset. In a span `analytics batch` linked to
+   * the commands whose events it applies (their `traceparent` headers, docs/tracing.md).
+   */
+  apply(batch: ConsumedBatch): Promise<void> {
+    if (batch.messages.length === 0) return Promise.resolve();
+    return inSpan(
+      'analytics batch',
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.destination.name': batch.topic,
+          'messaging.destination.partition.id': String(batch.partition),
+          'messaging.batch.message_count': batch.messages.length,
+        },
+      },
+      async (span) => {
+        if (span.isRecording()) span.addLinks(linksToTraceparents(batch.messages.map((m) => m.headers.traceparent)));
+        await this.applyBatch(batch);
+      },
+    );
+  }
+
+  private async applyBatch({ topic, partition, messages }: ConsumedBatch): Promise<void> {
     const last = messages[messages.length - 1].offset;
     let applied = 0;
     await this.db.transaction(async (tx) => {

@@ -1,3 +1,5 @@
+// first: tracing must start before pg is loaded (tracing.ts)
+import { tracing } from './tracing';
 import 'reflect-metadata';
 import { ConfigurationError, loadAppConfig } from '@app/config';
 import { openDatabase } from '@app/event-store';
@@ -61,6 +63,7 @@ const main = async () => {
     stopping = true;
     await consumer.stop().catch((err: unknown) => logger.error({ err }, 'stopping the consumer failed'));
     await db.close().catch(() => undefined);
+    await tracing?.shutdown(); // the spans still buffered
     logger.info('analytics consumer stopped');
     process.exit(code);
   };

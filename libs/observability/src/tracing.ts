@@ -86,19 +86,15 @@ export const parseTraceparent = (value: unknown): SpanContext | undefined => {
 };
 
 /**
- * Links to the traces that caused these events (each event's `metadata.traceparent`),
- * distinct, at most `max`: a projection or relay batch runs in its own trace and points
- * back to the commands whose events it carries.
+ * Links to the spans these `traceparent` values name (an event's metadata, a message's
+ * header), distinct and well formed only, at most `max`: a batch that runs in its own trace
+ * (a projection's, the relay's, a consumer's) points back to the commands it carries.
  */
-export const linksToCauses = (
-  events: Iterable<{ readonly metadata: { readonly [key: string]: unknown } }>,
-  max = 64,
-): Link[] => {
+export const linksToTraceparents = (values: Iterable<unknown>, max = 64): Link[] => {
   const links: Link[] = [];
   const seen = new Set<string>();
-  for (const event of events) {
+  for (const value of values) {
     if (links.length >= max) break;
-    const value = event.metadata.traceparent;
     if (typeof value !== 'string' || seen.has(value)) continue;
     seen.add(value);
     const context = parseTraceparent(value);
@@ -106,6 +102,16 @@ export const linksToCauses = (
   }
   return links;
 };
+
+/** {@link linksToTraceparents} of the events' `metadata.traceparent`. */
+export const linksToCauses = (
+  events: readonly { readonly metadata: { readonly [key: string]: unknown } }[],
+  max = 64,
+): Link[] =>
+  linksToTraceparents(
+    events.map((e) => e.metadata.traceparent),
+    max,
+  );
 
 /** `trace_id` and `span_id` of the active span for a log line (pino's mixin); nothing outside a trace. */
 export const traceLogFields = (): { trace_id?: string; span_id?: string } => {
