@@ -206,7 +206,10 @@ describe('AnalyticsConsumer.apply (PGlite)', () => {
       const headers = [traceparents[0], traceparents[0], traceparents[1], undefined];
       await consumer.apply({
         ...b,
-        messages: b.messages.map((m, i) => ({ ...m, headers: headers[i] ? { traceparent: headers[i] } : {} })),
+        messages: b.messages.map((m, i): ConsumedMessage => {
+          const traceparent = headers[i];
+          return { ...m, headers: traceparent ? { traceparent } : {} };
+        }),
       });
       const spans = (await tracing.spans()).filter((s) => s.name === 'analytics batch');
       expect(spans).toHaveLength(1);
