@@ -61,14 +61,18 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
+export interface Build {
+  readonly dir: string;
+  remove(): Promise<void>;
+}
+
 /**
  * Builds the API (swc) and the console (vite) into a directory of this run's own under
  * dist/ (not dist/ itself, which `npm start` elsewhere may be rewriting; inside the
- * repository so the compiled code finds node_modules), then starts the API on it with
- * CONSOLE_DIR pointing at that console build, and resolves once it is ready.
+ * repository so the compiled code finds node_modules), as `npm run build` does.
  */
-export const startApi = async (env: Record<string, string> = {}): Promise<RunningApi> => {
-  const out = join(ROOT, 'dist', `browser-${randomUUID()}`);
+export const buildApiAndConsole = async (): Promise<Build> => {
+  const dir = join(ROOT, 'dist', `browser-${randomUUID()}`);
   const run = promisify(execFile);
   await run(
     join(ROOT, 'node_modules/.bin/swc'),
@@ -76,7 +80,7 @@ export const startApi = async (env: Record<string, string> = {}): Promise<Runnin
       'apps',
       'libs',
       '-d',
-      out,
+      dir,
       '--only',
       '**/*.ts',
       '--ignore',
@@ -87,17 +91,25 @@ export const startApi = async (env: Record<string, string> = {}): Promise<Runnin
   );
   await run(
     join(ROOT, 'node_modules/.bin/vite'),
-    ['build', 'apps/console', '--logLevel', 'warn', '--outDir', join(out, 'console')],
+    ['build', 'apps/console', '--logLevel', 'warn', '--outDir', join(dir, 'console')],
     {
       cwd: ROOT,
     },
   );
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+};
+
+/**
+ * Starts the built API as `npm start` runs it, on a temporary DATA_DIR and a free port, with
+ * CONSOLE_DIR at the build's console, and resolves once it is ready.
+ */
+export const startApi = async (build: Build, env: Record<string, string> = {}): Promise<RunningApi> => {
   const dataDir = await mkdtemp(join(tmpdir(), 'console-browser-'));
   // the bare PGlite template of the run (test/pglite-template.*) spares the child an initdb
   const template = process.env.PGLITE_TEMPLATE_DIR;
   if (template) await cp(template, dataDir, { recursive: true });
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [join(out, 'apps/api/src/main.js')], {
+  const child: ChildProcess = spawn(process.execPath, [join(build.dir, 'apps/api/src/main.js')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -106,7 +118,7 @@ export const startApi = async (env: Record<string, string> = {}): Promise<Runnin
       HOST: '127.0.0.1',
       PORT: String(port),
       DATA_DIR: dataDir,
-      CONSOLE_DIR: join(out, 'console'),
+      CONSOLE_DIR: join(build.dir, 'console'),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -121,7 +133,6 @@ export const startApi = async (env: Record<string, string> = {}): Promise<Runnin
       child.kill('SIGTERM');
       await exited;
     }
-    await rm(out, { recursive: true, force: true });
     await rm(dataDir, { recursive: true, force: true });
   };
   // ready: /health/ready answers 200 (the store migrated); a child that exits first fails the start

@@ -5,7 +5,9 @@
  * locators), never for a duration; axe-core checks every screen; the screenshots go to
  * docs/screenshots.
  */
+import { once } from 'node:events';
 import { readdir, readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -15,13 +17,16 @@ import {
   describeWithChromium,
   launchChromium,
   screenshot,
+  buildApiAndConsole,
   startApi,
+  type Build,
   type RunningApi,
 } from './console-harness';
 
 const SUBJECT = 'SSO login fails for the sales team';
 
 describeWithChromium('the web console in Chromium', () => {
+  let build: Build;
   let api: RunningApi;
   let browser: Awaited<ReturnType<typeof launchChromium>>;
   let context: BrowserContext;
@@ -55,7 +60,8 @@ describeWithChromium('the web console in Chromium', () => {
 
   beforeAll(async () => {
     // SURVEY_DELAY=0: the survey e-mail goes out with the resolution (to DATA_DIR/outbox)
-    api = await startApi({ SURVEY_DELAY: '0' });
+    build = await buildApiAndConsole();
+    api = await startApi(build, { SURVEY_DELAY: '0' });
     browser = await launchChromium();
     context = browser.context;
     const res = await fetch(`${api.url}/v1/console/sign-in`, {
@@ -74,6 +80,7 @@ describeWithChromium('the web console in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await api?.stop();
+    await build?.remove();
   });
 
   it('signs an agent in locally; the sign-in and the queues are accessible, in English and French', async () => {
@@ -240,5 +247,70 @@ describeWithChromium('the web console in Chromium', () => {
     const answered = await asCustomer(`/v1/cases/${caseId}`);
     expect(answered.survey).toMatchObject({ answered: true });
     await page.close();
+  });
+  it('with OIDC_ISSUER, offers no local sign-in and starts the authorization-code flow with PKCE at the issuer', async () => {
+    // an issuer on loopback: its discovery document (the browser reads it cross-origin) and
+    // an authorization endpoint that records what the console asked
+    const authorizations: URL[] = [];
+    const issuer = createServer((req: IncomingMessage, res) => {
+      const url = new URL(req.url ?? '/', base);
+      if (url.pathname === '/.well-known/openid-configuration') {
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' });
+        res.end(
+          JSON.stringify({
+            issuer: base,
+            authorization_endpoint: `${base}/authorize`,
+            token_endpoint: `${base}/token`,
+            jwks_uri: `${base}/jwks`,
+            response_types_supported: ['code'],
+            code_challenge_methods_supported: ['S256'],
+          }),
+        );
+      } else if (url.pathname === '/authorize') {
+        authorizations.push(url);
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+        res.end(
+          '<!doctype html><html lang="en"><title>Issuer</title><main><h1>Issuer sign-in</h1></main></html>',
+        );
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    issuer.listen(0, '127.0.0.1');
+    await once(issuer, 'listening');
+    const base = `http://127.0.0.1:${(issuer.address() as { port: number }).port}`;
+    const oidcApi = await startApi(build, { OIDC_ISSUER: base });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${oidcApi.url}/console/`);
+      const go = page.getByRole('button', { name: 'Continue to the identity provider' });
+      await go.waitFor();
+      expect(await page.getByLabel('Role').count()).toBe(0);
+      await expectAccessible(page);
+      await go.click();
+      await page.getByRole('heading', { name: 'Issuer sign-in' }).waitFor();
+      expect(authorizations).toHaveLength(1);
+      const asked = authorizations[0].searchParams;
+      expect(
+        Object.fromEntries(
+          ['response_type', 'client_id', 'redirect_uri', 'scope', 'code_challenge_method'].map((k) => [
+            k,
+            asked.get(k),
+          ]),
+        ),
+      ).toEqual({
+        response_type: 'code',
+        client_id: 'support-console',
+        redirect_uri: `${oidcApi.url}/console/callback`,
+        scope: 'openid profile email',
+        code_challenge_method: 'S256',
+      });
+      expect(asked.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(asked.get('state')).toBeTruthy();
+    } finally {
+      await page.close();
+      await oidcApi.stop();
+      issuer.close();
+    }
   });
 });

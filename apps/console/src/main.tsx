@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import './styles.css';
 import { setLang, t, useLang, type Lang } from './i18n';
 import { useLiveState } from './hooks';
@@ -97,6 +97,16 @@ const App = () => {
     if (!claims && path !== '/sign-in') navigate('/sign-in', true);
     else if (claims && (path === '/' || path === '/sign-in')) navigate(homeOf(claims.role), true);
   }, [claims, path, publicPage]);
+
+  // a new screen: focus moves to its content, so keyboard and screen-reader users start there
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus();
+  }, [path]);
 
   if (publicPage) {
     return (

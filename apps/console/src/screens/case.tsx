@@ -328,6 +328,59 @@ const StaffActions = ({ c, role, done }: { c: CaseView; role: string; done: () =
           </p>
         )}
       </ActionForm>
+      {role === 'supervisor' && (
+        <>
+          <ActionForm
+            id="assign"
+            title={t('reassign')}
+            submit={t('reassign')}
+            onDone={done}
+            send={(d) => postJson(`${path}/assignment`, { agentId: text(d, 'agentId') })}
+          >
+            <p>
+              <label for="assign-agentId">{t('agentId')}</label>
+              <input id="assign-agentId" name="agentId" type="text" required />
+            </p>
+          </ActionForm>
+          <ActionForm
+            id="priority"
+            title={t('changePriority')}
+            submit={t('changePriority')}
+            onDone={done}
+            send={(d) => postJson(`${path}/priority`, { priority: text(d, 'priority'), reason: text(d, 'reason') })}
+          >
+            <p>
+              <label for="priority-priority">{t('priority')}</label>
+              <select id="priority-priority" name="priority">
+                {['P1', 'P2', 'P3', 'P4'].map((p) => (
+                  <option value={p} selected={p === c.priority}>
+                    {p}
+                  </option>
+                ))}
+              </select>
+            </p>
+            <TextArea id="priority-reason" label={t('reason')} />
+          </ActionForm>
+          <ActionForm
+            id="credit"
+            title={t('issueCredit')}
+            submit={t('issueCredit')}
+            onDone={done}
+            send={(d) =>
+              postJson(`${path}/credits`, { amount: Number(text(d, 'amount')), currency: text(d, 'currency') })
+            }
+          >
+            <p>
+              <label for="credit-amount">{t('amount')}</label>
+              <input id="credit-amount" name="amount" type="number" min="0" step="0.01" required />
+            </p>
+            <p>
+              <label for="credit-currency">{t('currency')}</label>
+              <input id="credit-currency" name="currency" type="text" value="EUR" pattern="[A-Z]{3}" required />
+            </p>
+          </ActionForm>
+        </>
+      )}
       {(role === 'agent' || role === 'supervisor') && (
         <ActionForm
           id="note"
