@@ -269,9 +269,7 @@ describeWithChromium('the web console in Chromium', () => {
       } else if (url.pathname === '/authorize') {
         authorizations.push(url);
         res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-        res.end(
-          '<!doctype html><html lang="en"><title>Issuer</title><main><h1>Issuer sign-in</h1></main></html>',
-        );
+        res.end('<!doctype html><html lang="en"><title>Issuer</title><main><h1>Issuer sign-in</h1></main></html>');
       } else {
         res.writeHead(404).end();
       }
