@@ -140,6 +140,17 @@ describeWithService(
         ['Routed', traceparent],
       ]);
       expect(ofCase()[0].headers.traceparent.split('-')[1]).toBe(server?.spanContext().traceId);
+
+      // the probes are not traced: they would be most of the traces and say nothing
+      tracing.reset();
+      await request(app.app.getHttpServer()).get('/health/live').expect(200);
+      await request(app.app.getHttpServer()).post('/v1/cases').send(openCaseBody).expect(401); // a traced request after it
+      await waitFor(
+        async () => (await tracing.spans()).some((s) => s.kind === SpanKind.SERVER),
+        () => 'the second request traced',
+      );
+      const servers = (await tracing.spans()).filter((s) => s.kind === SpanKind.SERVER);
+      expect(servers.map((s) => s.attributes['url.path'] ?? s.attributes['http.target'])).toEqual(['/v1/cases']);
     });
   },
 );
