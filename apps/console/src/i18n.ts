@@ -46,6 +46,7 @@ const en = {
   waiting: 'Waiting',
   breached: 'Breached',
   oldest: 'Oldest opened',
+  nextDue: 'Next first response due',
   noneWaiting: 'No case is waiting in this queue.',
   queueTitle: 'Queue {id}',
   queueOrder: 'Breached first, then by priority, then by first-response due time, as the API orders them.',
@@ -212,6 +213,7 @@ const fr: Record<Key, string> = {
   waiting: 'En attente',
   breached: 'Hors délai',
   oldest: 'Ouverte depuis',
+  nextDue: 'Prochaine première réponse due',
   noneWaiting: 'Aucune demande n’attend dans cette file.',
   queueTitle: 'File {id}',
   queueOrder:

@@ -1,7 +1,8 @@
 import { getJson } from '../api';
-import { useLiveRefresh, useLoad } from '../hooks';
+import { useLiveRefresh, useLoad, useNow } from '../hooks';
 import { formatDateTime, t } from '../i18n';
 import { Link } from '../router';
+import { Countdown } from './queue';
 
 interface QueueSummary {
   id: string;
@@ -12,12 +13,26 @@ interface QueueSummary {
   oldestOpenedAt?: string;
 }
 
-/** the agent's queues (their languages, every priority): counts refreshed live */
+/**
+ * The agent's queues (their languages, every priority): counts refreshed live, and the next
+ * due time of each non-empty queue (its first case as the API orders it: the summary has none)
+ */
 export const Queues = () => {
-  const queues = useLoad(
-    (after?: number) => getJson<{ items: QueueSummary[] }>(`/v1/queues${after ? `?after=${after}` : ''}`),
-    [],
-  );
+  const now = useNow();
+  const queues = useLoad(async (after?: number) => {
+    const suffix = after ? `after=${after}` : '';
+    const { items } = await getJson<{ items: QueueSummary[] }>(`/v1/queues${suffix ? `?${suffix}` : ''}`);
+    const next = await Promise.all(
+      items.map((q) =>
+        q.count === 0
+          ? undefined
+          : getJson<{ items: Array<{ firstResponseDueAt?: string }> }>(
+              `/v1/queues/${encodeURIComponent(q.id)}?limit=1${suffix ? `&${suffix}` : ''}`,
+            ).then((page) => page.items[0]?.firstResponseDueAt),
+      ),
+    );
+    return { items: items.map((q, i) => ({ ...q, nextDueAt: next[i] })) };
+  }, []);
   useLiveRefresh(
     () => true,
     (position) => queues.reload(position),
@@ -40,6 +55,7 @@ export const Queues = () => {
               <th scope="col">{t('waiting')}</th>
               <th scope="col">{t('breached')}</th>
               <th scope="col">{t('oldest')}</th>
+              <th scope="col">{t('nextDue')}</th>
             </tr>
           </thead>
           <tbody>
@@ -52,6 +68,7 @@ export const Queues = () => {
                 <td data-count>{q.count}</td>
                 <td>{q.breached}</td>
                 <td>{formatDateTime(q.oldestOpenedAt)}</td>
+                <td>{q.nextDueAt ? <Countdown dueAt={q.nextDueAt} now={now} /> : '—'}</td>
               </tr>
             ))}
           </tbody>
