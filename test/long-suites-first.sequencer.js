@@ -25,6 +25,8 @@ const LONG = [
   '/store-faults.int-spec.ts',
   '/console.e2e-spec.ts',
   '/events-stream.e2e-spec.ts',
+  // 10,000 cases seeded through the append path, verified, seeded again (about 50 s)
+  '/seed-large.int-spec.ts',
 ];
 
 class LongSuitesFirst extends Sequencer {

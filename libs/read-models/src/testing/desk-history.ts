@@ -53,6 +53,8 @@ interface LiveCase {
   linked: string | null;
   creditRequested: boolean;
   credited: boolean;
+  /** R14: the incident report: requested, then sent */
+  report: 'none' | 'requested' | 'sent';
   surveyed: boolean;
   answered: boolean;
   /** R11: the wait in progress began then; whether its reminder was recorded */
@@ -72,6 +74,14 @@ export interface DeskHistoryOptions {
   readonly start?: string;
   /** how far apart openings are spread, in minutes; default 30 days */
   readonly spreadMinutes?: number;
+  /**
+   * R14: customers of cases linked to an outage also ask for the incident report, which is
+   * sent (IncidentReportRequested, IncidentReportSent). Off by default, so that the histories
+   * of a seed stay what they were before it existed.
+   */
+  readonly incidentReports?: boolean;
+  /** a case is reopened at most this many times minus one (closed instead); default unbounded */
+  readonly maxCycles?: number;
 }
 
 /** One append of a history: events for one case at its expected version. */
@@ -116,6 +126,7 @@ export function* deskHistory(options: DeskHistoryOptions): Generator<DeskAppend>
       linked: null,
       creditRequested: false,
       credited: false,
+      report: 'none',
       surveyed: false,
       answered: false,
     };
@@ -133,7 +144,9 @@ export function* deskHistory(options: DeskHistoryOptions): Generator<DeskAppend>
     const events: (CaseEvent & { eventId: string })[] = [];
     const expectedVersion = c.version;
     while (events.length < size && (c.status as CaseStatus) !== 'closed') {
-      const event = next(c, random, pick);
+      const event =
+        (options.incidentReports ? incidentReport(c, random) : undefined) ??
+        next(c, random, pick, options.maxCycles ?? Infinity);
       c.version += 1;
       events.push({ ...event, eventId: eventId(options.seed, c.caseId, c.version) });
     }
@@ -158,7 +171,25 @@ export const appendDeskHistory = async (
   return { caseIds: [...caseIds], events };
 };
 
-function next(c: LiveCase, random: () => number, pick: <T>(items: readonly T[]) => T): CaseEvent {
+/** R14: a case linked to an outage, not closed, sometimes gets its incident report asked for, then sent */
+function incidentReport(c: LiveCase, random: () => number): CaseEvent | undefined {
+  if (c.version < 2 || !c.linked || c.report === 'sent' || c.status === 'closed') return undefined;
+  if (random() >= 0.25) return undefined;
+  c.at += (1 + Math.floor(random() * 120)) * MINUTE;
+  const base = { caseId: c.caseId, at: new Date(c.at).toISOString(), incidentId: c.linked };
+  if (c.report === 'none') {
+    c.report = 'requested';
+    return caseEvent('IncidentReportRequested', { ...base, byId: 'admin-1' });
+  }
+  c.report = 'sent';
+  return caseEvent('IncidentReportSent', {
+    ...base,
+    byId: 'sam',
+    reportUrl: `https://status.example/reports/${c.linked}`,
+  });
+}
+
+function next(c: LiveCase, random: () => number, pick: <T>(items: readonly T[]) => T, maxCycles: number): CaseEvent {
   c.at += (1 + Math.floor(random() * 120)) * MINUTE;
   const byId = pick(AGENTS);
   const base = { caseId: c.caseId, at: new Date(c.at).toISOString(), byId };
@@ -316,7 +347,7 @@ function next(c: LiveCase, random: () => number, pick: <T>(items: readonly T[]) 
           currency: pick(['EUR', 'USD']),
         });
       }
-      if (roll < 0.72) {
+      if (roll < 0.72 && c.cycle < maxCycles) {
         c.status = 'open';
         c.cycle += 1;
         c.responded = false;
