@@ -219,7 +219,9 @@ export class EventStreamHub implements BeforeApplicationShutdown, OnApplicationS
           let sent = false;
           for (const subscriber of this.live) {
             sent = this.deliver(subscriber, moments) || sent;
-            subscriber.checkpoint = batch.checkpoint;
+            // never back: a client that joined after reading past this batch keeps its place
+            if (compareCheckpoints(batch.checkpoint, subscriber.checkpoint) > 0)
+              subscriber.checkpoint = batch.checkpoint;
           }
           this.checkpoint = batch.checkpoint;
           if (sent) this.wantProgress(batch.checkpoint);
