@@ -186,6 +186,8 @@ describeWithChromium('the web console in Chromium', () => {
     // vendor, responses, median, p90, mean: one response counted for the vendor
     expect((await row.locator('td').allTextContents())[1]).toBe('1');
     await report.locator('summary').click();
+    // the vendors at work now, from GET /v1/vendors
+    await supervisor.locator('[data-vendor="north-desk"]').waitFor();
     await expectAccessible(supervisor);
     await screenshot(supervisor, 'supervisor-dashboard');
     await supervisor.close();

@@ -147,6 +147,38 @@ const ReportCard = ({
   </section>
 );
 
+interface Vendor {
+  id: string;
+  name: string;
+  languages: string[];
+  regions: string[];
+  calendarId: string;
+  atWork: boolean;
+}
+
+/**
+ * Who is at work now (GET /v1/vendors' atWork, from each vendor's business calendar). A
+ * 24-hour follow-the-sun strip would need each calendar's working hours, which the API does
+ * not serve yet.
+ */
+const VendorsNow = () => {
+  const vendors = useLoad(() => getJson<{ items: Vendor[] }>('/v1/vendors'), []);
+  if (!vendors.data) return null;
+  return (
+    <section class="report" aria-labelledby="vendors-title">
+      <h2 id="vendors-title">{t('vendorsNow')}</h2>
+      <ul class="vendors">
+        {vendors.data.items.map((v) => (
+          <li data-vendor={v.id} class={v.atWork ? 'at-work' : 'off'}>
+            <strong>{v.name}</strong> — {v.atWork ? t('atWork') : t('offWork')} ({v.languages.join(', ')};{' '}
+            {v.regions.join(', ')}; {v.calendarId})
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+};
+
 export const Reports = () => {
   const today = new Date();
   const [range, setRange] = useState({
@@ -206,6 +238,7 @@ export const Reports = () => {
       )}
       {!reports.data && !reports.error && <p>{t('loading')}</p>}
       <div class="reports">
+        <VendorsNow />
         {reports.data?.map((r, i) =>
           r ? (
             <ReportCard
