@@ -1,4 +1,5 @@
 import {
+  context,
   isSpanContextValid,
   SpanStatusCode,
   trace,
@@ -20,40 +21,50 @@ export const TRACER_NAME = 'support-case-backend';
 /** Resolves to the SDK's tracer once one is registered (the API's proxy), so it may be taken at load. */
 const tracer = trace.getTracer(TRACER_NAME);
 
+const failed = (span: Span, error: unknown): void => {
+  if (!span.isRecording()) return;
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+};
+
 /**
  * Runs `work` in a new span, active for everything `work` awaits (so spans started inside,
  * `pg` queries included, are its children). A throw marks the span as an error and goes on.
+ * Without a trace (no SDK started: the no-op tracer's span has no valid context) `work` runs
+ * directly, with no context switch and no extra promise: tracing off costs next to nothing.
+ * A span that is valid but not recorded (sampled out) is still made active, so its children
+ * follow the parent's sampling decision.
  */
-export const inSpan = <T>(name: string, options: SpanOptions, work: (span: Span) => Promise<T>): Promise<T> =>
-  tracer.startActiveSpan(name, options, async (span) => {
+export const inSpan = <T>(name: string, options: SpanOptions, work: (span: Span) => Promise<T>): Promise<T> => {
+  const span = tracer.startSpan(name, options);
+  if (!isSpanContextValid(span.spanContext())) return work(span);
+  return context.with(trace.setSpan(context.active(), span), async () => {
     try {
       return await work(span);
     } catch (error) {
-      if (span.isRecording()) {
-        span.recordException(error instanceof Error ? error : String(error));
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
-      }
+      failed(span, error);
       throw error;
     } finally {
       span.end();
     }
   });
+};
 
 /** {@link inSpan} for synchronous work (a pure decision). */
-export const inSpanSync = <T>(name: string, options: SpanOptions, work: (span: Span) => T): T =>
-  tracer.startActiveSpan(name, options, (span) => {
+export const inSpanSync = <T>(name: string, options: SpanOptions, work: (span: Span) => T): T => {
+  const span = tracer.startSpan(name, options);
+  if (!isSpanContextValid(span.spanContext())) return work(span);
+  return context.with(trace.setSpan(context.active(), span), () => {
     try {
       return work(span);
     } catch (error) {
-      if (span.isRecording()) {
-        span.recordException(error instanceof Error ? error : String(error));
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
-      }
+      failed(span, error);
       throw error;
     } finally {
       span.end();
     }
   });
+};
 
 /** The W3C trace context header (version 00): `00-<trace id>-<parent span id>-<flags>`. */
 export const TRACEPARENT_HEADER = 'traceparent';
