@@ -91,7 +91,9 @@ describe('R15: the survey e-mail, through a real SMTP server on loopback', () =>
     expect(envelopes[received.indexOf(mail)]).toEqual(['ana@acme.example']);
     expect(mail.from?.value).toEqual([{ name: 'Support desk', address: 'support@desk.example' }]);
     // the case is French (openCaseBody.language): so is its survey (docs/notifications.md)
-    expect(mail.subject).toBe(`Votre avis compte\u00a0: votre demande d’assistance «\u00a0${openCaseBody.subject}\u00a0»`);
+    expect(mail.subject).toBe(
+      `Votre avis compte\u00a0: votre demande d’assistance «\u00a0${openCaseBody.subject}\u00a0»`,
+    );
     expect(mail.headers.get('x-case-id')).toBe(id);
     // the link opens the web console's survey page, which answers through /v1/surveys/{token}
     expect(mail.html).toContain('https://support.test/console/survey/');
@@ -107,6 +109,8 @@ describe('R15: the survey e-mail, through a real SMTP server on loopback', () =>
       surveyId: `${id}:survey:1`,
       caseSubject: openCaseBody.subject,
       answered: false,
+      // the case's, so that the console's survey page speaks it
+      language: openCaseBody.language,
     });
 
     const answered = await request(t.app.getHttpServer())
@@ -126,7 +130,14 @@ describe('R15: the survey e-mail, through a real SMTP server on loopback', () =>
       data: Record<string, unknown>;
       metadata: Record<string, unknown>;
     }[];
-    expect(events.map((e) => e.type)).toEqual(['Opened', 'Routed', 'AgentResponded', 'Resolved', 'SurveySent', 'SurveyAnswered']);
+    expect(events.map((e) => e.type)).toEqual([
+      'Opened',
+      'Routed',
+      'AgentResponded',
+      'Resolved',
+      'SurveySent',
+      'SurveyAnswered',
+    ]);
     expect(events[4].data).toMatchObject({
       surveyId: `${id}:survey:1`,
       byId: 'system:survey-sender',

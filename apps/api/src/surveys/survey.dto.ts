@@ -37,4 +37,9 @@ export class SurveyStateResponse {
   })
   superseded!: boolean;
   @ApiProperty({ format: 'date-time', description: 'the link stops working then' }) expiresAt!: string;
+  @ApiProperty({
+    example: 'fr',
+    description: "the case's language (BCP 47), the survey e-mail's: the survey page is shown in it",
+  })
+  language!: string;
 }

@@ -47,6 +47,7 @@ export class DescribeSurveyHandler implements IQueryHandler<DescribeSurvey, Surv
       answered,
       superseded: state.survey?.id !== surveyId,
       expiresAt: expiresAt.toISOString(),
+      language: state.language,
     };
   }
 }
