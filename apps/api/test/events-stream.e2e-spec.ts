@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { issueLocalToken } from '@app/auth';
 import { waitFor } from '@app/testing';
 import { startApiTestApp, type ApiTestApp } from './api-test-app';
 import { SseClient, type SseEvent } from './sse-client';
@@ -183,6 +184,18 @@ describe('GET /v1/events/stream', () => {
     await http().get('/v1/events/stream').expect(401);
     const refused = await http().get('/v1/events/stream').set(as(tok.customerAdmin)).expect(403);
     expect(refused.body.code).toBe('AUTH.MISSING_PRIVILEGE');
+  });
+
+  it('ends a stream when the bearer token it was opened with expires', async () => {
+    const shortLived = await issueLocalToken(
+      TEST_AUTH_SECRET,
+      { role: 'supervisor', sub: 'sam', email: 'sam@support.example' },
+      { expiresIn: 2 },
+    );
+    const client = await open(shortLived);
+    await client.live();
+    await client.ended;
+    expect(client.comments.slice(-1)).toEqual(['token expired']);
   });
 
   it('ends every stream when the application closes (and the application does close)', async () => {

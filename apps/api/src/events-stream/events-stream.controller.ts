@@ -1,6 +1,7 @@
 import { BadRequestException, Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { decodeJwt } from 'jose';
 import { CurrentPrincipal, RequiresAction, type Principal } from '@app/auth';
 import type { LogCheckpoint } from '@app/event-store';
 import { ApiReadProblems } from '../openapi/api-problems';
@@ -30,6 +31,18 @@ const parseLastEventId = (value: string | undefined): number | undefined => {
   return position;
 };
 
+/** The expiry of the bearer token the guard verified (its `exp`), if it has one. */
+const tokenExpiry = (authorization: string | undefined): Date | undefined => {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  if (!token) return undefined;
+  try {
+    const { exp } = decodeJwt(token);
+    return typeof exp === 'number' ? new Date(exp * 1000) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 /**
  * GET /v1/events/stream: the case events the caller may see, live, as server-sent events
  * (docs/architecture.md, "Live events"; README, "Live events (SSE) for integrations").
@@ -52,7 +65,7 @@ export class EventsStreamController {
       'Once the queues, the case list and the reports include the events sent: `event: progress`, ' +
       '`data: {"position"}` (read them with `?after=<position>`). A `: keep-alive` comment every 15 s. ' +
       'Without `Last-Event-ID` or `?after=`, only events appended from now on. A client that reads too slowly ' +
-      'is disconnected and resumes with `Last-Event-ID`.',
+      'is disconnected and resumes with `Last-Event-ID`; the stream ends when the bearer token expires.',
   })
   @ApiProduces('text/event-stream')
   @ApiHeader({
@@ -74,6 +87,7 @@ export class EventsStreamController {
   async stream(
     @Query() query: EventStreamQuery,
     @Headers('last-event-id') lastEventId: string | undefined,
+    @Headers('authorization') authorization: string | undefined,
     @CurrentPrincipal() principal: Principal,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -103,6 +117,8 @@ export class EventsStreamController {
     const connection = new SseConnection(raw, this.hub.connectionOptions);
     raw.on('close', () => connection.close('client'));
     raw.on('error', () => connection.close('client'));
+    const expiresAt = tokenExpiry(authorization);
+    if (expiresAt) connection.endAt(expiresAt);
     connection.comment('connected');
     await this.hub.subscribe(principal, connection, after);
   }

@@ -90,6 +90,32 @@ describe('SseConnection', () => {
     connection.close('client');
   });
 
+  it("ends the stream when the caller's token expires, saying so", async () => {
+    const { sink, connection, reasons } = open();
+    connection.endAt(new Date(Date.now() + 20));
+    await waitFor(
+      () => connection.closed,
+      () => `frames ${JSON.stringify(sink.frames)}`,
+    );
+    expect(reasons).toEqual(['token-expired']);
+    expect(sink.frames).toEqual([': token expired\n\n']);
+    expect(sink.ended).toBe(true);
+  });
+
+  it('does not end a stream whose token outlives any timer, nor one closed before its token expires', async () => {
+    const far = open();
+    far.connection.endAt(new Date(Date.now() + 40 * 86_400_000));
+    expect(far.connection.closed).toBe(false);
+    far.connection.close('client');
+    const early = open();
+    early.connection.endAt(new Date(Date.now() + 10));
+    early.connection.close('client');
+    // the expiry was cleared with the close: nothing is written after it
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(early.sink.frames).toEqual([]);
+    expect(early.reasons).toEqual(['client']);
+  });
+
   it('ends the answer on shutdown, once, whoever else closes it after', () => {
     const { sink, connection, reasons } = open();
     connection.close('shutdown');

@@ -20,8 +20,14 @@ export interface SseConnectionOptions {
 
 export const DEFAULT_SSE_OPTIONS: SseConnectionOptions = { keepAliveMs: 15_000, maxBufferedBytes: 1024 * 1024 };
 
-/** Why a connection ended: the client went away, it read too slowly, or the server is stopping. */
-export type SseCloseReason = 'client' | 'slow-client' | 'shutdown';
+/**
+ * Why a connection ended: the client went away, it read too slowly, the server is stopping,
+ * or the bearer token it was opened with expired (the client opens a new one with a fresh token).
+ */
+export type SseCloseReason = 'client' | 'slow-client' | 'shutdown' | 'token-expired';
+
+/** setTimeout's longest delay (about 24.8 days): a later end is not scheduled */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * One `text/event-stream` answer: frames written to the sink (`id:`, `event:`, `data:` lines;
@@ -30,6 +36,7 @@ export type SseCloseReason = 'client' | 'slow-client' | 'shutdown';
 export class SseConnection {
   private closedBy?: SseCloseReason;
   private readonly keepAlive: NodeJS.Timeout;
+  private expiry?: NodeJS.Timeout;
   private readonly closeListeners: ((reason: SseCloseReason) => void)[] = [];
 
   constructor(
@@ -38,6 +45,23 @@ export class SseConnection {
   ) {
     this.keepAlive = setInterval(() => this.write(': keep-alive\n\n'), options.keepAliveMs);
     this.keepAlive.unref();
+  }
+
+  /**
+   * Ends the stream when the caller's token expires (`: token expired`, then the end), as its
+   * requests would then be refused: a stream outlives no credential.
+   */
+  endAt(expiresAt: Date, now: Date = new Date()): void {
+    const ms = expiresAt.getTime() - now.getTime();
+    if (ms > MAX_TIMER_MS) return;
+    this.expiry = setTimeout(
+      () => {
+        this.comment('token expired');
+        this.close('token-expired');
+      },
+      Math.max(0, ms),
+    );
+    this.expiry.unref();
   }
 
   get closed(): boolean {
@@ -75,8 +99,9 @@ export class SseConnection {
     if (this.closedBy) return;
     this.closedBy = reason;
     clearInterval(this.keepAlive);
+    clearTimeout(this.expiry);
     if (reason === 'slow-client') this.sink.destroy();
-    else if (reason === 'shutdown') this.sink.end();
+    else if (reason !== 'client') this.sink.end();
     for (const listener of this.closeListeners.splice(0)) listener(reason);
   }
 
