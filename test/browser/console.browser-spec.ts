@@ -235,11 +235,14 @@ describeWithChromium('the web console in Chromium', () => {
     const rate = page.getByRole('group', { name: /1 .* 5/ });
     await rate.waitFor();
     expect(await page.locator('body').textContent()).toContain(SUBJECT);
+    // in the case's language (the case was opened in French), whatever the browser's
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    await page.getByRole('heading', { name: 'Votre avis compte' }).waitFor();
     await expectAccessible(page);
     await screenshot(page, 'survey');
     await rate.getByLabel('4').check();
     await page.getByRole('textbox').fill('Quick once escalated.');
-    await page.getByRole('button').click();
+    await page.getByRole('button', { name: 'Envoyer ma réponse' }).click();
     await page.locator('.outcome').waitFor();
     const thanks = await page.locator('.outcome').textContent();
     await page.reload();

@@ -110,9 +110,17 @@ const App = () => {
 
   if (publicPage) {
     return (
-      <main id="main">
-        <SurveyPage token={decodeURIComponent(path.slice('/survey/'.length))} />
-      </main>
+      <>
+        <header class="public">
+          <span class="brand">{t('appName')}</span>
+          <div class="tools">
+            <LangSwitch />
+          </div>
+        </header>
+        <main id="main" tabIndex={-1}>
+          <SurveyPage token={decodeURIComponent(path.slice('/survey/'.length))} />
+        </main>
+      </>
     );
   }
   return (

@@ -4,7 +4,7 @@
  * and a CSV download (the same report with Accept: text/csv).
  */
 import { useState } from 'preact/hooks';
-import { download, getJson } from '../api';
+import { download, getJson, sentenceOf } from '../api';
 import { useLiveRefresh, useLoad } from '../hooks';
 import { t } from '../i18n';
 
@@ -196,7 +196,9 @@ export const Reports = () => {
     (after?: number) =>
       Promise.all(
         SHOWN.map((r) =>
-          getJson<Report>(`/v1/reports/${r.name}?${queryOf(r.name, r.groupBy, after)}`).catch(() => undefined),
+          getJson<Report>(`/v1/reports/${r.name}?${queryOf(r.name, r.groupBy, after)}`).catch(
+            (e: unknown) => ({ failed: r.name, sentence: sentenceOf(e) }) as const,
+          ),
         ),
       ),
     [range.from, range.to],
@@ -240,14 +242,21 @@ export const Reports = () => {
       <div class="reports">
         <VendorsNow />
         {reports.data?.map((r, i) =>
-          r ? (
+          'failed' in r ? (
+            <section class="report" aria-labelledby={`r-${r.failed}`}>
+              <h2 id={`r-${r.failed}`}>{r.failed}</h2>
+              <p role="alert" class="error">
+                {r.sentence}
+              </p>
+            </section>
+          ) : (
             <ReportCard
               report={r}
               bars={SHOWN[i].bars}
               count={SHOWN[i].count}
               query={queryOf(SHOWN[i].name, SHOWN[i].groupBy)}
             />
-          ) : null,
+          ),
         )}
       </div>
     </section>
