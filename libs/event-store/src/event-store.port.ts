@@ -10,6 +10,8 @@
  * taken when a transaction inserts and transactions commit out of order (libs/event-store/README.md,
  * "The global log, and what xid8 costs").
  */
+import type { SqlQueryable } from './sql-database.port';
+
 export type ExpectedVersion = number | 'no-stream' | 'any';
 
 /** Who did it, for whom, and why: recorded with every event. */
@@ -123,6 +125,105 @@ export interface FollowOptions extends ReadAllOptions {
   readonly lingerMs?: number;
 }
 
+export interface ReadRangeOptions {
+  /** exclusive */
+  readonly after: LogCheckpoint;
+  /** inclusive: a checkpoint the reader was already given (every event up to it is committed) */
+  readonly upTo: LogCheckpoint;
+  /** at most this many events; default 1000 */
+  readonly limit?: number;
+}
+
+export interface ReadCategoryOptions extends ReadAllOptions {
+  /** only events of these types */
+  readonly types?: readonly string[];
+  /**
+   * Everything committed now, without readAll's never-skip rule (as {@link EventStore.head}):
+   * for a one-off listing. A reader that saves its checkpoint and reads on must leave it off.
+   */
+  readonly committedNow?: boolean;
+}
+
+export interface ReadCategoriesAsOfOptions {
+  /** stream categories, the part of the stream id before its first `-` (lower-case letters) */
+  readonly categories: readonly string[];
+  /** exclusive keyset cursor: the last stream and version already read; default the start */
+  readonly after?: { readonly streamId: string; readonly streamVersion: number };
+  /** only events recorded at or before this moment */
+  readonly recordedUpTo: Date;
+  /** only events of these types */
+  readonly types: readonly string[];
+  readonly limit: number;
+}
+
+export interface StreamsOpenedWithOptions {
+  readonly category: string;
+  /** streams holding an event of this type recorded by `recordedUpTo` … */
+  readonly openedBy: string;
+  /** … whose `data` field, trimmed and lower-cased, equals `equals` */
+  readonly field: string;
+  readonly equals: string;
+  /** only events recorded at or before this moment */
+  readonly recordedUpTo: Date;
+  /** only events of these types */
+  readonly types: readonly string[];
+}
+
+/**
+ * Reads of the log beyond the stream and the follower, for the libraries that keep their
+ * own tables beside it (projections, audit, the relay, the API's listings). The same reads
+ * run on the store's pool (`store.reader()`) or inside a caller's transaction
+ * (`store.reader(tx)`, or `logReader(tx)`): PGlite has one connection, so a read through the
+ * store's own database would wait for the transaction that needs it.
+ */
+export interface LogReader {
+  /** {@link EventStore.readAll}, on this reader's connection */
+  readAll(options?: ReadAllOptions): Promise<ReadAllResult>;
+
+  /** {@link EventStore.head}, on this reader's connection */
+  head(): Promise<LogCheckpoint | undefined>;
+
+  /**
+   * Events in (after, upTo], in log order. No never-skip rule: only for a range whose end
+   * the reader was already given by a never-skipping read (everything up to it is committed).
+   */
+  readRange(options: ReadRangeOptions): Promise<RecordedEvent[]>;
+
+  /** how many committed events lie after a checkpoint, and when the oldest was recorded */
+  countAfter(after: LogCheckpoint): Promise<{ events: number; oldest?: Date }>;
+
+  /**
+   * The place in the log of the (committed) event at a global position, or undefined.
+   * Positions alone do not order the log: a checkpoint with a larger position may still
+   * be before this event.
+   */
+  checkpointAt(globalPosition: number): Promise<LogCheckpoint | undefined>;
+
+  /**
+   * The events of one stream category (`case` for `case-…` streams) after a checkpoint, in
+   * log order, with readAll's never-skip rule (unless `committedNow`).
+   */
+  readCategory(category: string, options?: ReadCategoryOptions): Promise<ReadAllResult>;
+
+  /**
+   * A page of the events of some categories recorded up to a moment, in stream order
+   * (stream id, then version): a keyset walk of the primary key, for a replay as of a moment.
+   */
+  readCategoriesAsOf(options: ReadCategoriesAsOfOptions): Promise<RecordedEvent[]>;
+
+  /**
+   * The events (of `types`, recorded up to a moment) of the streams of a category opened with
+   * a data field of a given value (e.g. the cases opened in one language), in stream order.
+   */
+  readStreamsOpenedWith(options: StreamsOpenedWithOptions): Promise<RecordedEvent[]>;
+
+  /** the given versions of one stream, in stream order */
+  readStreamVersions(streamId: string, versions: readonly number[]): Promise<RecordedEvent[]>;
+
+  /** the stream's last event of this type, or undefined */
+  lastOfType(streamId: string, type: string): Promise<RecordedEvent | undefined>;
+}
+
 export interface EventStore {
   /**
    * Appends events to a stream if its version is `expected`.
@@ -158,6 +259,12 @@ export interface EventStore {
 
   /** Catches up from `after`, then yields new batches as they commit, until `signal` aborts. */
   follow(options?: FollowOptions): AsyncIterable<ReadAllResult>;
+
+  /**
+   * The log's other reads ({@link LogReader}), on the store's database, or on `q` (a
+   * transaction of the caller's: its reads see its own writes and do not wait for it).
+   */
+  reader(q?: SqlQueryable): LogReader;
 
   /** answers when the store is reachable and migrated */
   ping(): Promise<void>;

@@ -6,7 +6,7 @@ export interface Statement {
   readonly name: string;
 }
 
-const statement = (text: string): Statement => ({
+export const statement = (text: string): Statement => ({
   text,
   name: `event_store_${createHash('sha256').update(text).digest('hex').slice(0, 12)}`,
 });
@@ -108,8 +108,15 @@ export const FIND_EVENT_IDS =
   statement(`SELECT event_id::text AS event_id, stream_id, stream_version, global_position, transaction_id::text AS transaction_id
 FROM events WHERE event_id = ANY($1::uuid[]) ORDER BY global_position`);
 
-const EVENT_COLUMNS = `e.event_id::text AS event_id, e.event_type, e.schema_version, e.data, e.metadata, e.stream_id,
+/** An event's columns as `toRecordedEvent` reads them (`e` is the events table's alias). */
+export const EVENT_COLUMNS = `e.event_id::text AS event_id, e.event_type, e.schema_version, e.data, e.metadata, e.stream_id,
   e.stream_version, e.global_position, e.transaction_id::text AS transaction_id, e.recorded_at`;
+
+/**
+ * The never-skip rule of a log reader (READ_ALL below): only events whose transaction is
+ * older than every transaction in flight. The one copy; log-reads.ts and chain-reads.ts use it.
+ */
+export const NEVER_SKIP = 'e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
 
 /**
  * A stream's events and its current version, from one snapshot; the last event's hash too
@@ -136,7 +143,7 @@ ORDER BY e.stream_version`);
 export const READ_ALL = statement(`SELECT ${EVENT_COLUMNS}
 FROM events e
 WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
-  AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  AND ${NEVER_SKIP}
 ORDER BY e.transaction_id, e.global_position
 LIMIT $3`);
 

@@ -14,6 +14,18 @@ export type { Migration } from './migrations/migration';
 export { migrate, appliedMigrationVersion, type MigrateOptions } from './migrations/migrate';
 export { EVENT_STORE_MIGRATIONS, EVENT_STORE_COMPONENT } from './migrations/event-store.migrations';
 export { SqlEventStore, defaultPolling, type SqlEventStoreOptions, type FollowPolling } from './sql-event-store';
+export { logReader, SqlLogReader } from './log-reads';
+export {
+  readChainHeads,
+  readChainLinks,
+  readHashedLog,
+  readUnchainedThrough,
+  type ChainHeads,
+  type ChainLink,
+  type ChainLinksOptions,
+  type HashedLogEvent,
+  type HashedLogOptions,
+} from './chain-reads';
 export { checkpointOf, compareCheckpoints, toRecordedEvent, type EventRow } from './event-rows';
 export {
   canonicalEventContent,

@@ -8,14 +8,16 @@ import {
   type ExpectedVersion,
   type FollowOptions,
   type LogCheckpoint,
+  type LogReader,
   type NewEvent,
   type ReadAllOptions,
   type ReadAllResult,
   type ReadStreamOptions,
   type ReadStreamResult,
 } from './event-store.port';
-import { LOG_HEAD, READ_ALL, READ_STREAM, WRITTEN_BY_YOUNGER } from './event-store.sql';
-import { checkpointOf, toRecordedEvent, type EventRow } from './event-rows';
+import { READ_STREAM, WRITTEN_BY_YOUNGER } from './event-store.sql';
+import { toRecordedEvent, type EventRow } from './event-rows';
+import { logReader } from './log-reads';
 import { LogSignal } from './log-signal';
 import { EVENT_STORE_COMPONENT, EVENT_STORE_MIGRATIONS } from './migrations/event-store.migrations';
 import { appliedMigrationVersion } from './migrations/migrate';
@@ -166,24 +168,16 @@ export class SqlEventStore implements EventStore {
     return streamVersion(this.db, streamId);
   }
 
-  async readAll({ after = LOG_START, limit = DEFAULT_READ_LIMIT }: ReadAllOptions = {}): Promise<ReadAllResult> {
-    const params = [after.transactionId, after.globalPosition, limit];
-    const { rows } = await this.db.query<EventRow>(READ_ALL.text, params, READ_ALL);
-    const events = rows.map(toRecordedEvent);
-    const last = events[events.length - 1];
-    return {
-      events,
-      checkpoint: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after,
-    };
+  readAll(options?: ReadAllOptions): Promise<ReadAllResult> {
+    return this.reader().readAll(options);
   }
 
-  async head(): Promise<LogCheckpoint | undefined> {
-    const { rows } = await this.db.query<{ transaction_id: string; global_position: number | string }>(
-      LOG_HEAD.text,
-      [],
-      LOG_HEAD,
-    );
-    return rows[0] ? checkpointOf(rows[0]) : undefined;
+  head(): Promise<LogCheckpoint | undefined> {
+    return this.reader().head();
+  }
+
+  reader(q: SqlQueryable = this.db): LogReader {
+    return logReader(q);
   }
 
   async *follow({

@@ -1,0 +1,193 @@
+import { checkpointOf, toRecordedEvent, type EventRow } from './event-rows';
+import {
+  LOG_START,
+  type LogCheckpoint,
+  type LogReader,
+  type ReadAllOptions,
+  type ReadAllResult,
+  type ReadCategoriesAsOfOptions,
+  type ReadCategoryOptions,
+  type ReadRangeOptions,
+  type RecordedEvent,
+  type StreamsOpenedWithOptions,
+} from './event-store.port';
+import { EVENT_COLUMNS, LOG_HEAD, NEVER_SKIP, READ_ALL, statement } from './event-store.sql';
+import type { SqlQueryable } from './sql-database.port';
+
+/**
+ * The log's reads besides append, readStream and follow ({@link LogReader}): the only SQL
+ * on `events` outside this library's store, for the libraries that keep tables beside the
+ * log. Columns are qualified with the table's alias throughout: ORDER BY transaction_id
+ * would otherwise name the text output column and sort '999' after '1000'.
+ */
+const DEFAULT_LIMIT = 1000;
+
+/** A stream category, written into SQL text: lower-case letters and digits only. */
+const CATEGORY = /^[a-z][a-z0-9]*$/;
+
+const checkCategories = (categories: readonly string[]): void => {
+  const bad = categories.find((c) => !CATEGORY.test(c));
+  if (bad !== undefined || categories.length === 0)
+    throw new Error(`Not stream categories: ${JSON.stringify(categories)}`);
+};
+
+const RANGE = statement(`SELECT ${EVENT_COLUMNS} FROM events e
+WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+  AND (e.transaction_id, e.global_position) <= ($3::xid8, $4::bigint)
+ORDER BY e.transaction_id, e.global_position LIMIT $5`);
+
+const COUNT_AFTER = statement(`SELECT count(*) AS events, min(recorded_at) AS oldest FROM events
+WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)`);
+
+const AT_POSITION = statement(
+  'SELECT e.transaction_id::text AS transaction_id, e.global_position FROM events e WHERE e.global_position = $1',
+);
+
+/** $4: the category; $5: event types or null; $6: true to read everything committed now */
+const CATEGORY_IN_LOG_ORDER = statement(`SELECT ${EVENT_COLUMNS} FROM events e
+WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+  AND e.stream_id LIKE $4::text || '-%'
+  AND ($5::text[] IS NULL OR e.event_type = ANY($5::text[]))
+  AND ($6::boolean OR ${NEVER_SKIP})
+ORDER BY e.transaction_id, e.global_position LIMIT $3`);
+
+/**
+ * The categories are written into the text (checked: letters and digits): a literal
+ * `LIKE 'case-%'` lets the planner read just that range of the primary key.
+ */
+const categoriesAsOf = (categories: readonly string[]): string => {
+  checkCategories(categories);
+  return `SELECT ${EVENT_COLUMNS} FROM events e
+WHERE (${categories.map((c) => `e.stream_id LIKE '${c}-%'`).join(' OR ')}) AND (e.stream_id, e.stream_version) > ($1::text, $2::bigint)
+  AND e.recorded_at <= $3::timestamptz AND e.event_type = ANY($4::text[])
+ORDER BY e.stream_id, e.stream_version
+LIMIT $5`;
+};
+
+const streamsOpenedWith = (category: string): string => {
+  checkCategories([category]);
+  return `SELECT ${EVENT_COLUMNS} FROM events e
+WHERE e.stream_id IN (
+    SELECT o.stream_id FROM events o
+    WHERE o.event_type = $4::text AND o.stream_id LIKE '${category}-%' AND o.recorded_at <= $2::timestamptz
+      AND lower(btrim(o.data ->> $5::text)) = $1::text)
+  AND e.event_type = ANY($3::text[]) AND e.recorded_at <= $2::timestamptz
+ORDER BY e.stream_id, e.stream_version`;
+};
+
+const STREAM_VERSIONS = statement(`SELECT ${EVENT_COLUMNS} FROM events e
+WHERE e.stream_id = $1 AND e.stream_version = ANY($2::bigint[]) ORDER BY e.stream_version`);
+
+const LAST_OF_TYPE = statement(`SELECT ${EVENT_COLUMNS} FROM events e
+WHERE e.stream_id = $1 AND e.event_type = $2 ORDER BY e.stream_version DESC LIMIT 1`);
+
+const resultAfter = (events: RecordedEvent[], after: LogCheckpoint): ReadAllResult => {
+  const last = events[events.length - 1];
+  return {
+    events,
+    checkpoint: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after,
+  };
+};
+
+/** {@link LogReader} over one connection, pool or transaction. */
+export class SqlLogReader implements LogReader {
+  constructor(private readonly q: SqlQueryable) {}
+
+  async readAll({ after = LOG_START, limit = DEFAULT_LIMIT }: ReadAllOptions = {}): Promise<ReadAllResult> {
+    const params = [after.transactionId, after.globalPosition, limit];
+    const { rows } = await this.q.query<EventRow>(READ_ALL.text, params, READ_ALL);
+    return resultAfter(rows.map(toRecordedEvent), after);
+  }
+
+  async head(): Promise<LogCheckpoint | undefined> {
+    const { rows } = await this.q.query<{ transaction_id: string; global_position: number | string }>(
+      LOG_HEAD.text,
+      [],
+      LOG_HEAD,
+    );
+    return rows[0] ? checkpointOf(rows[0]) : undefined;
+  }
+
+  async readRange({ after, upTo, limit = DEFAULT_LIMIT }: ReadRangeOptions): Promise<RecordedEvent[]> {
+    const params = [after.transactionId, after.globalPosition, upTo.transactionId, upTo.globalPosition, limit];
+    const { rows } = await this.q.query<EventRow>(RANGE.text, params, RANGE);
+    return rows.map(toRecordedEvent);
+  }
+
+  async countAfter(after: LogCheckpoint): Promise<{ events: number; oldest?: Date }> {
+    const { rows } = await this.q.query<{ events: number | string; oldest: Date | string | null }>(
+      COUNT_AFTER.text,
+      [after.transactionId, after.globalPosition],
+      COUNT_AFTER,
+    );
+    const oldest = rows[0]?.oldest;
+    return { events: Number(rows[0]?.events ?? 0), oldest: oldest ? new Date(oldest) : undefined };
+  }
+
+  async checkpointAt(globalPosition: number): Promise<LogCheckpoint | undefined> {
+    const { rows } = await this.q.query<{ transaction_id: string; global_position: number | string }>(
+      AT_POSITION.text,
+      [globalPosition],
+      AT_POSITION,
+    );
+    return rows[0] ? checkpointOf(rows[0]) : undefined;
+  }
+
+  async readCategory(
+    category: string,
+    { after = LOG_START, limit = DEFAULT_LIMIT, types, committedNow = false }: ReadCategoryOptions = {},
+  ): Promise<ReadAllResult> {
+    checkCategories([category]);
+    const params = [after.transactionId, after.globalPosition, limit, category, types ? [...types] : null, committedNow];
+    const { rows } = await this.q.query<EventRow>(CATEGORY_IN_LOG_ORDER.text, params, CATEGORY_IN_LOG_ORDER);
+    return resultAfter(rows.map(toRecordedEvent), after);
+  }
+
+  async readCategoriesAsOf({
+    categories,
+    after = { streamId: '', streamVersion: 0 },
+    recordedUpTo,
+    types,
+    limit,
+  }: ReadCategoriesAsOfOptions): Promise<RecordedEvent[]> {
+    const { rows } = await this.q.query<EventRow>(categoriesAsOf(categories), [
+      after.streamId,
+      after.streamVersion,
+      recordedUpTo.toISOString(),
+      [...types],
+      limit,
+    ]);
+    return rows.map(toRecordedEvent);
+  }
+
+  async readStreamsOpenedWith({
+    category,
+    openedBy,
+    field,
+    equals,
+    recordedUpTo,
+    types,
+  }: StreamsOpenedWithOptions): Promise<RecordedEvent[]> {
+    const { rows } = await this.q.query<EventRow>(streamsOpenedWith(category), [
+      equals,
+      recordedUpTo.toISOString(),
+      [...types],
+      openedBy,
+      field,
+    ]);
+    return rows.map(toRecordedEvent);
+  }
+
+  async readStreamVersions(streamId: string, versions: readonly number[]): Promise<RecordedEvent[]> {
+    const { rows } = await this.q.query<EventRow>(STREAM_VERSIONS.text, [streamId, versions], STREAM_VERSIONS);
+    return rows.map(toRecordedEvent);
+  }
+
+  async lastOfType(streamId: string, type: string): Promise<RecordedEvent | undefined> {
+    const { rows } = await this.q.query<EventRow>(LAST_OF_TYPE.text, [streamId, type], LAST_OF_TYPE);
+    return rows[0] ? toRecordedEvent(rows[0]) : undefined;
+  }
+}
+
+/** The log's reads on `q`: a pool, or a transaction of the caller's (see {@link LogReader}). */
+export const logReader = (q: SqlQueryable): LogReader => new SqlLogReader(q);
