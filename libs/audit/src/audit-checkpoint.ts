@@ -1,5 +1,7 @@
 import {
   HASH_ALGORITHM,
+  logReader,
+  readChainHeads,
   type AppendResult,
   type EventMetadata,
   type EventStore,
@@ -45,60 +47,28 @@ export interface AuditCheckpoint {
   readonly recordedAt: string;
 }
 
-/**
- * One pass over the covered events. The CTE is read three times but computed once. Heads
- * are the highest version per stream among the covered events (DISTINCT ON walks the
- * primary key order, bytewise by stream id).
- */
-const HEADS = `WITH snap AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS below),
-covered AS MATERIALIZED (
-  SELECT e.stream_id, e.stream_version, e.global_position, e.hash FROM events e, snap WHERE e.transaction_id < snap.below
-),
-heads AS (
-  SELECT DISTINCT ON (stream_id) stream_id, COALESCE(hash, sha256(convert_to(stream_id, 'UTF8'))) AS head
-  FROM covered ORDER BY stream_id, stream_version DESC
-)
-SELECT (SELECT below::text FROM snap) AS below,
-  (SELECT count(*) FROM covered) AS events,
-  (SELECT max(global_position) FROM covered) AS through,
-  (SELECT count(*) FROM heads) AS streams,
-  (SELECT encode(sha256(COALESCE(string_agg(head, ''::bytea ORDER BY stream_id), ''::bytea)), 'hex') FROM heads) AS digest`;
-
-interface HeadsRow {
-  below: string;
-  events: number | string;
-  through: number | string | null;
-  streams: number | string;
-  digest: string;
-}
-
 /** What a checkpoint taken now would record (without recording it). */
 export const computeChainHeads = async (db: SqlDatabase, at: Date): Promise<AuditCheckpointData> => {
-  const [row] = (await db.query<HeadsRow>(HEADS)).rows;
+  const heads = await readChainHeads(db);
   return {
     at: at.toISOString(),
-    coversTransactionsBelow: row.below,
-    throughGlobalPosition: row.through === null ? null : Number(row.through),
-    streams: Number(row.streams),
-    events: Number(row.events),
-    headsDigest: row.digest,
+    coversTransactionsBelow: heads.coversTransactionsBelow,
+    throughGlobalPosition: heads.throughGlobalPosition,
+    streams: heads.streams,
+    events: heads.events,
+    headsDigest: heads.headsDigest,
     algorithm: HASH_ALGORITHM,
   };
 };
 
 /** The latest checkpoint event, or null when none was taken yet. */
 export const latestAuditCheckpoint = async (db: SqlDatabase): Promise<AuditCheckpoint | null> => {
-  const { rows } = await db.query<{ data: AuditCheckpointData; global_position: number | string; recorded_at: Date }>(
-    `SELECT data, global_position, recorded_at FROM events
-     WHERE stream_id = $1 AND event_type = $2 ORDER BY stream_version DESC LIMIT 1`,
-    [AUDIT_CHECKPOINT_STREAM, AUDIT_CHECKPOINT_EVENT],
-  );
-  const row = rows[0];
-  if (!row) return null;
+  const event = await logReader(db).lastOfType(AUDIT_CHECKPOINT_STREAM, AUDIT_CHECKPOINT_EVENT);
+  if (!event) return null;
   return {
-    data: row.data,
-    globalPosition: Number(row.global_position),
-    recordedAt: new Date(row.recorded_at).toISOString(),
+    data: event.data as AuditCheckpointData,
+    globalPosition: event.globalPosition,
+    recordedAt: event.recordedAt.toISOString(),
   };
 };
 

@@ -1,5 +1,15 @@
-import { toCaseStreamId } from '@app/case-domain';
-import type { EventMetadata, EventStore, RecordedEvent, SqlDatabase } from '@app/event-store';
+import { CASE_STREAM_CATEGORY, toCaseStreamId } from '@app/case-domain';
+import {
+  LOG_START,
+  logReader,
+  readHashedLog,
+  type EventMetadata,
+  type EventStore,
+  type HashedLogEvent,
+  type LogCheckpoint,
+  type RecordedEvent,
+  type SqlDatabase,
+} from '@app/event-store';
 import { QUEUE_EVENT_TYPES } from '@app/read-models';
 import { CaseNotFoundAsOf, InvalidInstant, UnknownLogPosition } from './audit.errors';
 import { caseAsOf, type CaseAsOf } from './case-history';
@@ -51,68 +61,41 @@ export interface QueueAsOfResult {
  * queue's language up to `asOf`, then folds them with {@link queueAsOf}. The language never
  * changes after opening, so filtering on it is exact (lower-cased and trimmed, as the fold
  * does); the priority and the vendor can, so every case of that language is replayed.
- * Only the fields the fold reads travel: Opened's case, tenant, language, priority,
- * subject, time, region and due time; Routed's vendor; PriorityChanged's `to`;
- * AgentAssigned's agent; the cycle of SlaBreached and Reopened.
+ * The events come from the store's `readStreamsOpenedWith`; the fold gets only the
+ * fields it reads: Opened's case, tenant, language, priority, subject, time, region and due
+ * time; Routed's vendor; PriorityChanged's `to`; AgentAssigned's agent; the cycle of
+ * SlaBreached and Reopened.
+ *
+ * A field of `data` as text, or null (as SQL's `->>` gives it).
  */
-const QUEUE_EVENTS = `SELECT e.stream_id, e.stream_version, e.event_type, e.data ->> 'caseId' AS case_id,
-  e.data ->> 'at' AS at, e.data ->> 'tenant' AS tenant, e.data ->> 'language' AS language,
-  e.data ->> 'priority' AS priority, e.data ->> 'subject' AS subject, e.data ->> 'to' AS to_priority,
-  e.data ->> 'agentId' AS agent_id, e.data ->> 'vendorId' AS vendor_id, e.data ->> 'cycle' AS cycle,
-  e.data ->> 'firstResponseDueAt' AS due, e.data -> 'sla' ->> 'firstResponseDueAt' AS sla_due,
-  e.data -> 'sla' ->> 'region' AS region
-FROM events e
-WHERE e.stream_id IN (
-    SELECT o.stream_id FROM events o
-    WHERE o.event_type = 'Opened' AND o.stream_id LIKE 'case-%' AND o.recorded_at <= $2::timestamptz
-      AND lower(btrim(o.data ->> 'language')) = $1::text)
-  AND e.event_type = ANY($3::text[]) AND e.recorded_at <= $2::timestamptz
-ORDER BY e.stream_id, e.stream_version`;
+const text = (value: unknown): string | null =>
+  value === undefined || value === null ? null : typeof value === 'string' ? value : JSON.stringify(value);
 
-interface QueueRow {
-  stream_id: string;
-  stream_version: number | string;
-  event_type: string;
-  case_id: string | null;
-  at: string | null;
-  tenant: string | null;
-  language: string | null;
-  priority: string | null;
-  subject: string | null;
-  to_priority: string | null;
-  agent_id: string | null;
-  vendor_id: string | null;
-  cycle: string | null;
-  due: string | null;
-  sla_due: string | null;
-  region: string | null;
-}
-
-/** A row back to the event the fold expects; fields the event did not have stay absent. */
-const toQueueEvent = (r: QueueRow): QueueEvent => {
+/** An event cut down to what the fold expects; fields the event did not have stay absent. */
+const toQueueEvent = (e: RecordedEvent): QueueEvent => {
+  const source = (e.data ?? {}) as Record<string, unknown>;
+  const sla = (source.sla ?? null) as Record<string, unknown> | null;
   const data: Record<string, unknown> = {};
   const set = (key: string, value: unknown) => {
     if (value !== null) data[key] = value;
   };
-  set('caseId', r.case_id);
-  set('at', r.at);
-  set('tenant', r.tenant);
-  set('language', r.language);
-  set('priority', r.priority);
-  set('subject', r.subject);
-  set('to', r.to_priority);
-  set('agentId', r.agent_id);
-  set('cycle', r.cycle === null ? null : Number(r.cycle));
-  set('firstResponseDueAt', r.due);
-  if (r.event_type === 'Routed') data.vendorId = r.vendor_id; // null: routed to no vendor
-  if (r.sla_due !== null || r.region !== null)
-    data.sla = { firstResponseDueAt: r.sla_due ?? undefined, region: r.region ?? undefined };
-  return {
-    streamId: r.stream_id,
-    streamVersion: Number(r.stream_version),
-    type: r.event_type,
-    data,
-  } as unknown as QueueEvent;
+  set('caseId', text(source.caseId));
+  set('at', text(source.at));
+  set('tenant', text(source.tenant));
+  set('language', text(source.language));
+  set('priority', text(source.priority));
+  set('subject', text(source.subject));
+  set('to', text(source.to));
+  set('agentId', text(source.agentId));
+  const cycle = text(source.cycle);
+  set('cycle', cycle === null ? null : Number(cycle));
+  set('firstResponseDueAt', text(source.firstResponseDueAt));
+  if (e.type === 'Routed') data.vendorId = text(source.vendorId); // null: routed to no vendor
+  const slaDue = typeof sla === 'object' && sla !== null ? text(sla.firstResponseDueAt) : null;
+  const region = typeof sla === 'object' && sla !== null ? text(sla.region) : null;
+  if (slaDue !== null || region !== null)
+    data.sla = { firstResponseDueAt: slaDue ?? undefined, region: region ?? undefined };
+  return { streamId: e.streamId, streamVersion: e.streamVersion, type: e.type, data } as unknown as QueueEvent;
 };
 
 export interface QueueAsOfOptions {
@@ -128,8 +111,15 @@ export const readQueueAsOf = async (
   { vendor }: QueueAsOfOptions = {},
 ): Promise<QueueAsOfResult> => {
   const queue = parseQueueId(queueId);
-  const { rows } = await db.query<QueueRow>(QUEUE_EVENTS, [queue.language, asOf.toISOString(), [...QUEUE_EVENT_TYPES]]);
-  const board = queueAsOf(rows.map(toQueueEvent));
+  const events = await logReader(db).readStreamsOpenedWith({
+    category: CASE_STREAM_CATEGORY,
+    openedBy: 'Opened',
+    field: 'language',
+    equals: queue.language,
+    recordedUpTo: asOf,
+    types: QUEUE_EVENT_TYPES,
+  });
+  const board = queueAsOf(events.map(toQueueEvent));
   return {
     queue: `${queue.language}-${queue.priority}`,
     language: queue.language,
@@ -137,7 +127,7 @@ export const readQueueAsOf = async (
     ...(vendor === undefined ? {} : { vendor }),
     asOf: asOf.toISOString(),
     cases: queueMembers(board, { ...queue, vendorId: vendor }),
-    eventsReplayed: rows.length,
+    eventsReplayed: events.length,
   };
 };
 
@@ -157,56 +147,21 @@ export interface AuditEvent {
   readonly hash: string | null;
 }
 
-interface AuditEventRow {
-  global_position: number | string;
-  transaction_id: string;
-  stream_id: string;
-  stream_version: number | string;
-  event_id: string;
-  event_type: string;
-  schema_version: number | string;
-  recorded_at: Date | string;
-  data: unknown;
-  metadata: EventMetadata;
-  hash: string | null;
-}
-
-const AUDIT_COLUMNS = `e.global_position, e.transaction_id::text AS transaction_id, e.stream_id, e.stream_version,
-  e.event_id::text AS event_id, e.event_type, e.schema_version, e.recorded_at, e.data, e.metadata,
-  encode(e.hash, 'hex') AS hash`;
-
-const toAuditEvent = (r: AuditEventRow): AuditEvent => ({
-  position: Number(r.global_position),
-  transactionId: r.transaction_id,
-  streamId: r.stream_id,
-  version: Number(r.stream_version),
-  eventId: r.event_id,
-  type: r.event_type,
-  schemaVersion: Number(r.schema_version),
-  recordedAt: new Date(r.recorded_at).toISOString(),
-  data: r.data,
-  metadata: r.metadata,
-  hash: r.hash,
+const toAuditEvent = (e: HashedLogEvent): AuditEvent => ({
+  position: e.globalPosition,
+  transactionId: e.transactionId,
+  streamId: e.streamId,
+  version: e.streamVersion,
+  eventId: e.eventId,
+  type: e.type,
+  schemaVersion: e.schemaVersion,
+  recordedAt: e.recordedAt.toISOString(),
+  data: e.data,
+  metadata: e.metadata,
+  hash: e.hash,
 });
 
-/**
- * The log in commit order, as the store's followers read it (never skipping: only events of
- * transactions older than every transaction in flight), filtered, from a checkpoint.
- */
-const LOG_BATCH = `SELECT ${AUDIT_COLUMNS} FROM events e
-WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
-  AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-  AND ($4::text IS NULL OR e.event_type = $4::text)
-  AND ($5::text IS NULL OR e.metadata ->> 'tenant' = $5::text)
-  AND ($6::timestamptz IS NULL OR e.recorded_at >= $6::timestamptz)
-  AND ($7::timestamptz IS NULL OR e.recorded_at < $7::timestamptz)
-ORDER BY e.transaction_id, e.global_position
-LIMIT $3`;
-
-interface LogCursor {
-  readonly transactionId: string;
-  readonly globalPosition: number;
-}
+type LogCursor = LogCheckpoint;
 
 interface LogFilter {
   readonly type?: string;
@@ -215,28 +170,25 @@ interface LogFilter {
   readonly to?: Date;
 }
 
+/** The log in commit order, never skipping (the store's readHashedLog), filtered, from a checkpoint. */
 const readBatch = async (db: SqlDatabase, after: LogCursor, limit: number, f: LogFilter): Promise<AuditEvent[]> => {
-  const { rows } = await db.query<AuditEventRow>(LOG_BATCH, [
-    after.transactionId,
-    after.globalPosition,
+  const events = await readHashedLog(db, {
+    after,
     limit,
-    f.type ?? null,
-    f.tenant ?? null,
-    f.from?.toISOString() ?? null,
-    f.to?.toISOString() ?? null,
-  ]);
-  return rows.map(toAuditEvent);
+    type: f.type,
+    tenant: f.tenant,
+    recordedFrom: f.from,
+    recordedBefore: f.to,
+  });
+  return events.map(toAuditEvent);
 };
 
 /** Where the log stands after the event at `position` (0: before the first event). */
 const cursorAt = async (db: SqlDatabase, position: number): Promise<LogCursor> => {
-  if (position === 0) return { transactionId: '0', globalPosition: 0 };
-  const { rows } = await db.query<{ transaction_id: string }>(
-    'SELECT transaction_id::text AS transaction_id FROM events WHERE global_position = $1',
-    [position],
-  );
-  if (!rows[0]) throw new UnknownLogPosition(position);
-  return { transactionId: rows[0].transaction_id, globalPosition: position };
+  if (position === 0) return LOG_START;
+  const at = await logReader(db).checkpointAt(position);
+  if (!at) throw new UnknownLogPosition(position);
+  return at;
 };
 
 export interface LogPageQuery extends Pick<LogFilter, 'type' | 'tenant'> {
@@ -280,7 +232,7 @@ export async function* exportLog(
   db: SqlDatabase,
   { from, to, batchSize = 2000 }: ExportQuery = {},
 ): AsyncGenerator<AuditEvent> {
-  let cursor: LogCursor = { transactionId: '0', globalPosition: 0 };
+  let cursor: LogCursor = LOG_START;
   for (;;) {
     const batch = await readBatch(db, cursor, batchSize, { from, to });
     yield* batch;

@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { eventHash, genesisHash, HASH_ALGORITHM, type SqlDatabase } from '@app/event-store';
+import {
+  eventHash,
+  genesisHash,
+  HASH_ALGORITHM,
+  readChainLinks,
+  readUnchainedThrough,
+  type ChainLink,
+  type SqlDatabase,
+} from '@app/event-store';
 import { latestAuditCheckpoint, type AuditCheckpoint } from './audit-checkpoint';
 
 /**
@@ -72,58 +80,33 @@ export interface VerifyOptions {
   readonly signal?: AbortSignal;
 }
 
-interface ChainRow {
-  stream_id: string;
-  stream_version: number | string;
-  event_id: string;
-  event_type: string;
-  schema_version: number | string;
-  data: unknown;
-  metadata: unknown;
-  recorded_ms: number | string;
-  hash: Uint8Array | null;
-  global_position: number | string;
-  covered: boolean | null;
-}
-
-const ROW = `stream_id, stream_version, event_id::text AS event_id, event_type, schema_version, data, metadata,
-  (extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_ms, hash, global_position,
-  CASE WHEN $4::xid8 IS NULL THEN NULL ELSE transaction_id < $4::xid8 END AS covered`;
-// (stream_id, stream_version) > (…) is a range scan of the primary key: keyset batches
-const ALL_BATCH = `SELECT ${ROW} FROM events
-WHERE (stream_id, stream_version) > ($1::text, $2::bigint)
-ORDER BY stream_id, stream_version LIMIT $3`;
-const STREAM_BATCH = `SELECT ${ROW} FROM events
-WHERE stream_id = $1::text AND stream_version > $2::bigint
-ORDER BY stream_id, stream_version LIMIT $3`;
-
 const hex = (bytes: Uint8Array | null): string | null => (bytes ? Buffer.from(bytes).toString('hex') : null);
 
 /** Walks the chains (all, or one stream's) and reports what it found; never throws for a break. */
 export const verifyHashChains = async (db: SqlDatabase, options: VerifyOptions = {}): Promise<VerifyReport> => {
   const started = Date.now();
   const { streamId, batchSize = 5000, maxBreaks = 100, onProgress, signal } = options;
-  const unchainedThrough = await legacyBoundary(db);
+  const unchainedThrough = await readUnchainedThrough(db);
   const checkpoint = streamId === undefined ? await latestAuditCheckpoint(db) : null;
   const walk = new ChainWalk(unchainedThrough, checkpoint, maxBreaks);
 
   const fetch = (after: [string, number]) =>
-    db.query<ChainRow>(streamId === undefined ? ALL_BATCH : STREAM_BATCH, [
-      streamId ?? after[0],
-      after[1],
-      batchSize,
-      checkpoint?.data.coversTransactionsBelow ?? null,
-    ]);
+    readChainLinks(db, {
+      streamId,
+      after: { streamId: after[0], streamVersion: after[1] },
+      limit: batchSize,
+      coveredBelow: checkpoint?.data.coversTransactionsBelow ?? null,
+    });
   let pending = fetch(['', 0]);
   for (;;) {
-    const { rows } = await pending;
+    const rows = await pending;
     if (rows.length === 0) break;
     const last = rows[rows.length - 1];
     // the next batch is on its way (another pooled connection) while this one is hashed
     pending =
       rows.length === batchSize && !signal?.aborted
-        ? fetch([last.stream_id, Number(last.stream_version)])
-        : Promise.resolve({ rows: [] });
+        ? fetch([last.streamId, last.streamVersion])
+        : Promise.resolve([]);
     pending.catch(() => undefined); // surfaced by the await above, not as an unhandled rejection
     for (const row of rows) walk.visit(row);
     onProgress?.({ events: walk.events, streams: walk.streams });
@@ -144,14 +127,6 @@ export const verifyHashChains = async (db: SqlDatabase, options: VerifyOptions =
     checkpoint: verdict,
     durationMs: Date.now() - started,
   };
-};
-
-/** The last global position written before the chain began (migration 0002), or null. */
-const legacyBoundary = async (db: SqlDatabase): Promise<number | null> => {
-  const { rows } = await db.query<{ through: number | string | null }>(
-    'SELECT unchained_through AS through FROM event_hash_chain',
-  );
-  return rows[0]?.through == null ? null : Number(rows[0].through);
 };
 
 /** The walk's state: one stream at a time, in primary-key order. */
@@ -180,13 +155,13 @@ class ChainWalk {
     private readonly maxBreaks: number,
   ) {}
 
-  visit(row: ChainRow): void {
-    if (row.stream_id !== this.streamId) this.startStream(row.stream_id);
+  visit(row: ChainLink): void {
+    if (row.streamId !== this.streamId) this.startStream(row.streamId);
     this.events += 1;
-    const version = Number(row.stream_version);
+    const version = row.streamVersion;
     const stored = row.hash;
     if (row.covered) {
-      this.coveredHead = stored ?? genesisHash(row.stream_id);
+      this.coveredHead = stored ?? genesisHash(row.streamId);
       this.coveredEvents += 1;
     }
     if (this.broken) return;
@@ -197,7 +172,7 @@ class ChainWalk {
           : `versions ${this.nextVersion} to ${version - 1} are`;
       return this.breakStream({
         kind: 'gap',
-        streamId: row.stream_id,
+        streamId: row.streamId,
         version: this.nextVersion,
         expectedHash: null,
         foundHash: null,
@@ -206,22 +181,22 @@ class ChainWalk {
     }
     this.nextVersion += 1;
     if (stored === null) {
-      const position = Number(row.global_position);
+      const position = row.globalPosition;
       if (!this.hashedYet && this.unchainedThrough !== null && position <= this.unchainedThrough) {
         // written before the chain existed: the next event chains from the genesis hash
         this.unchained += 1;
-        this.previous = genesisHash(row.stream_id);
+        this.previous = genesisHash(row.streamId);
         return;
       }
       return this.breakStream(this.fault(row, 'unhashed', null, 'the event has no hash'));
     }
     const expected = eventHash(this.previous, {
-      type: row.event_type,
+      type: row.type,
       streamVersion: version,
-      schemaVersion: Number(row.schema_version),
+      schemaVersion: row.schemaVersion,
       data: row.data,
       metadata: row.metadata,
-      recordedAt: new Date(Number(row.recorded_ms)),
+      recordedAt: row.recordedAt,
     });
     if (!expected.equals(stored)) {
       const link = version === 1 ? 'the first event of the stream' : `the link from version ${version - 1}`;
@@ -280,17 +255,17 @@ class ChainWalk {
     this.report(fault);
   }
 
-  private fault(row: ChainRow, kind: ChainBreakKind, expected: Uint8Array | null, why: string): ChainBreak {
-    const version = Number(row.stream_version);
+  private fault(row: ChainLink, kind: ChainBreakKind, expected: Uint8Array | null, why: string): ChainBreak {
+    const version = row.streamVersion;
     return {
       kind,
-      streamId: row.stream_id,
+      streamId: row.streamId,
       version,
-      eventId: row.event_id,
-      globalPosition: Number(row.global_position),
+      eventId: row.eventId,
+      globalPosition: row.globalPosition,
       expectedHash: hex(expected),
       foundHash: hex(row.hash),
-      detail: `${row.stream_id} version ${version} (${row.event_type}, position ${row.global_position}): ${why}`,
+      detail: `${row.streamId} version ${version} (${row.type}, position ${row.globalPosition}): ${why}`,
     };
   }
 }

@@ -1,5 +1,4 @@
-import type { RecordedEvent, SqlDatabase, SqlQueryable, SqlTransaction } from '@app/event-store';
-import { toRecordedEvent, type EventRow } from '@app/event-store';
+import { logReader, type RecordedEvent, type SqlDatabase, type SqlQueryable, type SqlTransaction } from '@app/event-store';
 import type { Projection, ProjectionTables } from '@app/projections';
 import { checkReport, runCheckedReport, type ReportParameters, type ReportResult } from '@app/read-models';
 
@@ -39,23 +38,6 @@ export interface ReportAsOfResult extends ReportResult {
 }
 
 /**
- * A page of the events of some stream categories (`case`, `intake`: constants of the report
- * catalogue, so written into the text: a literal `LIKE 'case-%'` lets the planner read just
- * that range of the primary key).
- */
-const eventsPage = (streams: readonly string[]): string => {
-  const bad = streams.find((c) => !/^[a-z]+$/.test(c));
-  if (bad !== undefined || streams.length === 0) throw new Error(`Not stream categories: ${JSON.stringify(streams)}`);
-  return `SELECT e.event_id::text AS event_id, e.event_type, e.schema_version, e.data, e.metadata,
-  e.stream_id, e.stream_version, e.global_position, e.transaction_id::text AS transaction_id, e.recorded_at
-FROM events e
-WHERE (${streams.map((c) => `e.stream_id LIKE '${c}-%'`).join(' OR ')}) AND (e.stream_id, e.stream_version) > ($1::text, $2::bigint)
-  AND e.recorded_at <= $3::timestamptz AND e.event_type = ANY($4::text[])
-ORDER BY e.stream_id, e.stream_version
-LIMIT $5`;
-};
-
-/**
  * The report `name` with the report parameters, as the events recorded up to `asOf` made it;
  * `to` defaults to `asOf`. `projection` is the one the report's definition names
  * (`REPORTS.get(name).projection`), as the app registered it.
@@ -72,10 +54,9 @@ export const readReportAsOf = async (
   const checked = checkReport(name, params, asOf);
   if (projection.name !== checked.definition.projection)
     throw new Error(`The report ${name} reads the projection ${checked.definition.projection}, not ${projection.name}`);
-  const page = eventsPage(checked.definition.streams);
   return inRolledBackTransaction(db, async (tx) => {
     const tables = await createScratchTables(tx, projection);
-    const { events, parked } = await replay(tx, projection, tables, page, asOf, batchSize);
+    const { events, parked } = await replay(tx, projection, tables, checked.definition.streams, asOf, batchSize);
     const result = await runCheckedReport(tx, checked);
     return { ...result, asOf: asOf.toISOString(), eventsReplayed: events, streamsParked: [...parked.keys()] };
   });
@@ -106,26 +87,27 @@ const replay = async (
   tx: SqlTransaction,
   projection: Projection,
   tables: ProjectionTables,
-  page: string,
+  categories: readonly string[],
   asOf: Date,
   batchSize: number,
 ): Promise<{ events: number; parked: Map<string, number> }> => {
   const parked = new Map<string, number>();
   let folded = 0;
-  let after = { streamId: '', version: 0 };
+  const reader = logReader(tx);
+  let after = { streamId: '', streamVersion: 0 };
   for (;;) {
-    const { rows } = await tx.query<EventRow>(page, [
-      after.streamId,
-      after.version,
-      asOf.toISOString(),
-      [...projection.handles],
-      batchSize,
-    ]);
-    const events = rows.map(toRecordedEvent);
+    // a keyset page of the primary key (the store's readCategoriesAsOf): flat memory
+    const events = await reader.readCategoriesAsOf({
+      categories,
+      after,
+      recordedUpTo: asOf,
+      types: [...projection.handles],
+      limit: batchSize,
+    });
     if (events.length > 0) folded += await applyParking(tx, projection, tables, events, parked);
     if (events.length < batchSize) return { events: folded, parked };
     const last = events[events.length - 1];
-    after = { streamId: last.streamId, version: last.streamVersion };
+    after = { streamId: last.streamId, streamVersion: last.streamVersion };
   }
 };
 

@@ -21,7 +21,7 @@ export type { ParkedCounts, ParkedEvent, RetryParkedResult } from './parked-even
 export type { BackoffPolicy } from './internal/timing';
 export { ProjectionRegistry } from './projection.registry';
 /** a global position's place in the log (what `?after=` and the live stream's `Last-Event-ID` name) */
-export { checkpointOfPosition } from './internal/event-log';
+export { checkpointOfPosition } from './log-position';
 export { PROJECTIONS } from './projections.tokens';
 export {
   ProjectionsModule,

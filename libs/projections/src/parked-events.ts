@@ -1,8 +1,7 @@
-import type { SqlDatabase, SqlQueryable } from '@app/event-store';
+import { logReader, type SqlDatabase, type SqlQueryable } from '@app/event-store';
 import type { Projection } from './projection';
 import { ApplyFailed, ProjectionNeedsRebuild } from './projection.errors';
 import { transactionParkingPoison } from './internal/apply-events';
-import { readStreamVersions } from './internal/event-log';
 import { readGeneration } from './internal/generations';
 import { lock } from './internal/locks';
 import { statement } from './internal/statement';
@@ -126,11 +125,7 @@ const retryStream = (db: SqlDatabase, projection: Projection, streamId: string) 
       `SELECT stream_version FROM projection_parked WHERE ${where} ORDER BY stream_version`,
       key,
     );
-    const events = await readStreamVersions(
-      tx,
-      streamId,
-      rows.map((row) => Number(row.stream_version)),
-    );
+    const events = await logReader(tx).readStreamVersions(streamId, rows.map((row) => Number(row.stream_version)));
     let applied = 0;
     for (const event of events) {
       const failure = poison.get(event.eventId);

@@ -1,11 +1,10 @@
-import { compareCheckpoints, LOG_START, type EventStore, type LogCheckpoint, type SqlDatabase } from '@app/event-store';
+import { compareCheckpoints, LOG_START, logReader, type EventStore, type LogCheckpoint, type SqlDatabase } from '@app/event-store';
 import type { Clock } from '@app/clock';
 import { checkpointNameOf, type Projection } from './projection';
 import { ProjectionNeedsRebuild, ProjectionVersionAhead } from './projection.errors';
 import { applyEvents, transactionParkingPoison } from './internal/apply-events';
 import { writeBatch } from './internal/batch-writer';
 import { deleteCheckpoint, readCheckpoint, renameCheckpoint, writeCheckpoint } from './internal/checkpoints';
-import { readRange } from './internal/event-log';
 import {
   checkpointNameFor,
   createGeneration,
@@ -138,7 +137,7 @@ const swap = ({ db, projection, clock }: RebuildDeps, batchSize: number): Promis
     if (active) {
       const activeAt = await readCheckpoint(tx, checkpointNameFor(active), { forUpdate: true });
       while (activeAt && compareCheckpoints(at, activeAt) < 0) {
-        const events = await readRange(tx, at, activeAt, batchSize);
+        const events = await logReader(tx).readRange({ after: at, upTo: activeAt, limit: batchSize });
         if (events.length === 0) break;
         await applyEvents(tx, { projection, generation: building, poison, now }, events);
         at = events[events.length - 1];

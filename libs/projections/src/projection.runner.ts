@@ -1,4 +1,4 @@
-import { compareCheckpoints, LOG_START, type LogCheckpoint } from '@app/event-store';
+import { compareCheckpoints, LOG_START, logReader, type LogCheckpoint } from '@app/event-store';
 import { assertValidProjection, type Projection } from './projection';
 import { CatchUpTimeout, isRetriable, ProjectionVersionAhead } from './projection.errors';
 import type { ProjectionLag, ProjectionRunnerOptions, RunnerStats, RunnerStatus } from './projection-runner.types';
@@ -13,7 +13,6 @@ import {
 import { rebuildProjection, type RebuildOptions, type RebuildResult } from './projection-rebuild';
 import { writeBatch } from './internal/batch-writer';
 import { readActiveCheckpoint, readCheckpoint } from './internal/checkpoints';
-import { checkpointOfPosition, eventsAfter } from './internal/event-log';
 import { checkpointNameFor, readGeneration } from './internal/generations';
 import { releaseLease } from './internal/lease';
 import { runLiveLoop } from './internal/live-loop';
@@ -137,7 +136,7 @@ export class ProjectionRunner {
     let target = typeof position === 'number' ? undefined : position;
     for (;;) {
       const seen = this.state.progress.current;
-      target ??= await checkpointOfPosition(this.s.db, position as number);
+      target ??= await logReader(this.s.db).checkpointAt(position as number);
       if (target && (await this.waitForCheckpoint(target, Date.now(), false))) return true;
       const left = deadline - Date.now();
       if (left <= 0) return false;
@@ -148,7 +147,7 @@ export class ProjectionRunner {
   /** How far the read model readers see is behind the log. */
   async lag(): Promise<ProjectionLag> {
     const checkpoint = await this.checkpoint();
-    const { events, oldest } = await eventsAfter(this.s.db, checkpoint);
+    const { events, oldest } = await logReader(this.s.db).countAfter(checkpoint);
     const seconds = oldest ? Math.max(0, (this.s.clock.now().getTime() - oldest.getTime()) / 1000) : 0;
     return { events, seconds, checkpoint };
   }

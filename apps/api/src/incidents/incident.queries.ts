@@ -8,7 +8,7 @@ import {
   toIncidentView,
   type IncidentEvent,
 } from '@app/case-domain';
-import { EVENT_STORE, SQL_DATABASE, type EventStore, type SqlDatabase } from '@app/event-store';
+import { EVENT_STORE, LOG_START, type EventStore } from '@app/event-store';
 import { HttpEdgeError } from '../http/http.errors';
 
 export type IncidentView = NonNullable<ReturnType<typeof toIncidentView>>;
@@ -42,20 +42,33 @@ export class GetIncidentHandler implements IQueryHandler<GetIncident, IncidentVi
   }
 }
 
-/** Incidents are few (a status dashboard), so they are folded from their streams. */
+/** the newest incidents listed */
+const LISTED = 500;
+
+/**
+ * Incidents are few (a status dashboard), so they are folded from their streams: the
+ * streams' first events, read by category (everything committed now), newest first.
+ */
 @QueryHandler(ListIncidents)
 export class ListIncidentsHandler implements IQueryHandler<ListIncidents, IncidentView[]> {
   constructor(
-    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(GetIncidentHandler) private readonly one: GetIncidentHandler,
   ) {}
 
   async execute(): Promise<IncidentView[]> {
-    const { rows } = await this.db.query<{ stream_id: string }>(
-      `SELECT stream_id FROM events WHERE stream_id LIKE $1 AND stream_version = 1 ORDER BY global_position DESC LIMIT 500`,
-      [`${INCIDENT_STREAM_CATEGORY}-%`],
-    );
-    const ids = rows.map((r) => r.stream_id.slice(INCIDENT_STREAM_CATEGORY.length + 1));
+    const reader = this.store.reader();
+    const streams: string[] = [];
+    for (let after = LOG_START; ; ) {
+      const { events, checkpoint } = await reader.readCategory(INCIDENT_STREAM_CATEGORY, { after, committedNow: true });
+      streams.push(...events.filter((e) => e.streamVersion === 1).map((e) => e.streamId));
+      if (events.length === 0) break;
+      after = checkpoint;
+    }
+    const ids = streams
+      .reverse()
+      .slice(0, LISTED)
+      .map((streamId) => streamId.slice(INCIDENT_STREAM_CATEGORY.length + 1));
     const views = await Promise.all(ids.map((id) => this.one.execute(new GetIncident(id))));
     return views.filter((v): v is IncidentView => v !== null);
   }

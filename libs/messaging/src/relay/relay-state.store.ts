@@ -1,4 +1,4 @@
-import { LOG_START, type LogCheckpoint, type SqlDatabase, type SqlQueryable } from '@app/event-store';
+import { LOG_START, logReader, type LogCheckpoint, type SqlDatabase, type SqlQueryable } from '@app/event-store';
 import type { CaseStateSummary } from '../case-events/case-state';
 
 /**
@@ -36,11 +36,8 @@ export class RelayStateStore {
    */
   async lag(): Promise<{ checkpoint: LogCheckpoint; events: number }> {
     const checkpoint = await this.checkpoint();
-    const { rows } = await this.db.query<{ events: string | number }>(
-      'SELECT count(*) AS events FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)',
-      [checkpoint.transactionId, checkpoint.globalPosition],
-    );
-    return { checkpoint, events: Number(rows[0]?.events ?? 0) };
+    const { events } = await logReader(this.db).countAfter(checkpoint);
+    return { checkpoint, events };
   }
 
   /**
