@@ -11,6 +11,8 @@ const Sequencer = require('@jest/test-sequencer').default;
 const LONG = [
   // builds the API and the console, then drives Chromium through the screens (about a minute)
   '/console.browser-spec.ts',
+  // two APIs and two workers as child processes, 100 cases through both, a relay leader killed
+  '/multi-instance.int-spec.ts',
   '/read-models.int-spec.ts',
   '/projection-runner.int-spec.ts',
   '/read-models.spec.ts',
