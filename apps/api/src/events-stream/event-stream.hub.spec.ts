@@ -15,7 +15,11 @@ class Client implements SseSink {
   ended = false;
   destroyed = false;
 
-  constructor(private readonly reading = true) {}
+  /** `reading: false` never reads; `slow` reads what it is sent only when `drain()` is called */
+  constructor(
+    private readonly reading = true,
+    private readonly slow = false,
+  ) {}
 
   get writableLength(): number {
     return this.unread;
@@ -26,6 +30,7 @@ class Client implements SseSink {
       this.unread += Buffer.byteLength(chunk);
       return false;
     }
+    if (this.slow) this.unread += Buffer.byteLength(chunk);
     for (const frame of chunk.split('\n\n').filter(Boolean)) {
       if (frame.startsWith(': ')) {
         this.comments.push(frame.slice(2));
@@ -36,6 +41,22 @@ class Client implements SseSink {
       this.events.push({ id, event, data: JSON.parse(/^data: (.*)$/m.exec(frame)?.[1] ?? 'null') });
     }
     return true;
+  }
+
+  private readonly drainListeners = new Set<() => void>();
+
+  /** the client reads what waits for it */
+  drain(): void {
+    this.unread = 0;
+    for (const listener of [...this.drainListeners]) listener();
+  }
+
+  once(_event: 'drain', listener: () => void): void {
+    this.drainListeners.add(listener);
+  }
+
+  removeListener(_event: 'drain', listener: () => void): void {
+    this.drainListeners.delete(listener);
   }
 
   end(): void {
@@ -201,6 +222,25 @@ describe('EventStreamHub over PGlite', () => {
     expect(resumed.positions()).toEqual(all);
     expect(live.positions()).toEqual(all);
     expect(resumed.comments).toContain('live');
+  });
+
+  it('sends a resuming client the log at its own pace: it waits for the client to read instead of cutting it', async () => {
+    await caseWithNotes('c6', 40);
+    const slow = new Client(true, true);
+    const connection = new SseConnection(slow, OPTIONS);
+    const joining = hub.subscribe(supervisor, connection, LOG_START);
+    // 42 events of about 300 bytes: far more than OPTIONS.maxBufferedBytes (4,000) in all
+    while (!slow.comments.includes('live')) {
+      await waitFor(
+        () => slow.writableLength > OPTIONS.maxBufferedBytes / 2 || slow.comments.includes('live'),
+        () => `${slow.positions().length} events, ${slow.writableLength} bytes unread`,
+      );
+      expect(connection.closed).toBe(false);
+      slow.drain();
+    }
+    await joining;
+    expect(slow.positions()).toEqual(Array.from({ length: 42 }, (_, i) => i + 1));
+    expect(connection.closed).toBe(false);
   });
 
   it('a client that read the log ahead of the batch the hub is sending joins without being sent it twice', async () => {

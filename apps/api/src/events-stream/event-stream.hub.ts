@@ -194,6 +194,10 @@ export class EventStreamHub implements BeforeApplicationShutdown, OnApplicationS
         if (subscriber.unconfirmed) this.wantProgress(subscriber.unconfirmed.checkpoint);
         return;
       }
+      // at the client's pace: the next page once it has read most of the last one
+      await subscriber.connection.writable();
+      if (subscriber.connection.closed || this.stop.signal.aborted) return;
+      if (compareCheckpoints(subscriber.checkpoint, this.checkpoint) >= 0) continue;
       const batch = await this.store.readAll({ after: subscriber.checkpoint, limit: this.options.catchUpBatch });
       if (batch.events.length === 0) {
         // the hub's place came from the log's head, which an older transaction still in flight

@@ -18,8 +18,23 @@ class FakeSink implements SseSink {
     return true;
   }
 
+  private readonly drainListeners = new Set<() => void>();
+
   read(): void {
     this.unread = 0;
+    for (const listener of [...this.drainListeners]) listener();
+  }
+
+  once(_event: 'drain', listener: () => void): void {
+    this.drainListeners.add(listener);
+  }
+
+  removeListener(_event: 'drain', listener: () => void): void {
+    this.drainListeners.delete(listener);
+  }
+
+  get listening(): number {
+    return this.drainListeners.size;
   }
 
   end(): void {
@@ -114,6 +129,26 @@ describe('SseConnection', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(early.sink.frames).toEqual([]);
     expect(early.reasons).toEqual(['client']);
+  });
+
+  it('writable(): at once while half the limit or less waits, else once the client has read', async () => {
+    const { sink, connection } = open({ keepAliveMs: 60_000, maxBufferedBytes: 1_200 });
+    await connection.writable();
+    connection.send('case-event', { text: 'x'.repeat(300) }, 1);
+    connection.send('case-event', { text: 'x'.repeat(300) }, 2);
+    let ready = false;
+    const waiting = connection.writable().then(() => (ready = true));
+    await Promise.resolve();
+    expect(ready).toBe(false);
+    sink.read();
+    await waiting;
+    expect(sink.listening).toBe(0);
+    // a close ends the wait too
+    connection.send('case-event', { text: 'x'.repeat(300) }, 3);
+    connection.send('case-event', { text: 'x'.repeat(300) }, 4);
+    const closing = connection.writable();
+    connection.close('client');
+    await closing;
   });
 
   it('ends the answer on shutdown, once, whoever else closes it after', () => {

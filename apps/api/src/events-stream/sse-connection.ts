@@ -5,6 +5,9 @@ export interface SseSink {
   readonly writableLength: number;
   end(): void;
   destroy(): void;
+  /** 'drain': the bytes waiting were handed to the socket (Node's writable streams) */
+  once(event: 'drain', listener: () => void): unknown;
+  removeListener(event: 'drain', listener: () => void): unknown;
 }
 
 export interface SseConnectionOptions {
@@ -92,6 +95,23 @@ export class SseConnection {
   /** `retry:`: how long an EventSource waits before it reconnects */
   retry(ms: number): void {
     this.write(`retry: ${ms}\n\n`);
+  }
+
+  /**
+   * Resolves once at most half of `maxBufferedBytes` waits for the client (at once if so), or
+   * when the connection closes: a client catching up on the log is sent it at its own pace
+   * rather than cut for reading slower than the store answers.
+   */
+  writable(): Promise<void> {
+    if (this.closedBy || this.sink.writableLength <= this.options.maxBufferedBytes / 2) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.sink.removeListener('drain', done);
+        resolve();
+      };
+      this.sink.once('drain', done);
+      this.onClose(done);
+    });
   }
 
   /** Ends the answer (a slow client's connection is cut: what it has not read is dropped). */
