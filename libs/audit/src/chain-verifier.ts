@@ -104,9 +104,7 @@ export const verifyHashChains = async (db: SqlDatabase, options: VerifyOptions =
     const last = rows[rows.length - 1];
     // the next batch is on its way (another pooled connection) while this one is hashed
     pending =
-      rows.length === batchSize && !signal?.aborted
-        ? fetch([last.streamId, last.streamVersion])
-        : Promise.resolve([]);
+      rows.length === batchSize && !signal?.aborted ? fetch([last.streamId, last.streamVersion]) : Promise.resolve([]);
     pending.catch(() => undefined); // surfaced by the await above, not as an unhandled rejection
     for (const row of rows) walk.visit(row);
     onProgress?.({ events: walk.events, streams: walk.streams });

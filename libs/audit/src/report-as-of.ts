@@ -1,4 +1,10 @@
-import { logReader, type RecordedEvent, type SqlDatabase, type SqlQueryable, type SqlTransaction } from '@app/event-store';
+import {
+  logReader,
+  type RecordedEvent,
+  type SqlDatabase,
+  type SqlQueryable,
+  type SqlTransaction,
+} from '@app/event-store';
 import type { Projection, ProjectionTables } from '@app/projections';
 import { checkReport, runCheckedReport, type ReportParameters, type ReportResult } from '@app/read-models';
 

@@ -138,7 +138,14 @@ export class SqlLogReader implements LogReader {
     { after = LOG_START, limit = DEFAULT_LIMIT, types, committedNow = false }: ReadCategoryOptions = {},
   ): Promise<ReadAllResult> {
     checkCategories([category]);
-    const params = [after.transactionId, after.globalPosition, limit, category, types ? [...types] : null, committedNow];
+    const params = [
+      after.transactionId,
+      after.globalPosition,
+      limit,
+      category,
+      types ? [...types] : null,
+      committedNow,
+    ];
     const { rows } = await this.q.query<EventRow>(CATEGORY_IN_LOG_ORDER.text, params, CATEGORY_IN_LOG_ORDER);
     return resultAfter(rows.map(toRecordedEvent), after);
   }

@@ -125,7 +125,10 @@ const retryStream = (db: SqlDatabase, projection: Projection, streamId: string) 
       `SELECT stream_version FROM projection_parked WHERE ${where} ORDER BY stream_version`,
       key,
     );
-    const events = await logReader(tx).readStreamVersions(streamId, rows.map((row) => Number(row.stream_version)));
+    const events = await logReader(tx).readStreamVersions(
+      streamId,
+      rows.map((row) => Number(row.stream_version)),
+    );
     let applied = 0;
     for (const event of events) {
       const failure = poison.get(event.eventId);

@@ -1,4 +1,11 @@
-import { compareCheckpoints, LOG_START, logReader, type EventStore, type LogCheckpoint, type SqlDatabase } from '@app/event-store';
+import {
+  compareCheckpoints,
+  LOG_START,
+  logReader,
+  type EventStore,
+  type LogCheckpoint,
+  type SqlDatabase,
+} from '@app/event-store';
 import type { Clock } from '@app/clock';
 import { checkpointNameOf, type Projection } from './projection';
 import { ProjectionNeedsRebuild, ProjectionVersionAhead } from './projection.errors';

@@ -59,7 +59,7 @@ export class ListIncidentsHandler implements IQueryHandler<ListIncidents, Incide
   async execute(): Promise<IncidentView[]> {
     const reader = this.store.reader();
     const streams: string[] = [];
-    for (let after = LOG_START; ; ) {
+    for (let after = LOG_START; ;) {
       const { events, checkpoint } = await reader.readCategory(INCIDENT_STREAM_CATEGORY, { after, committedNow: true });
       streams.push(...events.filter((e) => e.streamVersion === 1).map((e) => e.streamId));
       if (events.length === 0) break;

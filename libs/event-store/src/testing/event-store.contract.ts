@@ -11,6 +11,7 @@ import {
   type RecordedEvent,
 } from '../event-store.port';
 import { runConcurrentLog } from './concurrent-log.scenario';
+import { logReadsContract } from './log-reads.contract';
 import type { EventStoreFixture } from './sql-event-store.fixture';
 
 /** Every event of the global log whose stream id starts with `prefix`, read to the end. */
@@ -499,6 +500,8 @@ export const eventStoreContract = (adapter: string, createFixture: () => Promise
       expect(readAllThen.map((e) => e.data)).toEqual([]); // held back: the open transaction is older
       expect(await store.head()).toEqual(later?.checkpoint); // the held one, now committed, is earlier in log order
     });
+
+    logReadsContract(() => fx);
 
     it('treats migrations run again as a no-op', async () => {
       const streamId = streamOf('migrate');
