@@ -171,7 +171,7 @@ export const seedLarge = async (options: SeedLargeOptions): Promise<SeedProgress
           written += result.written;
           skipped += result.skipped;
           events += result.events;
-          if (onProgress && Date.now() - lastReport >= 1000) {
+          if (onProgress && next < cases && Date.now() - lastReport >= 1000) {
             lastReport = Date.now();
             onProgress(progress(false));
           }
@@ -198,7 +198,13 @@ const main = async () => {
   const databaseUrl = process.env.DATABASE_URL;
   const cases = Number(values.cases);
   if (!databaseUrl) throw new Error('seed:large needs DATABASE_URL (a PostgreSQL database)');
-  if (!Number.isInteger(cases) || cases <= 0) throw new Error('seed:large needs --cases N (a positive integer)');
+  for (const [name, value] of [
+    ['--cases', cases],
+    ['--batch', Number(values.batch)],
+    ['--concurrency', Number(values.concurrency)],
+  ] as const)
+    if (!Number.isInteger(value) || value <= 0) throw new Error(`seed:large needs ${name} N (a positive integer)`);
+  if (!Number.isInteger(Number(values.seed))) throw new Error('seed:large: --seed must be an integer');
   const tty = process.stderr.isTTY;
   const result = await seedLarge({
     databaseUrl,
