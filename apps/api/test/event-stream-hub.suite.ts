@@ -161,7 +161,7 @@ export const eventStreamHubSuite = (adapter: string, openStore: () => Promise<Hu
       fixture = await openStore();
       handle = fixture.handle;
       // no read model to wait for: a progress follows each batch sent
-      hub = new EventStreamHub(handle.store, handle.db, new ProjectionRegistry([]), { catchUpBatch: 7 });
+      hub = new EventStreamHub(handle.store, new ProjectionRegistry([]), { catchUpBatch: 7 });
     });
     afterEach(async () => {
       await hub.onApplicationShutdown();
@@ -285,7 +285,7 @@ export const eventStreamHubSuite = (adapter: string, openStore: () => Promise<Hu
           return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
         },
       });
-      const held = new EventStreamHub(store, handle.db, new ProjectionRegistry([]), { catchUpBatch: 7 });
+      const held = new EventStreamHub(store, new ProjectionRegistry([]), { catchUpBatch: 7 });
       try {
         const live = new Client();
         await held.subscribe(supervisor, new SseConnection(live, OPTIONS));

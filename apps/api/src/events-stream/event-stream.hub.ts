@@ -10,13 +10,11 @@ import {
   compareCheckpoints,
   EVENT_STORE,
   LOG_START,
-  SQL_DATABASE,
   type EventStore,
   type LogCheckpoint,
   type RecordedEvent,
-  type SqlDatabase,
 } from '@app/event-store';
-import { checkpointOfPosition, PROJECTIONS, type ProjectionRegistry } from '@app/projections';
+import { PROJECTIONS, type ProjectionRegistry } from '@app/projections';
 import type { Logger } from '@app/observability';
 import { ROOT_LOGGER } from '../app.tokens';
 import { CaseTracker, liveEventsFor, type CaseMoment } from './case-event-feed';
@@ -106,7 +104,6 @@ export class EventStreamHub implements BeforeApplicationShutdown, OnApplicationS
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
     @Inject(PROJECTIONS) private readonly projections: ProjectionRegistry,
     @Optional() @Inject(EVENT_STREAM_OPTIONS) options?: Partial<EventStreamOptions>,
     @Optional() @Inject(ROOT_LOGGER) private readonly logger?: Logger,
@@ -126,7 +123,7 @@ export class EventStreamHub implements BeforeApplicationShutdown, OnApplicationS
   /** The place in the log of the event at a global position; undefined when there is none. 0: the log's start. */
   async checkpointOf(position: number): Promise<LogCheckpoint | undefined> {
     if (position === 0) return LOG_START;
-    return checkpointOfPosition(this.db, position);
+    return this.store.reader().checkpointAt(position);
   }
 
   /**
