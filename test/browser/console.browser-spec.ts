@@ -209,13 +209,23 @@ describeWithChromium('the web console in Chromium', () => {
     await auditor.close();
   });
 
-  it('shows the customer their case without the internal note', async () => {
+  it('shows the customer their case without the internal note, and shows the refusal of their credit request', async () => {
     const customer = await context.newPage();
     await signIn(customer, 'support-admin');
     await customer.getByRole('link', { name: SUBJECT }).click();
     await customer.locator('[data-type="InfoProvided"]').waitFor();
     expect(await customer.locator('[data-type="InternalNoteAdded"]').count()).toBe(0);
     expect(await customer.getByText('Their IdP still signs with SHA-1.').count()).toBe(0);
+    // an action of theirs through the page: a service credit request, which R14 refuses for a
+    // case linked to no incident; the page shows the API's sentence
+    const credit = customer.locator('form[aria-labelledby="credit-title"]');
+    await credit.getByLabel('Reason').fill('Sales lost a morning.');
+    await credit.getByRole('button', { name: 'Request a service credit' }).click();
+    const refusal = credit.getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(
+      /^Case [0-9a-f-]{36} is not linked to a recorded incident, so you cannot .* \(R14\)\.$/,
+    );
     await expectAccessible(customer);
     await screenshot(customer, 'customer-case');
     await customer.close();
