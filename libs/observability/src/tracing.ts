@@ -13,8 +13,8 @@ import {
 /**
  * Spans of our own code (the command door, the projection runner, the Kafka relay), over
  * the OpenTelemetry API only. Without a started SDK (tracing-sdk.ts: no
- * OTEL_EXPORTER_OTLP_ENDPOINT) the API's tracer is a no-op: a span is a shared non-recording
- * object, nothing is kept, and {@link activeTraceparent} finds no trace.
+ * OTEL_EXPORTER_OTLP_ENDPOINT) the API's tracer is a no-op: a span is a non-recording object
+ * without a trace context, nothing is kept, and {@link activeTraceparent} finds no trace.
  */
 export const TRACER_NAME = 'support-case-backend';
 
