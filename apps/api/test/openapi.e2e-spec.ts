@@ -109,10 +109,10 @@ describe('the OpenAPI document served at /docs-json', () => {
       ),
     ).toEqual([]);
     expect(where((o) => o.statuses.includes('412') && !o.headers.includes('If-Match'))).toEqual([]);
-    // the case, incident, intake and article-revision writes decide on the version If-Match
-    // names (not the start of an intake nor an article's creation: a new stream); the vendor
-    // directory's do not
-    const takesIfMatch = ['/v1/cases', '/v1/incidents', '/v1/intakes/', '/v1/help/articles/'];
+    // the case, incident, intake, article-revision and own-notification-setting writes decide
+    // on the version If-Match names (not the start of an intake nor an article's creation: a
+    // new stream); the vendor directory's do not
+    const takesIfMatch = ['/v1/cases', '/v1/incidents', '/v1/intakes/', '/v1/help/articles/', '/v1/me/notifications'];
     expect(where((o) => o.statuses.includes('412'))).toEqual(
       writes.filter((id) => takesIfMatch.some((prefix) => id.includes(prefix))),
     );
