@@ -30,8 +30,17 @@ describe('logging', () => {
     nest.error('boom', 'Error: boom\n    at x', 'ExceptionsHandler');
     nest.debug('quiet');
     expect(lines).toEqual([
-      expect.objectContaining({ level: 'info', context: 'NestApplication', msg: 'Nest application successfully started' }),
-      expect.objectContaining({ level: 'error', context: 'ExceptionsHandler', msg: 'boom', stack: 'Error: boom\n    at x' }),
+      expect.objectContaining({
+        level: 'info',
+        context: 'NestApplication',
+        msg: 'Nest application successfully started',
+      }),
+      expect.objectContaining({
+        level: 'error',
+        context: 'ExceptionsHandler',
+        msg: 'boom',
+        stack: 'Error: boom\n    at x',
+      }),
       expect.objectContaining({ level: 'debug', msg: 'quiet' }),
     ]);
   });

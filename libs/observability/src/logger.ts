@@ -8,7 +8,11 @@ export type { Logger } from 'pino';
  * One JSON object per line on stdout (or `destination`), with the service name on every line,
  * and `trace_id`/`span_id` on a line written inside a traced span (docs/tracing.md).
  */
-export const createLogger = (options: { level: string; service: string; destination?: pino.DestinationStream }): Logger =>
+export const createLogger = (options: {
+  level: string;
+  service: string;
+  destination?: pino.DestinationStream;
+}): Logger =>
   pino(
     {
       level: options.level,

@@ -17,7 +17,14 @@ describe('Metrics', () => {
     metrics.commands.inc({ command: 'OpenCase', result: 'accepted' });
     metrics.projectionLagEvents.set({ projection: 'case-summaries' }, 3);
     const text = await metrics.render();
-    expect(sample(text, 'http_request_duration_seconds_count', { service: 'api', method: 'POST', route: '/v1/cases', status: '201' })).toBe('1');
+    expect(
+      sample(text, 'http_request_duration_seconds_count', {
+        service: 'api',
+        method: 'POST',
+        route: '/v1/cases',
+        status: '201',
+      }),
+    ).toBe('1');
     expect(sample(text, 'case_commands_total', { service: 'api', command: 'OpenCase', result: 'accepted' })).toBe('1');
     expect(sample(text, 'projection_lag_events', { service: 'api', projection: 'case-summaries' })).toBe('3');
     expect(metrics.contentType).toMatch(/^text\/plain/);
