@@ -71,6 +71,22 @@ export interface QueueAsOfResult {
 const text = (value: unknown): string | null =>
   value === undefined || value === null ? null : typeof value === 'string' ? value : JSON.stringify(value);
 
+/** the fields of `data` that the fold reads (only these travel) */
+const QUEUE_FIELDS = [
+  'caseId',
+  'at',
+  'tenant',
+  'language',
+  'priority',
+  'subject',
+  'to',
+  'agentId',
+  'vendorId',
+  'cycle',
+  'firstResponseDueAt',
+  'sla',
+];
+
 /** An event cut down to what the fold expects; fields the event did not have stay absent. */
 const toQueueEvent = (e: RecordedEvent): QueueEvent => {
   const source = (e.data ?? {}) as Record<string, unknown>;
@@ -118,6 +134,7 @@ export const readQueueAsOf = async (
     equals: queue.language,
     recordedUpTo: asOf,
     types: QUEUE_EVENT_TYPES,
+    fields: QUEUE_FIELDS,
   });
   const board = queueAsOf(events.map(toQueueEvent));
   return {

@@ -167,6 +167,11 @@ export interface StreamsOpenedWithOptions {
   readonly recordedUpTo: Date;
   /** only events of these types */
   readonly types: readonly string[];
+  /**
+   * only these top-level fields of each event's `data` travel (letters, digits, `_`), and no
+   * metadata (`{}`); a field the event lacks comes back null. Default: all of `data` and metadata
+   */
+  readonly fields?: readonly string[];
 }
 
 /**

@@ -64,9 +64,21 @@ ORDER BY e.stream_id, e.stream_version
 LIMIT $5`;
 };
 
-const streamsOpenedWith = (category: string): string => {
+/** A field name written into SQL text. */
+const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `data` cut down to some fields (checked, written into the text) and no metadata, or the whole event. */
+const dataOf = (fields: readonly string[] | undefined): string => {
+  if (fields === undefined) return EVENT_COLUMNS;
+  const bad = fields.find((f) => !FIELD.test(f));
+  if (bad !== undefined) throw new Error(`Not a data field: ${JSON.stringify(bad)}`);
+  const data = `jsonb_build_object(${fields.map((f) => `'${f}', e.data -> '${f}'`).join(', ')}) AS data`;
+  return EVENT_COLUMNS.replace('e.data, e.metadata,', `${data}, '{}'::jsonb AS metadata,`);
+};
+
+const streamsOpenedWith = (category: string, fields: readonly string[] | undefined): string => {
   checkCategories([category]);
-  return `SELECT ${EVENT_COLUMNS} FROM events e
+  return `SELECT ${dataOf(fields)} FROM events e
 WHERE e.stream_id IN (
     SELECT o.stream_id FROM events o
     WHERE o.event_type = $4::text AND o.stream_id LIKE '${category}-%' AND o.recorded_at <= $2::timestamptz
@@ -174,8 +186,9 @@ export class SqlLogReader implements LogReader {
     equals,
     recordedUpTo,
     types,
+    fields,
   }: StreamsOpenedWithOptions): Promise<RecordedEvent[]> {
-    const { rows } = await this.q.query<EventRow>(streamsOpenedWith(category), [
+    const { rows } = await this.q.query<EventRow>(streamsOpenedWith(category, fields), [
       equals,
       recordedUpTo.toISOString(),
       [...types],

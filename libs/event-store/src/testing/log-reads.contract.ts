@@ -167,6 +167,31 @@ export const logReadsContract = (fixture: () => EventStoreFixture): void =>
       expect((await read('fr')).map(at)).toEqual(['fr:1', 'fr:3']);
       expect((await read('en')).map((e) => e.data)).toEqual([{ language: 'en' }, 'y']);
       expect(await read('de')).toEqual([]);
+      const cut = await store()
+        .reader()
+        .readStreamsOpenedWith({
+          category,
+          openedBy: 'Opened',
+          field: 'language',
+          equals: 'fr',
+          recordedUpTo: new Date(Date.now() + 60_000),
+          types: ['Opened'],
+          fields: ['language', 'missing'],
+        });
+      expect(cut.map((e) => [e.data, e.metadata])).toEqual([[{ language: ' FR ', missing: null }, {}]]);
+      await expect(
+        store()
+          .reader()
+          .readStreamsOpenedWith({
+            category,
+            openedBy: 'Opened',
+            field: 'language',
+            equals: 'fr',
+            recordedUpTo: new Date(),
+            types: [],
+            fields: ["x' || 1"],
+          }),
+      ).rejects.toThrow('Not a data field');
       expect(await read('fr', new Date(0))).toEqual([]);
     });
 
