@@ -1,15 +1,4 @@
-import { createHash } from 'node:crypto';
-
-/** SQL text plus a name derived from it, so each statement is prepared once per connection. */
-export interface Statement {
-  readonly text: string;
-  readonly name: string;
-}
-
-export const statement = (text: string): Statement => ({
-  text,
-  name: `event_store_${createHash('sha256').update(text).digest('hex').slice(0, 12)}`,
-});
+import { statement } from './statement';
 
 /**
  * The store's SQL, shared by PostgreSQL and PGlite.

@@ -11,7 +11,8 @@ import {
   type RecordedEvent,
   type StreamsOpenedWithOptions,
 } from './event-store.port';
-import { EVENT_COLUMNS, LOG_HEAD, NEVER_SKIP, READ_ALL, statement } from './event-store.sql';
+import { EVENT_COLUMNS, LOG_HEAD, NEVER_SKIP, READ_ALL } from './event-store.sql';
+import { statement } from './statement';
 import type { SqlQueryable } from './sql-database.port';
 
 /**

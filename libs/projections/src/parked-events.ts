@@ -1,10 +1,9 @@
-import { logReader, type SqlDatabase, type SqlQueryable } from '@app/event-store';
+import { logReader, statement, type SqlDatabase, type SqlQueryable } from '@app/event-store';
 import type { Projection } from './projection';
 import { ApplyFailed, ProjectionNeedsRebuild } from './projection.errors';
 import { transactionParkingPoison } from './internal/apply-events';
 import { readGeneration } from './internal/generations';
 import { lock } from './internal/locks';
-import { statement } from './internal/statement';
 
 /** How many events of the active generation are parked, in how many streams. */
 export interface ParkedCounts {

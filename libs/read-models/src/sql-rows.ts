@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { SqlQueryable } from '@app/event-store';
+import { statementName, type SqlQueryable } from '@app/event-store';
 
 /** pg gives timestamptz as Date and bigint as text; PGlite as Date and number. Both normalised here. */
 export const instantOf = (value: unknown): string => new Date(value as string | Date).toISOString();
@@ -51,9 +50,8 @@ ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${updates.map((n) => `${n} = EXCLU
   };
 };
 
-/** One name per SQL text (its hash), as PostgreSQL's named statements require. PGlite ignores names. */
-export const statementName = (text: string): string =>
-  `read_models_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+/** One name per SQL text (its hash), as PostgreSQL's named statements require: @app/event-store's. */
+export { statementName } from '@app/event-store';
 
 /** Memoises per physical table name (each generation of a projection has its own tables). */
 export const perTable = <T>(make: (table: string) => T): ((table: string) => T) => {

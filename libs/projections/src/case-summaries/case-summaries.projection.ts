@@ -1,7 +1,6 @@
 import { CASE_EVENT_TYPES, caseIdFromStreamId } from '@app/case-domain';
-import type { RecordedEvent, SqlQueryable } from '@app/event-store';
+import { statement, type RecordedEvent, type SqlQueryable, type Statement } from '@app/event-store';
 import type { Projection, ProjectionTables } from '../projection';
-import { statement, type Statement } from '../internal/statement';
 import { evolveCaseSummary, type CaseSummary, type CaseSummaryInput } from './case-summary.evolve';
 
 /** The stable name readers query (a view over the active generation's table). */

@@ -1,5 +1,4 @@
-import { LOG_START, type LogCheckpoint, type SqlQueryable } from '@app/event-store';
-import { statement } from './statement';
+import { LOG_START, statement, type LogCheckpoint, type SqlQueryable } from '@app/event-store';
 
 export interface StoredCheckpoint extends LogCheckpoint {
   readonly updatedAt: Date;

@@ -1,4 +1,4 @@
-import type { SqlQueryable, SqlTransaction } from '@app/event-store';
+import { statement, type SqlQueryable, type SqlTransaction } from '@app/event-store';
 import {
   checkpointNameOf,
   physicalTableOf,
@@ -7,7 +7,6 @@ import {
   type ProjectionTables,
 } from '../projection';
 import { deleteCheckpoint, resetCheckpoint } from './checkpoints';
-import { statement } from './statement';
 
 /**
  * The registry of generations (`projection_versions`). A generation is one set of physical

@@ -1,5 +1,4 @@
-import type { RecordedEvent, SqlQueryable } from '@app/event-store';
-import { statement } from './statement';
+import { statement, type RecordedEvent, type SqlQueryable } from '@app/event-store';
 
 /**
  * Parked events (`projection_parked`): an event a generation could not apply (`failed`,
