@@ -2,7 +2,8 @@
  * What the browser suites share: Debian's Chromium (or CHROMIUM_PATH) driven by
  * playwright-core, the real API as `npm start` runs it (a child process on a build of this
  * suite's own, an embedded store in a temporary DATA_DIR, a free port), axe-core's check,
- * and the screenshots the README shows.
+ * and the screenshots (to SCREENSHOTS_DIR: by default the gitignored test/browser/screenshots/;
+ * `SCREENSHOTS_DIR=docs/screenshots` refreshes the committed ones the README shows).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -18,7 +19,9 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { waitFor } from '../../libs/testing/src/wait-for';
 
 export const ROOT = resolve(__dirname, '../..');
-export const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+/** where a run writes its screenshots: SCREENSHOTS_DIR (relative to the repository), else test/browser/screenshots */
+export const screenshotsDir = (): string =>
+  resolve(ROOT, process.env.SCREENSHOTS_DIR?.trim() || join('test', 'browser', 'screenshots'));
 
 export const chromiumPath = (): string => process.env.CHROMIUM_PATH?.trim() || '/usr/bin/chromium';
 
@@ -200,6 +203,7 @@ export const accessibilityProblems = async (page: Page): Promise<string[]> => {
 };
 
 export const screenshot = async (page: Page, name: string): Promise<void> => {
-  await mkdir(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const dir = screenshotsDir();
+  await mkdir(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 };

@@ -3,7 +3,7 @@
  * one browser for the file; each person in a tab of their own (the console keeps its token
  * in the tab's sessionStorage). Every step waits for what the screen shows (Playwright's
  * locators), never for a duration; axe-core checks every screen; the screenshots go to
- * docs/screenshots.
+ * SCREENSHOTS_DIR (default test/browser/screenshots/, gitignored).
  */
 import { once } from 'node:events';
 import { readdir, readFile } from 'node:fs/promises';
