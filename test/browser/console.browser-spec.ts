@@ -32,6 +32,8 @@ describeWithChromium('the web console in Chromium', () => {
   let context: BrowserContext;
   let agent: Page;
   let caseId: string;
+  /** a second case, opened in English and never claimed: it waits in its queue */
+  let waiting: { id: string; queue: string };
 
   /** the customer's support admin, over HTTP as an integration would: a token from the console's sign-in */
   let customerToken: string;
@@ -174,9 +176,29 @@ describeWithChromium('the web console in Chromium', () => {
     await agent.locator('[data-type="Resolved"]').waitFor();
   });
 
-  it('shows a supervisor the first-response chart with the case counted', async () => {
+  it('shows a supervisor the first-response chart with the case counted, and the deflection rate with an intake an article solved', async () => {
+    // the customer's admin asks the help assistant, and the first article it suggests solves it (R5)
+    const intake = await asCustomer('/v1/intakes', {
+      method: 'POST',
+      body: JSON.stringify({
+        description: 'Users cannot sign in with SAML single sign-on: invalid assertion',
+        product: 'cloud-identity-premium',
+        language: 'en',
+      }),
+    });
+    const suggestions = intake.suggestions as Array<{ articleId: string }>;
+    expect(suggestions.length).toBeGreaterThan(0);
+    await asCustomer(`/v1/intakes/${intake.id as string}/deflection`, {
+      method: 'POST',
+      body: JSON.stringify({ articleId: suggestions[0].articleId }),
+    });
     const supervisor = await context.newPage();
     await signIn(supervisor, 'supervisor');
+    // one intake in the range, deflected: the figure over the period, the bar of its product
+    const deflection = supervisor.locator('section[data-report="deflection"]');
+    await deflection.locator('[data-figure="deflection-rate"]', { hasText: '100 % (1 of 1 intakes' }).waitFor();
+    await deflection.locator('svg text', { hasText: 'cloud-identity-premium (1)' }).waitFor();
+    await deflection.getByRole('button', { name: /^Download CSV/ }).waitFor();
     const report = supervisor.locator('section[data-report="first-response-time"]');
     // the bar's label names the vendor and, in brackets, the responses counted
     await report.locator('svg text', { hasText: 'north-desk (1)' }).waitFor();
@@ -193,7 +215,62 @@ describeWithChromium('the web console in Chromium', () => {
     await supervisor.close();
   });
 
-  it('lets an auditor move the slider back to the case as it was opened, and verify the chain', async () => {
+  it('lets a supervisor declare an incident, shows the API’s refusal of an end before its start, links a case to it from the case page and resolves it', async () => {
+    const other = await asCustomer('/v1/cases', {
+      method: 'POST',
+      body: JSON.stringify({
+        subject: 'Directory sync stopped',
+        description: 'No new user has appeared since this morning.',
+        product: 'cloud-identity',
+        language: 'en',
+        channel: 'email',
+        impact: { serviceState: 'not-as-expected', scope: 'several-users', collaborationHarmed: false },
+        workaround: 'none',
+      }),
+    });
+    const otherId = other.id as string;
+    waiting = { id: otherId, queue: `en-${other.priority as string}` };
+    const supervisor = await context.newPage();
+    await signIn(supervisor, 'supervisor');
+    await supervisor.getByRole('link', { name: 'Incidents' }).click();
+    await supervisor.getByRole('heading', { name: 'Incidents', level: 1 }).waitFor();
+    await supervisor.getByText('No incident has been declared.').waitFor();
+    await expectAccessible(supervisor);
+    await supervisor.getByLabel('Title').fill('SSO outage in EMEA');
+    await supervisor.getByLabel('Services (comma-separated)').fill('sso, directory');
+    await supervisor.getByRole('button', { name: 'Declare an incident' }).click();
+    const row = supervisor.locator('tr[data-status="ongoing"]', { hasText: 'SSO outage in EMEA' });
+    await row.waitFor();
+    const incidentId = await row.getAttribute('data-incident');
+    // an end before its start: the API's sentence (INCIDENT.ENDS_BEFORE_START)
+    await row.getByLabel('Ended').fill('2020-01-01T00:00');
+    await row.getByRole('button', { name: 'Resolve the incident' }).click();
+    const refusal = row.getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(
+      new RegExp(`^Incident ${incidentId} cannot end at \\S+, before it started at \\S+\\.$`),
+    );
+    await expectAccessible(supervisor);
+    await screenshot(supervisor, 'supervisor-incidents');
+
+    // the case page: link the other case to the ongoing incident
+    await supervisor.goto(`${api.url}/console/mine/${otherId}`);
+    await supervisor.getByRole('heading', { name: 'Case: Directory sync stopped' }).waitFor();
+    const link = supervisor.locator('form[aria-labelledby="incident-title"]');
+    await link.getByLabel('Incident').selectOption(incidentId!);
+    await link.getByRole('button', { name: 'Link to an incident' }).click();
+    await supervisor.locator('[data-type="LinkedToIncident"]').waitFor();
+    await supervisor.getByText(incidentId!).first().waitFor();
+
+    // resolved now (the form's default): the row says so
+    await supervisor.getByRole('link', { name: 'Incidents' }).click();
+    const ongoing = supervisor.locator(`tr[data-incident="${incidentId}"]`);
+    await ongoing.getByRole('button', { name: 'Resolve the incident' }).click();
+    await supervisor.locator(`tr[data-incident="${incidentId}"][data-status="resolved"]`).waitFor();
+    await supervisor.close();
+  });
+
+  it('lets an auditor move the slider back to the case as it was opened, verify the chain, and see a queue as it stood 24 hours ago and now', async () => {
     const auditor = await context.newPage();
     await signIn(auditor, 'auditor');
     await auditor.getByLabel('Choose a case').selectOption(caseId);
@@ -206,6 +283,18 @@ describeWithChromium('the web console in Chromium', () => {
     await auditor.locator('[data-chain="ok"]').waitFor();
     await expectAccessible(auditor);
     await screenshot(auditor, 'auditor-as-of');
+    // a queue as it stood: now, the case waiting in it; 24 hours ago, before it was opened, empty
+    await auditor.getByLabel('Choose a queue').selectOption(waiting.queue);
+    await auditor.locator(`[data-queue-as-of] tr[data-case="${waiting.id}"]`).waitFor();
+    const when = auditor.getByLabel('When (last 24 hours)');
+    await when.focus();
+    await when.press('Home');
+    await auditor.locator('[data-queue-as-of]', { hasText: 'No case was waiting in this queue then.' }).waitFor();
+    expect(await auditor.locator(`tr[data-case="${waiting.id}"]`).count()).toBe(0);
+    await when.press('End');
+    await auditor.locator(`[data-queue-as-of] tr[data-case="${waiting.id}"]`).waitFor();
+    await expectAccessible(auditor);
+    await screenshot(auditor, 'auditor-queue-as-of');
     await auditor.close();
   });
 

@@ -13,6 +13,7 @@ import { SurveyPage } from './screens/survey';
 import { Reports } from './screens/reports';
 import { Audit } from './screens/audit';
 import { CaseList } from './screens/case-list';
+import { Incidents } from './screens/incidents';
 
 const useSession = () => {
   const [claims, setClaims] = useState(session.claims());
@@ -53,6 +54,7 @@ const Nav = ({ role }: { role: string }) => {
         ? [
             ['/reports', t('navReports')],
             ['/mine', t('navCases')],
+            ['/incidents', t('navIncidents')],
           ]
         : role === 'auditor'
           ? [['/audit', t('navAudit')]]
@@ -82,6 +84,8 @@ const Screen = ({ path, role }: { path: string; role: string }) => {
       return <Reports />;
     case 'audit':
       return <Audit caseId={parts[1]} />;
+    case 'incidents':
+      return <Incidents role={role} />;
     default:
       return null;
   }

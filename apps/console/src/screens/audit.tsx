@@ -2,7 +2,9 @@
  * The auditor's screen: a case as it stood at a chosen moment (GET /v1/audit/cases/{id}?asOf=,
  * replayed from the log), chosen with a slider over the moments its events were recorded,
  * and the hash chain's verification (GET /v1/audit/verify), of the case's stream and of the
- * whole log.
+ * whole log. A queue as it stood at a moment (GET /v1/audit/queues/{id}?asOf=), with the same
+ * kind of slider, over the last 24 hours minute by minute (a queue has no history of its own
+ * to step through).
  */
 import { useEffect, useState } from 'preact/hooks';
 import { getJson, sentenceOf } from '../api';
@@ -135,6 +137,98 @@ const CaseAsOf = ({ caseId }: { caseId: string }) => {
   );
 };
 
+interface QueueAsOfView {
+  queue: string;
+  asOf: string;
+  cases: Array<{ caseId: string; subject: string; priority: string; status: string; vendorId: string | null }>;
+  eventsReplayed: number;
+}
+
+const QUEUES = ['fr', 'en'].flatMap((l) => ['P1', 'P2', 'P3', 'P4'].map((p) => `${l}-${p}`));
+const WINDOW_MINUTES = 24 * 60;
+
+const QueueAsOf = () => {
+  const [queue, setQueue] = useState('');
+  // the window ends when the screen opened: the slider's last step is that minute
+  const [end] = useState(() => Date.now());
+  const [step, setStep] = useState(WINDOW_MINUTES);
+  // the answer and the moment it was asked for (an older answer arriving late is not shown)
+  const [view, setView] = useState<QueueAsOfView & { asked: string }>();
+  const [error, setError] = useState<string>();
+  const moment = new Date(end - (WINDOW_MINUTES - step) * 60_000).toISOString();
+  useEffect(() => {
+    if (!queue) return;
+    getJson<QueueAsOfView>(`/v1/audit/queues/${encodeURIComponent(queue)}?asOf=${encodeURIComponent(moment)}`).then(
+      (v) => (setView({ ...v, asked: moment }), setError(undefined)),
+      (e: unknown) => (setView(undefined), setError(sentenceOf(e))),
+    );
+  }, [queue, moment]);
+  return (
+    <section aria-labelledby="queue-asof-title" class="queue-asof">
+      <h2 id="queue-asof-title">{t('queueAsOfTitle')}</h2>
+      <p>
+        <label for="audit-queue">{t('chooseQueue')}</label>{' '}
+        <select id="audit-queue" value={queue} onChange={(e) => setQueue((e.target as HTMLSelectElement).value)}>
+          <option value="">—</option>
+          {QUEUES.map((q) => (
+            <option value={q}>{q}</option>
+          ))}
+        </select>
+      </p>
+      {queue && (
+        <p>
+          <label for="queue-moment">{t('queueMoment')}</label>{' '}
+          <input
+            id="queue-moment"
+            type="range"
+            min={0}
+            max={WINDOW_MINUTES}
+            step={1}
+            value={step}
+            aria-valuetext={formatDateTime(moment)}
+            onInput={(e) => setStep(Number((e.target as HTMLInputElement).value))}
+          />{' '}
+          <output for="queue-moment">{t('asOf', { at: formatDateTime(moment) })}</output>
+        </p>
+      )}
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+      {view && view.asked === moment && view.queue === queue && (
+        <div data-queue-as-of={view.asked}>
+          {view.cases.length === 0 ? (
+            <p>{t('queueEmptyThen')}</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('subject')}</th>
+                  <th scope="col">{t('priority')}</th>
+                  <th scope="col">{t('status')}</th>
+                  <th scope="col">{t('vendor')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {view.cases.map((c) => (
+                  <tr data-case={c.caseId}>
+                    <td>{c.subject}</td>
+                    <td>{c.priority}</td>
+                    <td>{t(`status.${c.status}`)}</td>
+                    <td>{c.vendorId ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <p class="hint">{t('eventsReplayed', { events: view.eventsReplayed })}</p>
+        </div>
+      )}
+    </section>
+  );
+};
+
 export const Audit = ({ caseId }: { caseId?: string }) => {
   const cases = useLoad(
     () => getJson<{ items: Array<{ id: string; subject: string; status: string }> }>('/v1/cases?limit=100'),
@@ -159,6 +253,7 @@ export const Audit = ({ caseId }: { caseId?: string }) => {
         </select>
       </p>
       {caseId ? <CaseAsOf caseId={caseId} /> : <Verify />}
+      <QueueAsOf />
     </section>
   );
 };

@@ -14,6 +14,8 @@ interface Report {
   columns: string[];
   rows: Array<Record<string, unknown>>;
   groupBy: string;
+  /** the deflection report's figures over the whole period */
+  total?: Record<string, unknown>;
 }
 
 /** which reports, grouped how, and which numeric columns to chart */
@@ -29,6 +31,8 @@ const SHOWN: Array<{ name: string; groupBy?: string; bars: string[]; count?: str
   { name: 'outcomes', bars: ['resolutions'] },
   { name: 'csat', bars: ['responseRatePercent', 'satisfiedPercent'], count: 'sent' },
   { name: 'credits', bars: ['amount'], count: 'credits' },
+  // R5–R8: the help assistant's intakes and the share an article solved (GET /v1/reports/deflection)
+  { name: 'deflection', groupBy: 'product', bars: ['deflectionRate'], count: 'intakes' },
 ];
 
 const COLORS = ['#1f5fa8', '#b4480b', '#2d7a3a', '#6b3fa0'];
@@ -38,8 +42,39 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 const numericColumns = (r: Report): string[] =>
   r.columns.filter((c) => r.rows.length > 0 && r.rows.every((row) => typeof row[c] === 'number' || row[c] === null));
 
+/** a list column (the deflection report's articles) is a cell, not a label */
+const listColumn = (r: Report, c: string): boolean => r.rows.some((row) => Array.isArray(row[c]));
+
+/** a cell as text: a list of objects as "a: 1, b: 2" (an article and its count) */
+const cellText = (v: unknown): string => {
+  if (v === null || v === undefined) return '—';
+  if (Array.isArray(v))
+    return (
+      v.map((o) => (typeof o === 'object' && o ? Object.values(o as object).join(': ') : String(o))).join(', ') || '—'
+    );
+  return String(v);
+};
+
+const percent = (rate: number) => `${Math.round(rate * 1000) / 10} %`;
+
+/** the deflection report's headline: the rate over every intake of the period */
+const DeflectionFigure = ({ total }: { total: Record<string, unknown> }) => {
+  const rate = total.deflectionRate;
+  return (
+    <p class="figure" data-figure="deflection-rate">
+      {typeof rate === 'number'
+        ? t('deflectionRate', {
+            rate: percent(rate),
+            deflected: String(total.deflected),
+            intakes: String(total.intakes),
+          })
+        : t('noIntakes')}
+    </p>
+  );
+};
+
 export const BarChart = ({ report, bars, count }: { report: Report; bars: string[]; count?: string }) => {
-  const labels = report.columns.filter((c) => !numericColumns(report).includes(c));
+  const labels = report.columns.filter((c) => !numericColumns(report).includes(c) && !listColumn(report, c));
   const labelOf = (row: Record<string, unknown>) => {
     const name = labels.map((c) => String(row[c] ?? '')).join(' · ') || report.title;
     return count && row[count] !== undefined ? `${name} (${String(row[count])})` : name;
@@ -114,6 +149,7 @@ const ReportCard = ({
 }) => (
   <section class="report" aria-labelledby={`r-${report.report}`} data-report={report.report}>
     <h2 id={`r-${report.report}`}>{report.title}</h2>
+    {report.report === 'deflection' && report.total && <DeflectionFigure total={report.total} />}
     <BarChart report={report} bars={bars} count={count} />
     {count && <p class="hint">{t('countNote', { column: count })}</p>}
     <details>
@@ -130,7 +166,7 @@ const ReportCard = ({
           {report.rows.map((row) => (
             <tr>
               {report.columns.map((c) => (
-                <td>{row[c] === null || row[c] === undefined ? '—' : String(row[c])}</td>
+                <td>{cellText(row[c])}</td>
               ))}
             </tr>
           ))}
