@@ -72,6 +72,29 @@ describe('vendors and follow-the-sun routing (R4, R16)', () => {
     await http().post('/v1/vendors').set(as(tok.auditor)).send({}).expect(403);
   });
 
+  it('serves the loaded calendars with their week and the working time of the next 24 hours in UTC (calendar.read)', async () => {
+    // Monday 2 March 2026, 09:00 UTC: 10:00 in Paris (UTC+1), a working morning
+    t.clock.set('2026-03-02T09:00:00Z');
+    const { body } = await http().get('/v1/calendars').set(as(tok.agent)).expect(200);
+    expect(body.from).toBe('2026-03-02T09:00:00.000Z');
+    const paris = body.items.find((c: { id: string }) => c.id === 'europe-paris');
+    expect(paris).toMatchObject({ timeZone: 'Europe/Paris', week: { mon: ['09:00-12:30', '13:30-18:00'], sat: [] } });
+    // the rest of Monday's morning and its afternoon, then Tuesday's first hour before 09:00 UTC
+    expect(paris.next24h).toEqual([
+      { start: '2026-03-02T09:00:00.000Z', end: '2026-03-02T11:30:00.000Z' },
+      { start: '2026-03-02T12:30:00.000Z', end: '2026-03-02T17:00:00.000Z' },
+      { start: '2026-03-03T08:00:00.000Z', end: '2026-03-03T09:00:00.000Z' },
+    ]);
+    expect(body.items.map((c: { id: string }) => c.id).sort()).toEqual([
+      'america-new-york',
+      'asia-tokyo',
+      'australia-sydney',
+      'europe-paris',
+    ]);
+    await http().get('/v1/calendars').set(as(tok.auditor)).expect(200);
+    await http().get('/v1/calendars').set(as(tok.admin)).expect(403);
+  });
+
   it('registers a vendor (201), the same again changes nothing (200), another with its id is a 409', async () => {
     const vendor = {
       id: 'lisbon-desk',

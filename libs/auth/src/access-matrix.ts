@@ -76,6 +76,8 @@ export const ACCESS_MATRIX = {
   'report.read': read('read reports', SV, AU),
   'vendor.manage': write('manage support vendors', SV),
   'calendar.manage': write('manage business calendars', SV),
+  // GET /v1/calendars: each loaded calendar's week and next 24 hours (the console's follow-the-sun strip)
+  'calendar.read': read('read business calendars', AG, SV, AU),
 } as const satisfies Record<string, ActionSpec>;
 
 export type Action = keyof typeof ACCESS_MATRIX;

@@ -80,6 +80,7 @@ const EXPECTED = `
   report.read                  F  F  F  ✓  ✓  F
   vendor.manage                F  F  F  ✓  R  F
   calendar.manage              F  F  F  ✓  R  F
+  calendar.read                F  F  ✓  ✓  ✓  F
 `;
 const COLUMNS: Role[] = ['support-admin', 'customer-admin', 'agent', 'supervisor', 'auditor', 'system'];
 const CODES = { P: 'AUTH.MISSING_PRIVILEGE', R: 'AUTH.READ_ONLY', F: 'AUTH.FORBIDDEN' } as const;
@@ -229,6 +230,7 @@ describe('refusals a person understands', () => {
       'audit.export',
       'audit.read-report',
       'report.read',
+      'calendar.read',
     ]);
     expect(createAccessPolicy().allowedActions(principals['customer-admin'])).toEqual([]);
   });

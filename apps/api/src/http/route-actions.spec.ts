@@ -54,6 +54,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   'GET /v1/audit/queues/:id': 'audit.read',
   'GET /v1/audit/reports/:name': 'audit.read-report',
   'GET /v1/audit/verify': 'audit.verify',
+  'GET /v1/calendars': 'calendar.read',
   'GET /v1/cases': 'case.list',
   'GET /v1/cases/:id': 'case.read',
   'GET /v1/cases/:id/attachments/:sha256': 'case.read',
