@@ -17,7 +17,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,7 +27,7 @@ import { NEVER_PUBLISHED_CASE_EVENT_TYPES } from '@app/messaging';
 import { TopicReader, deleteTopicsAndGroups } from '../libs/messaging/src/testing/kafka-test-kit';
 import { ProjectionRunner, type Projection } from '@app/projections';
 import { SlaService } from '@app/sla';
-import { createTestDatabase, describeWithService, waitFor, type TestDatabase } from '@app/testing';
+import { createTestDatabase, describeWithService, freePort, waitFor, type TestDatabase } from '@app/testing';
 import { allProjections } from '../libs/workers/src/projections';
 
 const ROOT = join(__dirname, '..');
@@ -78,18 +77,6 @@ interface Child {
   output: string;
   exit?: string;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 
 describeWithService('DATABASE_URL', 'PostgreSQL', 'two APIs and two workers on PostgreSQL', (serverUrl) =>
   describeWithService('KAFKA_BROKERS', 'a Kafka broker', 'two APIs and two workers with Kafka', (brokers) => {

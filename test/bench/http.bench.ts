@@ -41,7 +41,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -49,6 +48,7 @@ import { issueLocalToken, type PrincipalClaims } from '../../libs/auth/src';
 import { EXAMPLE_VENDORS } from '../../libs/case-domain/src';
 import { EVENT_STORE_COMPONENT, EVENT_STORE_MIGRATIONS, migrate, PgDatabase } from '../../libs/event-store/src';
 import { createTestDatabase } from '../../libs/testing/src/postgres';
+import { freePort } from '../../libs/testing/src/free-port';
 import { waitFor } from '../../libs/testing/src/wait-for';
 
 const CONNECTIONS = 16;
@@ -219,19 +219,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void cleanUp('interrupted').finally(() => process.exit(130));
   });
 }
-
-/** A port free now on 127.0.0.1 (the API refuses port 0). */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 
 /** Polls `url` until it answers 200 (bounded), failing at once if `child` exits. */
 const waitUntilReady = async (child: Child, url: string) => {

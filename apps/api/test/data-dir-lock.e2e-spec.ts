@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { DATA_DIR_LOCK_FILE } from '../../../libs/event-store/src/pglite/data-dir-lock';
+import { freePort } from '@app/testing';
 
 /**
  * One process per embedded store, with real processes: the API, the worker and casectl as
@@ -22,16 +22,6 @@ interface Started {
   stdout(): string;
   stderr(): string;
 }
-
-const freePort = async (): Promise<number> => {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-};
 
 describe('one process per DATA_DIR (embedded store), across processes', () => {
   let out: string;

@@ -1,16 +1,14 @@
 import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 import { InboundSmtpServer } from '@app/inbound-mail';
 import { waitFor } from '@app/testing';
 import { TimerScheduler } from '@app/timers';
 import { startApiTestApp, type ApiTestApp } from './api-test-app';
+import { smtpServer } from './smtp-server';
 import { openCaseBody, testTokens, TEST_AUTH_SECRET, type TestTokens } from './tokens';
 
 const NBSP = '\u00a0';
@@ -43,26 +41,6 @@ const SHORT_POLICY = {
   defaultCalendar: 'short-test',
 };
 
-/** A real SMTP server on loopback: what the app sends, parsed as a mail client would. */
-const mailbox = async () => {
-  const received: { mail: ParsedMail; rcpt: string[] }[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const rcpt = session.envelope.rcptTo.map((r) => r.address);
-      simpleParser(stream).then(
-        (mail) => (received.push({ mail, rcpt }), callback()),
-        (error: Error) => callback(error),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return { received, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-};
-
 interface RecordedEvent {
   type: string;
   data: Record<string, unknown>;
@@ -75,7 +53,7 @@ interface RecordedEvent {
  * the test app's manual clock over a short calendar.
  */
 describe('The conversation by e-mail: information request, reply with a log, internal note, forged address, reminder and auto-close', () => {
-  let outbox: Awaited<ReturnType<typeof mailbox>>;
+  const outbox = smtpServer();
   let t: ApiTestApp;
   let tok: TestTokens;
   let inbound: Transporter;
@@ -108,7 +86,6 @@ describe('The conversation by e-mail: information request, reply with a log, int
   };
 
   beforeAll(async () => {
-    outbox = await mailbox();
     configDir = mkdtempSync(join(tmpdir(), 'email-conversation-'));
     // the shipped calendars (the vendors' own), and the short one the cases use
     cpSync('config/calendars', join(configDir, 'calendars'), { recursive: true });
@@ -116,7 +93,7 @@ describe('The conversation by e-mail: information request, reply with a log, int
     writeFileSync(join(configDir, 'sla-policy.json'), JSON.stringify(SHORT_POLICY));
     t = await startApiTestApp({
       AUTH_SECRET: TEST_AUTH_SECRET,
-      SMTP_URL: `smtp://127.0.0.1:${outbox.port}`,
+      SMTP_URL: `smtp://127.0.0.1:${await outbox.listen()}`,
       SMTP_FROM: 'Support desk <support@desk.example>',
       PUBLIC_BASE_URL: 'https://support.test',
       INBOUND_DOMAIN: DOMAIN,
@@ -136,7 +113,7 @@ describe('The conversation by e-mail: information request, reply with a log, int
   afterAll(async () => {
     inbound?.close();
     await t?.close();
-    await outbox?.close();
+    await outbox.close();
     rmSync(configDir, { recursive: true, force: true });
   });
 
@@ -211,17 +188,18 @@ describe('The conversation by e-mail: information request, reply with a log, int
           res.on('end', () => done(null, Buffer.concat(chunks)));
         })
         .expect(200);
-      expect(createHash('sha256').update(file.body as Buffer).digest('hex')).toBe(logSha256);
+      expect(
+        createHash('sha256')
+          .update(file.body as Buffer)
+          .digest('hex'),
+      ).toBe(logSha256);
       expect(file.headers['content-disposition']).toBe('attachment; filename=saml-trace.log');
     }
     // the same access rules as the case: another organisation does not learn it exists
-    await http()
-      .get(`/v1/cases/${caseId}/attachments/${logSha256}`)
-      .set(as(tok.otherOrgAdmin))
-      .expect(404);
+    await http().get(`/v1/cases/${caseId}/attachments/${logSha256}`).set(as(tok.otherOrgAdmin)).expect(404);
   });
 
-  it("the internal note is invisible to the customer everywhere (the case, its events, every e-mail), and visible to staff", async () => {
+  it('the internal note is invisible to the customer everywhere (the case, its events, every e-mail), and visible to staff', async () => {
     const customerView = (await http().get(`/v1/cases/${caseId}`).set(as(tok.admin)).expect(200)).text;
     expect(customerView).not.toContain(NOTE);
     const customerEvents = await http().get(`/v1/cases/${caseId}/events`).set(as(tok.admin)).expect(200);

@@ -1,6 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 import { loadOrCreateLocalSecret } from '@app/auth';
 import { toCaseStreamId } from '@app/case-domain';
@@ -8,37 +5,11 @@ import { SQL_DATABASE, type SqlDatabase } from '@app/event-store';
 import { waitFor } from '@app/testing';
 import { notificationsOf, ReplyAddresses, TIMER_INDEX_CHECKPOINT, TimerScheduler } from '@app/timers';
 import { startApiTestApp, type ApiTestApp } from './api-test-app';
+import { smtpServer } from './smtp-server';
 import { openCaseBody, testTokens, TEST_AUTH_SECRET, type TestTokens } from './tokens';
 
 const NBSP = '\u00a0';
 const as = (token: string) => ({ Authorization: `Bearer ${token}` });
-
-/** A real SMTP server on loopback that keeps what it receives; `listen(port)` again after `close()` (an outage). */
-const smtpServer = () => {
-  const received: { mail: ParsedMail; rcpt: string[] }[] = [];
-  let server: SMTPServer | undefined;
-  return {
-    received,
-    listen: async (port = 0): Promise<number> => {
-      server = new SMTPServer({
-        authOptional: true,
-        disabledCommands: ['STARTTLS'],
-        logger: false,
-        onData(stream, session, callback) {
-          const rcpt = session.envelope.rcptTo.map((r) => r.address);
-          simpleParser(stream).then(
-            (mail) => (received.push({ mail, rcpt }), callback()),
-            (error: Error) => callback(error),
-          );
-        },
-      });
-      const s = server;
-      await new Promise<void>((resolve) => s.listen(port, '127.0.0.1', resolve));
-      return (s.server.address() as AddressInfo).port;
-    },
-    close: () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
-  };
-};
 
 /**
  * The notification e-mails (docs/notifications.md) through a real SMTP server: an
@@ -147,7 +118,9 @@ describe('notification e-mails, through a real SMTP server on loopback', () => {
     expect(off.body).toEqual({ email: 'ana@acme.example', enabled: false });
     expect(off.headers.etag).toBe('W/"1"');
     // the same setting again records nothing
-    expect((await http().put('/v1/me/notifications').set(as(tok.admin)).send({ enabled: false }).expect(200)).headers.etag).toBe('W/"1"');
+    expect(
+      (await http().put('/v1/me/notifications').set(as(tok.admin)).send({ enabled: false }).expect(200)).headers.etag,
+    ).toBe('W/"1"');
     expect((await me().expect(200)).body.enabled).toBe(false);
     // a person sets their own only: staff have no such setting
     await http().put('/v1/me/notifications').set(as(tok.agent)).send({ enabled: false }).expect(403);
@@ -164,11 +137,7 @@ describe('notification e-mails, through a real SMTP server on loopback', () => {
       () => 'no e-mail for the case',
     );
     await http().put('/v1/me/notifications').set(as(tok.admin)).send({ enabled: true }).expect(200);
-    await http()
-      .post(`/v1/cases/${id}/info`)
-      .set(as(tok.admin))
-      .send({ message: 'Le voici.' })
-      .expect(200);
+    await http().post(`/v1/cases/${id}/info`).set(as(tok.admin)).send({ message: 'Le voici.' }).expect(200);
     await http().post(`/v1/cases/${id}/responses`).set(as(tok.agent)).send({ message: 'Merci, corrigé.' }).expect(200);
     await tick();
     await waitFor(

@@ -4,3 +4,4 @@ export * from './postgres';
 export * from './wait-for';
 export * from './gates';
 export * from './seeded-random';
+export * from './free-port';
