@@ -176,7 +176,7 @@ describeWithChromium('the web console in Chromium', () => {
     await agent.locator('[data-type="Resolved"]').waitFor();
   });
 
-  it('shows a supervisor the first-response chart with the case counted, and the deflection rate with an intake an article solved', async () => {
+  it('shows a supervisor the first-response chart with the case counted, the deflection rate with an intake an article solved, and the vendors on the follow-the-sun strip', async () => {
     // the customer's admin asks the help assistant, and the first article it suggests solves it (R5)
     const intake = await asCustomer('/v1/intakes', {
       method: 'POST',
@@ -210,6 +210,27 @@ describeWithChromium('the web console in Chromium', () => {
     await report.locator('summary').click();
     // the vendors at work now, from GET /v1/vendors
     await supervisor.locator('[data-vendor="north-desk"]').waitFor();
+    // the follow-the-sun strip (GET /v1/calendars): a row per vendor, a "now" marker, and a
+    // vendor's working time starting at now exactly when GET /v1/vendors says it is at work
+    const strip = supervisor.locator('figure.strip');
+    await strip.locator('line[data-now]').waitFor({ state: 'attached' }); // a vertical line has no width: not "visible"
+    const vendorIds = await supervisor
+      .locator('[data-vendor]')
+      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-vendor'), e.classList.contains('at-work')]));
+    expect(vendorIds.length).toBeGreaterThan(0);
+    const from = Date.parse((await strip.getAttribute('data-from'))!);
+    for (const [id, atWork] of vendorIds) {
+      expect(await strip.locator(`[data-strip-row="${id}"]`).getAttribute('data-working-now')).toBe(String(atWork));
+      const bars = await strip
+        .locator(`[data-strip-vendor="${id}"] rect.work`)
+        .evaluateAll((els) => els.map((e) => [e.getAttribute('data-start')!, e.getAttribute('data-end')!]));
+      for (const [start, end] of bars) {
+        expect(Date.parse(start)).toBeGreaterThanOrEqual(from);
+        expect(Date.parse(end)).toBeLessThanOrEqual(from + 86_400_000);
+        expect(Date.parse(end)).toBeGreaterThan(Date.parse(start));
+      }
+      if (atWork) expect(bars[0]?.[0] && Date.parse(bars[0][0])).toBe(from);
+    }
     await expectAccessible(supervisor);
     await screenshot(supervisor, 'supervisor-dashboard');
     await supervisor.close();

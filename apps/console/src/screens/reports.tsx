@@ -192,13 +192,102 @@ interface Vendor {
   atWork: boolean;
 }
 
+interface CalendarHours {
+  id: string;
+  timeZone: string;
+  next24h: Array<{ start: string; end: string }>;
+}
+
+const HOUR_MS = 3_600_000;
+const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+
 /**
- * Who is at work now (GET /v1/vendors' atWork, from each vendor's business calendar). A
- * 24-hour follow-the-sun strip would need each calendar's working hours, which the API does
- * not serve yet.
+ * The follow-the-sun strip: each vendor's working time over the next 24 hours in UTC (its
+ * calendar's, from GET /v1/calendars: holidays and time-zone changes applied by the API), on
+ * an axis from the current UTC hour, with a "now" marker. The list under it says the same in
+ * words (what a screen reader reads).
  */
+const FollowTheSun = ({
+  vendors,
+  calendars,
+}: {
+  vendors: Vendor[];
+  calendars: { from: string; items: CalendarHours[] };
+}) => {
+  const now = Date.parse(calendars.from);
+  const start = Math.floor(now / HOUR_MS) * HOUR_MS;
+  const span = 24 * HOUR_MS;
+  const left = 110;
+  const width = 720;
+  const rowH = 26;
+  const x = (ms: number) => left + ((ms - start) / span) * width;
+  const byId = new Map(calendars.items.map((c) => [c.id, c]));
+  const rows = vendors.map((v) => {
+    const hours = byId.get(v.calendarId)?.next24h ?? [];
+    const working = hours.some((h) => Date.parse(h.start) <= now && now < Date.parse(h.end));
+    return { v, hours, working };
+  });
+  const height = 30 + rows.length * rowH;
+  return (
+    <figure class="strip" data-from={calendars.from}>
+      <svg role="img" aria-labelledby="strip-title" viewBox={`0 0 ${left + width + 10} ${height}`} width="100%">
+        <title id="strip-title">{t('followTheSun')}</title>
+        {Array.from({ length: 25 }, (_, i) => (
+          <g>
+            <line x1={x(start + i * HOUR_MS)} y1="16" x2={x(start + i * HOUR_MS)} y2={height} stroke="#ccc" />
+            {i % 3 === 0 && i < 24 && (
+              <text x={x(start + i * HOUR_MS) + 2} y="12" font-size="10" fill="#222">
+                {hhmm(start + i * HOUR_MS)}
+              </text>
+            )}
+          </g>
+        ))}
+        {rows.map(({ v, hours }, i) => (
+          <g data-strip-vendor={v.id}>
+            <text x="4" y={30 + i * rowH + 12} font-size="12" fill="#222">
+              {v.id}
+            </text>
+            {hours.map((h) => (
+              <rect
+                class="work"
+                data-start={h.start}
+                data-end={h.end}
+                x={x(Date.parse(h.start))}
+                y={30 + i * rowH}
+                width={Math.max(1, x(Date.parse(h.end)) - x(Date.parse(h.start)))}
+                height={rowH - 8}
+                fill="#2d7a3a"
+              >
+                <title>{`${v.id}: ${hhmm(Date.parse(h.start))}–${hhmm(Date.parse(h.end))} UTC`}</title>
+              </rect>
+            ))}
+          </g>
+        ))}
+        <line data-now={calendars.from} x1={x(now)} y1="14" x2={x(now)} y2={height} stroke="#b4480b" stroke-width="2" />
+        <text x={x(now) + 3} y={height - 2} font-size="10" fill="#8a3608">
+          {t('now')}
+        </text>
+      </svg>
+      <figcaption>
+        <ul class="strip-list">
+          {rows.map(({ v, hours, working }) => (
+            <li data-strip-row={v.id} data-working-now={String(working)}>
+              <strong>{v.name}</strong> ({v.calendarId}):{' '}
+              {hours.length === 0
+                ? t('noWorkingHours')
+                : hours.map((h) => `${hhmm(Date.parse(h.start))}–${hhmm(Date.parse(h.end))}`).join(', ') + ' UTC'}
+            </li>
+          ))}
+        </ul>
+      </figcaption>
+    </figure>
+  );
+};
+
+/** Who is at work now (GET /v1/vendors' atWork, from each vendor's business calendar), and the next 24 hours. */
 const VendorsNow = () => {
   const vendors = useLoad(() => getJson<{ items: Vendor[] }>('/v1/vendors'), []);
+  const calendars = useLoad(() => getJson<{ from: string; items: CalendarHours[] }>('/v1/calendars'), []);
   if (!vendors.data) return null;
   return (
     <section class="report" aria-labelledby="vendors-title">
@@ -211,6 +300,12 @@ const VendorsNow = () => {
           </li>
         ))}
       </ul>
+      {calendars.error && (
+        <p role="alert" class="error">
+          {calendars.error}
+        </p>
+      )}
+      {calendars.data && <FollowTheSun vendors={vendors.data.items} calendars={calendars.data} />}
     </section>
   );
 };
