@@ -300,6 +300,12 @@ export const eventStreamHubSuite = (adapter: string, openStore: () => Promise<Hu
           () => holding,
           () => 'the follower has not read the batch yet',
         );
+        // the log shows all six to a reader (on a shared PostgreSQL server another database's
+        // open transaction holds a fresh commit back from readAll a moment)
+        await waitFor(
+          async () => (await handle.store.readAll({ after: LOG_START })).events.length === 6,
+          () => 'the log does not show the six events yet',
+        );
         // the hub is at position 2, holding the batch after it; this client reads the log from
         // the start, past the hub (positions 1 to 6), and joins the live batches
         const resumed = new Client();
