@@ -10,12 +10,13 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import axe from 'axe-core';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { freePort } from '../../libs/testing/src/free-port';
+import { describeWithPrerequisite } from '../../libs/testing/src/services';
 import { waitFor } from '../../libs/testing/src/wait-for';
 
 export const ROOT = resolve(__dirname, '../..');
@@ -30,31 +31,17 @@ export const chromiumPath = (): string => process.env.CHROMIUM_PATH?.trim() || '
  * REQUIRE_SERVICES=1: it fails. Absent otherwise: skipped, with one line saying how to get it.
  */
 export const describeWithChromium = (name: string, body: () => void): void => {
-  if (existsSync(chromiumPath())) {
-    describe(name, body);
-    return;
-  }
   const how = `apt-get install chromium (or set CHROMIUM_PATH to a Chromium binary)`;
-  if (process.env.REQUIRE_SERVICES === '1') {
-    describe(name, () => {
-      it(`needs Chromium at ${chromiumPath()}: ${how}`, () => {
-        throw new Error(`REQUIRE_SERVICES=1 but ${chromiumPath()} does not exist: ${how}`);
-      });
-    });
-    return;
-  }
-  process.stderr.write(`skipped "${name}": no Chromium at ${chromiumPath()}; ${how}\n`);
-  describe.skip(name, body);
-};
-
-const freePort = async (): Promise<number> => {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
+  describeWithPrerequisite(
+    name,
+    {
+      present: existsSync(chromiumPath()),
+      test: `needs Chromium at ${chromiumPath()}: ${how}`,
+      failure: `REQUIRE_SERVICES=1 but ${chromiumPath()} does not exist: ${how}`,
+      skipLine: `skipped "${name}": no Chromium at ${chromiumPath()}; ${how}`,
+    },
+    body,
+  );
 };
 
 export interface RunningApi {
