@@ -21,13 +21,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { issueLocalToken, type PrincipalClaims } from '@app/auth';
+import { issueLocalToken } from '@app/auth';
 import { createEventStore, type EventStoreHandle } from '@app/event-store';
 import { NEVER_PUBLISHED_CASE_EVENT_TYPES } from '@app/messaging';
 import { TopicReader, deleteTopicsAndGroups } from '../libs/messaging/src/testing/kafka-test-kit';
 import { ProjectionRunner, type Projection } from '@app/projections';
 import { SlaService } from '@app/sla';
-import { createTestDatabase, describeWithService, freePort, waitFor, type TestDatabase } from '@app/testing';
+import {
+  createTestDatabase,
+  DESK_ADMIN,
+  DESK_AGENT,
+  describeWithService,
+  freePort,
+  OPEN_CASE_REQUEST,
+  waitFor,
+  type TestDatabase,
+} from '@app/testing';
 import { allProjections } from '../libs/workers/src/projections';
 
 const ROOT = join(__dirname, '..');
@@ -44,31 +53,6 @@ const AUTH_SECRET = `multi-instance-${randomUUID()}`;
 const PSEUDONYM_SECRET = `multi-instance-pseudonyms-${randomUUID()}`;
 /** about 21.6 s on a calendar whose business day is 24 h */
 const FIRST_RESPONSE_DAYS = 0.00025;
-
-const ADMIN: PrincipalClaims = {
-  role: 'support-admin',
-  sub: 'ana@acme.example',
-  email: 'ana@acme.example',
-  org: 'acme.example',
-  privileges: ['support'],
-};
-const AGENT: PrincipalClaims = {
-  role: 'agent',
-  sub: 'eve@north.example',
-  email: 'eve@north.example',
-  vendor: 'north-desk',
-  languages: ['fr', 'en'],
-  regions: ['emea'],
-};
-const OPEN_BODY = {
-  subject: 'SSO login fails for the sales team',
-  description: 'Nobody in sales can sign in since 9:00.',
-  product: 'cloud-identity',
-  language: 'fr',
-  channel: 'email',
-  impact: { serviceState: 'unusable', scope: 'several-users', collaborationHarmed: true },
-  workaround: 'none',
-};
 
 interface Child {
   readonly name: string;
@@ -259,8 +243,8 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'two APIs and two workers on P
     it('drives cases through both APIs, kills the relay leader halfway, and every timer, publication and read model comes out exactly once', async () => {
       const { db } = handle;
       const [admin, agent] = await Promise.all([
-        issueLocalToken(AUTH_SECRET, ADMIN, { expiresIn: '2h' }),
-        issueLocalToken(AUTH_SECRET, AGENT, { expiresIn: '2h' }),
+        issueLocalToken(AUTH_SECRET, DESK_ADMIN, { expiresIn: '2h' }),
+        issueLocalToken(AUTH_SECRET, DESK_AGENT, { expiresIn: '2h' }),
       ]);
       let commands = 0;
       const call = async (api: number, method: 'GET' | 'POST', path: string, token: string, body?: object) => {
@@ -346,7 +330,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'two APIs and two workers on P
       const flow = async (k: number) => {
         const a = k % 2;
         const b = 1 - a;
-        const opened = await call(a, 'POST', '/v1/cases', admin, OPEN_BODY);
+        const opened = await call(a, 'POST', '/v1/cases', admin, OPEN_CASE_REQUEST);
         const id = String(opened.body.id);
         await readsOwnWrite(b, opened.position, id, 'open');
         if (k % 3 === 0) {

@@ -48,6 +48,7 @@ import { issueLocalToken, type PrincipalClaims } from '../../libs/auth/src';
 import { EXAMPLE_VENDORS } from '../../libs/case-domain/src';
 import { EVENT_STORE_COMPONENT, EVENT_STORE_MIGRATIONS, migrate, PgDatabase } from '../../libs/event-store/src';
 import { createTestDatabase } from '../../libs/testing/src/postgres';
+import { DESK_ADMIN, DESK_AGENT, DESK_SUPERVISOR, OPEN_CASE_REQUEST } from '../../libs/testing/src/desk-people';
 import { freePort } from '../../libs/testing/src/free-port';
 import { waitFor } from '../../libs/testing/src/wait-for';
 
@@ -68,34 +69,11 @@ const DIST = join(ROOT, 'dist');
 const AUTH_SECRET = 'http-bench-local-token-secret-0123456789abcdef';
 
 /** README.md's open request */
-const OPEN_BODY = JSON.stringify({
-  subject: 'SSO login fails for the sales team',
-  description: 'Nobody in sales can sign in since 9:00.',
-  product: 'cloud-identity',
-  language: 'fr',
-  channel: 'email',
-  impact: { serviceState: 'unusable', scope: 'several-users', collaborationHarmed: true },
-  workaround: 'none',
-});
+const OPEN_BODY = JSON.stringify(OPEN_CASE_REQUEST);
 const RESPOND_BODY = JSON.stringify({
   message: 'Thanks for the trace. The assertion is signed with the old certificate; we are rolling it back.',
 });
-const ADMIN: PrincipalClaims = {
-  role: 'support-admin',
-  sub: 'ana@acme.example',
-  email: 'ana@acme.example',
-  org: 'acme.example',
-  privileges: ['support'],
-};
-const AGENT: PrincipalClaims = {
-  role: 'agent',
-  sub: 'eve@north.example',
-  email: 'eve@north.example',
-  vendor: 'north-desk',
-  languages: ['fr', 'en'],
-  regions: ['emea'],
-};
-const SUPERVISOR: PrincipalClaims = { role: 'supervisor', sub: 'sam@support.example', email: 'sam@support.example' };
+const [ADMIN, AGENT, SUPERVISOR] = [DESK_ADMIN, DESK_AGENT, DESK_SUPERVISOR];
 
 // ── autocannon (it ships no types: the part used here) ────────────────────────────────
 interface LoadRequest {

@@ -5,3 +5,4 @@ export * from './wait-for';
 export * from './gates';
 export * from './seeded-random';
 export * from './free-port';
+export * from './desk-people';
