@@ -1,0 +1,475 @@
+/**
+ * The throughput part of `npm run bench:scale` (issue 16), against the PostgreSQL store of a
+ * given database URL (seeded by `npm run seed:large`). Each measurement runs the library's
+ * own code path, as the worker runs it:
+ *
+ *  - {@link measureRebuild}: a full rebuild of every projection of the app (`allProjections`
+ *    of @app/workers) from event 1, with `ProjectionRunner.rebuild` (fresh tables, then the
+ *    swap), one projection after the other; peak RSS sampled every 50 ms;
+ *  - {@link measureRelay}: the Kafka relay (`EventRelay`, `KafkajsPublisher`) from position 0,
+ *    against a raw kafkajs producer sending the same messages with the same settings in the
+ *    same run; fresh topics per run (unique prefix), deleted afterwards;
+ *  - {@link measureVerify}: `verifyHashChains` over the whole log (keyset batches, streaming).
+ *
+ * The store's events are only read: the rebuild writes its read-model tables, the relay its
+ * own checkpoint and summaries under a relay name of its own (deleted afterwards).
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CompressionTypes, Partitioners, type Producer } from 'kafkajs';
+import {
+  compareCheckpoints,
+  createEventStore,
+  LOG_START,
+  type EventStoreHandle,
+  type LogCheckpoint,
+  type ReadAllResult,
+} from '../../../libs/event-store/src';
+import { ProjectionRunner } from '../../../libs/projections/src';
+import {
+  caseTopics,
+  createKafkaClient,
+  envelopeHeaders,
+  evolveCaseState,
+  EventRelay,
+  hmacPseudonymiser,
+  KafkajsPublisher,
+  relayTopicNames,
+  toPublishableEvent,
+  type CaseStateSummary,
+  type CaseTopics,
+  type OutgoingMessage,
+} from '../../../libs/messaging/src';
+import { createLogger } from '../../../libs/observability/src';
+import { verifyHashChains } from '../../../libs/audit/src';
+import { SlaService } from '../../../libs/sla/src';
+import { allProjections } from '../../../libs/workers/src/projections';
+
+const ROOT = join(__dirname, '..', '..', '..', '..');
+
+export type Log = (line: string) => void;
+
+/** Peak RSS of this process, sampled every 50 ms until `stop()`. */
+export const sampleRss = (): { stop: () => { startMb: number; peakMb: number } } => {
+  const startMb = process.memoryUsage().rss / 1048576;
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      peak = Math.max(peak, process.memoryUsage().rss);
+      return { startMb: Math.round(startMb), peakMb: Math.round(peak / 1048576) };
+    },
+  };
+};
+
+/** Events in the log (committed and visible), and the log's head. */
+export const countEvents = async (databaseUrl: string): Promise<{ events: number; head: LogCheckpoint | null }> => {
+  const handle = await createEventStore({ databaseUrl, poolSize: 1 });
+  try {
+    const { rows } = await handle.db.query<{ n: string }>('SELECT count(*)::bigint AS n FROM events');
+    return { events: Number(rows[0].n), head: (await handle.store.head()) ?? null };
+  } finally {
+    await handle.store.close();
+  }
+};
+
+export interface RebuildOptions {
+  /** events per batch (transaction); default: the runner's default as the worker runs it */
+  readonly batchSize?: number;
+  /** rebuild only these projections (names); default: every one of `allProjections` */
+  readonly only?: readonly string[];
+  readonly log?: Log;
+}
+
+export interface RebuildThroughput {
+  /** events in the log that each rebuild read */
+  readonly events: number;
+  readonly projections: number;
+  readonly seconds: number;
+  /** events × projections / seconds (as bench:projections counts): target ≥ 100,000 */
+  readonly rebuildEventsPerSec: number;
+  /** events / seconds: the log's events per second of rebuilding all projections */
+  readonly logEventsPerSec: number;
+  /** each projection's own rate, events/s */
+  readonly perProjection: Readonly<Record<string, number>>;
+  /** peak RSS of the process during the rebuilds (MB), and at their start */
+  readonly rssMb: number;
+  readonly rssStartMb: number;
+}
+
+/**
+ * A full rebuild of every projection from event 1 (`ProjectionRunner.rebuild`: new
+ * generation, batches from the start of the log, swap, old tables dropped), one projection
+ * after the other, as `casectl projections rebuild` and the worker's version change do.
+ */
+export const measureRebuild = async (databaseUrl: string, options: RebuildOptions = {}): Promise<RebuildThroughput> => {
+  const log = options.log ?? (() => undefined);
+  const sla = SlaService.load({
+    calendarsDir: join(ROOT, 'config', 'calendars'),
+    policyFile: join(ROOT, 'config', 'sla-policy.json'),
+  });
+  const handle = await createEventStore({ databaseUrl, poolSize: 4 });
+  try {
+    const projections = allProjections(sla).filter((p) => !options.only || options.only.includes(p.name));
+    const runners = projections.map(
+      (projection) =>
+        new ProjectionRunner(projection, {
+          store: handle.store,
+          db: handle.db,
+          ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        }),
+    );
+    for (const runner of runners) await runner.prepare();
+    const rss = sampleRss();
+    const perProjection: Record<string, number> = {};
+    let events = 0;
+    let total = 0;
+    for (const runner of runners) {
+      const started = performance.now();
+      const result = await runner.rebuild(options.batchSize ? { batchSize: options.batchSize } : {});
+      const seconds = (performance.now() - started) / 1000;
+      total += seconds;
+      events = Math.max(events, result.events);
+      perProjection[runner.name] = Math.round(result.events / seconds);
+      log(
+        `  rebuild ${runner.name.padEnd(15)} ${result.events} events in ${seconds.toFixed(1)} s: ${perProjection[runner.name]} events/s (RSS ${Math.round(process.memoryUsage().rss / 1048576)} MB)`,
+      );
+    }
+    const { startMb, peakMb } = rss.stop();
+    return {
+      events,
+      projections: runners.length,
+      seconds: Math.round(total * 10) / 10,
+      rebuildEventsPerSec: Math.round((events * runners.length) / total),
+      logEventsPerSec: Math.round(events / total),
+      perProjection,
+      rssMb: peakMb,
+      rssStartMb: startMb,
+    };
+  } finally {
+    await handle.store.close();
+  }
+};
+
+export interface RelayOptions {
+  /** the broker list; default KAFKA_BROKERS or 127.0.0.1:9092 */
+  readonly brokers?: readonly string[];
+  /** partitions per topic; default 6 (as bench:relay and the worker's default) */
+  readonly partitions?: number;
+  /** events per relay batch; default the relay's own */
+  readonly batchSize?: number;
+  readonly log?: Log;
+}
+
+export interface RelayThroughput {
+  /** events of the log relayed (from position 0 to the head at the start) */
+  readonly events: number;
+  /** messages each side sent (events published + case summaries) */
+  readonly messages: number;
+  readonly relaySeconds: number;
+  readonly relayEventsPerSec: number;
+  readonly rawSeconds: number;
+  readonly rawEventsPerSec: number;
+  /** relay / raw producer, the same run: target ≥ 0.8 */
+  readonly relayRatio: number;
+}
+
+const BATCH_DEFAULT = 1000;
+const MAX_REQUEST_BYTES = 900_000;
+
+/**
+ * The relay from position 0 to the head, then a raw kafkajs producer (idempotent, one
+ * request in flight, acks from all, no compression: the publisher's settings) sending the
+ * same messages, each to topics of its own (fresh prefix, deleted afterwards). The raw
+ * producer's messages are made from the same log pages by the same envelope and summary
+ * code, the next page read and made while the current one is in flight: what it measures
+ * is the broker's own pace, which the relay's bookkeeping (checkpoint and summaries in
+ * PostgreSQL, lease) should not fall far behind.
+ */
+export const measureRelay = async (databaseUrl: string, options: RelayOptions = {}): Promise<RelayThroughput> => {
+  const log = options.log ?? (() => undefined);
+  const brokers = [...(options.brokers ?? (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','))];
+  const partitions = options.partitions ?? 6;
+  const batchSize = options.batchSize ?? BATCH_DEFAULT;
+  const runId = randomUUID().slice(0, 8);
+  const relayTopics = caseTopics(`bench.scale-relay-${runId}`);
+  const rawTopics = caseTopics(`bench.scale-raw-${runId}`);
+  const relayName = `relay:bench-scale-${runId}:v1`;
+  const kafka = createKafkaClient({ brokers, clientId: 'scale-bench', fast: false });
+  const pseudonymise = hmacPseudonymiser('bench-secret-'.repeat(3));
+  const handle = await createEventStore({ databaseUrl, poolSize: 4 });
+  let relay: EventRelay | undefined;
+  try {
+    const head = await handle.store.head();
+    if (!head) throw new Error('the store is empty');
+    const { rows } = await handle.db.query<{ n: string }>(
+      'SELECT count(*)::bigint AS n FROM events WHERE global_position <= $1',
+      [head.globalPosition],
+    );
+    const events = Number(rows[0].n);
+
+    // ── the relay ────────────────────────────────────────────────────────────────
+    relay = new EventRelay(handle.store, handle.db, new KafkajsPublisher(kafka), pseudonymise, {
+      topics: relayTopics,
+      partitions,
+      batchSize,
+      name: relayName,
+      leadership: 'single',
+      logger: createLogger({ level: 'warn', service: 'scale-bench' }),
+    });
+    let relayStart = performance.now();
+    await relay.start();
+    // the topics' creation is not relay throughput: the clock starts at the relay's first batch
+    let started = false;
+    for (;;) {
+      const checkpoint = relay.status().checkpoint;
+      if (!started && checkpoint) {
+        started = true;
+        relayStart = performance.now();
+      }
+      if (checkpoint && compareCheckpoints(checkpoint, head) >= 0) break;
+      if (relay.status().consecutiveFailures > 5) throw new Error(`relay failing: ${relay.status().lastError}`);
+      await sleep(20);
+    }
+    const relaySeconds = (performance.now() - relayStart) / 1000;
+    await relay.stop();
+    relay = undefined;
+    const relayEventsPerSec = Math.round(events / relaySeconds);
+    log(`  relay: ${events} events in ${relaySeconds.toFixed(1)} s: ${relayEventsPerSec} events/s`);
+    await deleteTopics(kafka, relayTopics);
+
+    // ── the raw producer ─────────────────────────────────────────────────────────
+    const raw = await rawProduce(handle, kafka, rawTopics, { head, batchSize, partitions, pseudonymise });
+    const rawEventsPerSec = Math.round(events / raw.seconds);
+    log(
+      `  raw kafkajs producer: ${events} events (${raw.messages} messages) in ${raw.seconds.toFixed(1)} s: ${rawEventsPerSec} events/s`,
+    );
+    return {
+      events,
+      messages: raw.messages,
+      relaySeconds: Math.round(relaySeconds * 10) / 10,
+      relayEventsPerSec,
+      rawSeconds: Math.round(raw.seconds * 10) / 10,
+      rawEventsPerSec,
+      relayRatio: Math.round((relayEventsPerSec / rawEventsPerSec) * 100) / 100,
+    };
+  } finally {
+    await relay?.stop().catch(() => undefined);
+    await deleteTopics(kafka, relayTopics);
+    await deleteTopics(kafka, rawTopics);
+    await handle.db.query('DELETE FROM relay_case_states WHERE relay = $1', [relayName]).catch(() => undefined);
+    await handle.db.query('DELETE FROM relay_checkpoints WHERE name = $1', [relayName]).catch(() => undefined);
+    await handle.store.close();
+  }
+};
+
+const deleteTopics = async (kafka: ReturnType<typeof createKafkaClient>, topics: CaseTopics): Promise<void> => {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    const names = relayTopicNames(topics).filter((t) => existing.has(t));
+    if (names.length > 0) await admin.deleteTopics({ topics: names, timeout: 30_000 });
+  } catch {
+    // best effort: the bench's figures stand without it
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+};
+
+/** The relay's messages of one log page (the same envelope and summary code), split as the relay splits them. */
+const messagesOf = (
+  page: ReadAllResult,
+  topics: CaseTopics,
+  states: Map<string, CaseStateSummary>,
+  pseudonymise: ReturnType<typeof hmacPseudonymiser>,
+): { topic: string; messages: OutgoingMessage[] }[][] => {
+  const eventMessages: OutgoingMessage[] = [];
+  const intakeMessages: OutgoingMessage[] = [];
+  const touched = new Map<string, CaseStateSummary>();
+  for (const event of page.events) {
+    const p = toPublishableEvent(event, pseudonymise);
+    if (!p) continue;
+    const message = { key: p.key, value: JSON.stringify(p.envelope), headers: envelopeHeaders(p.envelope) };
+    if (p.stream === 'intake') {
+      intakeMessages.push(message);
+      continue;
+    }
+    eventMessages.push(message);
+    if (p.stream !== 'case') continue;
+    const previous = touched.get(p.key) ?? states.get(p.key) ?? null;
+    if (previous && p.streamVersion <= previous.version) continue;
+    touched.set(p.key, evolveCaseState(previous, p.envelope, p.streamVersion));
+  }
+  for (const [id, state] of touched) {
+    states.delete(id);
+    states.set(id, state);
+  }
+  for (const id of states.keys()) {
+    if (states.size <= 20_000) break;
+    states.delete(id);
+  }
+  const stateMessages = [...touched].map(([key, state]) => ({
+    key,
+    value: JSON.stringify(state),
+    headers: { 'schema-version': '1' },
+  }));
+  const requests: { topic: string; messages: OutgoingMessage[] }[][] = [];
+  let request: { topic: string; messages: OutgoingMessage[] }[] = [];
+  let bytes = 0;
+  for (const [topic, messages] of [
+    [topics.caseEvents, eventMessages],
+    [topics.intakeEvents, intakeMessages],
+    [topics.caseState, stateMessages],
+  ] as const) {
+    for (const m of messages) {
+      const size = m.key.length + m.value.length + 64 + 40;
+      if (bytes > 0 && bytes + size > MAX_REQUEST_BYTES) {
+        requests.push(request);
+        request = [];
+        bytes = 0;
+      }
+      const last = request[request.length - 1];
+      if (last?.topic === topic) last.messages.push(m);
+      else request.push({ topic, messages: [m] });
+      bytes += size;
+    }
+  }
+  if (request.length > 0) requests.push(request);
+  return requests;
+};
+
+/** A raw kafkajs producer with the publisher's settings, fed the relay's messages page by page. */
+const rawProduce = async (
+  handle: EventStoreHandle,
+  kafka: ReturnType<typeof createKafkaClient>,
+  topics: CaseTopics,
+  {
+    head,
+    batchSize,
+    partitions,
+    pseudonymise,
+  }: {
+    head: LogCheckpoint;
+    batchSize: number;
+    partitions: number;
+    pseudonymise: ReturnType<typeof hmacPseudonymiser>;
+  },
+): Promise<{ seconds: number; messages: number }> => {
+  await new KafkajsPublisher(kafka).ensureTopics(relayTopicNames(topics).map((topic) => ({ topic, partitions })));
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  try {
+    const states = new Map<string, CaseStateSummary>();
+    let messages = 0;
+    const next = async (after: LogCheckpoint) => {
+      if (compareCheckpoints(after, head) >= 0) return null;
+      const page = await handle.store.readAll({ after, limit: batchSize });
+      if (page.events.length === 0) return null;
+      return { page, requests: messagesOf(page, topics, states, pseudonymise) };
+    };
+    const started = performance.now();
+    let pending = next(LOG_START);
+    for (;;) {
+      const current = await pending;
+      if (!current) break;
+      pending = next(current.page.checkpoint);
+      pending.catch(() => undefined);
+      for (const request of current.requests) {
+        await producer.sendBatch({ topicMessages: request, acks: -1, compression: CompressionTypes.None });
+        messages += request.reduce((n, t) => n + t.messages.length, 0);
+      }
+    }
+    return { seconds: (performance.now() - started) / 1000, messages };
+  } finally {
+    await producer.disconnect();
+  }
+};
+
+export interface VerifyThroughput {
+  readonly events: number;
+  readonly streams: number;
+  readonly seconds: number;
+  /** target ≥ 100,000 */
+  readonly verifyEventsPerSec: number;
+  readonly ok: boolean;
+  /** peak RSS during the verification (MB), and at its start */
+  readonly rssMb: number;
+  readonly rssStartMb: number;
+}
+
+/** `verifyHashChains` over every stream of the store (and its latest audit checkpoint, if any). */
+export const measureVerify = async (
+  databaseUrl: string,
+  options: { readonly log?: Log } = {},
+): Promise<VerifyThroughput> => {
+  const handle = await createEventStore({ databaseUrl, poolSize: 4 });
+  try {
+    const rss = sampleRss();
+    const started = performance.now();
+    const report = await verifyHashChains(handle.db);
+    const seconds = (performance.now() - started) / 1000;
+    const { startMb, peakMb } = rss.stop();
+    const verifyEventsPerSec = Math.round(report.events / seconds);
+    options.log?.(
+      `  verify ${report.events} events in ${report.streams} chains: ${seconds.toFixed(1)} s, ${verifyEventsPerSec} events/s, ${report.ok ? 'ok' : `BROKEN: ${report.firstBreak?.detail}`} (RSS ${startMb} → peak ${peakMb} MB)`,
+    );
+    return {
+      events: report.events,
+      streams: report.streams,
+      seconds: Math.round(seconds * 10) / 10,
+      verifyEventsPerSec,
+      ok: report.ok,
+      rssMb: peakMb,
+      rssStartMb: startMb,
+    };
+  } finally {
+    await handle.store.close();
+  }
+};
+
+export interface ThroughputFigures {
+  readonly rebuild: RebuildThroughput;
+  readonly relay: RelayThroughput | null;
+  readonly verify: VerifyThroughput;
+  /** the figures of bench:scale's last line */
+  readonly summary: {
+    readonly rebuildEventsPerSec: number;
+    readonly relayRatio: number | null;
+    readonly verifyEventsPerSec: number;
+    readonly rssMb: number;
+  };
+}
+
+/**
+ * The three measurements one after the other (verify, rebuild, relay), for bench:scale.
+ * `brokers` null skips the relay (no broker): its figure is then null.
+ */
+export const measureThroughput = async (
+  databaseUrl: string,
+  options: { readonly brokers?: readonly string[] | null; readonly log?: Log } = {},
+): Promise<ThroughputFigures> => {
+  const verify = await measureVerify(databaseUrl, { log: options.log });
+  const rebuild = await measureRebuild(databaseUrl, { log: options.log });
+  const relay =
+    options.brokers === null ? null : await measureRelay(databaseUrl, { brokers: options.brokers, log: options.log });
+  return {
+    rebuild,
+    relay,
+    verify,
+    summary: {
+      rebuildEventsPerSec: rebuild.rebuildEventsPerSec,
+      relayRatio: relay?.relayRatio ?? null,
+      verifyEventsPerSec: verify.verifyEventsPerSec,
+      rssMb: Math.max(rebuild.rssMb, verify.rssMb),
+    },
+  };
+};
