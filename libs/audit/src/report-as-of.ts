@@ -125,17 +125,12 @@ const applyParking = async (
   page: readonly RecordedEvent[],
   parked: Map<string, number>,
 ): Promise<number> => {
-  const applyBatch =
-    projection.applyBatch?.bind(projection) ??
-    (async (q: SqlQueryable, events: readonly RecordedEvent[], t: ProjectionTables) => {
-      for (const event of events) await projection.apply(q, event, t);
-    });
   for (;;) {
     const batch = page.filter((e) => e.streamVersion < (parked.get(e.streamId) ?? Infinity));
     if (batch.length === 0) return 0;
     await tx.query('SAVEPOINT report_as_of_batch');
     try {
-      await applyBatch(tx, batch, tables);
+      await projection.applyBatch(tx, batch, tables);
       await tx.query('RELEASE SAVEPOINT report_as_of_batch');
       return batch.length;
     } catch (error) {

@@ -1,7 +1,7 @@
 import { logReader, statement, type SqlDatabase, type SqlQueryable } from '@app/event-store';
 import type { Projection } from './projection';
-import { ApplyFailed, ProjectionNeedsRebuild } from './projection.errors';
-import { transactionParkingPoison } from './internal/apply-events';
+import { ProjectionNeedsRebuild } from './projection.errors';
+import { applyOne, transactionParkingPoison } from './internal/apply-events';
 import { readGeneration } from './internal/generations';
 import { lock } from './internal/locks';
 
@@ -139,11 +139,7 @@ const retryStream = (db: SqlDatabase, projection: Projection, streamId: string) 
         );
         return { applied, remaining: events.length - applied };
       }
-      try {
-        await projection.apply(tx, event, generation.tables);
-      } catch (error) {
-        throw new ApplyFailed(projection.name, event, error);
-      }
+      await applyOne(tx, projection, generation.tables, event);
       await tx.query(`DELETE FROM projection_parked WHERE ${where} AND stream_version = $4`, [
         ...key,
         event.streamVersion,

@@ -8,9 +8,12 @@ import type { RecordedEvent, SqlQueryable } from '@app/event-store';
 export type ProjectionTables<T extends string = string> = { readonly [K in T]: string };
 
 /**
- * A read model fed from the global log (docs/conventions.md). The runner calls `apply` for
- * each event whose type is in `handles`, inside the transaction that also moves the
- * checkpoint, so the writes and the checkpoint commit together or not at all.
+ * A read model fed from the global log (docs/projections.md). The runner hands it the events
+ * of a batch whose types are in `handles` (in log order, none of them parked) inside the
+ * transaction that also moves the checkpoint, so the writes and the checkpoint commit
+ * together or not at all. One method: a projection that writes one row per stream is made
+ * with `documentProjection` of @app/read-models, which holds the load → fold → version
+ * check → upsert loop.
  */
 export interface Projection<T extends string = string> {
   /** kebab-case, e.g. `case-summaries`; its checkpoint is `projector:<name>:v<version>` */
@@ -26,23 +29,18 @@ export interface Projection<T extends string = string> {
   /** event types it applies; other events only move the checkpoint */
   readonly handles: readonly string[];
   /**
-   * Writes one event's effect into `tables`. Must be idempotent per event (for example:
+   * Writes the effects of a batch of events into `tables`, e.g. one read of the rows they
+   * touch and one multi-row upsert per table. Must be idempotent per event (for example:
    * skip when `event.streamVersion <= row.version`): the runner applies each event once,
    * but a retried parked stream or a hand-run repair may present one again.
+   *
    * Throw to refuse an event: an error that says a retry helps (see `isRetriable`) rolls
-   * the batch back and the runner retries; any other parks the event and the rest of its
-   * stream.
+   * the batch back and the runner retries; an error whose `event` is one of the batch's
+   * events parks that event and the rest of its stream, and the batch is redone without
+   * them; any other error makes the runner apply the batch again one event at a time (each
+   * a batch of one), which names the event to park.
    */
-  apply(tx: SqlQueryable, event: RecordedEvent, tables: ProjectionTables<T>): Promise<void>;
-  /**
-   * Optional, for throughput: writes the effects of several events at once (in log order,
-   * none of them parked), e.g. one read of the rows they touch and one multi-row upsert per
-   * table, instead of statements per event. The same obligations as `apply`. To refuse an
-   * event, throw an error whose `event` is that event: it is parked with the rest of its
-   * stream and the batch redone without it. A non-retriable error that names no event makes
-   * the runner apply the batch again event by event, with `apply`, to find the one.
-   */
-  applyBatch?(tx: SqlQueryable, events: readonly RecordedEvent[], tables: ProjectionTables<T>): Promise<void>;
+  applyBatch(tx: SqlQueryable, events: readonly RecordedEvent[], tables: ProjectionTables<T>): Promise<void>;
 }
 
 /** The checkpoint id of a projection's active generation (docs/conventions.md naming). */

@@ -4,10 +4,9 @@
  * `report_*` tables (the supervisors' reports, docs/metrics.md), `intakes` (the help
  * assistant's intakes, R5–R8: the deflection report and the worker's sweep) and
  * `help_articles` (the help-centre articles and their full-text search, R5), with their queries. Each
- * writes a batch with a few multi-row statements (`applyBatch`) and, for the runner's
- * per-event contract, `apply`.
+ * writes a batch with a few multi-row statements (`applyBatch`).
  */
-export { EventRefused, type BatchProjection } from './batch-projection';
+export { EventRefused } from './batch-projection';
 
 // queues (R16)
 export { caseQueueProjection, CASE_QUEUE_TABLE, QUEUE_CASE_MISSING } from './queues/case-queue.projection';

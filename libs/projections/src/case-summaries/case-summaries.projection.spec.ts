@@ -7,14 +7,14 @@ import { caseStory, summaryRows } from '../testing/projection-test-kit';
 import { CASE_SUMMARIES_TABLE, caseSummariesProjection, CaseSummaryMissing } from './case-summaries.projection';
 import { routedEvent } from './case-summaries.test-kit';
 
-describe('caseSummariesProjection.apply', () => {
+describe('caseSummariesProjection.applyBatch', () => {
   let handle: EventStoreHandle;
   /** the first generation, which prepare() creates */
   const tables = { case_summaries: physicalTableOf(CASE_SUMMARIES_TABLE, caseSummariesProjection.version, 1) };
-  const apply = (event: RecordedEvent) =>
-    handle.db.transaction((tx) => caseSummariesProjection.apply(tx, event, tables));
   const applyBatch = (events: readonly RecordedEvent[]) =>
-    handle.db.transaction((tx) => caseSummariesProjection.applyBatch!(tx, events, tables));
+    handle.db.transaction((tx) => caseSummariesProjection.applyBatch(tx, events, tables));
+  /** one event, as a batch of one */
+  const apply = (event: RecordedEvent) => applyBatch([event]);
   const vendorColumn = async (caseId: string) =>
     (
       await handle.db.query<{ vendor_id: string | null }>(
@@ -73,12 +73,12 @@ describe('caseSummariesProjection.apply', () => {
 
     it.each([
       [
-        'apply, event by event',
+        'event by event (batches of one)',
         async (events: RecordedEvent[]) => {
           for (const e of events) await apply(e);
         },
       ],
-      ['applyBatch', (events: RecordedEvent[]) => applyBatch(events)],
+      ['in batches', (events: RecordedEvent[]) => applyBatch(events)],
     ])('%s: is null when opened, the vendor once routed, the new one once re-routed', async (_, write) => {
       const { caseId, events } = await rerouted();
       await write(events.slice(0, 1));

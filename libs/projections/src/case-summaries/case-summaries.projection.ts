@@ -284,19 +284,5 @@ export const caseSummariesProjection: Projection<typeof CASE_SUMMARIES_TABLE> = 
   version: 2,
   tables: { [CASE_SUMMARIES_TABLE]: createTable },
   handles: CASE_EVENT_TYPES,
-  apply: async (tx: SqlQueryable, event: RecordedEvent, tables: ProjectionTables<typeof CASE_SUMMARIES_TABLE>) => {
-    // another category's event with a case event's type name is none of this projection's business
-    if (caseIdFromStreamId(event.streamId) === null) return;
-    const caseId = (event.data as { caseId?: unknown }).caseId;
-    if (typeof caseId !== 'string') throw new TypeError(`${event.type} ${event.eventId} has no caseId`);
-    const { select, upsert } = statementsFor(tables[CASE_SUMMARIES_TABLE]);
-    const { rows } = await tx.query<CaseSummaryRow>(select.text, [caseId], select);
-    const current = rows[0] ? toCaseSummary(rows[0]) : null;
-    // idempotency: the row already holds this event (or a later one of the same stream)
-    if (current && event.streamVersion <= current.version) return;
-    const next = evolveCaseSummary(current, event as unknown as CaseSummaryInput);
-    if (!next) throw new CaseSummaryMissing(caseId, event);
-    await tx.query(upsert.text, toParams(next), upsert);
-  },
   applyBatch,
 };

@@ -46,23 +46,28 @@ export const caseSummariesV1: Projection<typeof CASE_SUMMARIES_TABLE> = {
       `${caseSummariesProjection.tables[CASE_SUMMARIES_TABLE](t)}
 ALTER TABLE ${t} DROP COLUMN vendor_id, DROP COLUMN language_tag, DROP COLUMN language_base;`,
   },
-  applyBatch: undefined,
-  apply: async (tx: SqlQueryable, event: RecordedEvent, tables: ProjectionTables<typeof CASE_SUMMARIES_TABLE>) => {
-    if (caseIdFromStreamId(event.streamId) === null) return;
-    const t = tables[CASE_SUMMARIES_TABLE];
-    const caseId = (event.data as { caseId: string }).caseId;
-    const { rows } = await tx.query<CaseSummaryRow>(`SELECT * FROM ${t} WHERE case_id = $1`, [caseId]);
-    const current = rows[0] ? toCaseSummary(rows[0]) : null;
-    if (current && event.streamVersion <= current.version) return;
-    const next = evolveCaseSummary(current, event as unknown as CaseSummaryInput);
-    if (!next) throw new Error(`no summary of ${caseId}`);
-    await tx.query(
-      `INSERT INTO ${t} (${V1_COLUMNS.join(', ')}) VALUES (${V1_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
-       ON CONFLICT (case_id) DO UPDATE SET ${V1_COLUMNS.slice(1)
-         .map((c) => `${c} = EXCLUDED.${c}`)
-         .join(', ')}`,
-      v1Params(next),
-    );
+  applyBatch: async (
+    tx: SqlQueryable,
+    events: readonly RecordedEvent[],
+    tables: ProjectionTables<typeof CASE_SUMMARIES_TABLE>,
+  ) => {
+    for (const event of events) {
+      if (caseIdFromStreamId(event.streamId) === null) continue;
+      const t = tables[CASE_SUMMARIES_TABLE];
+      const caseId = (event.data as { caseId: string }).caseId;
+      const { rows } = await tx.query<CaseSummaryRow>(`SELECT * FROM ${t} WHERE case_id = $1`, [caseId]);
+      const current = rows[0] ? toCaseSummary(rows[0]) : null;
+      if (current && event.streamVersion <= current.version) continue;
+      const next = evolveCaseSummary(current, event as unknown as CaseSummaryInput);
+      if (!next) throw new Error(`no summary of ${caseId}`);
+      await tx.query(
+        `INSERT INTO ${t} (${V1_COLUMNS.join(', ')}) VALUES (${V1_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+         ON CONFLICT (case_id) DO UPDATE SET ${V1_COLUMNS.slice(1)
+           .map((c) => `${c} = EXCLUDED.${c}`)
+           .join(', ')}`,
+        v1Params(next),
+      );
+    }
   },
 };
 

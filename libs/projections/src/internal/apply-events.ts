@@ -46,28 +46,33 @@ export const applyEvents = async (
       parked += 1;
       continue;
     }
-    if (projection.applyBatch) batch.push(event);
-    else await applyOne(tx, projection, generation, event);
+    batch.push(event);
   }
   if (batch.length > 0 && !(await applyBatch(tx, projection, generation, batch)))
-    for (const event of batch) await applyOne(tx, projection, generation, event);
+    for (const event of batch) await applyOne(tx, projection, generation.tables, event);
   return parked;
 };
 
-const applyOne = async (tx: SqlQueryable, projection: Projection, generation: Generation, event: RecordedEvent) => {
+/** One event as a batch of one: whatever it throws is that event's failure. */
+export const applyOne = async (
+  tx: SqlQueryable,
+  projection: Projection,
+  tables: Generation['tables'],
+  event: RecordedEvent,
+): Promise<void> => {
   try {
-    await projection.apply(tx, event, generation.tables);
+    await projection.applyBatch(tx, [event], tables);
   } catch (error) {
     throw new ApplyFailed(projection.name, event, error);
   }
 };
 
 /**
- * The batch path (`applyBatch`), under a savepoint: true when it applied. An error naming
- * one of the events (`error.event`) is that event's failure, and parks it as `apply`'s
- * would; a retriable one fails the batch as usual. Any other is rolled back to the
- * savepoint and answered false: the caller then applies the events one by one, which
- * names the culprit. The savepoint costs two statements per batch, not per event.
+ * The batch, under a savepoint: true when it applied. An error naming one of the events
+ * (`error.event`) is that event's failure, and parks it; a retriable one fails the batch as
+ * usual. Any other is rolled back to the savepoint and answered false: the caller then
+ * applies the events one at a time (batches of one), which names the culprit. The savepoint
+ * costs two statements per batch, not per event.
  */
 const applyBatch = async (
   tx: SqlQueryable,
@@ -77,7 +82,7 @@ const applyBatch = async (
 ): Promise<boolean> => {
   await tx.query('SAVEPOINT projection_batch');
   try {
-    await projection.applyBatch?.(tx, events, generation.tables);
+    await projection.applyBatch(tx, events, generation.tables);
   } catch (error) {
     if (isRetriable(error)) throw new ApplyFailed(projection.name, events[0], error);
     const named = (error as { event?: RecordedEvent } | null)?.event;

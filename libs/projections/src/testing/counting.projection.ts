@@ -18,11 +18,13 @@ export const countingProjection = (name = 'event-counts'): Projection<typeof EVE
         CONSTRAINT ${t}_pkey PRIMARY KEY (stream_id))`,
   },
   handles: CASE_EVENT_TYPES,
-  apply: async (tx, event, tables) => {
-    await tx.query(
-      `INSERT INTO ${tables[EVENT_COUNTS_TABLE]} AS c (stream_id, applied, last_version) VALUES ($1, 1, $2)
-       ON CONFLICT (stream_id) DO UPDATE SET applied = c.applied + 1, last_version = EXCLUDED.last_version`,
-      [event.streamId, event.streamVersion],
-    );
+  // one statement per event, in order: the count is exactly the applications
+  applyBatch: async (tx, events, tables) => {
+    for (const event of events)
+      await tx.query(
+        `INSERT INTO ${tables[EVENT_COUNTS_TABLE]} AS c (stream_id, applied, last_version) VALUES ($1, 1, $2)
+         ON CONFLICT (stream_id) DO UPDATE SET applied = c.applied + 1, last_version = EXCLUDED.last_version`,
+        [event.streamId, event.streamVersion],
+      );
   },
 });

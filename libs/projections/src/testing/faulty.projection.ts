@@ -17,8 +17,9 @@ export class PoisonEventForTest extends Error {
 }
 
 /**
- * The same projection, but `before` runs ahead of each apply, inside the batch's
- * transaction, and may throw (or act on the connection) to simulate a failure there.
+ * The same projection, but `before` runs ahead of each event of a batch (all of them before
+ * the batch is applied), inside the batch's transaction, and may throw (or act on the
+ * connection) to simulate a failure there.
  */
 export const withFault = <T extends string>(
   projection: Projection<T>,
@@ -27,24 +28,15 @@ export const withFault = <T extends string>(
 ): Projection<T> => ({
   ...projection,
   ...overrides,
-  apply: async (tx, event, tables) => {
-    await before(event, tx);
-    await projection.apply(tx, event, tables);
+  applyBatch: async (tx, events, tables) => {
+    for (const event of events) await before(event, tx);
+    await projection.applyBatch(tx, events, tables);
   },
-  // the batch path too, when the projection has one: `before` runs ahead of each event of the batch
-  ...(projection.applyBatch
-    ? {
-        applyBatch: async (tx, events, tables) => {
-          for (const event of events) await before(event, tx);
-          await projection.applyBatch?.(tx, events, tables);
-        },
-      }
-    : {}),
 });
 
 /**
  * The same projection, but its connection is lost once, at the `nth` event it applies
- * (counting from 1, one by one or in batches); `lost` resolves at that moment.
+ * (counting from 1, across batches); `lost` resolves at that moment.
  */
 export const connectionLostAt = <T extends string>(
   projection: Projection<T>,

@@ -62,7 +62,7 @@ export const projectionRunnerSuite = (
 
     it('a runner killed in the middle of a batch leaves no partial effects; a new one resumes without double counting', async () => {
       const history = await appendRandomHistory(t.store, { events: 1_500, seed: 7, concurrentCases: 40 });
-      // the connection "drops" at the 125th apply: in the middle of the third batch of 50
+      // the connection "drops" at the 125th event applied: in the middle of the third batch of 50
       const dying = connectionLostAt(countingProjection(), 125);
       const first = runner(dying.projection, { batchSize: 50, retry: { initialMs: 60_000, maxMs: 60_000 } });
       await first.start();
@@ -239,10 +239,8 @@ export const projectionRunnerSuite = (
       const shouting: Projection<'case_summaries'> = {
         ...caseSummariesProjection,
         version: NEXT,
-        // one event at a time, through this apply
-        applyBatch: undefined,
-        apply: async (tx, event, tables) => {
-          await caseSummariesProjection.apply(tx, event, tables);
+        applyBatch: async (tx, events, tables) => {
+          await caseSummariesProjection.applyBatch(tx, events, tables);
           await tx.query(
             `UPDATE ${tables.case_summaries} SET subject = upper(subject) WHERE subject <> upper(subject)`,
           );

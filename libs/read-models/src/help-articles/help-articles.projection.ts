@@ -1,7 +1,6 @@
 import { ARTICLE_EVENT_TYPES, articleIdFromStreamId, type ArticleEvent, type ArticleLanguage } from '@app/case-domain';
 import type { RecordedEvent, SqlQueryable } from '@app/event-store';
-import type { ProjectionTables } from '@app/projections';
-import type { BatchProjection } from '../batch-projection';
+import type { Projection, ProjectionTables } from '@app/projections';
 import { perTable, statementName } from '../sql-rows';
 
 /** The stable names readers query (views over the active generation's tables). */
@@ -240,7 +239,7 @@ const applyBatch = async (tx: SqlQueryable, events: readonly RecordedEvent[], ta
  * language hold each lexeme, which the search uses to leave out the words most articles
  * contain (search-terms.ts `keepDistinctive`).
  */
-export const helpArticlesProjection: BatchProjection<TableName> = {
+export const helpArticlesProjection: Projection<TableName> = {
   name: 'help-articles',
   version: 1,
   tables: {
@@ -249,6 +248,5 @@ export const helpArticlesProjection: BatchProjection<TableName> = {
     [HELP_SEARCH_COUNTS_TABLE]: createCountsTable,
   },
   handles: ARTICLE_EVENT_TYPES,
-  apply: (tx, event, tables) => applyBatch(tx, [event], tables),
   applyBatch,
 };

@@ -1,7 +1,7 @@
 import { INTAKE_EVENT_TYPES, type IntakeStatus } from '@app/case-domain';
 import type { RecordedEvent, SqlQueryable } from '@app/event-store';
-import type { ProjectionTables } from '@app/projections';
-import { EventRefused, type BatchProjection } from '../batch-projection';
+import type { Projection, ProjectionTables } from '@app/projections';
+import { EventRefused } from '../batch-projection';
 import { numberOf, optionalInstantOf, optionalNumberOf, perTable, statementName } from '../sql-rows';
 import { evolveIntakeRow, intakeKeyOf, type IntakeRow } from './intake-row.evolve';
 
@@ -143,11 +143,10 @@ const applyBatch = async (tx: SqlQueryable, events: readonly RecordedEvent[], ta
  * worker's sweep (abandonment, and cases requested but not opened). Handles the intake
  * events and `Opened` (a case opened from an intake names it).
  */
-export const intakesProjection: BatchProjection<typeof INTAKES_TABLE> = {
+export const intakesProjection: Projection<typeof INTAKES_TABLE> = {
   name: INTAKES_PROJECTION,
   version: 1,
   tables: { [INTAKES_TABLE]: createTable },
   handles: [...INTAKE_EVENT_TYPES, 'Opened'],
-  apply: (tx, event, tables) => applyBatch(tx, [event], tables),
   applyBatch,
 };

@@ -1,7 +1,7 @@
 import { CASE_EVENT_TYPES, caseIdFromStreamId } from '@app/case-domain';
 import type { RecordedEvent, SqlQueryable } from '@app/event-store';
-import type { ProjectionTables } from '@app/projections';
-import { EventRefused, type BatchProjection } from '../batch-projection';
+import type { Projection, ProjectionTables } from '@app/projections';
+import { EventRefused } from '../batch-projection';
 import { instantOf, numberOf, optionalInstantOf, perTable, recordsetUpsert, type Column } from '../sql-rows';
 import { evolveQueuedCase, type QueueInput, type QueuedCase } from './queued-case.evolve';
 
@@ -143,11 +143,10 @@ const applyBatch = async (tx: SqlQueryable, events: readonly RecordedEvent[], ta
  * `case_queue`: one row per case, what the queues of agents (R16) and the re-router read.
  * Ordering and counting are in case-queue.query.ts.
  */
-export const caseQueueProjection: BatchProjection<typeof CASE_QUEUE_TABLE> = {
+export const caseQueueProjection: Projection<typeof CASE_QUEUE_TABLE> = {
   name: 'case-queue',
   version: 1,
   tables: { [CASE_QUEUE_TABLE]: createTable },
   handles: CASE_EVENT_TYPES,
-  apply: (tx, event, tables) => applyBatch(tx, [event], tables),
   applyBatch,
 };

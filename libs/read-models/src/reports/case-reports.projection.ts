@@ -1,7 +1,7 @@
 import { CASE_EVENT_TYPES, caseIdFromStreamId } from '@app/case-domain';
 import type { RecordedEvent, SqlQueryable } from '@app/event-store';
-import type { ProjectionTables } from '@app/projections';
-import { EventRefused, type BatchProjection } from '../batch-projection';
+import type { Projection, ProjectionTables } from '@app/projections';
+import { EventRefused } from '../batch-projection';
 import {
   instantOf,
   numberOf,
@@ -290,7 +290,7 @@ export interface CaseReportsOptions extends ReportSla {
  * credits. Business time needs the calendars, and each cycle's due time the SLA policy's
  * targets, so the projection is made with them.
  */
-export const caseReportsProjection = ({ calendarOf, policy }: CaseReportsOptions): BatchProjection<TableName> => {
+export const caseReportsProjection = ({ calendarOf, policy }: CaseReportsOptions): Projection<TableName> => {
   const sla: ReportSla = { calendarOf, policy };
   const applyBatch = async (tx: SqlQueryable, events: readonly RecordedEvent[], tables: Tables): Promise<void> => {
     const caseEvents = events.filter((e) => caseIdFromStreamId(e.streamId) !== null);
@@ -341,7 +341,6 @@ export const caseReportsProjection = ({ calendarOf, policy }: CaseReportsOptions
       report_credits: ddl(CREDIT_COLUMNS, ['case_id']),
     },
     handles: CASE_EVENT_TYPES,
-    apply: (tx, event, tables) => applyBatch(tx, [event], tables),
     applyBatch,
   };
 };

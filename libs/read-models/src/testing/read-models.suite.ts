@@ -1,4 +1,4 @@
-import type { BatchProjection } from '../batch-projection';
+import type { Projection } from '@app/projections';
 // the runner's own test support (of @app/projections, not part of its API): a projection
 // that loses its connection on cue, the suite's database and runners
 import { connectionLostAt } from '../../../projections/src/testing/faulty.projection';
@@ -65,7 +65,7 @@ export const readModelsSuite = (
 
     it('a runner killed in the middle of a batch, and a new one started, give the same read models', async () => {
       const history = await appendDeskHistory(t.store, { events: 1_500, seed: 7, concurrentCases: 40 });
-      for (const projection of [caseQueueProjection, reports] as BatchProjection[]) {
+      for (const projection of [caseQueueProjection, reports] as Projection[]) {
         // the connection "drops" at the 125th event: in the middle of the third batch of 50
         const dying = connectionLostAt(projection, 125);
         const first = runner(dying.projection, { batchSize: 50, retry: { initialMs: 60_000, maxMs: 60_000 } });
