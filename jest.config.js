@@ -49,6 +49,7 @@ const base = {
   transformIgnorePatterns: [`^(?!.*/node_modules/(${esmPackages.join('|')})/).*/node_modules/`],
   // keep in sync with tsconfig.json "paths" and .swcrc "jsc.paths"
   moduleNameMapper: {
+    '^@app/case-domain/testing$': '<rootDir>/libs/case-domain/src/testing',
     '^@app/([^/]+)$': '<rootDir>/libs/$1/src',
     // file-type exports its Node entry under `import` only, a condition jest's resolver does not ask for
     '^file-type$': '<rootDir>/node_modules/file-type/index.js',

@@ -26,7 +26,7 @@ import {
 import { readQueueAsOf, takeAuditCheckpoint, verifyHashChains } from '../../libs/audit/src';
 import { createTestDatabase } from '../../libs/testing/src/postgres';
 // a deterministic pseudo-random stream, so every run loads the same history
-import { seededRandom as random } from '../../libs/testing/src/seeded-random';
+import { seededRandom as random } from '../../libs/case-domain/src/testing/seeded-random';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);

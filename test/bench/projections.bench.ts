@@ -1,7 +1,7 @@
 /**
  * Projection benchmark, on a fresh PostgreSQL database at DATABASE_URL:
  *   1. appends BENCH_EVENTS events (default 200,000) of realistic case lifecycles
- *      (libs/read-models testing/desk-history: opened with SLA terms, routed, claimed,
+ *      (deskHistory of @app/case-domain/testing: opened with SLA terms, routed, claimed,
  *      answered, waiting on customers, escalated, breached, re-routed, resolved, surveyed,
  *      credited, reopened, closed), by 16 writers, each case's appends in order;
  *   2. rebuilds every case projection of the app (allProjections: case-summaries, case-queue,
@@ -18,7 +18,7 @@
 import { join } from 'node:path';
 import { createEventStore, type EventStore } from '../../libs/event-store/src';
 import { ProjectionRunner } from '../../libs/projections/src';
-import { deskHistory, type DeskAppend } from '../../libs/read-models/src/testing/desk-history';
+import { deskHistory, type DeskAppend } from '../../libs/case-domain/src/testing';
 import { createTestDatabase } from '../../libs/testing/src/postgres';
 import { SlaService } from '../../libs/sla/src';
 import { allProjections } from '../../libs/workers/src/projections';

@@ -5,7 +5,7 @@
  *
  *   npm run seed:large -- --cases 1000000 [--seed 16] [--batch 100] [--concurrency 4]
  *
- * Each case is the history of one case of libs/read-models testing/desk-history (with the
+ * Each case is the history of one case of `deskHistory` (@app/case-domain/testing) (with the
  * incident reports turned on, so every case event type occurs): opened with SLA terms,
  * routed, claimed, answered, waiting on the customer, escalated, breached, re-routed,
  * linked to an outage, resolved, surveyed, credited, reopened, closed; four tenants, four
@@ -24,8 +24,7 @@
 import { parseArgs } from 'node:util';
 import { createEventStore, type SqlEventStore, type SqlDatabase } from '../../libs/event-store/src';
 import { toCaseStreamId, type CaseEvent } from '../../libs/case-domain/src';
-import { deskHistory } from '../../libs/read-models/src/testing/desk-history';
-import { seededRandom } from '../../libs/testing/src/seeded-random';
+import { deskHistory, seededRandom } from '../../libs/case-domain/src/testing';
 
 const DAY_MINUTES = 24 * 60;
 /** the end of the seeded span: fixed, so that the same seed gives the same events on any day */

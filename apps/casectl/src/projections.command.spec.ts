@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deskHistory } from '@app/case-domain/testing';
 import { createEventStore, SqlEventStore, type EventStoreHandle } from '@app/event-store';
 import { SlaService } from '@app/sla';
+import { appendHistory } from '@app/testing';
 import { allProjections } from '@app/workers';
-import { appendDeskHistory } from '../../../libs/read-models/src/testing/desk-history';
 import { queueRows } from '../../../libs/read-models/src/testing/read-model-test-kit';
 import { EXIT_OK, EXIT_USAGE, runProjectionsCommand, type ProjectionsCommandIo } from './projections.command';
 
@@ -39,7 +40,7 @@ describe('casectl projections', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'casectl-projections-'));
     handle = await createEventStore();
-    await appendDeskHistory(handle.store, { events: 400, seed: 3 });
+    await appendHistory(handle.store, deskHistory({ events: 400, seed: 3 }));
   });
   afterAll(async () => {
     await handle.store.close();
@@ -50,11 +51,11 @@ describe('casectl projections', () => {
     const first = await run('rebuild', 'case-queue');
     expect(first).toMatchObject({ code: EXIT_OK, stderr: '' });
     // generation 1 is the empty one the runner prepares; the rebuild fills generation 2
-    expect(first.stdout).toMatch(/^rebuilt case-queue: generation 2 \(version 1\), 400 events in \d+\.\d s\n$/);
+    expect(first.stdout).toMatch(/^rebuilt case-queue: generation 2 \(version 2\), 400 events in \d+\.\d s\n$/);
     const rows = await queueRows(handle.db);
     expect(rows.length).toBeGreaterThan(10);
     const again = await run('rebuild', 'case-queue', '--batch-size', '7');
-    expect(again.stdout).toMatch(/^rebuilt case-queue: generation 3 \(version 1\), 400 events/);
+    expect(again.stdout).toMatch(/^rebuilt case-queue: generation 3 \(version 2\), 400 events/);
     expect(await queueRows(handle.db)).toEqual(rows);
   });
 

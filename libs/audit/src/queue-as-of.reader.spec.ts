@@ -1,4 +1,5 @@
 import { PRIORITIES } from '@app/case-domain';
+import { deskHistory } from '@app/case-domain/testing';
 import { ManualClock } from '@app/clock';
 import { createEventStore, type EventStoreHandle } from '@app/event-store';
 import { ProjectionRunner } from '@app/projections';
@@ -11,7 +12,7 @@ import {
   type QueuedCase,
   type QueueInput,
 } from '@app/read-models';
-import { appendDeskHistory } from '../../read-models/src/testing/desk-history';
+import { appendHistory } from '@app/testing';
 import { readQueueAsOf } from './audit-log.reader';
 import * as ev from './testing/case-events.fixture';
 
@@ -69,13 +70,9 @@ describe('a queue as of a moment is the live queue as it stood then (random desk
 
   beforeAll(async () => {
     handle = await createEventStore({ clock });
-    ({ caseIds } = await appendDeskHistory(handle.store, {
-      events: 1_500,
-      seed: 11,
-      afterAppend: (n) => {
-        clock.advance(60_000);
-        if (n % 400 < 3) moments.push(clock.now());
-      },
+    ({ caseIds } = await appendHistory(handle.store, deskHistory({ events: 1_500, seed: 11 }), (n) => {
+      clock.advance(60_000);
+      if (n % 400 < 3) moments.push(clock.now());
     }));
     moments.push(clock.advance(60_000));
     await new ProjectionRunner(caseQueueProjection, { store: handle.store, db: handle.db }).catchUp();

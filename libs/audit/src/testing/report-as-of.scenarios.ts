@@ -1,8 +1,9 @@
+import { deskHistory } from '@app/case-domain/testing';
 import type { ManualClock } from '@app/clock';
 import type { EventStore, NewEvent, SqlDatabase } from '@app/event-store';
 import { ProjectionRunner, type Projection } from '@app/projections';
 import { caseReportsProjection, GROUP_BYS, REPORTS, runReport, type ReportResult } from '@app/read-models';
-import { appendDeskHistory } from '../../../read-models/src/testing/desk-history';
+import { appendHistory } from '@app/testing';
 import { reportSla } from '../../../read-models/src/testing/read-model-test-kit';
 import { readReportAsOf, type ReportAsOfResult } from '../report-as-of';
 import * as ev from './case-events.fixture';
@@ -147,13 +148,11 @@ export const replaysReports = (adapter: string, open: () => Promise<ReportReplay
     });
 
     it('equals the live report at "now", for every report and grouping, and never writes the live tables', async () => {
-      await appendDeskHistory(fx.store, {
-        events: 1_200,
-        seed: 7,
-        start: '2026-03-02T15:00:00Z',
-        spreadMinutes: 10 * 24 * 60,
-        afterAppend: () => void fx.clock.advance(60_000),
-      });
+      await appendHistory(
+        fx.store,
+        deskHistory({ events: 1_200, seed: 7, start: '2026-03-02T15:00:00Z', spreadMinutes: 10 * 24 * 60 }),
+        () => void fx.clock.advance(60_000),
+      );
       const now = fx.clock.advance(60_000);
       await new ProjectionRunner(projection, { store: fx.store, db: fx.db }).catchUp();
       const period = { from: '2026-03-01T00:00:00Z', to: '2026-04-15T00:00:00Z' };

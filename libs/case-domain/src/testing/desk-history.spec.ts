@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { deskHistory } from '../../../read-models/src/testing/desk-history';
+import { derivedUuid } from '@app/event-store';
+import { deskHistory } from './desk-history';
 
 const hashOf = (appends: Iterable<unknown>): string => {
   const hash = createHash('sha256');
@@ -22,5 +23,12 @@ describe('deskHistory', () => {
   it('gives, for a seed, the appends it always gave (incident reports, two cycles at most)', () => {
     const appends = deskHistory({ events: 5_000, seed: 7, concurrentCases: 40, incidentReports: true, maxCycles: 2 });
     expect(hashOf(appends)).toBe('b9da755c8ef0ccc92e752eaf2298f4f5bb670cab97af45ef3c857c0e962262d1');
+  });
+
+  it("names its events as @app/event-store's derivedUuid of (seed, case, version) would", () => {
+    for (const append of deskHistory({ events: 300, seed: 5 }))
+      append.events.forEach((event, i) =>
+        expect(event.eventId).toBe(derivedUuid(`5:${append.caseId}:${append.expectedVersion + i + 1}`)),
+      );
   });
 });

@@ -1,5 +1,5 @@
 import type { Article, ArticleLanguage } from '@app/case-domain';
-import { seededRandom } from '@app/testing';
+import { seededRandom } from '@app/case-domain/testing';
 
 /**
  * Filler articles for the search benchmark: a help centre of 10,000 articles where the

@@ -10,7 +10,7 @@ import {
   type Priority,
 } from '@app/case-domain';
 import type { EventStore } from '@app/event-store';
-import { seededRandom } from '@app/testing';
+import { seededRandom } from '@app/case-domain/testing';
 
 export const TENANTS = ['org-acme', 'org-globex', 'org-initech'];
 export const LANGUAGES = ['en', 'fr', 'de', 'es'];

@@ -8,8 +8,8 @@ import {
   type IntakeEvent,
   type IntakeState,
 } from '@app/case-domain';
+import { seededRandom } from '@app/case-domain/testing';
 import { derivedUuid, type EventStore, type NewEvent } from '@app/event-store';
-import { seededRandom } from '@app/testing';
 
 const MINUTE = 60_000;
 const ARTICLES = ['kb-a', 'kb-b', 'kb-c', 'kb-d', 'kb-e', 'kb-f', 'kb-g', 'kb-h'];

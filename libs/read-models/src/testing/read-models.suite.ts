@@ -1,11 +1,12 @@
+import { deskHistory } from '@app/case-domain/testing';
 import type { Projection } from '@app/projections';
+import { appendHistory } from '@app/testing';
 // the runner's own test support (of @app/projections, not part of its API): a projection
 // that loses its connection on cue, the suite's database and runners
 import { connectionLostAt } from '../../../projections/src/testing/faulty.projection';
 import { runnerTestContext, type RunnerTestDatabase } from '../../../projections/src/testing/runner-test-context';
 import { caseQueueProjection } from '../queues/case-queue.projection';
 import { caseReportsProjection } from '../reports/case-reports.projection';
-import { appendDeskHistory } from './desk-history';
 import {
   factsOf,
   foldedQueue,
@@ -38,11 +39,10 @@ export const readModelsSuite = (
       const queue = runner(caseQueueProjection, { batchSize: 7 });
       const report = runner(reports, { batchSize: 7 });
       await Promise.all([queue.start(), report.start()]);
-      const history = await appendDeskHistory(t.store, {
-        events: determinismEvents,
-        seed: 20260302,
-        concurrentCases: 80,
-      });
+      const history = await appendHistory(
+        t.store,
+        deskHistory({ events: determinismEvents, seed: 20260302, concurrentCases: 80 }),
+      );
       await Promise.all([queue.catchUp({ timeoutMs: 600_000 }), report.catchUp({ timeoutMs: 600_000 })]);
 
       const queueBuilt = await queueRows(t.db);
@@ -64,7 +64,7 @@ export const readModelsSuite = (
     }, 900_000);
 
     it('a runner killed in the middle of a batch, and a new one started, give the same read models', async () => {
-      const history = await appendDeskHistory(t.store, { events: 1_500, seed: 7, concurrentCases: 40 });
+      const history = await appendHistory(t.store, deskHistory({ events: 1_500, seed: 7, concurrentCases: 40 }));
       for (const projection of [caseQueueProjection, reports] as Projection[]) {
         // the connection "drops" at the 125th event: in the middle of the third batch of 50
         const dying = connectionLostAt(projection, 125);

@@ -9,9 +9,8 @@ import {
   type CaseStatus,
   type Outcome,
   type Priority,
-} from '@app/case-domain';
-import { derivedUuid, type EventStore } from '@app/event-store';
-import { seededRandom } from '@app/testing';
+} from '..';
+import { seededRandom } from './seeded-random';
 
 /**
  * the outcomes staff choose, solved three times as often as any other (the order is part of what a
@@ -34,8 +33,16 @@ const REGIONS = ['emea', 'amer', 'apac', 'anz'];
 const AGENTS = ['eve', 'max', 'uwe', 'kim', 'ana', 'raj'];
 const MINUTE = 60_000;
 
-/** a stable event id per (seed, case, version): an append retried after a crash writes nothing twice */
-const eventId = (seed: number, caseId: string, version: number): string => derivedUuid(`${seed}:${caseId}:${version}`);
+/**
+ * a stable event id per (seed, case, version): an append retried after a crash writes nothing twice.
+ * `derivedUuid(`${seed}:${caseId}:${version}`)` of @app/event-store, which this pure kit may not
+ * import (desk-history.spec.ts checks they agree)
+ */
+const eventId = (seed: number, caseId: string, version: number): string => {
+  const hex = createHash('sha256').update(`${seed}:${caseId}:${version}`).digest('hex');
+  const variant = ((parseInt(hex[16], 16) & 3) | 8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+};
 
 interface LiveCase {
   readonly caseId: string;
@@ -154,22 +161,6 @@ export function* deskHistory(options: DeskHistoryOptions): Generator<DeskAppend>
     yield { caseId: c.caseId, streamId: toCaseStreamId(c.caseId), expectedVersion, events };
   }
 }
-
-/** Appends a desk history, one append after the other; resolves to the case ids and the event count. */
-export const appendDeskHistory = async (
-  store: EventStore,
-  options: DeskHistoryOptions & { readonly afterAppend?: (appended: number) => void | Promise<void> },
-): Promise<{ caseIds: string[]; events: number }> => {
-  const caseIds = new Set<string>();
-  let events = 0;
-  for (const append of deskHistory(options)) {
-    await store.appendToStream(append.streamId, append.events, append.expectedVersion);
-    caseIds.add(append.caseId);
-    events += append.events.length;
-    await options.afterAppend?.(events);
-  }
-  return { caseIds: [...caseIds], events };
-};
 
 /** R14: a case linked to an outage, not closed, sometimes gets its incident report asked for, then sent */
 function incidentReport(c: LiveCase, random: () => number): CaseEvent | undefined {
