@@ -81,15 +81,24 @@ export interface RebuildOptions {
   readonly batchSize?: number;
   /** rebuild only these projections (names); default: every one of `allProjections` */
   readonly only?: readonly string[];
+  /**
+   * stop each projection's rebuild after this many seconds (between batches) and count the
+   * events it got through: a partial rebuild, said so in the result (`partial`); default none
+   */
+  readonly maxSecondsPerProjection?: number;
   readonly log?: Log;
 }
 
 export interface RebuildThroughput {
-  /** events in the log that each rebuild read */
+  /** events in the log that each (whole) rebuild read; 0 when all were partial */
   readonly events: number;
   readonly projections: number;
   readonly seconds: number;
   /** events × projections / seconds (as bench:projections counts): target ≥ 100,000 */
+  /** true when a rebuild was stopped by `maxSecondsPerProjection`: the rates are those of its first part */
+  readonly partial: boolean;
+  /** events read into the new tables, all projections together */
+  readonly eventsRebuilt: number;
   readonly rebuildEventsPerSec: number;
   /** events / seconds: the log's events per second of rebuilding all projections */
   readonly logEventsPerSec: number;
@@ -126,16 +135,36 @@ export const measureRebuild = async (databaseUrl: string, options: RebuildOption
     const rss = sampleRss();
     const perProjection: Record<string, number> = {};
     let events = 0;
+    let eventsRebuilt = 0;
     let total = 0;
+    let partial = false;
     for (const runner of runners) {
       const started = performance.now();
-      const result = await runner.rebuild(options.batchSize ? { batchSize: options.batchSize } : {});
+      const stop = new AbortController();
+      const timer = options.maxSecondsPerProjection
+        ? setTimeout(() => stop.abort(), options.maxSecondsPerProjection * 1000)
+        : undefined;
+      let done = 0;
+      try {
+        const result = await runner.rebuild({
+          ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+          signal: stop.signal,
+          onProgress: (progress) => void (done = progress.events),
+        });
+        done = result.events;
+        events = Math.max(events, result.events);
+      } catch (error) {
+        if (!stop.signal.aborted) throw error;
+        partial = true;
+      } finally {
+        clearTimeout(timer);
+      }
       const seconds = (performance.now() - started) / 1000;
       total += seconds;
-      events = Math.max(events, result.events);
-      perProjection[runner.name] = Math.round(result.events / seconds);
+      eventsRebuilt += done;
+      perProjection[runner.name] = Math.round(done / seconds);
       log(
-        `  rebuild ${runner.name.padEnd(15)} ${result.events} events in ${seconds.toFixed(1)} s: ${perProjection[runner.name]} events/s (RSS ${Math.round(process.memoryUsage().rss / 1048576)} MB)`,
+        `  rebuild ${runner.name.padEnd(15)} ${done} events in ${seconds.toFixed(1)} s: ${perProjection[runner.name]} events/s${stop.signal.aborted ? ' (stopped there: a partial rebuild)' : ''} (RSS ${Math.round(process.memoryUsage().rss / 1048576)} MB)`,
       );
     }
     const { startMb, peakMb } = rss.stop();
@@ -143,8 +172,10 @@ export const measureRebuild = async (databaseUrl: string, options: RebuildOption
       events,
       projections: runners.length,
       seconds: Math.round(total * 10) / 10,
-      rebuildEventsPerSec: Math.round((events * runners.length) / total),
-      logEventsPerSec: Math.round(events / total),
+      partial,
+      eventsRebuilt,
+      rebuildEventsPerSec: Math.round(eventsRebuilt / total),
+      logEventsPerSec: Math.round(eventsRebuilt / runners.length / total),
       perProjection,
       rssMb: peakMb,
       rssStartMb: startMb,
@@ -161,12 +192,19 @@ export interface RelayOptions {
   readonly partitions?: number;
   /** events per relay batch; default the relay's own */
   readonly batchSize?: number;
+  /**
+   * relay only the first this many events of the log (both sides), when the whole log does
+   * not fit the time or the broker's disk; said so in the result (`limited`); default all
+   */
+  readonly maxEvents?: number;
   readonly log?: Log;
 }
 
 export interface RelayThroughput {
-  /** events of the log relayed (from position 0 to the head at the start) */
+  /** events of the log relayed (from position 0 to the head at the start, or to `maxEvents`) */
   readonly events: number;
+  /** the run was limited to the log's first `maxEvents` events */
+  readonly limited: boolean;
   /** messages each side sent (events published + case summaries) */
   readonly messages: number;
   readonly relaySeconds: number;
@@ -203,13 +241,34 @@ export const measureRelay = async (databaseUrl: string, options: RelayOptions = 
   const handle = await createEventStore({ databaseUrl, poolSize: 4 });
   let relay: EventRelay | undefined;
   try {
-    const head = await handle.store.head();
-    if (!head) throw new Error('the store is empty');
-    const { rows } = await handle.db.query<{ n: string }>(
-      'SELECT count(*)::bigint AS n FROM events WHERE global_position <= $1',
-      [head.globalPosition],
-    );
-    const events = Number(rows[0].n);
+    const logHead = await handle.store.head();
+    if (!logHead) throw new Error('the store is empty');
+    let head: LogCheckpoint = logHead;
+    let limited = false;
+    if (options.maxEvents) {
+      // the place of the log's maxEvents-th event, in commit order (the followers' order)
+      const { rows: nth } = await handle.db.query<{ transaction_id: string; global_position: string }>(
+        `SELECT transaction_id::text AS transaction_id, global_position FROM events
+         ORDER BY transaction_id, global_position OFFSET $1 LIMIT 1`,
+        [options.maxEvents - 1],
+      );
+      if (nth[0]) {
+        const at = { transactionId: nth[0].transaction_id, globalPosition: Number(nth[0].global_position) };
+        if (compareCheckpoints(at, logHead) < 0) {
+          head = at;
+          limited = true;
+        }
+      }
+    }
+    const eventsThrough = async (through: LogCheckpoint) =>
+      Number(
+        (
+          await handle.db.query<{ n: string }>(
+            'SELECT count(*)::bigint AS n FROM events WHERE (transaction_id, global_position) <= ($1::xid8, $2::bigint)',
+            [through.transactionId, through.globalPosition],
+          )
+        ).rows[0].n,
+      );
 
     // ── the relay ────────────────────────────────────────────────────────────────
     relay = new EventRelay(handle.store, handle.db, new KafkajsPublisher(kafka), pseudonymise, {
@@ -235,20 +294,24 @@ export const measureRelay = async (databaseUrl: string, options: RelayOptions = 
       await sleep(20);
     }
     const relaySeconds = (performance.now() - relayStart) / 1000;
+    const relayed = relay.status().checkpoint ?? head;
     await relay.stop();
     relay = undefined;
+    // (its last batch may reach past a limit: counted as relayed)
+    const events = await eventsThrough(relayed);
     const relayEventsPerSec = Math.round(events / relaySeconds);
     log(`  relay: ${events} events in ${relaySeconds.toFixed(1)} s: ${relayEventsPerSec} events/s`);
     await deleteTopics(kafka, relayTopics);
 
     // ── the raw producer ─────────────────────────────────────────────────────────
     const raw = await rawProduce(handle, kafka, rawTopics, { head, batchSize, partitions, pseudonymise });
-    const rawEventsPerSec = Math.round(events / raw.seconds);
+    const rawEventsPerSec = Math.round(raw.events / raw.seconds);
     log(
-      `  raw kafkajs producer: ${events} events (${raw.messages} messages) in ${raw.seconds.toFixed(1)} s: ${rawEventsPerSec} events/s`,
+      `  raw kafkajs producer: ${raw.events} events (${raw.messages} messages) in ${raw.seconds.toFixed(1)} s: ${rawEventsPerSec} events/s${limited ? ` (the log's first ${options.maxEvents} events, a limited run)` : ''}`,
     );
     return {
       events,
+      limited,
       messages: raw.messages,
       relaySeconds: Math.round(relaySeconds * 10) / 10,
       relayEventsPerSec,
@@ -261,7 +324,9 @@ export const measureRelay = async (databaseUrl: string, options: RelayOptions = 
     await deleteTopics(kafka, relayTopics);
     await deleteTopics(kafka, rawTopics);
     await handle.db.query('DELETE FROM relay_case_states WHERE relay = $1', [relayName]).catch(() => undefined);
-    await handle.db.query('DELETE FROM relay_checkpoints WHERE name = $1', [relayName]).catch(() => undefined);
+    await handle.db
+      .query("DELETE FROM checkpoints WHERE component = 'messaging' AND name = $1", [relayName])
+      .catch(() => undefined);
     await handle.store.close();
   }
 };
@@ -358,7 +423,7 @@ const rawProduce = async (
     partitions: number;
     pseudonymise: ReturnType<typeof hmacPseudonymiser>;
   },
-): Promise<{ seconds: number; messages: number }> => {
+): Promise<{ seconds: number; messages: number; events: number }> => {
   await new KafkajsPublisher(kafka).ensureTopics(relayTopicNames(topics).map((topic) => ({ topic, partitions })));
   const producer: Producer = kafka.producer({
     idempotent: true,
@@ -370,6 +435,7 @@ const rawProduce = async (
   try {
     const states = new Map<string, CaseStateSummary>();
     let messages = 0;
+    let events = 0;
     const next = async (after: LogCheckpoint) => {
       if (compareCheckpoints(after, head) >= 0) return null;
       const page = await handle.store.readAll({ after, limit: batchSize });
@@ -383,12 +449,13 @@ const rawProduce = async (
       if (!current) break;
       pending = next(current.page.checkpoint);
       pending.catch(() => undefined);
+      events += current.page.events.length;
       for (const request of current.requests) {
         await producer.sendBatch({ topicMessages: request, acks: -1, compression: CompressionTypes.None });
         messages += request.reduce((n, t) => n + t.messages.length, 0);
       }
     }
-    return { seconds: (performance.now() - started) / 1000, messages };
+    return { seconds: (performance.now() - started) / 1000, messages, events };
   } finally {
     await producer.disconnect();
   }
@@ -446,21 +513,44 @@ export interface ThroughputFigures {
     readonly relayRatio: number | null;
     readonly verifyEventsPerSec: number;
     readonly rssMb: number;
+    /** the rebuild was stopped after BENCH_REBUILD_SECONDS per projection: its rate is that of its first part */
+    readonly rebuildPartial: boolean;
+    /** the relay ran over the log's first this many events only (BENCH_RELAY_EVENTS); null: the whole log */
+    readonly relayLimitedTo: number | null;
   };
 }
 
-/**
- * The three measurements one after the other (verify, rebuild, relay), for bench:scale.
- * `brokers` null skips the relay (no broker): its figure is then null.
- */
+const envNumber = (name: string): number | undefined => {
+  const value = process.env[name];
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new TypeError(`${name} must be a positive integer, not ${value}`);
+  return n;
+};
+
+export interface ThroughputOptions {
+  /** null skips the relay (no broker): its figure is then null */
+  readonly brokers?: readonly string[] | null;
+  /** see {@link RebuildOptions.maxSecondsPerProjection}; default BENCH_REBUILD_SECONDS, else none */
+  readonly rebuildMaxSecondsPerProjection?: number;
+  /** see {@link RelayOptions.maxEvents}; default BENCH_RELAY_EVENTS, else the whole log */
+  readonly relayMaxEvents?: number;
+  readonly log?: Log;
+}
+
+/** The three measurements one after the other (verify, rebuild, relay), for bench:scale. */
 export const measureThroughput = async (
   databaseUrl: string,
-  options: { readonly brokers?: readonly string[] | null; readonly log?: Log } = {},
+  options: ThroughputOptions = {},
 ): Promise<ThroughputFigures> => {
+  const maxSecondsPerProjection = options.rebuildMaxSecondsPerProjection ?? envNumber('BENCH_REBUILD_SECONDS');
+  const maxEvents = options.relayMaxEvents ?? envNumber('BENCH_RELAY_EVENTS');
   const verify = await measureVerify(databaseUrl, { log: options.log });
-  const rebuild = await measureRebuild(databaseUrl, { log: options.log });
+  const rebuild = await measureRebuild(databaseUrl, { log: options.log, maxSecondsPerProjection });
   const relay =
-    options.brokers === null ? null : await measureRelay(databaseUrl, { brokers: options.brokers, log: options.log });
+    options.brokers === null
+      ? null
+      : await measureRelay(databaseUrl, { brokers: options.brokers, maxEvents, log: options.log });
   return {
     rebuild,
     relay,
@@ -470,6 +560,8 @@ export const measureThroughput = async (
       relayRatio: relay?.relayRatio ?? null,
       verifyEventsPerSec: verify.verifyEventsPerSec,
       rssMb: Math.max(rebuild.rssMb, verify.rssMb),
+      rebuildPartial: rebuild.partial,
+      relayLimitedTo: relay?.limited ? relay.events : null,
     },
   };
 };
