@@ -16,6 +16,7 @@ import {
 } from '@app/read-models';
 import { VendorDirectory } from '@app/routing';
 import { HttpEdgeError } from '../http/http.errors';
+import { CheckpointCache } from '../read-models/checkpoint-cache';
 import { caughtUpWith } from '../read-models/read-your-writes';
 import type { QueuePageQuery, QueuesQuery } from './queue.dto';
 
@@ -88,17 +89,37 @@ const scopeOf = async (directory: VendorDirectory, p: Principal, vendor?: string
   return { vendorId: p.vendor, languages: own ? p.languages.filter((l) => speaks(own.languages, l)) : [] };
 };
 
+/**
+ * The queue counts of a scope (a vendor and languages: every agent of a vendor speaking the
+ * same languages shares them) are counted once per checkpoint of the queue read model: a
+ * vendor's unassigned cases are tens of thousands of rows at a million cases, and two
+ * hundred agents refresh their queues all day. At most this old while nothing moves.
+ */
+export const QUEUE_COUNTS_MAX_AGE_MS = 5_000;
+
 @QueryHandler(ListQueues)
 export class ListQueuesHandler implements IQueryHandler<ListQueues, QueueListView> {
+  private readonly counts: CheckpointCache<QueueSummary[]>;
+
   constructor(
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
     @Inject(PROJECTIONS) private readonly projections: ProjectionRegistry,
     @Inject(VendorDirectory) private readonly directory: VendorDirectory,
-  ) {}
+  ) {
+    this.counts = new CheckpointCache(projections, caseQueueProjection.name, {
+      maxAgeMs: QUEUE_COUNTS_MAX_AGE_MS,
+      maxEntries: 1_000,
+    });
+  }
 
   async execute({ principal, filter }: ListQueues): Promise<QueueListView> {
     const caughtUp = await caughtUpWith(this.projections, caseQueueProjection.name, filter.after);
-    const items = await queueSummaries(this.db, await scopeOf(this.directory, principal, filter.vendor));
+    const scope = await scopeOf(this.directory, principal, filter.vendor);
+    const items = await this.counts.get(
+      JSON.stringify([scope.vendorId ?? null, scope.languages ?? null]),
+      Date.now(),
+      () => queueSummaries(this.db, scope),
+    );
     return { items: items.map(present), caughtUp };
   }
 }
