@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deskHistory } from '@app/case-domain/testing';
 import { createEventStore, SqlEventStore, type EventStoreHandle } from '@app/event-store';
 import { SlaService } from '@app/sla';
+import { appendHistory } from '@app/testing';
 import { allProjections } from '@app/workers';
-import { appendDeskHistory } from '../../../libs/read-models/src/testing/desk-history';
 import { queueRows } from '../../../libs/read-models/src/testing/read-model-test-kit';
 import { EXIT_OK, EXIT_USAGE, runProjectionsCommand, type ProjectionsCommandIo } from './projections.command';
 
@@ -39,7 +40,7 @@ describe('casectl projections', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'casectl-projections-'));
     handle = await createEventStore();
-    await appendDeskHistory(handle.store, { events: 400, seed: 3 });
+    await appendHistory(handle.store, deskHistory({ events: 400, seed: 3 }));
   });
   afterAll(async () => {
     await handle.store.close();
