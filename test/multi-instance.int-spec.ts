@@ -312,13 +312,16 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'two APIs and two workers on P
       let done = 0;
       let killed: { name: string; ledRelay: boolean; checkpoint: number } | undefined;
       const killLeader = async () => {
-        const lease = (await db.query<{ owner: string }>('SELECT owner FROM relay_leases')).rows[0];
+        const lease = (await db.query<{ owner: string }>("SELECT owner FROM leases WHERE component = 'messaging'"))
+          .rows[0];
         const pid = lease ? Number(lease.owner.split(':').at(-2)) : undefined;
         const victim = workers.find((w) => w.child.process.pid === pid) ?? workers[0];
         await stop(victim.child, 'SIGKILL');
         // the dead leader cannot move it any more, and no other relay leads before its lease expires
         const checkpoint = (
-          await db.query<{ global_position: string }>('SELECT global_position FROM relay_checkpoints')
+          await db.query<{ global_position: string }>(
+            "SELECT global_position FROM checkpoints WHERE component = 'messaging'",
+          )
         ).rows[0];
         killed = {
           name: victim.child.name,
@@ -447,7 +450,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'two APIs and two workers on P
       const idsOnKafka = () => reader!.messages.map((m) => m.headers['event-id']);
       const missing = async () => {
         const ids = new Set(idsOnKafka());
-        const relay = await db.query('SELECT * FROM relay_checkpoints');
+        const relay = await db.query("SELECT * FROM checkpoints WHERE component = 'messaging'");
         const lost = stored.filter((e) => !ids.has(e.event_id));
         return `${lost.length} of ${stored.length} not on ${topic} (killed: ${JSON.stringify(killed)}, relay now: ${JSON.stringify(relay.rows)}): ${JSON.stringify(lost.slice(0, 30))}`;
       };

@@ -98,9 +98,9 @@ describe('notification e-mails, through a real SMTP server on loopback', () => {
 
     // the timer index rebuilt from the start of the log: the row is found, nothing is sent again
     const db = t.app.get<SqlDatabase>(SQL_DATABASE);
-    await db.query('DELETE FROM timer_checkpoints WHERE name = $1', [TIMER_INDEX_CHECKPOINT]);
+    await db.query("DELETE FROM checkpoints WHERE component = 'timers' AND name = $1", [TIMER_INDEX_CHECKPOINT]);
     await tick();
-    const { rows: checkpoints } = await db.query('SELECT 1 FROM timer_checkpoints WHERE name = $1', [
+    const { rows: checkpoints } = await db.query("SELECT 1 FROM checkpoints WHERE component = 'timers' AND name = $1", [
       TIMER_INDEX_CHECKPOINT,
     ]);
     expect(checkpoints).toHaveLength(1); // read again from the start
@@ -154,7 +154,7 @@ describe('notification e-mails, through a real SMTP server on loopback', () => {
 
     // the timer index rebuilt from the start of the log plans the same: nothing more is queued
     const db = t.app.get<SqlDatabase>(SQL_DATABASE);
-    await db.query('DELETE FROM timer_checkpoints WHERE name = $1', [TIMER_INDEX_CHECKPOINT]);
+    await db.query("DELETE FROM checkpoints WHERE component = 'timers' AND name = $1", [TIMER_INDEX_CHECKPOINT]);
     await db.query('DELETE FROM contact_preferences');
     await tick();
     expect((await rowsOf(id)).map((r) => r.eventType)).toEqual(['InfoRequested', 'AgentResponded']);

@@ -8,10 +8,12 @@ import type { Migration } from '@app/event-store';
  *   views point to) and one `building` (a rebuild in progress) per projection.
  * - projection_checkpoints: the last event of the global log a generation has applied,
  *   written in the same transaction as its rows. (transaction_id, global_position) is the
- *   log's commit order (event-store.port.ts).
+ *   log's commit order (event-store.port.ts). Since version 2, rows of the store's
+ *   `checkpoints` table.
  * - projection_parked: events a generation could not apply, and the later events of their
  *   streams, held back until retried. Only references: the events stay in `events`.
- * - projection_leases: which runner is the active one for a projection, until when.
+ * - projection_leases: which runner is the active one for a projection, until when. Since
+ *   version 2, rows of the store's `leases` table.
  */
 const registry: Migration = {
   version: 1,
@@ -66,6 +68,25 @@ CREATE TABLE projection_leases (
 `,
 };
 
+/**
+ * The checkpoints and the leases move to the store's tables (`checkpoints`, `leases`: event
+ * store migration 3, applied before this one by createEventStore), under the component
+ * `projections`, with every row: a deployed runner goes on from where it was, rebuilding
+ * nothing. Then the old tables go.
+ */
+const sharedCheckpointsAndLeases: Migration = {
+  version: 2,
+  name: "checkpoints and leases into the store's tables",
+  sql: `
+INSERT INTO checkpoints (component, name, transaction_id, global_position, updated_at)
+SELECT 'projections', name, transaction_id, global_position, updated_at FROM projection_checkpoints;
+DROP TABLE projection_checkpoints;
+INSERT INTO leases (component, name, owner, expires_at)
+SELECT 'projections', projection, owner, expires_at FROM projection_leases;
+DROP TABLE projection_leases;
+`,
+};
+
 /** Add, never edit (an applied migration whose text changed is refused at start). */
-export const PROJECTIONS_MIGRATIONS: readonly Migration[] = [registry];
+export const PROJECTIONS_MIGRATIONS: readonly Migration[] = [registry, sharedCheckpointsAndLeases];
 export const PROJECTIONS_COMPONENT = 'projections';

@@ -62,7 +62,9 @@ describe('ProjectionsModule', () => {
       const db = app.get<SqlDatabase>(SQL_DATABASE);
       expect((await listCaseSummaries(db)).items).toEqual([expect.objectContaining({ caseId, assigneeId: 'agent-7' })]);
       // the app's clock stamps the checkpoint
-      const { rows } = await db.query<{ updated_at: Date }>('SELECT updated_at FROM projection_checkpoints');
+      const { rows } = await db.query<{ updated_at: Date }>(
+        "SELECT updated_at FROM checkpoints WHERE component = 'projections'",
+      );
       expect(new Date(rows[0].updated_at).toISOString()).toBe(clock.now().toISOString());
       expect(await registry.parkedCounts()).toEqual({ 'case-summaries': { streams: 0, events: 0 } });
     } finally {

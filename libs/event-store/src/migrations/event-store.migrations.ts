@@ -1,5 +1,6 @@
 import { eventsMigration } from './0001-events.migration';
 import { hashChainMigration } from './0002-hash-chain.migration';
+import { checkpointsAndLeasesMigration } from './0003-checkpoints-and-leases.migration';
 import type { Migration } from './migration';
 
 /**
@@ -7,6 +8,10 @@ import type { Migration } from './migration';
  * so that the swc build (which only compiles .ts) ships them. Add, never edit: an applied
  * migration whose text changed is refused at start.
  */
-export const EVENT_STORE_MIGRATIONS: readonly Migration[] = [eventsMigration, hashChainMigration];
+export const EVENT_STORE_MIGRATIONS: readonly Migration[] = [
+  eventsMigration,
+  hashChainMigration,
+  checkpointsAndLeasesMigration,
+];
 
 export const EVENT_STORE_COMPONENT = 'event-store';

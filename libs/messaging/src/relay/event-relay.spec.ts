@@ -47,7 +47,7 @@ describe('EventRelay (PGlite store, in-memory broker)', () => {
   const savedCheckpoint = async () =>
     (
       await handle.db.query<{ global_position: string }>(
-        'SELECT global_position FROM relay_checkpoints WHERE name = $1',
+        "SELECT global_position FROM checkpoints WHERE component = 'messaging' AND name = $1",
         [KAFKA_RELAY_NAME],
       )
     ).rows[0]?.global_position;

@@ -149,7 +149,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay: one leader across pr
       Number(
         (
           await api.db.query<{ global_position: string }>(
-            'SELECT global_position FROM relay_checkpoints WHERE name = $1',
+            "SELECT global_position FROM checkpoints WHERE component = 'messaging' AND name = $1",
             [KAFKA_RELAY_NAME],
           )
         ).rows[0]?.global_position ?? 0,

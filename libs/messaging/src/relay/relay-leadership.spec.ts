@@ -62,7 +62,7 @@ describe('EventRelay leadership: one relay publishes, the others stand by (PGlit
     Number(
       (
         await handle.db.query<{ global_position: string }>(
-          'SELECT global_position FROM relay_checkpoints WHERE name = $1',
+          "SELECT global_position FROM checkpoints WHERE component = 'messaging' AND name = $1",
           [KAFKA_RELAY_NAME],
         )
       ).rows[0]?.global_position ?? 0,
@@ -125,7 +125,8 @@ describe('EventRelay leadership: one relay publishes, the others stand by (PGlit
     // what a killed process leaves: its lease, unexpired, and nobody renewing it
     const diedAt = Date.now();
     await handle.db.query(
-      `INSERT INTO relay_leases (relay, owner, expires_at) VALUES ($1, 'dead-host:1:abc', now() + interval '700 milliseconds')`,
+      `INSERT INTO leases (component, name, owner, expires_at)
+       VALUES ('messaging', $1, 'dead-host:1:abc', now() + interval '700 milliseconds')`,
       [KAFKA_RELAY_NAME],
     );
     await append(5);
@@ -153,7 +154,10 @@ describe('EventRelay leadership: one relay publishes, the others stand by (PGlit
 
     // meanwhile its lease runs out and another relay takes it (as after a long pause)
     const b = relay(pb);
-    await handle.db.query(`UPDATE relay_leases SET owner = $2 WHERE relay = $1`, [KAFKA_RELAY_NAME, b.owner]);
+    await handle.db.query(`UPDATE leases SET owner = $2 WHERE component = 'messaging' AND name = $1`, [
+      KAFKA_RELAY_NAME,
+      b.owner,
+    ]);
     await b.start();
     await waitFor(() => b.status().leader, describeAll);
     await waitFor(async () => (await savedPosition()) === (await lastPosition()), describeAll);
@@ -178,7 +182,7 @@ describe('EventRelay leadership: one relay publishes, the others stand by (PGlit
     await append(2);
     await waitFor(async () => (await savedPosition()) === (await lastPosition()), describeAll);
     expect(single.status().leader).toBe(true);
-    expect((await handle.db.query('SELECT * FROM relay_leases')).rows).toEqual([]);
+    expect((await handle.db.query("SELECT * FROM leases WHERE component = 'messaging'")).rows).toEqual([]);
   });
 
   it('keeps the kafka_relay_* metrics: leader, published events, last position, lag, errors', async () => {

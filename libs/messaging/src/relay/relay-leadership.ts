@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { SqlLease, type SqlDatabase, type SqlLeaseHolder, type SqlQueryable } from '@app/event-store';
+import { MESSAGING_COMPONENT } from './relay.migrations';
 
 /**
  * Which relay publishes when several processes (worker replicas) run one over the same
- * store: the holder of a lease row (`relay_leases`), the others stand by. The same
- * mechanism, and the same SQL ({@link SqlLease}, libs/event-store), as the projection
- * runner's lease (docs/projections.md "One runner per projection"), in the relay's own
- * table because this library does not depend on the projections:
+ * store: the holder of a lease row, the others stand by. The same mechanism, the same SQL
+ * ({@link SqlLease}, libs/event-store) and the same table (the store's `leases`, here under
+ * the component `messaging`) as the projection runner's lease (docs/projections.md "One
+ * runner per projection"):
  *
  * - taken when free, expired or already ours; expiry by the database's clock, the one
  *   clock every process shares;
@@ -61,7 +62,7 @@ export class LeadershipLost extends Error {
 // The WHERE of the acquire's ON CONFLICT is evaluated on the row as the last committer left
 // it, so a standby asking while the leader's checkpoint transaction renews waits for that
 // commit and then finds the lease renewed.
-const leases = new SqlLease({ table: 'relay_leases', key: 'relay' });
+const leases = new SqlLease({ component: MESSAGING_COMPONENT });
 
 export type RelayLeaseHolder = SqlLeaseHolder;
 

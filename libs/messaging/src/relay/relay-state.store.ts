@@ -1,9 +1,20 @@
-import { LOG_START, logReader, type LogCheckpoint, type SqlDatabase, type SqlQueryable } from '@app/event-store';
+import {
+  LOG_START,
+  logReader,
+  SqlCheckpoints,
+  type LogCheckpoint,
+  type SqlDatabase,
+  type SqlQueryable,
+} from '@app/event-store';
 import type { CaseStateSummary } from '../case-events/case-state';
+import { MESSAGING_COMPONENT } from './relay.migrations';
+
+const checkpoints = new SqlCheckpoints(MESSAGING_COMPONENT);
 
 /**
- * The relay's own rows: its checkpoint (`relay_checkpoints`, one row per relay name) and
- * the last summary it published per case (`relay_case_states`).
+ * The relay's own rows: its checkpoint (a row of the store's `checkpoints` table under the
+ * component `messaging`, one per relay name) and the last summary it published per case
+ * (`relay_case_states`).
  */
 export class RelayStateStore {
   constructor(
@@ -12,12 +23,8 @@ export class RelayStateStore {
   ) {}
 
   async checkpoint(): Promise<LogCheckpoint> {
-    const { rows } = await this.db.query<{ transaction_id: string; global_position: string | number }>(
-      'SELECT transaction_id, global_position FROM relay_checkpoints WHERE name = $1',
-      [this.relay],
-    );
-    const row = rows[0];
-    return row ? { transactionId: row.transaction_id, globalPosition: Number(row.global_position) } : LOG_START;
+    const saved = await checkpoints.read(this.db, this.relay);
+    return saved ? { transactionId: saved.transactionId, globalPosition: saved.globalPosition } : LOG_START;
   }
 
   async caseStates(caseIds: readonly string[]): Promise<Map<string, CaseStateSummary>> {
@@ -63,12 +70,7 @@ export class RelayStateStore {
           [this.relay, JSON.stringify(rows)],
         );
       }
-      await tx.query(
-        `INSERT INTO relay_checkpoints (name, transaction_id, global_position, updated_at) VALUES ($1, $2, $3, now())
-         ON CONFLICT (name) DO UPDATE SET transaction_id = EXCLUDED.transaction_id,
-           global_position = EXCLUDED.global_position, updated_at = EXCLUDED.updated_at`,
-        [this.relay, checkpoint.transactionId, checkpoint.globalPosition],
-      );
+      await checkpoints.save(tx, this.relay, checkpoint); // updated_at: the database's clock, as before
     });
   }
 }

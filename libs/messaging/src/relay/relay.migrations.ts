@@ -38,4 +38,19 @@ CREATE TABLE relay_leases (
   expires_at timestamptz NOT NULL
 );`,
   },
+  {
+    version: 3,
+    name: 'checkpoints-and-leases-into-the-store',
+    sql: `
+-- The checkpoints and the lease move to the store's tables (checkpoints, leases: event store
+-- migration 3, applied before this one by createEventStore), under the component 'messaging',
+-- with their rows: a deployed relay goes on from the last acknowledged event, sending none
+-- again. The transaction id was kept as text here; the store's column is xid8.
+INSERT INTO checkpoints (component, name, transaction_id, global_position, updated_at)
+SELECT 'messaging', name, transaction_id::xid8, global_position, updated_at FROM relay_checkpoints;
+DROP TABLE relay_checkpoints;
+INSERT INTO leases (component, name, owner, expires_at)
+SELECT 'messaging', relay, owner, expires_at FROM relay_leases;
+DROP TABLE relay_leases;`,
+  },
 ];

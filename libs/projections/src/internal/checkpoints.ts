@@ -1,63 +1,47 @@
-import { LOG_START, statement, type LogCheckpoint, type SqlQueryable } from '@app/event-store';
+import {
+  LOG_START,
+  SqlCheckpoints,
+  statement,
+  type LogCheckpoint,
+  type SqlQueryable,
+  type StoredCheckpoint,
+} from '@app/event-store';
+import { PROJECTIONS_COMPONENT } from '../projections.migrations';
 
-export interface StoredCheckpoint extends LogCheckpoint {
-  readonly updatedAt: Date;
-}
+export type { StoredCheckpoint };
 
-interface CheckpointRow {
-  transaction_id: string;
-  global_position: number | string;
-  updated_at: Date | string;
-}
-
-const toCheckpoint = (row: CheckpointRow): StoredCheckpoint => ({
-  transactionId: row.transaction_id,
-  globalPosition: Number(row.global_position),
-  updatedAt: new Date(row.updated_at),
-});
-
-const READ = statement(
-  'SELECT transaction_id::text AS transaction_id, global_position, updated_at FROM projection_checkpoints WHERE name = $1',
-);
-const READ_FOR_UPDATE = statement(`${READ.text} FOR UPDATE`);
-const WRITE = statement(
-  'UPDATE projection_checkpoints SET transaction_id = $2::xid8, global_position = $3, updated_at = $4 WHERE name = $1',
-);
-const RESET = statement(`INSERT INTO projection_checkpoints (name, transaction_id, global_position, updated_at)
-VALUES ($1, $2::xid8, $3, $4)
-ON CONFLICT (name) DO UPDATE SET transaction_id = EXCLUDED.transaction_id,
-  global_position = EXCLUDED.global_position, updated_at = EXCLUDED.updated_at`);
+/**
+ * The runner's checkpoints: rows of the store's `checkpoints` table under the component
+ * `projections`, named `projector:<name>:v<N>` (docs/projections.md). Each is moved in the
+ * transaction of the batch's rows (batch-writer.ts), through the transaction's queryable.
+ */
+const checkpoints = new SqlCheckpoints(PROJECTIONS_COMPONENT);
 
 export const readCheckpoint = async (
   q: SqlQueryable,
   name: string,
   { forUpdate = false } = {},
-): Promise<StoredCheckpoint | undefined> => {
-  const sql = forUpdate ? READ_FOR_UPDATE : READ;
-  const { rows } = await q.query<CheckpointRow>(sql.text, [name], sql);
-  return rows[0] ? toCheckpoint(rows[0]) : undefined;
-};
+): Promise<StoredCheckpoint | undefined> => checkpoints.read(q, name, { forUpdate });
 
-export const writeCheckpoint = async (q: SqlQueryable, name: string, at: LogCheckpoint, now: Date): Promise<void> => {
-  await q.query(WRITE.text, [name, at.transactionId, at.globalPosition, now.toISOString()], WRITE);
-};
+export const writeCheckpoint = (q: SqlQueryable, name: string, at: LogCheckpoint, now: Date): Promise<void> =>
+  checkpoints.update(q, name, at, now);
 
 /** creates the checkpoint at the start of the log, or moves it back there */
-export const resetCheckpoint = async (q: SqlQueryable, name: string, now: Date): Promise<void> => {
-  await q.query(RESET.text, [name, LOG_START.transactionId, LOG_START.globalPosition, now.toISOString()], RESET);
-};
+export const resetCheckpoint = (q: SqlQueryable, name: string, now: Date): Promise<void> =>
+  checkpoints.save(q, name, LOG_START, now);
 
-export const deleteCheckpoint = async (q: SqlQueryable, name: string): Promise<void> => {
-  await q.query('DELETE FROM projection_checkpoints WHERE name = $1', [name]);
-};
+export const deleteCheckpoint = (q: SqlQueryable, name: string): Promise<void> => checkpoints.delete(q, name);
 
-export const renameCheckpoint = async (q: SqlQueryable, from: string, to: string): Promise<void> => {
-  await q.query('UPDATE projection_checkpoints SET name = $2 WHERE name = $1', [from, to]);
-};
+export const renameCheckpoint = (q: SqlQueryable, from: string, to: string): Promise<void> =>
+  checkpoints.rename(q, from, to);
 
+/** the names of every projection checkpoint (tests, operators) */
+export const checkpointNames = (q: SqlQueryable): Promise<string[]> => checkpoints.names(q);
+
+// the one read of the store's table joined with the runner's own: the active generation's row
 const ACTIVE = statement(`SELECT c.transaction_id::text AS transaction_id, c.global_position, c.updated_at, v.version
 FROM projection_versions v
-JOIN projection_checkpoints c ON c.name = 'projector:' || v.projection || ':v' || v.version
+JOIN checkpoints c ON c.component = $2 AND c.name = 'projector:' || v.projection || ':v' || v.version
 WHERE v.projection = $1 AND v.state = 'active'`);
 
 /** the checkpoint of the projection's active generation (what readers see) and its version, if any */
@@ -65,6 +49,19 @@ export const readActiveCheckpoint = async (
   q: SqlQueryable,
   projection: string,
 ): Promise<(StoredCheckpoint & { readonly version: number }) | undefined> => {
-  const { rows } = await q.query<CheckpointRow & { version: number | string }>(ACTIVE.text, [projection], ACTIVE);
-  return rows[0] ? { ...toCheckpoint(rows[0]), version: Number(rows[0].version) } : undefined;
+  const { rows } = await q.query<{
+    transaction_id: string;
+    global_position: number | string;
+    updated_at: Date | string;
+    version: number | string;
+  }>(ACTIVE.text, [projection, PROJECTIONS_COMPONENT], ACTIVE);
+  const row = rows[0];
+  return row
+    ? {
+        transactionId: row.transaction_id,
+        globalPosition: Number(row.global_position),
+        updatedAt: new Date(row.updated_at),
+        version: Number(row.version),
+      }
+    : undefined;
 };

@@ -1,14 +1,16 @@
 import { SqlLease, type SqlLeaseHolder, type SqlQueryable } from '@app/event-store';
+import { PROJECTIONS_COMPONENT } from '../projections.migrations';
 
 /**
  * Which runner is the active one for a projection (docs/projections.md, "One runner").
  * The lease is taken when free, expired or already ours, and renewed by every batch and
  * by a heartbeat. Expiry uses the database's clock, the one clock every process shares.
  * It keeps a second runner standing by instead of competing for every batch; it is not
- * what makes effects exactly-once (the checkpoint compare-and-set is). The SQL is the
- * store's {@link SqlLease}, the one the Kafka relay uses on its own table.
+ * what makes effects exactly-once (the checkpoint compare-and-set is). A row of the store's
+ * `leases` table under the component `projections`, named by the projection; the SQL is the
+ * store's {@link SqlLease}, the one the Kafka relay uses too.
  */
-const leases = new SqlLease({ table: 'projection_leases', key: 'projection', prepared: true });
+const leases = new SqlLease({ component: PROJECTIONS_COMPONENT, prepared: true });
 
 /** true when `owner` holds the lease for the next `durationMs` */
 export const acquireLease = (

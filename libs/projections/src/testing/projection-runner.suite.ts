@@ -340,7 +340,7 @@ export const projectionRunnerSuite = (
         checkpoint: { globalPosition: events[2].globalPosition },
       });
       const { rows } = await t.db.query<{ updated_at: Date }>(
-        `SELECT updated_at FROM projection_checkpoints WHERE name = 'projector:case-summaries:v${V}'`,
+        `SELECT updated_at FROM checkpoints WHERE component = 'projections' AND name = 'projector:case-summaries:v${V}'`,
       );
       expect(new Date(rows[0].updated_at).toISOString()).toBe(clock.now().toISOString());
     });

@@ -55,7 +55,9 @@ export const physicalTables = async (q: SqlQueryable, prefix: string): Promise<s
   ).rows.map((r) => r.table_name);
 
 export const checkpointNames = async (q: SqlQueryable): Promise<string[]> =>
-  (await q.query<{ name: string }>('SELECT name FROM projection_checkpoints ORDER BY name')).rows.map((r) => r.name);
+  (
+    await q.query<{ name: string }>("SELECT name FROM checkpoints WHERE component = 'projections' ORDER BY name")
+  ).rows.map((r) => r.name);
 
 const AT = Date.parse('2026-02-02T10:00:00Z');
 const at = (minute: number) => new Date(AT + minute * 60_000).toISOString();

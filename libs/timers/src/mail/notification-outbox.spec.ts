@@ -114,7 +114,9 @@ describe('the notification e-mail outbox (case_notifications)', () => {
     );
     const sentBefore = transport.sent.length;
     for (const batchSize of [1, 3, 500]) {
-      await handle.db.query('DELETE FROM timer_checkpoints WHERE name = $1', [TIMER_INDEX_CHECKPOINT]);
+      await handle.db.query("DELETE FROM checkpoints WHERE component = 'timers' AND name = $1", [
+        TIMER_INDEX_CHECKPOINT,
+      ]);
       const indexer = new TimerIndexer(handle.store, handle.db, () => [], h.clock, batchSize);
       expect(await indexer.catchUp()).toBeGreaterThan(0);
       expect(
@@ -142,7 +144,7 @@ describe('the notification e-mail outbox (case_notifications)', () => {
     await new TimerIndexer(handle.store, handle.db, () => [], h.clock, 1).catchUp();
     expect(await rows(id)).toEqual(expected);
     await handle.db.query('DELETE FROM case_notifications WHERE stream_id = $1', [toCaseStreamId(id)]);
-    await handle.db.query('DELETE FROM timer_checkpoints WHERE name = $1', [TIMER_INDEX_CHECKPOINT]);
+    await handle.db.query("DELETE FROM checkpoints WHERE component = 'timers' AND name = $1", [TIMER_INDEX_CHECKPOINT]);
     await new TimerIndexer(handle.store, handle.db, () => [], h.clock, 500).catchUp();
     expect(await rows(id)).toEqual(expected);
   });
@@ -151,7 +153,7 @@ describe('the notification e-mail outbox (case_notifications)', () => {
     const id = await h.open();
     await h.respond(id);
     await handle.db.query('DELETE FROM case_notifications WHERE stream_id = $1', [toCaseStreamId(id)]);
-    await handle.db.query('DELETE FROM timer_checkpoints WHERE name = $1', [TIMER_INDEX_CHECKPOINT]);
+    await handle.db.query("DELETE FROM checkpoints WHERE component = 'timers' AND name = $1", [TIMER_INDEX_CHECKPOINT]);
     h.clock.advance(8 * 86_400_000);
     await new TimerIndexer(handle.store, handle.db, () => [], h.clock).catchUp();
     const [row] = await notificationsOf(handle.db, toCaseStreamId(id));

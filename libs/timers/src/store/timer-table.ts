@@ -1,5 +1,6 @@
-import type { LogCheckpoint, SqlQueryable } from '@app/event-store';
+import { SqlCheckpoints, type LogCheckpoint, type SqlQueryable } from '@app/event-store';
 import type { PlannedTimer, TimerKind, TimerPayload } from '../plan/timer-plan';
+import { TIMERS_COMPONENT } from './timers.migrations';
 
 /** A due timer a scheduler has claimed (leased). */
 export interface ClaimedTimer {
@@ -228,21 +229,17 @@ export const nextDueAt = async (db: SqlQueryable): Promise<Date | undefined> => 
   return rows[0]?.due ? new Date(rows[0].due) : undefined;
 };
 
+/**
+ * The indexer's checkpoint: a row of the store's `checkpoints` table under the component
+ * `timers`, saved in the indexer's transaction with the timers, plans and outbox rows.
+ */
+const checkpoints = new SqlCheckpoints(TIMERS_COMPONENT);
+
 export const readCheckpoint = async (db: SqlQueryable, name: string): Promise<LogCheckpoint | undefined> => {
-  const { rows } = await db.query<{ transaction_id: string; global_position: string | number }>(
-    `SELECT transaction_id::text AS transaction_id, global_position FROM timer_checkpoints WHERE name = $1`,
-    [name],
-  );
-  const row = rows[0];
-  return row && { transactionId: String(row.transaction_id), globalPosition: Number(row.global_position) };
+  const saved = await checkpoints.read(db, name);
+  return saved && { transactionId: saved.transactionId, globalPosition: saved.globalPosition };
 };
 
 /** Moves the checkpoint forward only (two indexers may save out of order). */
-export const saveCheckpoint = async (tx: SqlQueryable, name: string, checkpoint: LogCheckpoint, now: Date) =>
-  tx.query(
-    `INSERT INTO timer_checkpoints (name, transaction_id, global_position, updated_at) VALUES ($1, $2::text::xid8, $3, $4)
-     ON CONFLICT (name) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position,
-       updated_at = EXCLUDED.updated_at
-     WHERE (timer_checkpoints.transaction_id, timer_checkpoints.global_position) < (EXCLUDED.transaction_id, EXCLUDED.global_position)`,
-    [name, checkpoint.transactionId, checkpoint.globalPosition, now],
-  );
+export const saveCheckpoint = (tx: SqlQueryable, name: string, checkpoint: LogCheckpoint, now: Date) =>
+  checkpoints.save(tx, name, checkpoint, now, { forwardOnly: true });

@@ -15,6 +15,7 @@ import type { Migration } from '@app/event-store';
  *   written in the indexer's transaction; the dispatcher sends each and marks it sent.
  * - timer_checkpoints: how far in the global log the indexer has read, written in the same
  *   transaction as the rows it derived. (transaction_id, global_position) is the log's order.
+ *   Since version 5, a row of the store's `checkpoints` table.
  */
 const timers: Migration = {
   version: 1,
@@ -144,11 +145,28 @@ CREATE TABLE contact_preferences (
 `,
 };
 
+/**
+ * The indexer's checkpoint moves to the store's `checkpoints` table (event store migration 3,
+ * applied before this one by createEventStore), under the component `timers`, with its row:
+ * a deployed indexer goes on from where it was, so no timer is planned again from the start
+ * of the log and no outbox row written twice. Then the old table goes.
+ */
+const sharedCheckpoints: Migration = {
+  version: 5,
+  name: "checkpoint into the store's table",
+  sql: `
+INSERT INTO checkpoints (component, name, transaction_id, global_position, updated_at)
+SELECT 'timers', name, transaction_id, global_position, updated_at FROM timer_checkpoints;
+DROP TABLE timer_checkpoints;
+`,
+};
+
 /** Add, never edit: an applied migration whose text changed is refused at start. */
 export const TIMERS_MIGRATIONS: readonly Migration[] = [
   timers,
   caseNotifications,
   waitingTimerKinds,
   contactPreferences,
+  sharedCheckpoints,
 ];
 export const TIMERS_COMPONENT = 'timers';
