@@ -3,7 +3,7 @@ import type { CaseEvent } from '@app/case-domain';
 import { LOG_START, type EventStore, type EventStoreHandle } from '@app/event-store';
 import { ProjectionRegistry } from '@app/projections';
 import { testGates, waitFor } from '@app/testing';
-import { customer, noted, opened, routed, system } from '../../../libs/case-domain/src/case/testing/case.fixtures';
+import { customer, noted, opened, routed, system } from '@app/case-domain/testing';
 import { EventStreamHub } from '../src/events-stream/event-stream.hub';
 import { SseConnection, type SseSink } from '../src/events-stream/sse-connection';
 
@@ -125,7 +125,7 @@ export const eventStreamHubSuite = (adapter: string, openStore: () => Promise<Hu
       await hub.subscribe(principal, connection, after);
       return { client, connection };
     };
-    /** a case opened and routed in one append (as the command door does), then `notes` internal notes */
+    /** a case opened() and routed in one append (as the command door does), then `notes` internal notes */
     const caseWithNotes = async (id: string, notes: number) => {
       const stream = `case-${id}`;
       const data = (event: CaseEvent) => ({ ...(event.data as object), caseId: id });
@@ -134,7 +134,7 @@ export const eventStreamHubSuite = (adapter: string, openStore: () => Promise<Hu
         [
           {
             type: 'Opened',
-            data: { ...data(opened), tenant: 'acme.example' },
+            data: { ...data(opened()), tenant: 'acme.example' },
             metadata: { actor: customer, tenant: 'acme.example' },
           },
           { type: 'Routed', data: data(routed('north-desk')), metadata: { actor: system, tenant: 'acme.example' } },

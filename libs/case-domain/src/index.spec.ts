@@ -12,7 +12,7 @@ import {
 } from '@app/case-domain';
 import { SPEC_NOW } from '@app/testing';
 import type { NewEvent } from '../../event-store/src/event-store.port';
-import { AT } from './case/testing/case.fixtures';
+import { AT } from './testing';
 
 /** The public API as the HTTP layer will use it: fold, decide, append, run the process manager, show. */
 describe('@app/case-domain public API', () => {

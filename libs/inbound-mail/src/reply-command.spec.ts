@@ -1,12 +1,5 @@
 import { caseDecider, foldEvents, type Attachment, type CaseEvent, type CaseState } from '@app/case-domain';
-import {
-  CASE_ID,
-  closed,
-  infoRequested,
-  opened,
-  resolved,
-  responded,
-} from '../../case-domain/src/case/testing/case.fixtures';
+import { CASE_ID, closed, infoRequested, opened, resolved, responded } from '@app/case-domain/testing';
 import { refusalOf } from './refusal-of';
 import { replyCommand } from './reply-command';
 
@@ -22,7 +15,7 @@ const decided = (state: CaseState, text: string, attachments: Attachment[] = [])
 
 describe('replyCommand: which command an e-mail reply becomes', () => {
   it('the information asked for when the case awaits the customer: ProvideInfo, with the files, ends the wait', () => {
-    const state = given(opened, infoRequested);
+    const state = given(opened(), infoRequested);
     const { command, events } = decided(state, 'Here is the log.', [log]);
     expect(command).toEqual({
       type: 'ProvideInfo',
@@ -36,17 +29,17 @@ describe('replyCommand: which command an e-mail reply becomes', () => {
   });
 
   it('files alone answer a request for information (no text of its own)', () => {
-    expect(decided(given(opened, infoRequested), '', [log]).events).toEqual(['InfoProvided']);
+    expect(decided(given(opened(), infoRequested), '', [log]).events).toEqual(['InfoProvided']);
   });
 
   it('a reply on a case in progress that awaits nobody: ReplyToCase', () => {
-    const { command, events } = decided(given(opened, responded), 'Any news?');
+    const { command, events } = decided(given(opened(), responded), 'Any news?');
     expect(command).toEqual({ type: 'ReplyToCase', caseId: CASE_ID, actor, message: 'Any news?' });
     expect(events).toEqual(['CustomerReplied']);
   });
 
   it('files on a reply that is not an answer to a request go with it: CustomerReplied names them', () => {
-    const state = given(opened, responded);
+    const state = given(opened(), responded);
     const { command, events } = decided(state, '', [log]);
     expect(command).toEqual({ type: 'ReplyToCase', caseId: CASE_ID, actor, message: '', attachments: [log] });
     expect(events).toEqual(['CustomerReplied']);
@@ -54,14 +47,14 @@ describe('replyCommand: which command an e-mail reply becomes', () => {
   });
 
   it('a reply on a resolved case reopens it (R15, within the reopen window)', () => {
-    expect(decided(given(opened, responded, resolved()), 'Still failing.').events).toEqual([
+    expect(decided(given(opened(), responded, resolved()), 'Still failing.').events).toEqual([
       'Reopened',
       'CustomerReplied',
     ]);
   });
 
   it('a reply on a closed case is refused by the domain, answered 550 5.2.1 with the way out', () => {
-    const state = given(opened, responded, resolved(), closed());
+    const state = given(opened(), responded, resolved(), closed());
     let refusal: unknown;
     try {
       decided(state, 'Still failing.');

@@ -1,16 +1,7 @@
 import { parsePrincipal, type Principal } from '@app/auth';
 import type { CaseEvent } from '@app/case-domain';
 import type { RecordedEvent } from '@app/event-store';
-import {
-  assigned,
-  CASE_ID,
-  customer,
-  ev,
-  noted,
-  opened,
-  routed,
-  system,
-} from '../../../../libs/case-domain/src/case/testing/case.fixtures';
+import { assigned, CASE_ID, customer, ev, noted, opened, routed, system } from '@app/case-domain/testing';
 import { CaseTracker, liveEventsFor, mayFollow, type CaseMoment } from './case-event-feed';
 
 const STREAM = `case-${CASE_ID}`;
@@ -79,8 +70,8 @@ const southAgent = principal({
 const supervisor = principal({ role: 'supervisor', sub: sam.id, email: sam.id });
 const auditor = principal({ role: 'auditor', sub: 'aud', email: 'aud@audit.example' });
 
-/** the fixtures' case, opened by acme.example */
-const acmeOpened = { ...opened, data: { ...opened.data, tenant: 'acme.example' } } as CaseEvent;
+/** the fixtures' case, opened() by acme.example */
+const acmeOpened = opened({ tenant: 'acme.example' });
 const escalated = ev('Escalated', { target: 'product-team', reason: 'The customer misconfigured SAML' }, eve.id);
 const history = log(
   {

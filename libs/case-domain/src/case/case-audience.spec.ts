@@ -15,7 +15,7 @@ import {
 import { caseDecider } from './case.decide';
 import { CASE_EVENT_TYPES, type CaseEvent } from './case.events';
 import { toCaseView, type CaseView } from './case.view';
-import { agent, assigned, customer, EARLIER, ev, noted, opened, routed, system } from './testing/case.fixtures';
+import { agent, assigned, customer, EARLIER, ev, noted, opened, routed, system } from '../testing';
 
 /** metadata as the API records it */
 type MetadataActor = { readonly id: string; readonly role: string; readonly vendor?: string; readonly name?: string };
@@ -37,9 +37,9 @@ const recorded = (event: CaseEvent, actor: MetadataActor): AudienceEvent => ({
 
 const escalated = ev('Escalated', { target: 'product-team', reason: 'The customer misconfigured SAML' }, eve.id);
 const view = (events: CaseEvent[]): CaseView => toCaseView(foldEvents(caseDecider, events))!;
-const full = view([opened, routed(), assigned(eve.id), escalated, noted('Customer is difficult', sam.id)]);
+const full = view([opened(), routed(), assigned(eve.id), escalated, noted('Customer is difficult', sam.id)]);
 const cast = caseCastOf([
-  recorded(opened, customer),
+  recorded(opened(), customer),
   recorded(assigned(eve.id), eveNamed),
   recorded(escalated, eveNamed),
   recorded(noted('x', sam.id), sam),
@@ -54,7 +54,7 @@ describe('audiences', () => {
 
   it('the cast: the requester and customer actors are customers; staff have the latest name their tokens carried', () => {
     const renamed = caseCastOf([
-      recorded(opened, customer),
+      recorded(opened(), customer),
       { ...recorded(assigned(eve.id), eve), metadata: by({ ...eve, name: 'Eve' }) },
       { ...recorded(assigned(eve.id), eve), metadata: by({ ...eve, name: 'Eve Martin' }) },
       recorded(assigned(sam.id), sam),
@@ -95,7 +95,7 @@ describe('caseViewFor: the case view by audience', () => {
     expect(customerView).not.toHaveProperty('assigneeId');
     expect(customerView.assigneeName).toBe('Eve Martin');
     expect(caseViewFor(full, 'customer').assigneeName).toBe(STAFF_LABEL);
-    expect(caseViewFor(view([opened]), 'customer')).not.toHaveProperty('assigneeName');
+    expect(caseViewFor(view([opened()]), 'customer')).not.toHaveProperty('assigneeName');
   });
 
   it('escalations: that it happened, where to, when and by whom (a name), never the reason', () => {
@@ -156,7 +156,7 @@ describe('caseEventFor: the events by audience', () => {
       recorded(ev('AgentResponded', { agentId: sam.id, message: 'Hi', firstResponse: true }, sam.id), sam),
     );
     expect(bySam?.data).toEqual({
-      caseId: opened.data.caseId,
+      caseId: opened().data.caseId,
       at: EARLIER,
       byName: STAFF_LABEL,
       agentName: STAFF_LABEL,
@@ -177,7 +177,7 @@ describe('caseEventFor: the events by audience', () => {
     const reassigned = ev('AgentAssigned', { agentId: sam.id, previousAgentId: eve.id, forced: true }, sam.id);
     const shown = forCustomer(recorded(reassigned, sam))?.data;
     expect(shown).toEqual({
-      caseId: opened.data.caseId,
+      caseId: opened().data.caseId,
       at: EARLIER,
       byName: STAFF_LABEL,
       agentName: STAFF_LABEL,
@@ -188,14 +188,14 @@ describe('caseEventFor: the events by audience', () => {
 
   it('Escalated: the reason is left out', () => {
     const shown = forCustomer(recorded(escalated, eveNamed))?.data;
-    expect(shown).toEqual({ caseId: opened.data.caseId, at: EARLIER, byName: 'Eve Martin', target: 'product-team' });
+    expect(shown).toEqual({ caseId: opened().data.caseId, at: EARLIER, byName: 'Eve Martin', target: 'product-team' });
   });
 
   it('Routed: no vendor, candidates, previous vendor, reason or trigger; the queue and when', () => {
     const route = { ...routed(), data: { ...routed().data, previousVendorId: 'south-desk' } };
     const shown = forCustomer(recorded(route, { id: 'system:router', role: 'system' }))?.data;
     expect(shown).toEqual({
-      caseId: opened.data.caseId,
+      caseId: opened().data.caseId,
       at: EARLIER,
       byName: SYSTEM_LABEL,
       queueId: route.data.queueId,
@@ -222,7 +222,7 @@ describe('caseEventFor: the events by audience', () => {
 
   it('a whole history: no internal note, no staff id or e-mail, no vendor, no escalation reason', () => {
     const history = [
-      recorded(opened, customer),
+      recorded(opened(), customer),
       recorded(routed(), { id: 'system:router', role: 'system' }),
       recorded(assigned(eve.id), eve),
       recorded(escalated, eve),

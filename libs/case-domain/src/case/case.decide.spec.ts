@@ -5,7 +5,7 @@ import { caseDecider, decide } from './case.decide';
 import * as errors from './case.errors';
 import { CaseAlreadyClosed, CaseAlreadyOpened, CaseNotFound, UnknownCaseCommand } from './case.errors';
 import { initialCaseState } from './case.state';
-import { closed, cmd, opened, resolved } from './testing/case.fixtures';
+import { closed, cmd, opened, resolved } from '../testing';
 
 const given = deciderSpec(caseDecider);
 
@@ -39,7 +39,7 @@ const allButOpen = Object.values(everyCommand).filter((c) => c.type !== 'OpenCas
 
 describe('every command', () => {
   it.each(allButOpen.map((c) => [c.type, c] as const))(
-    '%s on a case that was never opened is CASE.NOT_FOUND',
+    '%s on a case that was never opened() is CASE.NOT_FOUND',
     (_type, command) =>
       given([])
         .when(command)
@@ -76,21 +76,21 @@ describe('every command', () => {
     RemindCustomer: 'refused', // R11: a closed case waits on nobody
   };
   it.each(Object.entries(onClosed))('%s on a closed case: %s', (type, expected) => {
-    const when = given([opened, resolved(), closed()]).when(everyCommand[type as CaseCommandType]);
+    const when = given([opened(), resolved(), closed()]).when(everyCommand[type as CaseCommandType]);
     if (expected === 'refused') when.thenThrows(CaseAlreadyClosed, (e) => expect(e.code).toBe('CASE.ALREADY_CLOSED'));
     else if (expected === 'nothing') when.thenNothingHappened();
     else when.thenThrows(DomainRuleViolation, (e) => expect(e).not.toBeInstanceOf(CaseAlreadyClosed));
   });
 
-  it('refuses to open a case twice', () => given([opened]).when(cmd.open()).thenThrows(CaseAlreadyOpened));
+  it('refuses to open a case twice', () => given([opened()]).when(cmd.open()).thenThrows(CaseAlreadyOpened));
 
   it('refuses a command that names another case than the one decided on', () =>
-    given([opened])
+    given([opened()])
       .when({ ...cmd.respond(), caseId: 'case-9999' })
       .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('caseId')));
 
   it('refuses an unknown command type', () =>
-    given([opened])
+    given([opened()])
       .when({ ...cmd.close(), type: 'DeleteCase' } as unknown as CaseCommand)
       .thenThrows(UnknownCaseCommand));
 

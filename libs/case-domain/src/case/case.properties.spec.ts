@@ -19,7 +19,7 @@ import {
 } from './case.types';
 import { cycleFacts } from './sla/sla.facts';
 import { slaOf, slaReport } from './sla/sla.report';
-import { agent, CASE_ID, cmd, customer, northDeskAgent, otherAgent, supervisor, system } from './testing/case.fixtures';
+import { agent, CASE_ID, cmd, customer, northDeskAgent, otherAgent, supervisor, system } from '../testing';
 
 /**
  * Properties over arbitrary command sequences, valid and invalid mixed, run against one

@@ -18,16 +18,16 @@ import {
   reportRequested,
   resolved,
   surveySent,
-} from './testing/case.fixtures';
+} from '../testing';
 
 const view = (events: CaseEvent[]) => toCaseView(foldEvents(caseDecider, events));
 
 describe('toCaseView (GET /v1/cases/{id})', () => {
-  it('is null for a case that was never opened (the API answers 404)', () =>
+  it('is null for a case that was never opened() (the API answers 404)', () =>
     expect(toCaseView(initialCaseState)).toBeNull());
 
   it('shows a new case with the exact status strings and no unset optional field', () =>
-    expect(view([opened])).toEqual({
+    expect(view([opened()])).toEqual({
       id: CASE_ID,
       status: 'open',
       priority: 'P1',
@@ -52,12 +52,12 @@ describe('toCaseView (GET /v1/cases/{id})', () => {
     }));
 
   it("shows the customer's notification e-mails turned off", () =>
-    expect(view([opened, ev('NotificationsChanged', { enabled: false }, 'admin-1')])?.notifications).toEqual({
+    expect(view([opened(), ev('NotificationsChanged', { enabled: false }, 'admin-1')])?.notifications).toEqual({
       enabled: false,
     }));
 
   it('R11: shows what the customer is asked for while awaiting the customer', () =>
-    expect(view([opened, assigned(), infoRequested])).toMatchObject({
+    expect(view([opened(), assigned(), infoRequested])).toMatchObject({
       status: 'awaiting-customer',
       assigneeId: 'agent-1',
       firstRespondedAt: EARLIER,
@@ -66,7 +66,7 @@ describe('toCaseView (GET /v1/cases/{id})', () => {
     }));
 
   it('R11: shows when the customer was reminded of the wait', () =>
-    expect(view([opened, infoRequested, reminded()])).toMatchObject({
+    expect(view([opened(), infoRequested, reminded()])).toMatchObject({
       status: 'awaiting-customer',
       pendingInfoRequest: { items: ['logs'], since: EARLIER, remindedAt: EARLIER },
     }));
@@ -75,7 +75,7 @@ describe('toCaseView (GET /v1/cases/{id})', () => {
     const issued = { ...creditIssued(), data: { ...creditIssued().data, at: AT } };
     expect(
       view([
-        opened,
+        opened(),
         linked(),
         resolved({ outcome: 'outage', summary: 'Over.' }),
         creditRequested(),
@@ -98,21 +98,21 @@ describe('toCaseView (GET /v1/cases/{id})', () => {
   });
 
   it('R13: lists escalations; survives a JSON round trip unchanged', () => {
-    const v = view([opened, ev('Escalated', { target: 'supervisor', reason: 'Urgent.' })]);
+    const v = view([opened(), ev('Escalated', { target: 'supervisor', reason: 'Urgent.' })]);
     expect(v?.escalations).toEqual([{ target: 'supervisor', reason: 'Urgent.', at: EARLIER, byId: 'agent-1' }]);
     expect(JSON.parse(JSON.stringify(v))).toEqual(v);
   });
 
   it("shows staff's internal notes, oldest first (the customer's view leaves them out: case-audience.ts)", () =>
-    expect(view([opened, ev('InternalNoteAdded', { message: 'Old connector.' })])?.notes).toEqual([
+    expect(view([opened(), ev('InternalNoteAdded', { message: 'Old connector.' })])?.notes).toEqual([
       { message: 'Old connector.', at: EARLIER, byId: 'agent-1' },
     ]));
 
   it('takes an explicit version when the caller has one', () =>
-    expect(toCaseView(foldEvents(caseDecider, [opened]), 42)?.version).toBe(42));
+    expect(toCaseView(foldEvents(caseDecider, [opened()]), 42)?.version).toBe(42));
 
   it('R10: shows the SLA figures the shell computed (`slaReport`), and leaves them out when it computed none', () => {
-    const state = foldEvents(caseDecider, [opened]);
+    const state = foldEvents(caseDecider, [opened()]);
     const sla = {
       computedWith: { calendarId: 'europe-paris', calendarVersion: 1, policyVersion: 1 },
       cycle: 1,

@@ -5,3 +5,4 @@
  */
 export * from './seeded-random';
 export * from './desk-history';
+export * from './case-builders';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { cmd } from '../../../case-domain/src/case/testing/case.fixtures';
+import { cmd } from '@app/case-domain/testing';
 import {
   AgentNotEligible,
   EXAMPLE_VENDORS,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { cmd } from '../../../case-domain/src/case/testing/case.fixtures';
+import { cmd } from '@app/case-domain/testing';
 import { CaseAlreadyResolved, EXAMPLE_VENDORS, toCaseStreamId, type CaseCommand } from '@app/case-domain';
 import { ManualClock } from '@app/clock';
 import { createEventStore, SqlEventStore, type EventStoreHandle } from '@app/event-store';

@@ -13,7 +13,7 @@ import {
   resolved,
   responded,
   routed,
-} from '../../../case-domain/src/case/testing/case.fixtures';
+} from '@app/case-domain/testing';
 import { noticeOf, NOTIFIED_EVENT_TYPES, plannedNotification } from './notification-plan';
 
 const fold = (events: readonly CaseEvent[]): CaseState => foldEvents(caseDecider, events);
@@ -30,8 +30,8 @@ const planned = (history: readonly CaseEvent[]) => {
 
 describe('which case events give a notification e-mail (the outbox planning)', () => {
   it('exactly the listed ones: every other event type of the domain gives none', () => {
-    const open = fold([opened, routed()]);
-    const waiting = fold([opened, routed(), infoRequested]);
+    const open = fold([opened(), routed()]);
+    const waiting = fold([opened(), routed(), infoRequested]);
     for (const type of CASE_EVENT_TYPES) {
       const state = type === 'CustomerReminded' ? waiting : open;
       const row = plannedNotification(state, { eventId: 'e-1', type, data: {} });
@@ -44,7 +44,7 @@ describe('which case events give a notification e-mail (the outbox planning)', (
   it("a whole case's life, in its order; internal notes are never e-mailed", () =>
     expect(
       planned([
-        opened,
+        opened(),
         routed(),
         noted('Customer runs an old connector.'),
         responded,
@@ -78,7 +78,7 @@ describe('which case events give a notification e-mail (the outbox planning)', (
   it('after the customer turns them off, only the information requests and their reminders; all again once on', () =>
     expect(
       planned([
-        opened,
+        opened(),
         notificationsChanged(false),
         responded,
         infoRequested,
@@ -96,7 +96,7 @@ describe('which case events give a notification e-mail (the outbox planning)', (
 
   it('a reminder the case no longer waits for gives none', () => {
     const answered = fold([
-      opened,
+      opened(),
       infoRequested,
       ev('InfoProvided', { message: 'Here.', attachments: [], endsWait: true }, 'admin-1'),
     ]);
@@ -104,8 +104,7 @@ describe('which case events give a notification e-mail (the outbox planning)', (
   });
 
   it('in the case’s language: French for fr and fr-*, English for the others', () => {
-    const inLanguage = (language: string) =>
-      planned([ev('Opened', { ...opened.data, language }, 'admin-1'), responded])[0]?.language;
+    const inLanguage = (language: string) => planned([opened({ language }), responded])[0]?.language;
     expect(inLanguage('fr')).toBe('fr');
     expect(inLanguage('fr-CA')).toBe('fr');
     expect(inLanguage('en-GB')).toBe('en');
@@ -113,7 +112,7 @@ describe('which case events give a notification e-mail (the outbox planning)', (
   });
 
   it('none for a case without a requester address, nor for one never opened', () => {
-    const noAddress = ev('Opened', { ...opened.data, requester: { id: 'admin-1', email: '' } }, 'admin-1');
+    const noAddress = opened({ requester: { id: 'admin-1', email: '' } });
     expect(planned([noAddress, responded])).toEqual([]);
     expect(
       plannedNotification(caseDecider.initialState, { eventId: 'e', type: 'AgentResponded', data: {} }),
@@ -122,7 +121,7 @@ describe('which case events give a notification e-mail (the outbox planning)', (
 });
 
 describe('what the e-mail of each event says (noticeOf)', () => {
-  const state = fold([opened, infoRequested]);
+  const state = fold([opened(), infoRequested]);
   it('takes the message, the items, the outcome and summary, the amount, the report link from the event', () => {
     expect(noticeOf(state, responded)).toEqual({ kind: 'agent-responded', message: 'Looking.' });
     expect(noticeOf(state, infoRequested)).toEqual({

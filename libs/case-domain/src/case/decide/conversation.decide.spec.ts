@@ -14,37 +14,37 @@ import {
   reopened,
   resolved,
   responded,
-} from '../testing/case.fixtures';
+} from '../../testing';
 
 const given = deciderSpec(caseDecider);
 const logs = { name: 'sso.log', size: 2048, contentType: 'text/plain', sha256: 'AB'.repeat(32) };
 
 describe('RespondToCase (R10)', () => {
   it('R10: the first agent response of a cycle is marked, it stops the first-response clock', () =>
-    given([opened])
+    given([opened()])
       .when(cmd.respond())
       .then([evNow('AgentResponded', { agentId: agent.id, message: 'We are looking into it.', firstResponse: true })]));
 
   it('R10: later responses are not first responses', () =>
-    given([opened, infoRequested])
+    given([opened(), infoRequested])
       .when(cmd.respond())
       .then([
         evNow('AgentResponded', { agentId: agent.id, message: 'We are looking into it.', firstResponse: false }),
       ]));
 
   it('R15: after a reopen the clock starts again, so the next response is a first response again', () =>
-    given([opened, responded, resolved(), reopened()])
+    given([opened(), responded, resolved(), reopened()])
       .when(cmd.respond())
       .then([evNow('AgentResponded', { agentId: agent.id, message: 'We are looking into it.', firstResponse: true })]));
 
   it('refuses to respond to a closed case', () =>
-    given([opened, resolved(), closed()]).when(cmd.respond()).thenThrows(CaseAlreadyClosed));
+    given([opened(), resolved(), closed()]).when(cmd.respond()).thenThrows(CaseAlreadyClosed));
 
   it('R15: refuses to respond to a resolved case until it is reopened', () =>
-    given([opened, resolved()]).when(cmd.respond()).thenThrows(CaseAlreadyResolved));
+    given([opened(), resolved()]).when(cmd.respond()).thenThrows(CaseAlreadyResolved));
 
   it('refuses an empty message', () =>
-    given([opened])
+    given([opened()])
       .when(cmd.respond({ message: ' ' }))
       .thenThrows(InvalidCommand));
 
@@ -53,7 +53,7 @@ describe('RespondToCase (R10)', () => {
 
 describe('RequestInfo (R11)', () => {
   it('R11: asks for reproduction steps, troubleshooting, logs or headers; the case then awaits the customer', () =>
-    given([opened])
+    given([opened()])
       .when(cmd.requestInfo({ items: ['logs', 'message-headers', 'logs'] }))
       .then([
         evNow('InfoRequested', {
@@ -65,18 +65,18 @@ describe('RequestInfo (R11)', () => {
       ]));
 
   it('R11/R15: refuses to request information on a resolved case', () =>
-    given([opened, resolved()]).when(cmd.requestInfo()).thenThrows(CaseAlreadyResolved));
+    given([opened(), resolved()]).when(cmd.requestInfo()).thenThrows(CaseAlreadyResolved));
 
   it.each([
     ['no items', cmd.requestInfo({ items: [] })],
     ['an unknown item', cmd.requestInfo({ items: ['screenshots' as never] })],
     ['an empty message', cmd.requestInfo({ message: '' })],
-  ])('refuses %s', (_what, command) => given([opened]).when(command).thenThrows(InvalidCommand));
+  ])('refuses %s', (_what, command) => given([opened()]).when(command).thenThrows(InvalidCommand));
 });
 
 describe('ProvideInfo (R11)', () => {
   it('R11: the answer with attachments by reference ends the wait', () =>
-    given([opened, infoRequested])
+    given([opened(), infoRequested])
       .when(cmd.provideInfo({ attachments: [logs] }))
       .then([
         evNow(
@@ -87,7 +87,7 @@ describe('ProvideInfo (R11)', () => {
       ]));
 
   it('R11: information sent unasked is kept but ends no wait', () =>
-    given([opened])
+    given([opened()])
       .when(cmd.provideInfo({ message: '', attachments: [logs] }))
       .then([
         evNow(
@@ -98,28 +98,28 @@ describe('ProvideInfo (R11)', () => {
       ]));
 
   it('refuses information on a closed case', () =>
-    given([opened, resolved(), closed()]).when(cmd.provideInfo()).thenThrows(CaseAlreadyClosed));
+    given([opened(), resolved(), closed()]).when(cmd.provideInfo()).thenThrows(CaseAlreadyClosed));
 
   it.each([
     ['neither message nor attachment', cmd.provideInfo({ message: '' })],
     ['a bad checksum', cmd.provideInfo({ attachments: [{ ...logs, sha256: 'abc' }] })],
     ['a negative size', cmd.provideInfo({ attachments: [{ ...logs, size: -1 }] })],
-  ])('refuses %s', (_what, command) => given([opened, infoRequested]).when(command).thenThrows(InvalidCommand));
+  ])('refuses %s', (_what, command) => given([opened(), infoRequested]).when(command).thenThrows(InvalidCommand));
 });
 
 describe('ReplyToCase', () => {
   it('R11: a customer reply while awaiting the customer puts the case back with the agents', () =>
-    given([opened, infoRequested])
+    given([opened(), infoRequested])
       .when(cmd.reply())
       .then([evNow('CustomerReplied', { message: 'Any news?', endsWait: true }, customer.id)]));
 
   it('a reply on an open case is recorded and ends no wait', () =>
-    given([opened])
+    given([opened()])
       .when(cmd.reply())
       .then([evNow('CustomerReplied', { message: 'Any news?', endsWait: false }, customer.id)]));
 
   it('R15: a reply on a resolved case reopens it: Reopened (cycle 2), then the reply, in one decision', () =>
-    given([opened, resolved()])
+    given([opened(), resolved()])
       .when(cmd.reply({ message: 'It fails again.' }))
       .then([
         evNow('Reopened', { reason: 'It fails again.', cycle: 2 }, customer.id),
@@ -128,7 +128,7 @@ describe('ReplyToCase', () => {
 
   it('R10, R15: the reopening reply records the new cycle’s first-response terms the shell computed', () => {
     const sla = { firstResponseTargetMs: 28_800_000, firstResponseDueAt: '2026-03-03T09:30:00Z' };
-    given([opened, resolved(), reopened(2), resolved({ cycle: 2 })])
+    given([opened(), resolved(), reopened(2), resolved({ cycle: 2 })])
       .when(cmd.reply({ sla }))
       .then([
         evNow(
@@ -141,17 +141,17 @@ describe('ReplyToCase', () => {
   });
 
   it('the terms are ignored on a case in progress: only a reopen starts a cycle', () =>
-    given([opened])
+    given([opened()])
       .when(cmd.reply({ sla: { firstResponseTargetMs: 1, firstResponseDueAt: '2026-03-03T09:30:00Z' } }))
       .then([evNow('CustomerReplied', { message: 'Any news?', endsWait: false }, customer.id)]));
 
   it('refuses terms due before the reopen', () =>
-    given([opened, resolved()])
+    given([opened(), resolved()])
       .when(cmd.reply({ sla: { firstResponseTargetMs: 1, firstResponseDueAt: '2026-03-01T09:30:00Z' } }))
       .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('sla.firstResponseDueAt')));
 
   it('R15: refuses a reply on a closed case, saying why and what to do instead (a new case that refers to it)', () =>
-    given([opened, resolved(), closed()])
+    given([opened(), resolved(), closed()])
       .when(cmd.reply())
       .thenThrows(CaseAlreadyClosed, (e) => {
         expect(e.code).toBe('CASE.ALREADY_CLOSED');
@@ -162,12 +162,12 @@ describe('ReplyToCase', () => {
       }));
 
   it('refuses an empty reply', () =>
-    given([opened])
+    given([opened()])
       .when(cmd.reply({ message: '' }))
       .thenThrows(InvalidCommand));
 
   it('R11: a reply with attachments by reference records them (hashes in lower case)', () =>
-    given([opened])
+    given([opened()])
       .when(cmd.reply({ message: 'The trace.', attachments: [logs] }))
       .then([
         evNow(
@@ -178,7 +178,7 @@ describe('ReplyToCase', () => {
       ]));
 
   it('R11, R15: a reply of attachments alone may have no text; reopening, it gives a reason of its own', () =>
-    given([opened, resolved()])
+    given([opened(), resolved()])
       .when(cmd.reply({ message: '', attachments: [logs] }))
       .then([
         evNow('Reopened', { reason: REPLIED_WITH_ATTACHMENTS, cycle: 2 }, customer.id),
@@ -190,10 +190,10 @@ describe('ReplyToCase', () => {
       ]));
 
   it('an empty list of attachments is no attachment: the event has none, and the text is required', () => {
-    given([opened])
+    given([opened()])
       .when(cmd.reply({ attachments: [] }))
       .then([evNow('CustomerReplied', { message: 'Any news?', endsWait: false }, customer.id)]);
-    given([opened])
+    given([opened()])
       .when(cmd.reply({ message: '', attachments: [] }))
       .thenThrows(InvalidCommand);
   });
@@ -202,5 +202,5 @@ describe('ReplyToCase', () => {
     ['a bad checksum', cmd.reply({ attachments: [{ ...logs, sha256: 'abc' }] })],
     ['a negative size', cmd.reply({ attachments: [{ ...logs, size: -1 }] })],
     ['an attachment without a name', cmd.reply({ attachments: [{ ...logs, name: '' }] })],
-  ])('refuses a reply with %s', (_what, command) => given([opened]).when(command).thenThrows(InvalidCommand));
+  ])('refuses a reply with %s', (_what, command) => given([opened()]).when(command).thenThrows(InvalidCommand));
 });

@@ -15,35 +15,35 @@ import {
   resolved,
   routed,
   supervisor,
-} from '../testing/case.fixtures';
+} from '../../testing';
 
 const given = deciderSpec(caseDecider);
 
 describe('AssignCase', () => {
   it('an agent claims an unassigned case', () =>
-    given([opened, routed()])
+    given([opened(), routed()])
       .when(cmd.assign())
       .then([evNow('AgentAssigned', { agentId: agent.id, forced: false })]));
 
   it('a supervisor reassigns a held case with force, and the event says from whom', () =>
-    given([opened, routed(), assigned(agent.id)])
+    given([opened(), routed(), assigned(agent.id)])
       .when(cmd.assign(otherAgent.id, { actor: supervisor, byId: supervisor.id, force: true }))
       .then([
         evNow('AgentAssigned', { agentId: otherAgent.id, previousAgentId: agent.id, forced: true }, supervisor.id),
       ]));
 
   it('refuses to let an agent claim a case another agent holds', () =>
-    given([opened, routed(), assigned(agent.id)])
+    given([opened(), routed(), assigned(agent.id)])
       .when(cmd.assign(otherAgent.id, { actor: otherAgent, byId: otherAgent.id }))
       .thenThrows(CaseHeldByAnotherAgent, (e) => expect(e.holderId).toBe(agent.id)));
 
   it('does nothing when the holder claims it again', () =>
-    given([opened, routed(), assigned(agent.id)])
+    given([opened(), routed(), assigned(agent.id)])
       .when(cmd.assign(agent.id))
       .thenNothingHappened());
 
   it('refuses to assign a closed case', () =>
-    given([opened, resolved(), closed()]).when(cmd.assign()).thenThrows(CaseAlreadyClosed));
+    given([opened(), resolved(), closed()]).when(cmd.assign()).thenThrows(CaseAlreadyClosed));
 
   describe('R4: only to someone who may work the case', () => {
     const reassign = (assignee: Assignee | null) =>
@@ -54,17 +54,17 @@ describe('AssignCase', () => {
     };
 
     it('a supervisor assigns an agent of the routed vendor who speaks a base language of the case', () =>
-      given([opened, routed()])
+      given([opened(), routed()])
         .when(reassign({ kind: 'agent', vendorId: 'North-Desk', languages: ['fr'] }))
         .then([evNow('AgentAssigned', { agentId: otherAgent.id, forced: false }, supervisor.id)]));
 
     it('a supervisor may hold any case, one routed to nobody included', () =>
-      given([opened, routed(null)])
+      given([opened(), routed(null)])
         .when(cmd.assign(supervisor.id, { actor: supervisor, byId: supervisor.id, assignee: { kind: 'supervisor' } }))
         .then([evNow('AgentAssigned', { agentId: supervisor.id, forced: false }, supervisor.id)]));
 
     it('refuses an agent nobody knows', () =>
-      given([opened, routed()])
+      given([opened(), routed()])
         .when(reassign(null))
         .thenThrows(
           AgentNotEligible,
@@ -75,7 +75,7 @@ describe('AssignCase', () => {
         ));
 
     it("refuses an agent of another vendor than the case's", () =>
-      given([opened, routed(), assigned(agent.id)])
+      given([opened(), routed(), assigned(agent.id)])
         .when(reassign({ kind: 'agent', vendorId: 'south-desk', languages: ['fr'] }))
         .thenThrows(
           AgentNotEligible,
@@ -83,21 +83,21 @@ describe('AssignCase', () => {
         ));
 
     it("refuses an agent who does not speak the case's language", () =>
-      given([opened, routed()])
+      given([opened(), routed()])
         .when(reassign({ kind: 'agent', vendorId: 'north-desk', languages: ['en', 'fr-ca'] }))
         .thenThrows(AgentNotEligible, refusedAs('language', /speaks en, fr-ca and the case is in fr/)));
 
     it('refuses every agent for a case routed to no vendor, or not routed yet', () => {
-      given([opened, routed(null)])
+      given([opened(), routed(null)])
         .when(reassign(northDeskAgent))
         .thenThrows(AgentNotEligible, refusedAs('no-vendor', /routed to no vendor/));
-      given([opened])
+      given([opened()])
         .when(reassign(northDeskAgent))
         .thenThrows(AgentNotEligible, refusedAs('no-vendor', /no vendor/));
     });
 
     it('an agent claiming for themselves is held to the same rule', () =>
-      given([opened, routed('south-desk')])
+      given([opened(), routed('south-desk')])
         .when(cmd.assign())
         .thenThrows(AgentNotEligible, (e) => expect(e.reason).toBe('other-vendor')));
 
@@ -110,23 +110,23 @@ describe('AssignCase', () => {
 
 describe('EscalateCase (R13)', () => {
   it('R13: records the escalation with its target and reason', () =>
-    given([opened])
+    given([opened()])
       .when(cmd.escalate({ target: 'third-party', reason: 'Identity provider bug.' }))
       .then([evNow('Escalated', { target: 'third-party', reason: 'Identity provider bug.' })]));
 
   it('R13: an escalation is a step, not an end: it can happen several times', () =>
-    given([opened, evNow('Escalated', { target: 'supervisor', reason: 'Angry customer.' })])
+    given([opened(), evNow('Escalated', { target: 'supervisor', reason: 'Angry customer.' })])
       .when(cmd.escalate())
       .then([evNow('Escalated', { target: 'product-team', reason: 'Needs a code fix.' })]));
 
   it('R13: refuses to escalate a resolved case', () =>
-    given([opened, resolved()]).when(cmd.escalate()).thenThrows(CaseAlreadyResolved));
+    given([opened(), resolved()]).when(cmd.escalate()).thenThrows(CaseAlreadyResolved));
 
   it('refuses an escalation without a reason or to an unknown target', () => {
-    given([opened])
+    given([opened()])
       .when(cmd.escalate({ reason: '' }))
       .thenThrows(InvalidCommand);
-    given([opened])
+    given([opened()])
       .when(cmd.escalate({ target: 'legal' as never }))
       .thenThrows(InvalidCommand);
   });
@@ -134,25 +134,25 @@ describe('EscalateCase (R13)', () => {
 
 describe('ChangePriority (R9)', () => {
   it('R9: changes the priority as an event, with the reason and the previous priority', () =>
-    given([opened])
+    given([opened()])
       .when(cmd.changePriority())
       .then([evNow('PriorityChanged', { from: 'P1', to: 'P2', reason: 'Only one team is affected.' }, supervisor.id)]));
 
   it('R9: refuses a change without a reason', () =>
-    given([opened])
+    given([opened()])
       .when(cmd.changePriority({ reason: '' }))
       .thenThrows(InvalidCommand));
 
   it('refuses an unknown priority', () =>
-    given([opened])
+    given([opened()])
       .when(cmd.changePriority({ priority: 'P0' as never }))
       .thenThrows(InvalidCommand));
 
   it('does nothing when the priority is already the one asked for', () =>
-    given([opened])
+    given([opened()])
       .when(cmd.changePriority({ priority: 'P1' }))
       .thenNothingHappened());
 
   it('refuses to change the priority of a closed case', () =>
-    given([opened, resolved(), closed()]).when(cmd.changePriority()).thenThrows(CaseAlreadyClosed));
+    given([opened(), resolved(), closed()]).when(cmd.changePriority()).thenThrows(CaseAlreadyClosed));
 });

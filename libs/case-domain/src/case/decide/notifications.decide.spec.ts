@@ -12,34 +12,34 @@ import {
   opened,
   resolved,
   routed,
-} from '../testing/case.fixtures';
+} from '../../testing';
 
 const given = deciderSpec(caseDecider);
 
 describe('SetNotifications (the customer turns the case e-mails off or on)', () => {
   it('turns them off on an open case', () =>
-    given([opened, routed()])
+    given([opened(), routed()])
       .when(cmd.setNotifications(false))
       .then([evNow('NotificationsChanged', { enabled: false }, customer.id)]));
 
   it('turns them on again, on a case awaiting the customer or resolved', () => {
-    given([opened, notificationsChanged(false), infoRequested])
+    given([opened(), notificationsChanged(false), infoRequested])
       .when(cmd.setNotifications(true))
       .then([evNow('NotificationsChanged', { enabled: true }, customer.id)]);
-    given([opened, notificationsChanged(false), resolved()])
+    given([opened(), notificationsChanged(false), resolved()])
       .when(cmd.setNotifications(true))
       .then([evNow('NotificationsChanged', { enabled: true }, customer.id)]);
   });
 
   it('does nothing when the setting is already so: on from the opening, off after turning off', () => {
-    given([opened]).when(cmd.setNotifications(true)).thenNothingHappened();
-    given([opened, notificationsChanged(false)])
+    given([opened()]).when(cmd.setNotifications(true)).thenNothingHappened();
+    given([opened(), notificationsChanged(false)])
       .when(cmd.setNotifications(false))
       .thenNothingHappened();
   });
 
   it('refuses a closed case with CASE.ALREADY_CLOSED', () =>
-    given([opened, resolved(), closed()])
+    given([opened(), resolved(), closed()])
       .when(cmd.setNotifications(false))
       .thenThrows(CaseAlreadyClosed, (e) => expect(e.message).toMatch(/cannot change its notification e-mails/)));
 

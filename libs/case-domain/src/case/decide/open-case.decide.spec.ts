@@ -3,7 +3,7 @@ import { InvalidCommand } from '../../shared/domain-rule-violation';
 import { caseDecider } from '../case.decide';
 import { CaseAlreadyOpened, RelatedCaseNotFound } from '../case.errors';
 import { caseEvent, type CaseEventDataMap } from '../case.events';
-import { AT, CASE_ID, cmd, customer, opened } from '../testing/case.fixtures';
+import { AT, CASE_ID, cmd, customer, opened } from '../../testing';
 
 const given = deciderSpec(caseDecider);
 
@@ -60,7 +60,7 @@ describe('OpenCase (R5–R9)', () => {
   );
 
   it('refuses to open a case twice: a case id is used once', () =>
-    given([opened])
+    given([opened()])
       .when(cmd.open())
       .thenThrows(CaseAlreadyOpened, (e) => expect(e.code).toBe('CASE.ALREADY_OPENED')));
 

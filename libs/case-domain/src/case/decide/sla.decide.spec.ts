@@ -15,7 +15,7 @@ import {
   responded,
   slaBreached,
   system,
-} from '../testing/case.fixtures';
+} from '../../testing';
 
 const given = deciderSpec(caseDecider);
 
@@ -40,16 +40,16 @@ const at = (iso: string) => ({ at: iso });
 
 describe('RecordSlaBreach (R10, system)', () => {
   it('R10: records a missed first-response target when it happens, with the figures it was judged on', () =>
-    given([opened]).when(cmd.recordBreach()).then([breachNow()]));
+    given([opened()]).when(cmd.recordBreach()).then([breachNow()]));
 
   it('R10: records a missed resolution target while the agents hold the case', () =>
-    given([opened, responded])
+    given([opened(), responded])
       .when(cmd.recordBreach({ clock: 'resolution', targetMs: 57_600_000 }))
       .then([breachNow({ clock: 'resolution', targetMs: 57_600_000 })]));
 
   it('R10: records a breach late when the clock stopped only after its due time (the scheduler was down)', () =>
     given([
-      opened,
+      opened(),
       ev('AgentResponded', {
         agentId: 'agent-1',
         message: 'Late.',
@@ -61,16 +61,16 @@ describe('RecordSlaBreach (R10, system)', () => {
       .then([breachNow()]));
 
   it('R10: once per clock and cycle: a second breach of the same clock changes nothing (two schedulers, a retry)', () =>
-    given([opened, slaBreached()]).when(cmd.recordBreach()).thenNothingHappened());
+    given([opened(), slaBreached()]).when(cmd.recordBreach()).thenNothingHappened());
 
   it('R10: the other clock of the same cycle is a breach of its own', () =>
-    given([opened, slaBreached()])
+    given([opened(), slaBreached()])
       .when(cmd.recordBreach({ clock: 'resolution' }))
       .then([breachNow({ clock: 'resolution' })]));
 
   it('R10: a breach after the first response is ignored: the clock stopped within its target', () =>
     given([
-      opened,
+      opened(),
       ev('AgentResponded', {
         agentId: 'agent-1',
         message: 'Hi.',
@@ -83,7 +83,7 @@ describe('RecordSlaBreach (R10, system)', () => {
 
   it('R10: an information request stops the first-response clock too', () =>
     given([
-      opened,
+      opened(),
       ev('InfoRequested', {
         agentId: 'agent-1',
         items: ['logs'],
@@ -97,7 +97,7 @@ describe('RecordSlaBreach (R10, system)', () => {
 
   it('R11: a resolution breach while the case waited on the customer since before the due time is ignored (paused)', () =>
     given([
-      opened,
+      opened(),
       ev('InfoRequested', {
         agentId: 'agent-1',
         items: ['logs'],
@@ -110,22 +110,22 @@ describe('RecordSlaBreach (R10, system)', () => {
       .thenNothingHappened());
 
   it('R15: a breach of an ended cycle is ignored: cycle 1 keeps its results', () =>
-    given([opened, resolved({ at: '2026-03-02T09:10:00.000Z' }), reopened(2)])
+    given([opened(), resolved({ at: '2026-03-02T09:10:00.000Z' }), reopened(2)])
       .when(cmd.recordBreach({ clock: 'resolution', cycle: 1 }))
       .thenNothingHappened());
 
   it('R15: a reopened case can breach again in its new cycle', () =>
-    given([opened, responded, slaBreached(), resolved(), reopened(2)])
+    given([opened(), responded, slaBreached(), resolved(), reopened(2)])
       .when(cmd.recordBreach({ cycle: 2 }))
       .then([breachNow({ cycle: 2 })]));
 
   it('ignores a breach on a closed case', () =>
-    given([opened, resolved({ at: '2026-03-02T09:10:00.000Z' }), closed()])
+    given([opened(), resolved({ at: '2026-03-02T09:10:00.000Z' }), closed()])
       .when(cmd.recordBreach({ clock: 'resolution' }))
       .thenNothingHappened());
 
   it('R10/R13: with escalate, a P1 or P2 breach also escalates to the supervisors, in the same append', () =>
-    given([opened])
+    given([opened()])
       .when(cmd.recordBreach({ escalate: true }))
       .then([
         breachNow(),
@@ -140,17 +140,17 @@ describe('RecordSlaBreach (R10, system)', () => {
       ]));
 
   it('R13: a P3 breach is not escalated, even with escalate', () =>
-    given([{ ...opened, data: { ...opened.data, priority: 'P3' } }])
+    given([opened({ priority: 'P3' })])
       .when(cmd.recordBreach({ escalate: true }))
       .then([breachNow({ priority: 'P3' })]));
 
   it('refuses a breach before its due time: the target has not run out', () =>
-    given([opened])
+    given([opened()])
       .when(cmd.recordBreach({ dueAt: AT }))
       .thenThrows(SlaNotYetBreached, (e) => expect(e.code).toBe('CASE.SLA_NOT_YET_BREACHED')));
 
   it('refuses a breach of a cycle the case has not reached', () =>
-    given([opened])
+    given([opened()])
       .when(cmd.recordBreach({ cycle: 2 }))
       .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('cycle')));
 

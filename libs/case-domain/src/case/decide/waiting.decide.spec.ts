@@ -18,7 +18,7 @@ import {
   responded,
   supervisor,
   system,
-} from '../testing/case.fixtures';
+} from '../../testing';
 
 const given = deciderSpec(caseDecider);
 
@@ -40,30 +40,30 @@ const askedAgain = ev('InfoRequested', {
 
 describe('RemindCustomer (R11, system: the waiting timer)', () => {
   it('R11: reminds the customer of the wait in progress, naming its start and cycle', () =>
-    given([opened, infoRequested])
+    given([opened(), infoRequested])
       .when(cmd.remind())
       .then([evNow('CustomerReminded', { cycle: 1, waitingSince: EARLIER }, system.id)]));
 
   it('R11: once per wait: a second reminder of the same wait changes nothing (a second scheduler, a retry)', () =>
-    given([opened, infoRequested, reminded()]).when(cmd.remind()).thenNothingHappened());
+    given([opened(), infoRequested, reminded()]).when(cmd.remind()).thenNothingHappened());
 
   it('R11: a second request during the wait is the same wait: no second reminder', () =>
-    given([opened, infoRequested, reminded(), ev('InfoRequested', { ...askedAgain.data, at: FIRST_ANSWER })])
+    given([opened(), infoRequested, reminded(), ev('InfoRequested', { ...askedAgain.data, at: FIRST_ANSWER })])
       .when(cmd.remind())
       .thenNothingHappened());
 
   it('R11: a new wait, after the customer answered the first, gets its own reminder', () =>
-    given([opened, infoRequested, reminded(), answered, askedAgain])
+    given([opened(), infoRequested, reminded(), answered, askedAgain])
       .when(cmd.remind())
       .then([evNow('CustomerReminded', { cycle: 1, waitingSince: SECOND_WAIT }, system.id)]));
 
   it('R11: a reminder for an earlier cycle changes nothing (its waits are over)', () =>
-    given([opened, infoRequested, resolved(), reopened(2), { ...askedAgain }])
+    given([opened(), infoRequested, resolved(), reopened(2), { ...askedAgain }])
       .when(cmd.remind({ cycle: 1 }))
       .thenNothingHappened());
 
   it('refuses a case that is not awaiting the customer with CASE.NOT_AWAITING_CUSTOMER (409)', () => {
-    given([opened, responded])
+    given([opened(), responded])
       .when(cmd.remind())
       .thenThrows(CaseNotAwaitingCustomer, (e) => {
         expect(e.code).toBe('CASE.NOT_AWAITING_CUSTOMER');
@@ -72,12 +72,12 @@ describe('RemindCustomer (R11, system: the waiting timer)', () => {
           'Case case-0001 is open, not awaiting the customer, so you cannot remind the customer about it.',
         );
       });
-    given([opened, infoRequested, answered]).when(cmd.remind()).thenThrows(CaseNotAwaitingCustomer);
-    given([opened, infoRequested, resolved()]).when(cmd.remind()).thenThrows(CaseNotAwaitingCustomer);
+    given([opened(), infoRequested, answered]).when(cmd.remind()).thenThrows(CaseNotAwaitingCustomer);
+    given([opened(), infoRequested, resolved()]).when(cmd.remind()).thenThrows(CaseNotAwaitingCustomer);
   });
 
-  it('refuses a closed case (CASE.ALREADY_CLOSED) and a case never opened (CASE.NOT_FOUND)', () => {
-    given([opened, infoRequested, resolved(), closed()]).when(cmd.remind()).thenThrows(CaseAlreadyClosed);
+  it('refuses a closed case (CASE.ALREADY_CLOSED) and a case never opened() (CASE.NOT_FOUND)', () => {
+    given([opened(), infoRequested, resolved(), closed()]).when(cmd.remind()).thenThrows(CaseAlreadyClosed);
     given([]).when(cmd.remind()).thenThrows(CaseNotFound);
   });
 
@@ -86,7 +86,7 @@ describe('RemindCustomer (R11, system: the waiting timer)', () => {
     ['a fractional cycle', cmd.remind({ cycle: 1.5 })],
     ['a cycle the case has not reached', cmd.remind({ cycle: 2 })],
   ])('refuses %s with COMMAND.INVALID (cycle)', (_what, command) =>
-    given([opened, infoRequested])
+    given([opened(), infoRequested])
       .when(command)
       .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('cycle')),
   );
@@ -96,12 +96,12 @@ describe('ResolveCase with no-customer-answer (R11, R12: the waiting auto-close)
   const summary = cmd.resolveUnanswered().summary;
 
   it('R11: the system resolves a case awaiting the customer, with the recorded reason', () =>
-    given([opened, infoRequested, reminded()])
+    given([opened(), infoRequested, reminded()])
       .when(cmd.resolveUnanswered())
       .then([evNow('Resolved', { outcome: 'no-customer-answer', summary, cycle: 1 }, system.id)]));
 
   it('R15: the resolution ends the wait, and the customer may reopen it as any resolution', () =>
-    given([opened, infoRequested, ev('Resolved', { outcome: 'no-customer-answer', summary, cycle: 1 }, system.id)])
+    given([opened(), infoRequested, ev('Resolved', { outcome: 'no-customer-answer', summary, cycle: 1 }, system.id)])
       .when(cmd.reopen())
       .then([evNow('Reopened', { reason: 'It fails again.', cycle: 2 }, customer.id)]));
 
@@ -112,18 +112,18 @@ describe('ResolveCase with no-customer-answer (R11, R12: the waiting auto-close)
   ])(
     'refuses no-customer-answer from %s: only the waiting timer records it (COMMAND.INVALID, outcome)',
     (_who, actor) =>
-      given([opened, infoRequested])
+      given([opened(), infoRequested])
         .when(cmd.resolveUnanswered({ actor }))
         .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('outcome')),
   );
 
   it('refuses any other outcome from the system (COMMAND.INVALID, outcome)', () =>
-    given([opened, infoRequested])
+    given([opened(), infoRequested])
       .when(cmd.resolve({ actor: system, outcome: 'solved' }))
       .thenThrows(InvalidCommand, (e) => expect(e.field).toBe('outcome')));
 
   it('refuses a case no longer awaiting the customer (the answer came first): CASE.NOT_AWAITING_CUSTOMER', () =>
-    given([opened, infoRequested, answered])
+    given([opened(), infoRequested, answered])
       .when(cmd.resolveUnanswered())
       .thenThrows(CaseNotAwaitingCustomer, (e) =>
         expect(e.message).toBe(
@@ -132,7 +132,7 @@ describe('ResolveCase with no-customer-answer (R11, R12: the waiting auto-close)
       ));
 
   it('refuses a resolved case (CASE.ALREADY_RESOLVED: a second scheduler) and a closed one', () => {
-    given([opened, infoRequested, resolved()]).when(cmd.resolveUnanswered()).thenThrows(CaseAlreadyResolved);
-    given([opened, infoRequested, resolved(), closed()]).when(cmd.resolveUnanswered()).thenThrows(CaseAlreadyClosed);
+    given([opened(), infoRequested, resolved()]).when(cmd.resolveUnanswered()).thenThrows(CaseAlreadyResolved);
+    given([opened(), infoRequested, resolved(), closed()]).when(cmd.resolveUnanswered()).thenThrows(CaseAlreadyClosed);
   });
 });

@@ -4,7 +4,7 @@ import type { CaseEvent } from '../case.events';
 import { evolve } from '../case.evolve';
 import { initialCaseState } from '../case.state';
 import type { SlaTerms } from '../case.types';
-import { ev, opened as openedFixture, system } from '../testing/case.fixtures';
+import { ev, opened as openedFixture, system } from '../../testing';
 import { slaOf, slaReport } from './sla.report';
 
 // Paris: Mon–Fri 09:00–12:30 and 13:30–18:00 local (UTC+1 in March 2026), 8 h a business day
@@ -28,7 +28,7 @@ const terms: SlaTerms = {
   firstResponseDueAt: '2026-03-03T09:00:00.000Z', // Tue 10:00 Paris
 };
 /** Monday 2 March 2026, 10:00 in Paris */
-const opened = ev('Opened', { ...openedFixture.data, at: '2026-03-02T09:00:00.000Z', sla: terms });
+const opened = openedFixture({ at: '2026-03-02T09:00:00.000Z', sla: terms });
 const at = (iso: string) => ({ at: iso });
 const respondedAt = (iso: string) =>
   ev('AgentResponded', { agentId: 'agent-1', message: 'On it.', firstResponse: true, ...at(iso) });

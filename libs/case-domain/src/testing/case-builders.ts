@@ -1,11 +1,11 @@
 /**
- * Builders for the case specs: commands and events with sensible defaults, overridable.
+ * Builders of one case's commands and events, with sensible defaults, each overridable.
  * Given events are stamped `EARLIER`; `when` runs at SPEC_NOW, so expected events use `AT`.
- * Test support only: imports nothing outside this library.
+ * Another case, another time: `opened({ caseId, at, language })`, `ev(type, { caseId, at, … })`.
  */
-import type { Actor } from '../../shared/decider';
-import type * as C from '../case.commands';
-import { caseEvent, type CaseEventDataMap, type CaseEventOf } from '../case.events';
+import type * as C from '../case/case.commands';
+import { caseEvent, type CaseEventDataMap, type CaseEventOf } from '../case/case.events';
+import type { Actor } from '../shared/decider';
 
 export const CASE_ID = 'case-0001';
 export const EARLIER = '2026-03-02T08:00:00.000Z';
@@ -212,15 +212,22 @@ export const cmd = {
 };
 
 // ── events ─────────────────────────────────────────────────────────────────
-type Data<T extends keyof CaseEventDataMap> = Omit<CaseEventDataMap[T], 'caseId' | 'at' | 'byId'> &
+/** an event's data; its case, time and author default to CASE_ID, EARLIER and the builder's actor */
+export type EventData<T extends keyof CaseEventDataMap> = Omit<CaseEventDataMap[T], 'caseId' | 'at' | 'byId'> &
   Partial<Pick<CaseEventDataMap[T], 'caseId' | 'at' | 'byId'>>;
+type Data<T extends keyof CaseEventDataMap> = EventData<T>;
 
 /** An event of this case, stamped EARLIER unless `at` is given. */
 export const ev = <T extends keyof CaseEventDataMap>(type: T, data: Data<T>, byId = agent.id): CaseEventOf<T> =>
   caseEvent(type, { caseId: CASE_ID, at: EARLIER, byId, ...data } as CaseEventDataMap[T]);
 
 const { type: _t, caseId: _c, actor: _a, ...openData } = cmd.open();
-export const opened = ev('Opened', { ...openData, priority: 'P1' }, customer.id);
+/**
+ * The case opened (by the customer, stamped EARLIER): {@link cmd}.open's request, priority P1,
+ * no SLA terms; any field overridable (`opened({ caseId, at, language: 'de', sla })`).
+ */
+export const opened = (o: Partial<Data<'Opened'>> = {}): CaseEventOf<'Opened'> =>
+  ev('Opened', { ...openData, priority: 'P1', ...o }, customer.id);
 /** R4, R16: the router gave the case to a vendor (null: to nobody) */
 export const routed = (vendorId: string | null = 'north-desk') =>
   ev(
