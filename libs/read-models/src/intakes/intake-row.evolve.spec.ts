@@ -1,4 +1,5 @@
-import { caseEvent, intakeEvent, type IntakeEvent } from '@app/case-domain';
+import { intakeEvent, type IntakeEvent } from '@app/case-domain';
+import { opened as caseOpened } from '@app/case-domain/testing';
 import { evolveIntakeRow, intakeKeyOf, type IntakeRow, type IntakeRowInput } from './intake-row.evolve';
 
 const intakeId = 'i-1';
@@ -32,22 +33,7 @@ const request = (minute: number) =>
     workaround: 'none',
   });
 const opened = (intake: string | undefined, caseId = 'c-9'): IntakeRowInput => ({
-  ...caseEvent('Opened', {
-    caseId,
-    at: at(30),
-    byId: 'ana',
-    tenant: 'acme.example',
-    requester: { id: 'ana', email: 'ana@acme.example' },
-    subject: 'SSO',
-    description: '-',
-    product: 'cloud-identity',
-    language: 'fr',
-    channel: 'email',
-    impact: { serviceState: 'unusable', scope: 'several-users', collaborationHarmed: false },
-    workaround: 'none',
-    priority: 'P2',
-    ...(intake === undefined ? {} : { intakeId: intake }),
-  }),
+  ...caseOpened({ caseId, at: at(30), byId: 'ana', ...(intake === undefined ? {} : { intakeId: intake }) }),
   streamId: `case-${caseId}`,
   streamVersion: 1,
 });

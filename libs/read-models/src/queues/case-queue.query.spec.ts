@@ -1,4 +1,5 @@
 import { caseEvent, toCaseStreamId, type CaseEvent, type Priority } from '@app/case-domain';
+import { opened as openedCase } from '@app/case-domain/testing';
 import { createEventStore, type EventStoreHandle } from '@app/event-store';
 import { ProjectionRunner } from '@app/projections';
 import { caseQueueProjection } from './case-queue.projection';
@@ -29,17 +30,12 @@ const caseId = (id: string) => `00000000-0000-4000-8000-${id.padStart(12, '0')}`
 const history = (s: Seed): CaseEvent[] => {
   const base = { caseId: caseId(s.id), at: at(s.minute), byId: 'x' };
   const events: CaseEvent[] = [
-    caseEvent('Opened', {
+    // the kit's opened case, with what the queue reads from it
+    openedCase({
       ...base,
       tenant: 'acme.example',
-      requester: { id: 'ana', email: 'ana@acme.example' },
       subject: `case ${s.id}`,
-      description: '-',
-      product: 'drive',
       language: s.language ?? 'fr',
-      channel: 'chat',
-      impact: { serviceState: 'unusable', scope: 'one-user', collaborationHarmed: false },
-      workaround: 'none',
       priority: s.priority ?? 'P1',
       ...(s.due === null
         ? {}

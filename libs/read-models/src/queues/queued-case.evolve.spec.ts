@@ -1,20 +1,16 @@
 import { CASE_EVENT_TYPES, caseEvent, type CaseEvent } from '@app/case-domain';
+import { opened as openedWith } from '@app/case-domain/testing';
 import { evolveQueuedCase, isQueued, QUEUE_EVENT_TYPES, type QueuedCase, type QueueInput } from './queued-case.evolve';
 
 const caseId = 'c-1';
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 2, 9, minute)).toISOString();
 const base = (minute: number) => ({ caseId, at: at(minute), byId: 'eve' });
-const opened = caseEvent('Opened', {
+/** the kit's opened case, with what the queue reads from it */
+const opened = openedWith({
   ...base(0),
   tenant: 'acme.example',
-  requester: { id: 'ana', email: 'ana@acme.example' },
   subject: 'SSO fails',
-  description: '-',
-  product: 'cloud-identity',
   language: 'fr-CA',
-  channel: 'email',
-  impact: { serviceState: 'unusable', scope: 'several-users', collaborationHarmed: false },
-  workaround: 'none',
   priority: 'P2',
   sla: {
     calendarId: 'europe-paris',
