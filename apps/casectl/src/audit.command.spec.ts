@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '@app/clock';
 import { createEventStore, SqlEventStore, type EventStoreHandle } from '@app/event-store';
-import * as ev from '../../../libs/audit/src/testing/case-events.fixture';
+import { recorded as ev } from '@app/case-domain/testing';
 import { EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, runAuditCommand, type AuditCommandIo } from './audit.command';
 import { runCasectl } from './main';
 

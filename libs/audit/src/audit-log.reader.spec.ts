@@ -4,7 +4,7 @@ import { AUDIT_ACCESS_EVENT, auditAccessStreamId, recordAuditAccess } from './au
 import { CaseNotFoundAsOf, InvalidInstant, UnknownLogPosition } from './audit.errors';
 import { exportLog, parseInstant, readCaseAsOf, readLogPage, readQueueAsOf, type AuditEvent } from './audit-log.reader';
 import { caseTimeline, renderTimeline } from './case-history';
-import * as ev from './testing/case-events.fixture';
+import { recorded as ev } from '@app/case-domain/testing';
 
 const at = (hhmm: string) => `2026-03-02T${hhmm}:00.000Z`;
 

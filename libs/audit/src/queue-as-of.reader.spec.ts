@@ -1,5 +1,5 @@
 import { PRIORITIES } from '@app/case-domain';
-import { deskHistory } from '@app/case-domain/testing';
+import { deskHistory, recorded as ev } from '@app/case-domain/testing';
 import { ManualClock } from '@app/clock';
 import { createEventStore, type EventStoreHandle } from '@app/event-store';
 import { ProjectionRunner } from '@app/projections';
@@ -14,7 +14,6 @@ import {
 } from '@app/read-models';
 import { appendHistory } from '@app/testing';
 import { readQueueAsOf } from './audit-log.reader';
-import * as ev from './testing/case-events.fixture';
 
 const at = (hhmm: string) => `2026-03-02T${hhmm}:00.000Z`;
 const shown = ({ version: _version, ...rest }: QueuedCase) => rest;

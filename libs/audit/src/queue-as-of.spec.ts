@@ -3,7 +3,7 @@ import { caseDecider, PRIORITIES, toCaseView, toCaseStreamId, type CaseEvent, ty
 import type { NewEvent } from '@app/event-store';
 import { InvalidQueueId } from './audit.errors';
 import { parseQueueId, queueAsOf, queueMembers, toQueueId, type QueueEvent, type QueueFilter } from './queue-as-of';
-import * as ev from './testing/case-events.fixture';
+import { recorded as ev } from '@app/case-domain/testing';
 
 /** Recorded case events as the fold sees them: stream id and version, type, data (versions counted per case). */
 const onStream = (events: NewEvent[]): QueueEvent[] => {

@@ -1,4 +1,4 @@
-import { deskHistory } from '@app/case-domain/testing';
+import { deskHistory, recorded as ev } from '@app/case-domain/testing';
 import type { ManualClock } from '@app/clock';
 import type { EventStore, NewEvent, SqlDatabase } from '@app/event-store';
 import { ProjectionRunner, type Projection } from '@app/projections';
@@ -6,7 +6,6 @@ import { caseReportsProjection, GROUP_BYS, REPORTS, runReport, type ReportResult
 import { appendHistory } from '@app/testing';
 import { reportSla } from '../../../read-models/src/testing/read-model-test-kit';
 import { readReportAsOf, type ReportAsOfResult } from '../report-as-of';
-import * as ev from './case-events.fixture';
 
 export interface ReportReplayFixture {
   readonly store: EventStore;

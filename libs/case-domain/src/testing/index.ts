@@ -6,3 +6,4 @@
 export * from './seeded-random';
 export * from './desk-history';
 export * from './case-builders';
+export * from './recorded-events';
