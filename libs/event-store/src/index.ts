@@ -15,6 +15,7 @@ export { migrate, appliedMigrationVersion, type MigrateOptions } from './migrati
 export { EVENT_STORE_MIGRATIONS, EVENT_STORE_COMPONENT } from './migrations/event-store.migrations';
 export { SqlEventStore, defaultPolling, type SqlEventStoreOptions, type FollowPolling } from './sql-event-store';
 export { logReader, SqlLogReader } from './log-reads';
+export { LogSignal } from './log-signal';
 export { statement, statementName, type Statement } from './statement';
 export {
   readChainHeads,

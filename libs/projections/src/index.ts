@@ -18,7 +18,7 @@ export { ProjectionRunner } from './projection.runner';
 export type { ProjectionRunnerOptions, RunnerStatus, RunnerStats, ProjectionLag } from './projection-runner.types';
 export type { RebuildOptions, RebuildProgress, RebuildResult } from './projection-rebuild';
 export type { ParkedCounts, ParkedEvent, RetryParkedResult } from './parked-events';
-export type { BackoffPolicy } from './internal/timing';
+export type { BackoffPolicy } from '@app/clock';
 export { ProjectionRegistry } from './projection.registry';
 /** a global position's place in the log (what `?after=` and the live stream's `Last-Event-ID` name) */
 export { checkpointOfPosition } from './log-position';

@@ -1,6 +1,5 @@
-import type { Clock } from '@app/clock';
+import type { BackoffPolicy, Clock } from '@app/clock';
 import type { EventStore, LogCheckpoint, SqlDatabase } from '@app/event-store';
-import type { BackoffPolicy } from './internal/timing';
 import type { RebuildProgress } from './projection-rebuild';
 
 export interface ProjectionRunnerOptions {

@@ -1,3 +1,4 @@
+import { backoffDelay } from '@app/clock';
 import { compareCheckpoints, LOG_START, logReader, type LogCheckpoint } from '@app/event-store';
 import { assertValidProjection, type Projection } from './projection';
 import { CatchUpTimeout, isRetriable, ProjectionVersionAhead } from './projection.errors';
@@ -18,7 +19,7 @@ import { releaseLease } from './internal/lease';
 import { runLiveLoop } from './internal/live-loop';
 import { prepareProjection } from './internal/prepare';
 import { RunnerState, runnerSettings, type RunnerSettings } from './internal/runner-state';
-import { backoffDelay, sleep } from './internal/timing';
+import { sleep } from './internal/timing';
 
 /** retriable failures a caller-driven call (catchUp, rebuild) absorbs before it throws */
 const CALLER_ATTEMPTS = 5;

@@ -69,10 +69,10 @@ export {
 } from './mail/notification-mail';
 export {
   NotificationMailer,
-  notificationRetryDelayMs,
   type NotificationDispatch,
   type NotificationMailerOptions,
 } from './mail/notification-mailer';
+export { MAIL_RETRY, mailRetryDelayMs } from './mail/mail-retry';
 export { ReplyAddresses } from './mail/reply-address';
 export { SurveyMailer, type MailDispatch, type SurveyMailerOptions } from './mail/survey-mailer';
 export {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay, type BackoffPolicy } from '@app/clock';
 import {
   migrate,
   type EventStore,
@@ -28,12 +29,8 @@ import { RelayLeadership, relayOwner, type LeaderTerm, type RelayLeaseOptions } 
 /** The checkpoint id of this relay (docs/conventions.md naming: `<app>:<processor>:v<N>`). */
 export const KAFKA_RELAY_NAME = 'relay:kafka:v1';
 
-export interface RelayBackoff {
-  /** the first wait after a failure */
-  readonly initialMs: number;
-  /** the longest wait: the backoff doubles up to here */
-  readonly maxMs: number;
-}
+/** the first wait after a failure, and the longest: the backoff doubles up to it (`@app/clock`'s backoff) */
+export type RelayBackoff = BackoffPolicy;
 
 /** Short waits in tests (as kafkajs does), seconds in production. */
 export const defaultRelayBackoff = (): RelayBackoff =>
@@ -536,8 +533,7 @@ export class EventRelay {
     const failures = this.status_.consecutiveFailures + 1;
     const message = error instanceof Error ? error.message : String(error);
     const retriable = (error as { retriable?: boolean }).retriable !== false;
-    const ceiling = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** Math.min(failures - 1, 30));
-    const waitMs = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2); // jitter: relays restarted together spread out
+    const waitMs = Math.round(backoffDelay(failures, this.backoff)); // jitter: relays restarted together spread out
     this.status_ = { ...this.status_, state: 'retrying', consecutiveFailures: failures, lastError: message };
     this.logger[retriable ? 'warn' : 'error'](
       { err: error, failures, retryInMs: waitMs, checkpoint: this.status_.checkpoint },

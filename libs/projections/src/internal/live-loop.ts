@@ -1,3 +1,4 @@
+import { backoffDelay } from '@app/clock';
 import type { LogCheckpoint } from '@app/event-store';
 import { isRetriable, ProjectionVersionAhead } from '../projection.errors';
 import type { RebuildOptions } from '../projection-rebuild';
@@ -6,7 +7,7 @@ import { readCheckpoint } from './checkpoints';
 import { checkpointNameFor, readGeneration, type Generation } from './generations';
 import { acquireLease } from './lease';
 import type { RunnerSettings, RunnerState } from './runner-state';
-import { backoffDelay, sleep } from './timing';
+import { sleep } from './timing';
 
 type RoundOutcome = BatchOutcome | 'standby' | 'stopped';
 

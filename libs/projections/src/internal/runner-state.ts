@@ -1,10 +1,9 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { systemClock, type Clock } from '@app/clock';
-import type { EventStore, SqlDatabase } from '@app/event-store';
+import { systemClock, type BackoffPolicy, type Clock } from '@app/clock';
+import { LogSignal, type EventStore, type SqlDatabase } from '@app/event-store';
 import type { Projection } from '../projection';
 import type { ProjectionRunnerOptions, RunnerStats, RunnerStatus } from '../projection-runner.types';
-import { ProgressSignal, type BackoffPolicy } from './timing';
 
 /** A runner's options with every default filled in. */
 export interface RunnerSettings {
@@ -48,7 +47,7 @@ export const runnerSettings = (projection: Projection, options: ProjectionRunner
 export class RunnerState {
   status: RunnerStatus = 'stopped';
   /** fired after every batch this process commits: waiters look at the checkpoint at once */
-  readonly progress = new ProgressSignal();
+  readonly progress = new LogSignal();
   private readonly counters = { batches: 0, events: 0, parked: 0, failures: 0 };
   private lastError?: Error;
 

@@ -1,5 +1,6 @@
 import { caseDecider, foldEvents, type CaseEvent } from '@app/case-domain';
 import type { Clock } from '@app/clock';
+import { mailRetryDelayMs } from './mail-retry';
 import type { EventStore, SqlQueryable } from '@app/event-store';
 import { noticeOf } from '../plan/notification-plan';
 import {
@@ -41,10 +42,6 @@ export interface NotificationDispatch {
   /** the .eml file when no SMTP server is configured */
   readonly file?: string;
 }
-
-/** The wait before the next attempt after `attempts` failed ones: 30 s, 1 min, 2 min… up to an hour. */
-export const notificationRetryDelayMs = (attempts: number): number =>
-  Math.min(30_000 * 2 ** Math.max(attempts - 1, 0), 3_600_000);
 
 /**
  * Sends the notification e-mails the outbox (`case_notifications`) holds, one per notified
@@ -119,7 +116,7 @@ export class NotificationMailer {
       this.o.onError?.(error, `notification mail ${row.eventType} ${row.eventId}`);
       const message = error instanceof Error ? error.message : String(error);
       if (row.attempts >= (this.o.maxAttempts ?? 10)) return done('failed', message);
-      const retryAt = new Date(now.getTime() + notificationRetryDelayMs(row.attempts));
+      const retryAt = new Date(now.getTime() + mailRetryDelayMs(row.attempts));
       await retryNotificationLater(db, row.eventId, owner, retryAt, message);
       return { eventId: row.eventId, eventType: row.eventType, outcome: 'retry' };
     }

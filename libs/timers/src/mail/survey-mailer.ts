@@ -1,5 +1,6 @@
 import { caseDecider, foldEvents, type CaseEvent } from '@app/case-domain';
 import type { Clock } from '@app/clock';
+import { mailRetryDelayMs } from './mail-retry';
 import type { EventStore, SqlQueryable } from '@app/event-store';
 import {
   claimSurveyMails,
@@ -121,8 +122,8 @@ export class SurveyMailer {
         await finishSurveyMail(db, mail.surveyId, owner, { state: 'failed', note: message }, now);
         return { surveyId: mail.surveyId, outcome: 'failed' };
       }
-      // back off: 30 s, 1 min, 2 min… up to an hour; SMTP outages are usually short
-      const delay = Math.min(30_000 * 2 ** (mail.attempts - 1), 3_600_000);
+      // back off: 30 s, 1 min, 2 min… up to an hour (mail-retry.ts); SMTP outages are usually short
+      const delay = mailRetryDelayMs(mail.attempts);
       await retrySurveyMailLater(db, mail.surveyId, owner, new Date(now.getTime() + delay), message);
       return { surveyId: mail.surveyId, outcome: 'retry' };
     }

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CaseState, OpenedCase } from '@app/case-domain';
-import type { Clock } from '@app/clock';
+import { backoffCeiling, type BackoffPolicy, type Clock } from '@app/clock';
 import { migrate, type EventStore, type SqlDatabase } from '@app/event-store';
 import type { CommandDoor } from '@app/commands';
 import type { Metrics } from '@app/observability';
@@ -77,6 +77,9 @@ export interface TickResult {
   /** the notification e-mails of this tick */
   readonly notified: readonly NotificationDispatch[];
 }
+
+/** A timer whose firing failed is tried again: 1 s, 2 s, 4 s… up to 5 min (`retryTimerLater`). */
+const TIMER_RETRY: BackoffPolicy = { initialMs: 1_000, maxMs: 300_000 };
 
 /** A lease owner id for this process: host, pid and a random part (a restarted process is another owner). */
 export const instanceOwner = (): string => `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -236,7 +239,7 @@ export class TimerScheduler {
       this.o.metrics?.timerFailures.inc({ kind: timer.kind, final: String(final) });
       if (final) await finishTimer(db, timer, this.owner, 'failed', now, message);
       else {
-        const delay = Math.min(1_000 * 2 ** (timer.attempts - 1), 300_000);
+        const delay = backoffCeiling(timer.attempts, TIMER_RETRY);
         await retryTimerLater(db, timer, this.owner, new Date(now.getTime() + delay), message);
       }
       return { timerId: timer.id, kind: timer.kind, outcome: 'error' };
