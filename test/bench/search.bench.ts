@@ -16,6 +16,8 @@
  *   npm run bench:search      (DATABASE_URL=…, BENCH_ARTICLES=…, BENCH_ROUNDS=… to change)
  */
 import { join } from 'node:path';
+import { systemClock } from '../../libs/clock/src';
+import { ChangeArticle, ChangeArticleHandler, handlersDoor } from '../../libs/commands/src';
 import { createEventStore } from '../../libs/event-store/src';
 import { loadHelpArticlesFile, seedMissingArticles } from '../../libs/help-centre/src';
 import { loadSearchEvalSet, firstAnswerRank, searchQuality } from '../../libs/help-centre/src/search-evaluation';
@@ -40,10 +42,11 @@ const main = async () => {
   try {
     const { store, db } = await createEventStore({ databaseUrl: database.url, poolSize: 8 });
     const seedStarted = Date.now();
-    const now = new Date();
+    // through the door's article handler, as the API seeds them
+    const door = handlersDoor([[ChangeArticle, new ChangeArticleHandler(store, systemClock)]]);
     const seeded =
-      (await seedMissingArticles(store, now, starting)) +
-      (await seedMissingArticles(store, now, generatedArticles(Math.max(0, ARTICLES - starting.length)), {
+      (await seedMissingArticles(door, starting)) +
+      (await seedMissingArticles(door, generatedArticles(Math.max(0, ARTICLES - starting.length)), {
         concurrency: 8,
       }));
     const runner = new ProjectionRunner(helpArticlesProjection, { store, db, batchSize: 1_000 });

@@ -12,6 +12,7 @@ import { ChangeContactPreferences, ChangeContactPreferencesHandler } from './con
 import { ChangeIncident, ChangeIncidentHandler } from './incident/change-incident';
 import { ChangeIntake, ChangeIntakeHandler } from './intake/change-intake';
 import { ChangeVendorDirectory, ChangeVendorDirectoryHandler } from './vendor/change-vendor-directory';
+import { SeedVendors, SeedVendorsHandler } from './vendor/seed-vendors';
 
 /**
  * What a sender needs of the CommandBus: `execute`. The timers and the re-router take this
@@ -60,6 +61,7 @@ export const standaloneDoor = (o: StandaloneDoorOptions): CommandDoor => {
     ],
     [ChangeIncident, new ChangeIncidentHandler(o.store, o.clock)],
     [ChangeVendorDirectory, new ChangeVendorDirectoryHandler(o.store, o.clock, directory)],
+    [SeedVendors, new SeedVendorsHandler(o.store, o.clock, directory)],
     [RecordAgent, new RecordAgentHandler(o.store, o.clock)],
     [ChangeArticle, new ChangeArticleHandler(o.store, o.clock)],
     [ChangeContactPreferences, new ChangeContactPreferencesHandler(o.store, o.clock)],

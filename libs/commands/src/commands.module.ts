@@ -8,6 +8,7 @@ import { ChangeCaseHandler } from './case/change-case.handler';
 import { CASE_WRITE_SETTINGS, type CaseWriteSettings } from './commands.tokens';
 import { ChangeIncidentHandler } from './incident/change-incident';
 import { ChangeVendorDirectoryHandler } from './vendor/change-vendor-directory';
+import { SeedVendorsHandler, VendorSeeder } from './vendor/seed-vendors';
 
 /**
  * The command door: the CommandBus of @nestjs/cqrs (CqrsModule) and the handlers of every
@@ -28,12 +29,16 @@ export class CommandsModule {
         ChangeCaseHandler,
         ChangeIncidentHandler,
         ChangeVendorDirectoryHandler,
+        SeedVendorsHandler,
         RecordAgentHandler,
         ChangeArticleHandler,
         ChangeContactPreferencesHandler,
         ChangeIntakeHandler,
+        // the starting vendors (VENDORS_FILE) the log lacks, registered at start through the door
+        VendorSeeder,
       ],
-      exports: [CqrsModule],
+      // the seeders' handlers, for the apps' start-up seeding (before the bus knows its handlers)
+      exports: [CqrsModule, ChangeArticleHandler],
     };
   }
 }

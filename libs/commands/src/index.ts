@@ -52,3 +52,4 @@ export {
   ChangeVendorDirectoryHandler,
   type VendorChange,
 } from './vendor/change-vendor-directory';
+export { SeedVendors, SeedVendorsHandler, VendorSeeder, VENDOR_SEEDER } from './vendor/seed-vendors';

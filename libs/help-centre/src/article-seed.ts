@@ -1,32 +1,30 @@
-import { decideArticle, initialArticleState, toArticleStreamId, type Actor, type Article } from '@app/case-domain';
-import { derivedUuid, EventIdConflict, ExpectedVersionConflict, type EventStore } from '@app/event-store';
+import { ArticleAlreadyExists, type Actor, type Article } from '@app/case-domain';
+import { ChangeArticle, type CommandDoor } from '@app/commands';
 
 /** The actor of the starting articles seeded at start. */
 export const HELP_CENTRE_SEEDER: Actor = Object.freeze({ id: 'system:help-centre-seed', role: 'system' });
-
-/** A stable id for the seed's event of an article: two processes seeding at once write the same event. */
-const seedEventId = (articleId: string): string => derivedUuid('article-seed', articleId);
 
 export interface SeedArticlesOptions {
   /** articles seeded side by side (each is its own stream); default 4 */
   readonly concurrency?: number;
 }
 
-/** Creates one article unless its stream exists; true when this call created it. */
-const seedOne = async (store: EventStore, now: Date, article: Article): Promise<boolean> => {
-  const streamId = toArticleStreamId(article.id);
-  if ((await store.streamVersion(streamId)) > 0) return false;
-  const events = decideArticle(initialArticleState, { type: 'CreateArticle', article, actor: HELP_CENTRE_SEEDER }, now);
+/**
+ * Creates one article through the door unless the log has it; true when this call created it.
+ * `CreateArticle` is nothing when the article stands as given, and refused (ARTICLE.ALREADY_EXISTS)
+ * when it stands otherwise (an editor revised it): either way the log's article stays.
+ */
+const seedOne = async (door: CommandDoor, article: Article): Promise<boolean> => {
   try {
-    const appended = await store.appendToStream(
-      streamId,
-      events.map((e) => ({ ...e, eventId: seedEventId(article.id), metadata: { actor: HELP_CENTRE_SEEDER } })),
-      'no-stream',
+    const { changed } = await door.execute(
+      new ChangeArticle({
+        command: { type: 'CreateArticle', article, actor: HELP_CENTRE_SEEDER },
+        actor: HELP_CENTRE_SEEDER,
+      }),
     );
-    return !appended.duplicate;
+    return changed;
   } catch (error) {
-    // another process seeded it (or an editor created it) between the read and the append: theirs stands
-    if (error instanceof ExpectedVersionConflict || error instanceof EventIdConflict) return false;
+    if (error instanceof ArticleAlreadyExists) return false;
     throw error;
   }
 };
@@ -34,14 +32,13 @@ const seedOne = async (store: EventStore, now: Date, article: Article): Promise<
 /**
  * Creates each of `articles` (the starting articles file) whose stream the log does not
  * have yet, and only those: an article the log has, seeded before or created and revised
- * by an editor, keeps what the log says, whatever the file says now. Safe when several
- * processes start together: each creation expects no stream and has a stable event id, so
- * the same article seeded twice is stored once. Resolves to the number of articles this
+ * by an editor, keeps what the log says, whatever the file says now. Through the command
+ * door (`ChangeArticle`), so safe when several processes start together: the one that loses
+ * the race decides again on the stored article and writes nothing. Resolves to the number of articles this
  * call created.
  */
 export const seedMissingArticles = async (
-  store: EventStore,
-  now: Date,
+  door: CommandDoor,
   articles: readonly Article[],
   { concurrency = 4 }: SeedArticlesOptions = {},
 ): Promise<number> => {
@@ -50,7 +47,7 @@ export const seedMissingArticles = async (
   const worker = async () => {
     while (next < articles.length) {
       const article = articles[next++];
-      if (await seedOne(store, now, article)) seeded += 1;
+      if (await seedOne(door, article)) seeded += 1;
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, articles.length)) }, worker));

@@ -1,21 +1,11 @@
 import {
   VENDOR_DIRECTORY_STREAM,
   vendorDirectoryDecider,
-  type Actor,
   type Vendor,
   type VendorDirectoryState,
   type VendorEvent,
 } from '@app/case-domain';
-import { derivedUuid, EventIdConflict, ExpectedVersionConflict, type EventStore } from '@app/event-store';
-
-/** The actor of the starting vendors (VENDORS_FILE) seeded at start. */
-export const VENDOR_SEEDER: Actor = Object.freeze({ id: 'system:vendor-seed', role: 'system' });
-
-/** A stable id for the seed's event of a vendor: two processes seeding at once write the same events. */
-const seedEventId = (vendorId: string): string => derivedUuid('vendor-seed', vendorId);
-
-/** Rounds of read-and-append a seed makes when other writers keep moving the directory on. */
-const MAX_SEED_ATTEMPTS = 10;
+import type { EventStore } from '@app/event-store';
 
 /** How stale the directory may be when a case is routed: changes made by another process show within this. */
 export const VENDOR_DIRECTORY_MAX_AGE_MS = 1_000;
@@ -87,51 +77,5 @@ export class VendorDirectory {
         version: currentVersion,
       };
     this.refreshedAt = started;
-  }
-
-  /**
-   * Registers each of `vendors` (the starting vendors file, VENDORS_FILE) that the
-   * directory's log does not have yet, and only those: a vendor the log has, registered or
-   * changed through the API, is never touched, whatever the file says. Safe when several
-   * processes start together: each append expects the version it read, and a vendor's seed
-   * event has a stable id (derived from the vendor id), so the same batch twice is stored
-   * once; on a conflict it reads again and seeds what is still missing.
-   * Resolves to the number of vendors this call registered.
-   */
-  async seedMissing(now: Date, vendors: readonly Vendor[]): Promise<number> {
-    for (let attempt = 1; ; attempt += 1) {
-      await this.refresh();
-      const { state, version } = this.known;
-      const missing = vendors.filter((vendor) => !state.vendors.has(vendor.id));
-      if (missing.length === 0) return 0;
-      const at = now.toISOString();
-      const events = missing.map((vendor) => ({
-        eventId: seedEventId(vendor.id),
-        type: 'VendorRegistered' as const,
-        schemaVersion: 1,
-        data: { ...vendor, at, byId: VENDOR_SEEDER.id },
-        metadata: { actor: VENDOR_SEEDER },
-      }));
-      try {
-        const appended = await this.store.appendToStream(
-          VENDOR_DIRECTORY_STREAM,
-          events,
-          version === 0 ? 'no-stream' : version,
-        );
-        if (appended.duplicate) {
-          await this.refresh();
-          return 0;
-        }
-        // appended at the version read: the directory is now exactly that plus these events
-        const after = (events as unknown as VendorEvent[]).reduce(vendorDirectoryDecider.evolve, state);
-        this.observe(after, version + events.length);
-        this.refreshedAt = this.monotonicMs();
-        return missing.length;
-      } catch (error) {
-        // another process seeded, or a supervisor wrote, meanwhile: read again and seed what is still missing
-        const raced = error instanceof ExpectedVersionConflict || error instanceof EventIdConflict;
-        if (!raced || attempt >= MAX_SEED_ATTEMPTS) throw error;
-      }
-    }
   }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { toArticleStreamId } from '@app/case-domain';
 import { ManualClock } from '@app/clock';
+import { ChangeArticleHandler } from '@app/commands';
 import { loadAppConfig } from '@app/config';
 import { createEventStore } from '@app/event-store';
 import { HELP_CENTRE_SEEDER, InvalidHelpArticlesFile } from '@app/help-centre';
@@ -53,7 +54,8 @@ describe('the starting help-centre articles at API start (HELP_ARTICLES_FILE)', 
     try {
       const config = loadAppConfig({ HELP_ARTICLES_FILE: SHIPPED });
       const articles = startingArticles(config);
-      const seeder = new HelpArticlesSeeder(store, articles, config, new ManualClock('2026-03-02T09:00:00Z'));
+      const clock = new ManualClock('2026-03-02T09:00:00Z');
+      const seeder = new HelpArticlesSeeder(new ChangeArticleHandler(store, clock), articles, config);
       await seeder.onApplicationBootstrap();
       const { events } = await store.readStream(toArticleStreamId(articles[0].id));
       expect(events).toMatchObject([{ type: 'ArticleCreated', metadata: { actor: HELP_CENTRE_SEEDER } }]);

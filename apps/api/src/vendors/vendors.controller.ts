@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put } from '@nest
 import { CommandBus, Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresAction, toActor } from '@app/auth';
-import { VendorNotFound, type Vendor, type VendorCommand } from '@app/case-domain';
+import { VendorNotFound, type Vendor, type VendorChangeCommand } from '@app/case-domain';
 import { CLOCK, type Clock } from '@app/clock';
 import { ChangeVendorDirectory } from '@app/commands';
 import { CaseRouter, VendorDirectory } from '@app/routing';
@@ -114,7 +114,7 @@ export class VendorsController {
     return this.change(w, { type: 'UpdateVendor', vendor: { ...body, id }, actor: toActor(w.principal) }, 200);
   }
 
-  private async change(w: WriteContext, command: VendorCommand, created: 200 | 201): Promise<WriteAnswer> {
+  private async change(w: WriteContext, command: VendorChangeCommand, created: 200 | 201): Promise<WriteAnswer> {
     const calendarId = String(command.vendor.calendarId ?? '');
     if (!this.sla.calendars.has(calendarId)) throw new UnknownCalendar(calendarId, [...this.sla.calendars.keys()]);
     const result = await this.commands.execute(

@@ -65,6 +65,25 @@ describe('the vendor directory (R16)', () => {
     given([]).when(update(north)).thenThrows(VendorNotFound);
   });
 
+  it('registers the missing starting vendors only, never touching one the log has, whatever the file says', () => {
+    const south: Vendor = { ...north, id: 'south-desk', name: 'South Desk', calendarId: 'australia-sydney' };
+    const seeder = { id: 'system:vendor-seed', role: 'system' };
+    const missing = (vendors: Partial<Record<keyof Vendor, unknown>>[]): VendorCommand => ({
+      type: 'RegisterMissingVendors',
+      vendors,
+      actor: seeder,
+    });
+    given([registered()])
+      .when(missing([{ ...north, name: 'North (file)' }, south, { ...south, name: 'South again' }]))
+      .then([{ type: 'VendorRegistered', schemaVersion: 1, data: { ...south, at: AT, byId: seeder.id } }]);
+    given([registered(), registered(south)])
+      .when(missing([north, south]))
+      .thenNothingHappened();
+    given([])
+      .when(missing([north, { ...south, languages: [] }]))
+      .thenThrows(InvalidCommand);
+  });
+
   it.each<[string, Partial<Record<keyof Vendor, unknown>>]>([
     ['an id with spaces', { id: 'north desk' }],
     ['no name', { name: ' ' }],

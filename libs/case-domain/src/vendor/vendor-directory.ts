@@ -27,7 +27,12 @@ export type VendorInput = { readonly [K in keyof Vendor]?: unknown };
 
 export type VendorCommand =
   | { readonly type: 'RegisterVendor'; readonly vendor: VendorInput; readonly actor: Actor }
-  | { readonly type: 'UpdateVendor'; readonly vendor: VendorInput; readonly actor: Actor };
+  | { readonly type: 'UpdateVendor'; readonly vendor: VendorInput; readonly actor: Actor }
+  /** the starting vendors (VENDORS_FILE) at start: registers those the directory lacks, leaves the others as the log has them */
+  | { readonly type: 'RegisterMissingVendors'; readonly vendors: readonly VendorInput[]; readonly actor: Actor };
+
+/** What a supervisor sends about one vendor (the API's /v1/vendors). */
+export type VendorChangeCommand = Extract<VendorCommand, { readonly type: 'RegisterVendor' | 'UpdateVendor' }>;
 
 export interface VendorDirectoryState {
   /** by id, in the order they were registered */
@@ -70,10 +75,23 @@ const event = (type: VendorEvent['type'], vendor: Vendor, at: string, byId: stri
 /**
  * Registering a vendor that exists with the same details does nothing (seeding twice is
  * safe); with other details it is refused. Updating one that does not exist is refused;
- * updating it to what it is does nothing.
+ * updating it to what it is does nothing. Registering the missing vendors registers each
+ * vendor of the list the directory does not have (the first of an id the list repeats), and
+ * never touches one it has, whatever the list says of it: the log wins over the file.
  */
 export const decideVendor = (state: VendorDirectoryState, command: VendorCommand, now: Date): VendorEvent[] => {
   const at = isoInstant('now', now);
+  if (command.type === 'RegisterMissingVendors') {
+    const seen = new Set(state.vendors.keys());
+    const events: VendorEvent[] = [];
+    for (const input of command.vendors) {
+      const vendor = parseVendor(input);
+      if (seen.has(vendor.id)) continue;
+      seen.add(vendor.id);
+      events.push(event('VendorRegistered', vendor, at, command.actor.id));
+    }
+    return events;
+  }
   const vendor = parseVendor(command.vendor);
   const existing = state.vendors.get(vendor.id);
   switch (command.type) {

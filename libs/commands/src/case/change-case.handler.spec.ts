@@ -8,6 +8,7 @@ import { testSla } from '../../../sla/src/testing/test-sla';
 import { standaloneDoor, type CommandDoor } from '../command-door';
 import { IdempotencyKeyReused, type IdempotencyClaim } from '../idempotency';
 import { StaleVersion } from '../stale-version';
+import { SeedVendors } from '../vendor/seed-vendors';
 import { ChangeCase, newCaseId, type ChangeCaseRequest } from './change-case.command';
 
 /**
@@ -38,8 +39,8 @@ describe('ChangeCaseHandler (the command door for cases)', () => {
 
   beforeEach(async () => {
     handle = await createEventStore();
-    await new VendorDirectory(handle.store).seedMissing(clock.now(), EXAMPLE_VENDORS);
     door = doorOn();
+    await door.execute(new SeedVendors(EXAMPLE_VENDORS));
     // another process: its own handler, queue and cache, on the same database
     other = doorOn(new SqlEventStore(handle.db));
   });

@@ -5,6 +5,7 @@ import { VendorDirectory } from '@app/routing';
 import { testSla } from '../../../sla/src/testing/test-sla';
 import { standaloneDoor, type CommandDoor } from '../command-door';
 import { ChangeVendorDirectory } from './change-vendor-directory';
+import { SeedVendors } from './seed-vendors';
 
 describe('ChangeVendorDirectory (R16)', () => {
   let handle: EventStoreHandle;
@@ -35,7 +36,7 @@ describe('ChangeVendorDirectory (R16)', () => {
     expect(await directory.get('LISBON-DESK')).toEqual(vendor);
     // a starting vendors file naming it with other details: the log wins, the file adds only what is missing
     const fromFile = { ...vendor, name: 'Lisbon (from the file)', languages: ['pt', 'es'] };
-    expect(await directory.seedMissing(clock.now(), [fromFile, EXAMPLE_VENDORS[0]])).toBe(1);
+    expect(await door.execute(new SeedVendors([fromFile, EXAMPLE_VENDORS[0]]))).toBe(1);
     expect(await directory.get('lisbon-desk')).toEqual(vendor);
     expect((await directory.list()).map((v) => v.id)).toEqual(['lisbon-desk', EXAMPLE_VENDORS[0].id]);
   });

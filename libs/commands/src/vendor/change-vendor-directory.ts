@@ -4,7 +4,7 @@ import {
   VENDOR_DIRECTORY_STREAM,
   vendorDirectoryDecider,
   type Vendor,
-  type VendorCommand,
+  type VendorChangeCommand,
   type VendorDirectoryState,
   type VendorEvent,
 } from '@app/case-domain';
@@ -29,7 +29,7 @@ export interface VendorChange {
 export class ChangeVendorDirectory extends Command<VendorChange> {
   constructor(
     readonly request: {
-      readonly command: VendorCommand;
+      readonly command: VendorChangeCommand;
       readonly actor: EventMetadata['actor'];
       readonly correlationId?: string;
       readonly idempotency?: IdempotencyClaim;

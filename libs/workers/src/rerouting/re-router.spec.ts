@@ -6,7 +6,7 @@ import { ProjectionRunner } from '@app/projections';
 import { caseQueueProjection } from '@app/read-models';
 import { CaseRouter, VendorDirectory } from '@app/routing';
 import { join } from 'node:path';
-import { ChangeVendorDirectory, standaloneDoor, type CommandDoor } from '@app/commands';
+import { ChangeVendorDirectory, SeedVendors, standaloneDoor, type CommandDoor } from '@app/commands';
 import { testSla } from '../../../sla/src/testing/test-sla';
 import { ReRouter } from './re-router';
 
@@ -63,8 +63,8 @@ describe('ReRouter (R16: follow-the-sun when a shift ends)', () => {
     handle = await createEventStore();
     clock = new ManualClock('2026-03-02T09:00:00Z');
     const directory = new VendorDirectory(handle.store);
-    await directory.seedMissing(clock.now(), EXAMPLE_VENDORS);
     door = standaloneDoor({ store: handle.store, clock, sla: testSla(), surveyDelayMs: 0, directory });
+    await door.execute(new SeedVendors(EXAMPLE_VENDORS));
     reRouter = new ReRouter(door, handle.db, new CaseRouter((id) => calendars.get(id)), directory, clock);
     queue = new ProjectionRunner(caseQueueProjection, { store: handle.store, db: handle.db });
     await handle.store.appendToStream(
