@@ -12,9 +12,9 @@
  *     each runner's `catchUp` in this process (no worker: a worker's timers would fire the
  *     seeded cases' overdue clocks and append to the log).
  *  2. The API (`node dist/apps/api/src/main.js`, PostgreSQL, WORKERS_IN_PROCESS=false,
- *     LOG_LEVEL=info to a file) starts on the store. At its first start on a seeded store it
- *     registers the starting vendors and help articles the log lacks, as every API start does:
- *     the only events this bench appends.
+ *     LOG_LEVEL=info to a file, HELP_ARTICLES_FILE empty) starts on the store. At its first
+ *     start on a seeded store it registers the starting vendors the log lacks (one stream of
+ *     four events), as every API start does: the only events this bench appends.
  *  3. Agents' reads: BENCH_CONNECTIONS (default 200) keep-alive connections for BENCH_SECONDS
  *     (default 30) after a warm-up, autocannon, local tokens of the agents of the four example
  *     vendors (each its own languages), split in three loads that run at the same time:
@@ -38,7 +38,8 @@
  * The last line is one JSON object:
  *   {"bench":"scale","cases":…,"events":…,"queueP99Ms":…,"listP99Ms":…,"caseP99Ms":…,
  *    "reportP99Ms":…,"rebuildEventsPerSec":…,"relayRatio":…,"verifyEventsPerSec":…,"rssMb":…}
- * BENCH_THROUGHPUT=off skips step 5 (its figures null), to measure the reads alone.
+ * BENCH_THROUGHPUT=off skips step 5 (its figures null), to measure the reads alone;
+ * BENCH_CATCH_UP=off skips step 1 and says how far behind the log each of those read models is.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
@@ -68,6 +69,8 @@ const RATE = Number(process.env.BENCH_RATE ?? 1);
 const REPORT_CONNECTIONS = 2;
 const WARMUP_SECONDS = Math.min(5, SECONDS);
 const THROUGHPUT = process.env.BENCH_THROUGHPUT !== 'off';
+/** off: the reads run against the read models as they stand (kept current elsewhere), their lag said */
+const CATCH_UP = process.env.BENCH_CATCH_UP !== 'off';
 const KAFKA = process.env.BENCH_KAFKA !== 'off';
 const HOST = '127.0.0.1';
 const ROOT = join(__dirname, '..', '..', '..');
@@ -230,6 +233,22 @@ const catchUpReadModels = async () => {
         );
       }),
     );
+  } finally {
+    await handle.store.close();
+  }
+};
+
+/** How far behind the log each read model the reads use stands (BENCH_CATCH_UP=off). */
+const sayLag = async () => {
+  const handle = await createEventStore({ databaseUrl: DATABASE_URL, poolSize: 2 });
+  try {
+    for (const projection of allProjections(sla()).filter((p) => READ_MODELS.includes(p.name))) {
+      const runner = new ProjectionRunner(projection, { store: handle.store, db: handle.db });
+      const lag = await runner.lag();
+      say(
+        `  ${projection.name.padEnd(15)} not caught up by this run (BENCH_CATCH_UP=off): ${lag.events} events behind the log`,
+      );
+    }
   } finally {
     await handle.store.close();
   }
@@ -424,8 +443,9 @@ const main = async () => {
       say(`  the store now holds ${size.cases} cases, ${size.events} events`);
     }
 
-    say('read models: catching every projection up with the log');
-    await catchUpReadModels();
+    say(`read models: ${CATCH_UP ? 'catching up with the log' : 'as they stand'} (${READ_MODELS.join(', ')})`);
+    if (CATCH_UP) await catchUpReadModels();
+    else await sayLag();
 
     const port = await freePort();
     const base = `http://${HOST}:${port}`;
@@ -438,15 +458,18 @@ const main = async () => {
         LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
         AUTH_SECRET,
         DATA_DIR: join(work, 'data'),
+        // no help article seeded into the store: the reads do not use them
+        HELP_ARTICLES_FILE: '',
       },
       join(work, 'api.log'),
     );
+    // live, not ready: ready counts every read model's lag, seconds at millions of events behind
     let last = 'no answer yet';
     await waitFor(
       async () => {
         if (child.exit !== undefined) throw new Error(`the API exited (${child.exit}) before it was ready`);
         try {
-          const res = await fetch(`${base}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+          const res = await fetch(`${base}/health/live`, { signal: AbortSignal.timeout(2_000) });
           last = `${res.status}`;
           return res.status === 200;
         } catch (error) {
@@ -454,11 +477,11 @@ const main = async () => {
           return false;
         }
       },
-      () => `the API did not answer 200 on /health/ready (last: ${last})`,
+      () => `the API did not answer 200 on /health/live (last: ${last})`,
       { timeoutMs: STARTUP_TIMEOUT_MS, intervalMs: 250 },
     );
-    // the API's start may have registered the starting vendors and help articles: fold them in too
-    await catchUpReadModels();
+    // the API's start may have registered the starting vendors: fold them in too
+    if (CATCH_UP) await catchUpReadModels();
 
     const token = (claims: PrincipalClaims) => issueLocalToken(AUTH_SECRET, claims, { expiresIn: '4h' });
     const tokens = await Promise.all(AGENTS.map(token));

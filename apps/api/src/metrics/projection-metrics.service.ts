@@ -33,6 +33,7 @@ export const PROJECTION_METRICS_INTERVAL_MS = 5_000;
 export class ProjectionMetrics implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ProjectionMetrics');
   private timer?: NodeJS.Timeout;
+  private reading?: Promise<ProjectionHealth[]>;
 
   constructor(
     @Inject(PROJECTIONS) private readonly registry: ProjectionRegistry,
@@ -50,8 +51,19 @@ export class ProjectionMetrics implements OnApplicationBootstrap, BeforeApplicat
     clearInterval(this.timer);
   }
 
-  /** Reads every projection's lag and parked count, sets the gauges, and returns them. */
-  async refresh(): Promise<ProjectionHealth[]> {
+  /**
+   * Reads every projection's lag and parked count, sets the gauges, and returns them. One
+   * reading at a time: callers meanwhile (the timer, scrapes, readiness probes) share it. A
+   * lag is a count of the events after the checkpoint, seconds for a read model millions of
+   * events behind; without this, probes every few hundred milliseconds piled up such counts
+   * until PostgreSQL answered nothing else (seen at a million cases, issue 16).
+   */
+  refresh(): Promise<ProjectionHealth[]> {
+    this.reading ??= this.read().finally(() => (this.reading = undefined));
+    return this.reading;
+  }
+
+  private async read(): Promise<ProjectionHealth[]> {
     const readings = await refreshProjectionGauges(this.registry, this.metrics);
     return readings.map(({ runner, lag, parkedEvents }): ProjectionHealth => ({
       name: runner.name,
