@@ -1,8 +1,9 @@
 /**
- * @app/projections: read models fed from the global log (docs/architecture.md). A projection is
- * a name, a version, its tables' DDL and an idempotent `apply`; a runner applies the log
- * to it in batches, committing rows and checkpoint together, parks what it cannot apply,
- * rebuilds into fresh tables and swaps. docs/projections.md explains how and why.
+ * @app/projections: the runner of read models fed from the global log (docs/architecture.md).
+ * A projection is a name, a version, its tables' DDL and one idempotent `applyBatch`; a runner
+ * applies the log to it in batches, committing rows and checkpoint together, parks what it
+ * cannot apply, rebuilds into fresh tables and swaps. docs/projections.md explains how and
+ * why. The read models themselves are in @app/read-models.
  */
 export {
   checkpointNameOf,
@@ -20,6 +21,8 @@ export type { RebuildOptions, RebuildProgress, RebuildResult } from './projectio
 export type { ParkedCounts, ParkedEvent, RetryParkedResult } from './parked-events';
 export type { BackoffPolicy } from '@app/clock';
 export { ProjectionRegistry } from './projection.registry';
+/** the version of a projection's active generation (what its views show) */
+export { activeVersionOf } from './active-version';
 /** a global position's place in the log (what `?after=` and the live stream's `Last-Event-ID` name) */
 export { checkpointOfPosition } from './log-position';
 export { PROJECTIONS } from './projections.tokens';
@@ -28,17 +31,3 @@ export {
   type ProjectionsModuleOptions,
   type ProjectionsModuleAsyncOptions,
 } from './projections.module';
-
-// case summaries
-export {
-  caseSummariesProjection,
-  CASE_SUMMARIES_TABLE,
-  CaseSummaryMissing,
-} from './case-summaries/case-summaries.projection';
-export { evolveCaseSummary, type CaseSummary, type CaseSummaryInput } from './case-summaries/case-summary.evolve';
-export {
-  listCaseSummaries,
-  MAX_PAGE,
-  type CaseSummaryQuery,
-  type CaseSummaryPage,
-} from './case-summaries/case-summaries.query';

@@ -1,6 +1,6 @@
 import { isRetriable, messageOf } from './projection.errors';
 import { assertValidProjection, checkpointNameOf, physicalTableOf, rebuildCheckpointNameOf } from './projection';
-import { caseSummariesProjection } from './case-summaries/case-summaries.projection';
+import { caseSummariesProjection } from '@app/read-models';
 
 describe('isRetriable sorts errors into "retry helps" and "park it"', () => {
   it.each([

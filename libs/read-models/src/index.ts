@@ -1,12 +1,29 @@
 /**
- * @app/read-models: the read models of agents and supervisors, as projections of
- * @app/projections' runner: `case_queue` (queues per language and priority, R4/R16), the
- * `report_*` tables (the supervisors' reports, docs/metrics.md), `intakes` (the help
- * assistant's intakes, R5–R8: the deflection report and the worker's sweep) and
- * `help_articles` (the help-centre articles and their full-text search, R5), with their queries. Each
- * writes a batch with a few multi-row statements (`applyBatch`).
+ * @app/read-models: every read model, as projections of @app/projections' runner:
+ * `case_summaries` (the list of cases), `case_queue` (queues per language and priority,
+ * R4/R16), the `report_*` tables (the supervisors' reports, docs/metrics.md), `intakes` (the
+ * help assistant's intakes, R5–R8: the deflection report and the worker's sweep) and
+ * `help_articles` (the help-centre articles and their full-text search, R5), with their
+ * queries. Each writes a batch with a few multi-row statements (`applyBatch`); those with one
+ * document per stream through `documentProjection` and `rowTable` (docs/projections.md).
  */
 export { EventRefused } from './batch-projection';
+
+// case summaries (GET /v1/cases)
+export {
+  caseSummariesProjection,
+  CASE_SUMMARIES_TABLE,
+  CaseSummaryMissing,
+} from './case-summaries/case-summaries.projection';
+export { evolveCaseSummary, type CaseSummary, type CaseSummaryInput } from './case-summaries/case-summary.evolve';
+export {
+  CaseSummariesRebuilding,
+  listCaseSummaries,
+  MAX_PAGE,
+  type CaseSummaryListOptions,
+  type CaseSummaryQuery,
+  type CaseSummaryPage,
+} from './case-summaries/case-summaries.query';
 
 // queues (R16)
 export { caseQueueProjection, CASE_QUEUE_TABLE, QUEUE_CASE_MISSING } from './queues/case-queue.projection';

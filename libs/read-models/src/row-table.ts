@@ -4,19 +4,31 @@ import { instantOf, numberOf, optionalInstantOf, optionalNumberOf, perTable } fr
 /**
  * How one field of a row object is stored: its SQL type, whether it may be NULL, and how a
  * value read back (pg: bigint as text, timestamptz as Date; PGlite: numbers; `json_agg`:
- * JSON) becomes the field's value again. Written values go to the database as they are.
+ * JSON) becomes the field's value again. Written values go to the database as they are,
+ * one array parameter per column, unless the type says otherwise (`transport`).
  */
 export interface ColumnType<V> {
   readonly sql: string;
   readonly nullable: boolean;
   read(value: unknown): V;
+  /**
+   * For a type `unnest` cannot carry as an array of it (an array column: `unnest` would
+   * flatten an array of arrays): the parameter's element type, how a value is written into
+   * it, and the SQL that turns the unnested element `u.<column>` back into the column's value.
+   */
+  readonly transport?: {
+    readonly param: string;
+    write(value: V): unknown;
+    expression(ref: string): string;
+  };
 }
 
-const type = <V>(sql: string, nullable: boolean, read: (value: unknown) => V): ColumnType<V> => ({
-  sql,
-  nullable,
-  read,
-});
+const type = <V>(
+  sql: string,
+  nullable: boolean,
+  read: (value: unknown) => V,
+  transport?: ColumnType<V>['transport'],
+): ColumnType<V> => ({ sql, nullable, read, transport });
 const orNull =
   <V>(read: (value: unknown) => V) =>
   (value: unknown) =>
@@ -39,6 +51,13 @@ export const bigint = (): ColumnType<number> => type('bigint', false, numberOf);
 export const numeric = (): ColumnType<number> => type('numeric', false, numberOf);
 export const doubleOrNull = (): ColumnType<number | null> => type('double precision', true, optionalNumberOf);
 export const boolean = (): ColumnType<boolean> => type('boolean', false, (v) => v as boolean);
+/** a list of strings: text[], travelling as JSON (one jsonb per row) */
+export const textArray = (): ColumnType<readonly string[]> =>
+  type('text[]', false, (v) => (v ?? []) as string[], {
+    param: 'jsonb',
+    write: (v) => JSON.stringify(v),
+    expression: (ref) => `ARRAY(SELECT jsonb_array_elements_text(${ref}))`,
+  });
 
 /** A column of a row table: its type, and optionally its name (default: the field in snake_case) and collation. */
 export interface ColumnSpec<V> {
@@ -121,8 +140,13 @@ export const rowTable = <Row>(spec: RowTableSpec<Row>): RowTable<Row> => {
   const updates = names.filter((name) => !keyNames.includes(name));
 
   const upsertOf = perTable((t: string) => {
+    const params = columns.map((c, i) => `$${i + 1}::${c.type.transport?.param ?? c.type.sql}[]`).join(', ');
+    const rows = columns.some((c) => c.type.transport)
+      ? `SELECT ${columns.map((c) => c.type.transport?.expression(`u.${c.name}`) ?? `u.${c.name}`).join(', ')}
+  FROM unnest(${params}) AS u(${names.join(', ')})`
+      : `SELECT * FROM unnest(${params})`;
     const text = `INSERT INTO ${t} AS t (${names.join(', ')})
-SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${c.type.sql}[]`).join(', ')})
+${rows}
 ON CONFLICT (${keyNames.join(', ')}) DO UPDATE SET ${updates.map((n) => `${n} = EXCLUDED.${n}`).join(', ')}${
       spec.guard ? `\nWHERE ${spec.guard}` : ''
     }`;
@@ -152,7 +176,13 @@ ${spec.extra ? spec.extra(t) : ''}`,
       const statement = upsertOf(t);
       await tx.query(
         statement.text,
-        columns.map((c) => rows.map((row) => (row as Record<string, unknown>)[c.field] ?? null)),
+        columns.map((c) => {
+          const write = c.type.transport?.write as ((value: unknown) => unknown) | undefined;
+          return rows.map((row) => {
+            const value = (row as Record<string, unknown>)[c.field] ?? null;
+            return write && value !== null ? write(value) : value;
+          });
+        }),
         statement,
       );
     },

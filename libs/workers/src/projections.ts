@@ -1,9 +1,9 @@
 import type { Calendar, SlaPolicy } from '@app/business-time';
 import type { Projection } from '@app/projections';
-import { caseSummariesProjection } from '@app/projections';
 import {
   caseQueueProjection,
   caseReportsProjection,
+  caseSummariesProjection,
   helpArticlesProjection,
   intakesProjection,
 } from '@app/read-models';

@@ -2,15 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@app/auth';
 import { caseListItemFor } from '@app/case-domain';
 import { SQL_DATABASE, type SqlDatabase } from '@app/event-store';
-import {
-  caseSummariesProjection,
-  InvalidCursor,
-  listCaseSummaries,
-  PROJECTIONS,
-  type CaseSummary,
-  type ProjectionRegistry,
-} from '@app/projections';
-import { CASE_QUEUE_TABLE } from '@app/read-models';
+import { InvalidCursor, PROJECTIONS, type ProjectionRegistry } from '@app/projections';
+import { CASE_QUEUE_TABLE, caseSummariesProjection, listCaseSummaries, type CaseSummary } from '@app/read-models';
 import { HttpEdgeError } from '../http/http.errors';
 import { audienceOf } from './case-views';
 import { READ_YOUR_WRITES_TIMEOUT_MS } from '../read-models/read-your-writes';
@@ -102,7 +95,9 @@ export class CaseListQuery {
   async list(principal: Principal, filter: ListCasesFilter): Promise<CaseListPage> {
     const caughtUp =
       filter.after === undefined ||
-      (await this.projections.get(caseSummariesProjection.name).waitForPosition(filter.after, READ_YOUR_WRITES_TIMEOUT_MS));
+      (await this.projections
+        .get(caseSummariesProjection.name)
+        .waitForPosition(filter.after, READ_YOUR_WRITES_TIMEOUT_MS));
     // canSeeCase's rules as SQL (R3 tenant; R4 vendor and languages), so that a page holds
     // `limit` visible cases whenever there are that many and the cursor skips none. Regions
     // are no part of visibility: they only rank vendors when a case is routed (R16).

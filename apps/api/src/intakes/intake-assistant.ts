@@ -8,8 +8,7 @@ import {
 } from '@app/case-domain';
 import { CLOCK, type Clock } from '@app/clock';
 import { SQL_DATABASE, type SqlDatabase } from '@app/event-store';
-import { CASE_SUMMARIES_TABLE } from '@app/projections';
-import { HELP_ARTICLES_TABLE, searchHelpArticles } from '@app/read-models';
+import { CASE_SUMMARIES_TABLE, HELP_ARTICLES_TABLE, searchHelpArticles } from '@app/read-models';
 import type { IntakeViewResponse, RecentCaseResponse, SuggestionResponse } from './intake.dto';
 import { rankRecentCases, RECENT_CASE_WINDOW_MS, type RecentCaseCandidate } from './recent-cases';
 

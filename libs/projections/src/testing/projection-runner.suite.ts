@@ -3,8 +3,8 @@ import { toCaseStreamId } from '@app/case-domain';
 import { ManualClock } from '@app/clock';
 import type { RecordedEvent } from '@app/event-store';
 import { waitFor } from '@app/testing';
-import { caseSummariesProjection } from '../case-summaries/case-summaries.projection';
-import { listCaseSummaries } from '../case-summaries/case-summaries.query';
+// the runner's realistic projection: the case summaries of @app/read-models
+import { caseSummariesProjection, listCaseSummaries } from '@app/read-models';
 import type { Projection } from '../projection';
 import { countingProjection } from './counting.projection';
 import { connectionLostAt, ConnectionLostForTest, PoisonEventForTest, withFault } from './faulty.projection';

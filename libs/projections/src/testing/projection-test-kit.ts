@@ -1,7 +1,7 @@
 import { caseEvent, toCaseStreamId, type CaseEvent } from '@app/case-domain';
 import type { EventStore, SqlQueryable } from '@app/event-store';
-import { evolveCaseSummary, type CaseSummary, type CaseSummaryInput } from '../case-summaries/case-summary.evolve';
-import { toCaseSummary, type CaseSummaryRow } from '../case-summaries/case-summaries.projection';
+import { evolveCaseSummary, type CaseSummary, type CaseSummaryInput } from '@app/read-models';
+import { toCaseSummary, type CaseSummaryRow } from '../../../read-models/src/case-summaries/case-summaries.projection';
 import { EVENT_COUNTS_TABLE } from './counting.projection';
 import type { RunnerTestDatabase } from './runner-test-context';
 

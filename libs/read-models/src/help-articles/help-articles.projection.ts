@@ -101,7 +101,7 @@ const named = (text: string) => ({ text, name: statementName(text) });
 /**
  * Per generation (its three tables, named in one key): the read of the rows a batch replaces, the multi-row upsert
  * of the batch's latest revision of each article (one array parameter per column, as
- * `recordsetUpsert` does; the search document computed by the database; the guard keeps a
+ * `rowTable`'s upsert does; the search document computed by the database; the guard keeps a
  * row from moving back to an older event), and the additions to the term counts.
  */
 const statements = perTable((generation: string) => {

@@ -2,9 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { toCaseStreamId } from '@app/case-domain';
 import { createEventStore, type EventStoreHandle, type SqlQueryable } from '@app/event-store';
 import { createTestDatabase, describeWithService, waitFor, type TestDatabase } from '@app/testing';
-import { physicalTableOf } from '../projection';
-import { ProjectionRunner } from '../projection.runner';
-import { caseStory, checkpointNames, physicalTables, summaryRows } from '../testing/projection-test-kit';
+import { physicalTableOf, ProjectionRunner } from '@app/projections';
+import {
+  caseStory,
+  checkpointNames,
+  physicalTables,
+  summaryRows,
+} from '../../../projections/src/testing/projection-test-kit';
 import { CASE_SUMMARIES_TABLE, caseSummariesProjection } from './case-summaries.projection';
 import { listCaseSummaries, type CaseSummaryListOptions, type CaseSummaryQuery } from './case-summaries.query';
 import { caseIdPages, caseSummariesV1, routedEvent } from './case-summaries.test-kit';

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { toCaseStreamId } from '@app/case-domain';
 import { createEventStore, type EventStoreHandle, type RecordedEvent } from '@app/event-store';
-import { physicalTableOf } from '../projection';
-import { ProjectionRunner } from '../projection.runner';
-import { caseStory, summaryRows } from '../testing/projection-test-kit';
+import { physicalTableOf, ProjectionRunner } from '@app/projections';
+import { caseStory, summaryRows } from '../../../projections/src/testing/projection-test-kit';
 import { CASE_SUMMARIES_TABLE, caseSummariesProjection, CaseSummaryMissing } from './case-summaries.projection';
 import { routedEvent } from './case-summaries.test-kit';
 

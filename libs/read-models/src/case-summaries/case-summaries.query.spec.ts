@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { caseEvent, toCaseStreamId, type CaseEvent, type Priority } from '@app/case-domain';
 import { createEventStore, type EventStoreHandle } from '@app/event-store';
-import { ProjectionRunner } from '../projection.runner';
-import { InvalidCursor } from '../projection.errors';
+import { InvalidCursor, ProjectionRunner } from '@app/projections';
 import { caseSummariesProjection } from './case-summaries.projection';
 import {
   CaseSummariesRebuilding,

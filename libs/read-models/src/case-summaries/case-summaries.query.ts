@@ -1,7 +1,6 @@
 import type { CaseStatus, Priority } from '@app/case-domain';
 import type { SqlQueryable } from '@app/event-store';
-import { readGeneration } from '../internal/generations';
-import { InvalidCursor } from '../projection.errors';
+import { activeVersionOf, InvalidCursor } from '@app/projections';
 import type { CaseSummary } from './case-summary.evolve';
 import {
   CASE_SUMMARIES_TABLE,
@@ -93,8 +92,8 @@ const withAgentColumns = new WeakMap<SqlQueryable, true>();
 /** Whether the `case_summaries` view has the agent columns, and if not, the active version. */
 const agentColumns = async (db: SqlQueryable): Promise<{ ready: boolean; version?: number }> => {
   if (withAgentColumns.has(db)) return { ready: true };
-  const active = await readGeneration(db, caseSummariesProjection.name, 'active');
-  if (!active || active.version < AGENT_COLUMNS_SINCE) return { ready: false, version: active?.version };
+  const version = await activeVersionOf(db, caseSummariesProjection.name);
+  if (version === undefined || version < AGENT_COLUMNS_SINCE) return { ready: false, version };
   withAgentColumns.set(db, true);
   return { ready: true };
 };
