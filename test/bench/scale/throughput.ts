@@ -248,8 +248,8 @@ export const measureRelay = async (databaseUrl: string, options: RelayOptions = 
     if (options.maxEvents) {
       // the place of the log's maxEvents-th event, in commit order (the followers' order)
       const { rows: nth } = await handle.db.query<{ transaction_id: string; global_position: string }>(
-        `SELECT transaction_id::text AS transaction_id, global_position FROM events
-         ORDER BY transaction_id, global_position OFFSET $1 LIMIT 1`,
+        `SELECT e.transaction_id::text AS transaction_id, e.global_position FROM events e
+         ORDER BY e.transaction_id, e.global_position OFFSET $1 LIMIT 1`,
         [options.maxEvents - 1],
       );
       if (nth[0]) {
