@@ -43,7 +43,11 @@ export interface EventRelayOptions {
   readonly replicationFactor?: number;
   /** checkpoint id; default {@link KAFKA_RELAY_NAME} */
   readonly name?: string;
-  /** events read from the log per batch; default 1000 */
+  /**
+   * events read from the log per batch; default 5000. Each batch ends in one checkpoint
+   * transaction, which the next send waits for: a relay that is behind (a restart, a rebuild
+   * of the topics) drains in fewer of them; one that keeps up sends what there is.
+   */
   readonly batchSize?: number;
   /** one send carries at most about this many bytes; default 900 kB (the broker takes 1 MB per batch) */
   readonly maxRequestBytes?: number;
@@ -157,7 +161,7 @@ export class EventRelay {
     this.states = new RelayStateStore(db, this.name);
     this.logger = options.logger ?? createLogger({ level: 'silent', service: 'kafka-relay' });
     this.backoff = options.backoff ?? defaultRelayBackoff();
-    this.batchSize = options.batchSize ?? 1000;
+    this.batchSize = options.batchSize ?? 5000;
     this.maxRequestBytes = options.maxRequestBytes ?? 900_000;
     this.leadership = new RelayLeadership(
       db,
