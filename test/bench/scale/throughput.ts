@@ -215,7 +215,8 @@ export interface RelayThroughput {
   readonly relayRatio: number;
 }
 
-const BATCH_DEFAULT = 1000;
+/** the relay's default batch (EventRelay), used for the raw producer's pages too */
+const BATCH_DEFAULT = 5000;
 const MAX_REQUEST_BYTES = 900_000;
 
 /**
