@@ -232,12 +232,13 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay: one leader across pr
 
       const writing = append(40); // the API goes on writing while the leader dies
       await kill(a);
-      const killedAt = Date.now();
+      // not given up: the row still names the dead leader (read at once: once the lease has
+      // expired, a busy machine may have let the standby take it before the appends end)
+      expect((await relayLeaseHolder(api.db, KAFKA_RELAY_NAME))?.owner).toBe('relay-a');
       await writing;
-      expect((await relayLeaseHolder(api.db, KAFKA_RELAY_NAME))?.owner).toBe('relay-a'); // not given up
+      // once the lease has expired, the standby's poll takes it (no clock budget: a loaded CI is slow)
       await waitFor(() => b.relay.status().leader, describeAll);
-      // bounded: the lease's duration, plus the standby's poll and a renewal's round trip
-      expect(Date.now() - killedAt).toBeLessThan(lease.durationMs + 3_000);
+      expect((await relayLeaseHolder(api.db, KAFKA_RELAY_NAME))?.owner).toBe('relay-b');
       await append(20);
       await drained();
       expect(b.relay.status().publishedEvents).toBeGreaterThan(0);
