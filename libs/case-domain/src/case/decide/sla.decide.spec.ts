@@ -21,21 +21,7 @@ const given = deciderSpec(caseDecider);
 
 /** What the scheduler's breach records, decided at AT (09:30) for a target that ran out at 09:00. */
 const breachNow = (o: Partial<Parameters<typeof slaBreached>[0]> = {}) =>
-  evNow(
-    'SlaBreached',
-    {
-      clock: 'first-response',
-      cycle: 1,
-      priority: 'P1',
-      dueAt: BREACH_DUE,
-      targetMs: 28_800_000,
-      calendarId: 'europe-paris',
-      calendarVersion: 1,
-      policyVersion: 1,
-      ...o,
-    },
-    system.id,
-  );
+  evNow('SlaBreached', slaBreached(o).data, system.id);
 const at = (iso: string) => ({ at: iso });
 
 describe('RecordSlaBreach (R10, system)', () => {
