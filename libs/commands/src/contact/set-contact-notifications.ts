@@ -46,9 +46,7 @@ export class ChangeContactPreferences extends Command<ContactPreferences> {
 }
 
 @CommandHandler(ChangeContactPreferences)
-export class ChangeContactPreferencesHandler
-  implements ICommandHandler<ChangeContactPreferences, ContactPreferences>
-{
+export class ChangeContactPreferencesHandler implements ICommandHandler<ChangeContactPreferences, ContactPreferences> {
   private readonly writer: StreamWriter<ContactState, ContactEvent>;
 
   constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(CLOCK) clock: Clock) {
