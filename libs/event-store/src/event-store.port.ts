@@ -194,7 +194,13 @@ export interface LogReader {
    */
   readRange(options: ReadRangeOptions): Promise<RecordedEvent[]>;
 
-  /** how many committed events lie after a checkpoint, and when the oldest was recorded */
+  /**
+   * How many committed events lie after a checkpoint, and when the oldest was recorded:
+   * counted exactly up to 10,000 (EXACT_COUNT_LIMIT); beyond, the difference between the
+   * log's last position and the checkpoint's (an estimate: commit order is not position
+   * order, and a position a failed append took counts too), so a health probe on a follower
+   * millions of events behind stays one index step.
+   */
   countAfter(after: LogCheckpoint): Promise<{ events: number; oldest?: Date }>;
 
   /**

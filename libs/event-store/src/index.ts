@@ -14,7 +14,7 @@ export type { Migration } from './migrations/migration';
 export { migrate, appliedMigrationVersion, type MigrateOptions } from './migrations/migrate';
 export { EVENT_STORE_MIGRATIONS, EVENT_STORE_COMPONENT } from './migrations/event-store.migrations';
 export { SqlEventStore, defaultPolling, type SqlEventStoreOptions, type FollowPolling } from './sql-event-store';
-export { logReader, SqlLogReader } from './log-reads';
+export { EXACT_COUNT_LIMIT, logReader, SqlLogReader } from './log-reads';
 export { LogSignal } from './log-signal';
 export { statement, statementName, type Statement } from './statement';
 export {

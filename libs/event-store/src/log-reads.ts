@@ -37,8 +37,17 @@ WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
   AND (e.transaction_id, e.global_position) <= ($3::xid8, $4::bigint)
 ORDER BY e.transaction_id, e.global_position LIMIT $5`);
 
-const COUNT_AFTER = statement(`SELECT count(*) AS events, min(recorded_at) AS oldest FROM events
-WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)`);
+/** Counted one by one up to this; beyond, estimated from positions (see countAfter). */
+export const EXACT_COUNT_LIMIT = 10_000;
+
+/** At most $3 events after the checkpoint (by the commit-order index), and the oldest one's time. */
+const COUNT_AFTER = statement(`SELECT count(*) AS events, min(a.recorded_at) AS oldest FROM (
+  SELECT recorded_at FROM events
+  WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+  ORDER BY transaction_id, global_position LIMIT $3) a`);
+
+/** The log's last position (a backward step of the position index). */
+const LAST_POSITION = statement('SELECT max(global_position) AS position FROM events');
 
 const AT_POSITION = statement(
   'SELECT e.transaction_id::text AS transaction_id, e.global_position FROM events e WHERE e.global_position = $1',
@@ -130,11 +139,17 @@ export class SqlLogReader implements LogReader {
   async countAfter(after: LogCheckpoint): Promise<{ events: number; oldest?: Date }> {
     const { rows } = await this.q.query<{ events: number | string; oldest: Date | string | null }>(
       COUNT_AFTER.text,
-      [after.transactionId, after.globalPosition],
+      [after.transactionId, after.globalPosition, EXACT_COUNT_LIMIT],
       COUNT_AFTER,
     );
-    const oldest = rows[0]?.oldest;
-    return { events: Number(rows[0]?.events ?? 0), oldest: oldest ? new Date(oldest) : undefined };
+    const oldest = rows[0]?.oldest ? new Date(rows[0].oldest) : undefined;
+    const counted = Number(rows[0]?.events ?? 0);
+    if (counted < EXACT_COUNT_LIMIT) return { events: counted, oldest };
+    // far behind (a rebuild, a stopped follower): counting millions of rows on every health
+    // probe and metrics scrape would load the server; the positions between tell nearly as much
+    const last = (await this.q.query<{ position: number | string | null }>(LAST_POSITION.text, [], LAST_POSITION))
+      .rows[0]?.position;
+    return { events: Math.max(counted, Number(last ?? 0) - after.globalPosition), oldest };
   }
 
   async checkpointAt(globalPosition: number): Promise<LogCheckpoint | undefined> {

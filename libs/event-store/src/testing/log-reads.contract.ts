@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { waitFor } from '@app/testing';
 import { readChainHeads, readChainLinks, readHashedLog, readUnchainedThrough } from '../chain-reads';
 import { eventHash, genesisHash } from '../event-hash';
+import { EXACT_COUNT_LIMIT } from '../log-reads';
 import { LOG_START, type NewEvent, type ReadCategoriesAsOfOptions, type RecordedEvent } from '../event-store.port';
 import type { SqlEventStore } from '../sql-event-store';
 import type { EventStoreFixture } from './sql-event-store.fixture';
@@ -57,6 +58,19 @@ export const logReadsContract = (fixture: () => EventStoreFixture): void =>
       expect(await store().reader().countAfter(start)).toEqual({ events: 3, oldest: all[0].recordedAt });
       expect(await store().reader().countAfter(first.checkpoint)).toEqual({ events: 1, oldest: all[2].recordedAt });
       expect(await store().reader().countAfter(second.checkpoint)).toEqual({ events: 0, oldest: undefined });
+    });
+
+    it('countAfter counts up to EXACT_COUNT_LIMIT, and beyond it tells the positions between (no count of the whole tail)', async () => {
+      const start = (await store().head()) ?? LOG_START;
+      const many = EXACT_COUNT_LIMIT + 50;
+      const stream = `many-${randomUUID()}`;
+      await store().appendToStream(
+        stream,
+        Array.from({ length: many }, (_, i) => ev('A', i)),
+        'no-stream',
+      );
+      const { events: all } = await store().readStream(stream, { toVersion: 1 });
+      expect(await store().reader().countAfter(start)).toEqual({ events: many, oldest: all[0].recordedAt });
     });
 
     it('checkpointAt gives a global position its place in the log; an unknown position has none', async () => {
