@@ -8,8 +8,7 @@ import canonicalize from 'canonicalize';
  *
  * - `content` is {@link HashedEventContent}: type, stream version, schema version, data,
  *   metadata, recorded at (ISO 8601, milliseconds, UTC). JCS is RFC 8785 (JSON Canonicalization
- *   Scheme), as `canonicalize`, the scheme's reference implementation, computes it
- *   ({@link canonicalJson}: the same text, faster for plain JSON values).
+ *   Scheme), computed by `canonicalize`, the scheme's reference implementation.
  * - `previous` is the stored hash (32 bytes) of the event before it in its stream. The first
  *   event of a stream chains from {@link genesisHash}, SHA-256 of the stream id, so a chain is
  *   bound to its stream: renaming a stream, or moving events to another one, breaks it.
@@ -40,79 +39,20 @@ export const canonicalEventContent = ({
   metadata,
   recordedAt,
 }: HashedEventContent): string => {
-  const at = typeof recordedAt === 'string' ? recordedAt : recordedAt.toISOString();
-  // events carry objects; anything else (an absent member is left out of the object) takes the library's whole-object path
-  if (typeof data !== 'object' || data === null || typeof metadata !== 'object' || metadata === null)
-    return canonicalize({ type, streamVersion, schemaVersion, data, metadata, recordedAt: at }) ?? '';
-  return canonicalEventText(type, streamVersion, schemaVersion, canonicalJson(data), canonicalJson(metadata), at);
+  const content = {
+    type,
+    streamVersion,
+    schemaVersion,
+    data,
+    metadata,
+    recordedAt: typeof recordedAt === 'string' ? recordedAt : recordedAt.toISOString(),
+  };
+  // never undefined for an object; the fallback only satisfies the library's type
+  return canonicalize(content) ?? '';
 };
 
-/**
- * RFC 8785 canonical JSON of one JSON value: exactly the library's output (a property test
- * holds the two equal), in about half its time for what JSON.parse and the drivers give
- * (plain objects, arrays, strings, finite numbers, booleans, null): a verification of the
- * whole log canonicalises every event. Anything else (a toJSON, a class instance, a
- * non-finite number, a BigInt) is the library's to serialise, as before.
- */
-export const canonicalJson = (value: unknown): string => jcs(value) ?? '';
-
-/** `"key":` of the keys met so far (events reuse a few hundred keys); bounded */
-const keyTexts = new Map<string, string>();
-const KEY_TEXTS_LIMIT = 10_000;
-const keyText = (key: string): string => {
-  let text = keyTexts.get(key);
-  if (text === undefined) {
-    text = `${JSON.stringify(key)}:`;
-    if (keyTexts.size < KEY_TEXTS_LIMIT) keyTexts.set(key, text);
-  }
-  return text;
-};
-
-const isPlainObject = (value: object): boolean => {
-  const prototype = Object.getPrototypeOf(value) as unknown;
-  return (prototype === Object.prototype || prototype === null) && (value as { toJSON?: unknown }).toJSON == null;
-};
-
-/** The library's serialisation, member for member: undefined and symbols left out of objects, null in arrays. */
-const jcs = (value: unknown): string | undefined => {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'number':
-      if (Number.isFinite(value)) return JSON.stringify(value);
-      break;
-    case 'object': {
-      if (value === null) return 'null';
-      if (Array.isArray(value)) {
-        let text = '[';
-        for (let i = 0; i < value.length; i += 1) {
-          const item: unknown = value[i];
-          if (i > 0) text += ',';
-          text += item === undefined || typeof item === 'symbol' ? 'null' : jcs(item);
-        }
-        return `${text}]`;
-      }
-      if (!isPlainObject(value)) break;
-      const object = value as Record<string, unknown>;
-      const keys = Object.keys(object);
-      // the default sort compares UTF-16 code units, as RFC 8785 orders members
-      if (keys.length > 1) keys.sort();
-      let text = '{';
-      let first = true;
-      for (const key of keys) {
-        const member = object[key];
-        if (member === undefined || typeof member === 'symbol') continue;
-        text += first ? keyText(key) : `,${keyText(key)}`;
-        text += jcs(member);
-        first = false;
-      }
-      return `${text}}`;
-    }
-  }
-  return canonicalize(value);
-};
+/** RFC 8785 canonical JSON of one plain JSON value (by the library, as for a whole event). */
+export const canonicalJson = (value: unknown): string => canonicalize(value) ?? '';
 
 /**
  * {@link canonicalEventContent}'s text assembled from members already in canonical form,
