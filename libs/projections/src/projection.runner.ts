@@ -160,6 +160,16 @@ export class ProjectionRunner {
     return { transactionId: at.transactionId, globalPosition: at.globalPosition };
   }
 
+  /**
+   * The checkpoint of the generation readers see as stored, undefined while none is built.
+   * Prepares nothing, unlike {@link checkpoint}: for readers (the API's caches) that must not
+   * create a read model the worker has not built yet (READ_MODEL.NOT_READY).
+   */
+  async storedCheckpoint(): Promise<LogCheckpoint | undefined> {
+    const at = await readActiveCheckpoint(this.s.db, this.name);
+    return at && { transactionId: at.transactionId, globalPosition: at.globalPosition };
+  }
+
   /** How many events are parked, in how many streams (of the generation readers see). */
   async parked(): Promise<ParkedCounts> {
     await this.prepare();

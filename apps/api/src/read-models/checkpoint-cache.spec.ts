@@ -3,12 +3,12 @@ import type { ProjectionRegistry } from '@app/projections';
 import { CheckpointCache } from './checkpoint-cache';
 
 describe('CheckpointCache', () => {
-  let at: LogCheckpoint;
+  let at: LogCheckpoint | undefined;
   let computed: number;
   const registry = {
     get: (name: string) => {
       expect(name).toBe('case-queue');
-      return { checkpoint: () => Promise.resolve(at) };
+      return { storedCheckpoint: () => Promise.resolve(at) };
     },
   } as unknown as ProjectionRegistry;
   const compute = () => Promise.resolve(`answer ${++computed}`);
@@ -46,6 +46,12 @@ describe('CheckpointCache', () => {
   it('keeps no failed computation', async () => {
     await expect(cache.get('k', 0, () => Promise.reject(new Error('database down')))).rejects.toThrow('database down');
     await expect(cache.get('k', 0, compute)).resolves.toBe('answer 1');
+  });
+
+  it('keeps nothing while the read model is not built (and builds nothing: the answer’s own read says NOT_READY)', async () => {
+    at = undefined;
+    await expect(cache.get('k', 0, compute)).resolves.toBe('answer 1');
+    await expect(cache.get('k', 0, compute)).resolves.toBe('answer 2');
   });
 
   it('drops the least recently used answer beyond its size', async () => {

@@ -31,7 +31,11 @@ export class CheckpointCache<T> {
 
   /** The answer for `key`: a cached one still valid at `nowMs`, or `compute()`'s. */
   async get(key: string, nowMs: number, compute: () => Promise<T>): Promise<T> {
-    const checkpoint = checkpointKey(await this.projections.get(this.projection).checkpoint());
+    // the stored checkpoint: reading it must not build the read model (a worker's job)
+    const stored = await this.projections.get(this.projection).storedCheckpoint();
+    // not built yet: the answer's own read fails READ_MODEL.NOT_READY; nothing to keep
+    if (!stored) return compute();
+    const checkpoint = checkpointKey(stored);
     const cached = this.entries.get(key);
     if (cached && cached.checkpoint === checkpoint && nowMs - cached.computedAt < this.options.maxAgeMs) {
       this.entries.delete(key); // most recently used last
