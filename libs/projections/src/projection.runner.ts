@@ -156,8 +156,7 @@ export class ProjectionRunner {
   /** The checkpoint of the generation readers see. */
   async checkpoint(): Promise<LogCheckpoint> {
     await this.prepare();
-    const at = (await readActiveCheckpoint(this.s.db, this.name)) ?? LOG_START;
-    return { transactionId: at.transactionId, globalPosition: at.globalPosition };
+    return (await this.storedCheckpoint()) ?? LOG_START;
   }
 
   /**
