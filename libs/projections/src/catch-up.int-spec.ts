@@ -4,7 +4,8 @@ import { createTestDatabase, describeWithService, type TestDatabase } from '@app
 import { ProjectionRunner } from './projection.runner';
 import { countingProjection } from './testing/counting.projection';
 import { countRows } from './testing/projection-test-kit';
-import { appendRandomHistory } from './testing/random-case-history';
+import { deskHistory } from '@app/case-domain/testing';
+import { appendHistory } from '@app/testing';
 
 /**
  * catchUp on a stopped runner promises every event committed before the call. Readers of
@@ -32,7 +33,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'catchUp while an older transa
   it('waits for the transaction to end, then has applied every event committed before the call', async () => {
     await holder.query('BEGIN');
     await holder.query('SELECT pg_current_xact_id()'); // an xid older than every event below
-    const history = await appendRandomHistory(handle.store, { events: 60, seed: 7 });
+    const history = await appendHistory(handle.store, deskHistory({ events: 60, seed: 7 }));
     const runner = new ProjectionRunner(countingProjection(), { store: handle.store, db: handle.db });
     let done = false;
     const caughtUp = runner.catchUp({ timeoutMs: 120_000 }).then(() => (done = true));

@@ -6,7 +6,8 @@ import { countingProjection } from './testing/counting.projection';
 import { withFault } from './testing/faulty.projection';
 import { projectionRunnerSuite } from './testing/projection-runner.suite';
 import { caseStory, countRows, type ProjectionTestDatabase } from './testing/projection-test-kit';
-import { appendRandomHistory } from './testing/random-case-history';
+import { deskHistory } from '@app/case-domain/testing';
+import { appendHistory } from '@app/testing';
 import { runnerTestContext } from './testing/runner-test-context';
 
 /** what the database reports on its own (a transaction's connection lost…), beside what callers get */
@@ -53,7 +54,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'projection runner on PostgreS
     };
 
     it('a connection killed in the middle of a batch is retried without double counting', async () => {
-      const history = await appendRandomHistory(t.store, { events: 1_000, seed: 21 });
+      const history = await appendHistory(t.store, deskHistory({ events: 1_000, seed: 21 }));
       const killed = new Set<number>();
       // the server ends the batch's own connection, in the middle of a batch of 50
       const projection = withFault(countingProjection(), async (event, tx) => {
@@ -130,7 +131,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'projection runner on PostgreS
           () => b.status() === 'standby',
           () => `b is ${b.status()}`,
         );
-        const before = await appendRandomHistory(t.store, { events: 200, seed: 31 });
+        const before = await appendHistory(t.store, deskHistory({ events: 200, seed: 31 }));
         await a.catchUp();
 
         await first.close(); // a's process loses its database: it renews nothing any more
@@ -138,7 +139,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'projection runner on PostgreS
           () => b.status() === 'active',
           () => `b is ${b.status()}`,
         );
-        const after = await appendRandomHistory(t.store, { events: 200, seed: 32 });
+        const after = await appendHistory(t.store, deskHistory({ events: 200, seed: 32 }));
         await b.catchUp();
         await expectExactCounts(before.events + after.events);
         expect(b.stats().batches).toBeGreaterThan(0);
@@ -155,7 +156,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'projection runner on PostgreS
       await live.start();
       const writers = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
-          appendRandomHistory(t.store, { events: 300, seed: 100 + i, maxPerAppend: 4 }),
+          appendHistory(t.store, deskHistory({ events: 300, seed: 100 + i, maxPerAppend: 4 })),
         ),
       );
       await live.catchUp({ timeoutMs: 120_000 });

@@ -7,3 +7,4 @@ export * from './seeded-random';
 export * from './desk-history';
 export * from './case-builders';
 export * from './recorded-events';
+export * from './full-lifecycle';

@@ -17,7 +17,8 @@ import {
   summaryRows,
   type ProjectionTestDatabase,
 } from './projection-test-kit';
-import { appendRandomHistory } from './random-case-history';
+import { deskHistory } from '@app/case-domain/testing';
+import { appendHistory } from '@app/testing';
 import { runnerTestContext } from './runner-test-context';
 
 /** the case-summaries version this code writes, and the next one */
@@ -41,11 +42,14 @@ export const projectionRunnerSuite = (
     it(`builds exactly the rows a rebuild from scratch builds (${determinismEvents.toLocaleString('en')} random events, batches of 7)`, async () => {
       const live = runner(caseSummariesProjection, { batchSize: 7 });
       await live.start();
-      const history = await appendRandomHistory(t.store, {
-        events: determinismEvents,
-        seed: 20260302,
-        concurrentCases: 80,
-      });
+      const history = await appendHistory(
+        t.store,
+        deskHistory({
+          events: determinismEvents,
+          seed: 20260302,
+          concurrentCases: 80,
+        }),
+      );
       await live.catchUp({ timeoutMs: 240_000 });
       const incremental = await summaryRows(t.db);
       expect(incremental.length).toBe(history.caseIds.length);
@@ -61,7 +65,7 @@ export const projectionRunnerSuite = (
     });
 
     it('a runner killed in the middle of a batch leaves no partial effects; a new one resumes without double counting', async () => {
-      const history = await appendRandomHistory(t.store, { events: 1_500, seed: 7, concurrentCases: 40 });
+      const history = await appendHistory(t.store, deskHistory({ events: 1_500, seed: 7, concurrentCases: 40 }));
       // the connection "drops" at the 125th event applied: in the middle of the third batch of 50
       const dying = connectionLostAt(countingProjection(), 125);
       const first = runner(dying.projection, { batchSize: 50, retry: { initialMs: 60_000, maxMs: 60_000 } });
@@ -85,7 +89,7 @@ export const projectionRunnerSuite = (
     });
 
     it('retries after a lost connection, by itself, with the same result', async () => {
-      const history = await appendRandomHistory(t.store, { events: 600, seed: 11 });
+      const history = await appendHistory(t.store, deskHistory({ events: 600, seed: 11 }));
       const lost = new Set<number>();
       // each event of every 97th position fails once, as a lost connection would
       const flaky = withFault(countingProjection(), (event) => {
@@ -177,7 +181,7 @@ export const projectionRunnerSuite = (
     });
 
     it('rebuilds into fresh tables while a reader keeps reading the old rows, then swaps', async () => {
-      const history = await appendRandomHistory(t.store, { events: 400, seed: 5, concurrentCases: 20 });
+      const history = await appendHistory(t.store, deskHistory({ events: 400, seed: 5, concurrentCases: 20 }));
       const live = runner(caseSummariesProjection, { batchSize: 25 });
       await live.start();
       await live.catchUp();
@@ -230,7 +234,7 @@ export const projectionRunnerSuite = (
     });
 
     it('a new version rebuilds beside the old tables, which serve until the swap', async () => {
-      const history = await appendRandomHistory(t.store, { events: 300, seed: 9, concurrentCases: 15 });
+      const history = await appendHistory(t.store, deskHistory({ events: 300, seed: 9, concurrentCases: 15 }));
       const v1 = runner(caseSummariesProjection);
       await v1.start();
       await v1.catchUp();
@@ -288,7 +292,7 @@ export const projectionRunnerSuite = (
           () => b.status() === 'standby',
           () => `b is ${b.status()}`,
         );
-        const first = await appendRandomHistory(t.store, { events: 300, seed: 3 });
+        const first = await appendHistory(t.store, deskHistory({ events: 300, seed: 3 }));
         await a.catchUp();
         await waitFor(
           () => a.stats().events === 300,
@@ -302,7 +306,7 @@ export const projectionRunnerSuite = (
           () => b.status() === 'active',
           () => `b is ${b.status()}`,
         );
-        const second = await appendRandomHistory(t.store, { events: 200, seed: 4 });
+        const second = await appendHistory(t.store, deskHistory({ events: 200, seed: 4 }));
         await b.catchUp();
         await waitFor(
           () => b.stats().events === 200,
