@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { caseEvent, toCaseStreamId, type CaseEvent, type Priority } from '@app/case-domain';
+import { opened as openedEvent } from '@app/case-domain/testing';
 import { createEventStore, type EventStoreHandle } from '@app/event-store';
 import { InvalidCursor, ProjectionRunner } from '@app/projections';
 import { caseSummariesProjection } from './case-summaries.projection';
@@ -31,19 +32,14 @@ const seeds: Seed[] = Array.from({ length: 36 }, (_, i) => ({
 
 const historyOf = (caseId: string, seed: Seed): CaseEvent[] => {
   const at = new Date(Date.UTC(2026, 2, 2, 8, seed.minute)).toISOString();
-  const opened = caseEvent('Opened', {
+  const opened = openedEvent({
     caseId,
     at,
-    byId: 'admin-1',
     tenant: seed.tenant,
-    requester: { id: 'admin-1', email: 'a@example.com' },
     subject: `case ${caseId}`,
-    description: '-',
     product: 'drive',
     language: seed.language,
     channel: 'chat',
-    impact: { serviceState: 'unusable', scope: 'one-user', collaborationHarmed: false },
-    workaround: 'none',
     priority: seed.priority,
   });
   if (!seed.waiting) return [opened];

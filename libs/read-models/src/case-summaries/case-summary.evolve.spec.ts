@@ -1,22 +1,12 @@
 import { caseEvent, type CaseEvent } from '@app/case-domain';
+import { opened as openedEvent } from '@app/case-domain/testing';
 import { evolveCaseSummary, type CaseSummary, type CaseSummaryInput } from './case-summary.evolve';
 
 const caseId = 'c-1';
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 2, 9, minute)).toISOString();
 const base = (minute: number) => ({ caseId, at: at(minute), byId: 'agent-1' });
-const opened = caseEvent('Opened', {
-  ...base(0),
-  tenant: 'org-acme',
-  requester: { id: 'admin-1', email: 'admin@acme.example' },
-  subject: 'SSO fails',
-  description: 'Nobody can sign in',
-  product: 'cloud-identity',
-  language: 'fr',
-  channel: 'email',
-  impact: { serviceState: 'unusable', scope: 'several-users', collaborationHarmed: false },
-  workaround: 'none',
-  priority: 'P2',
-});
+// org-acme's case, in French by e-mail, asked by admin-1 (the kit's defaults)
+const opened = openedEvent({ ...base(0), subject: 'SSO fails', product: 'cloud-identity', priority: 'P2' });
 
 /** folds the events as the log would number them: versions 1…, positions 10, 20… */
 const fold = (...events: CaseEvent[]): CaseSummary | null =>

@@ -1,5 +1,6 @@
 import { loadCalendars } from '@app/business-time';
 import { caseEvent, EXAMPLE_VENDORS, toCaseStreamId, type CaseEvent } from '@app/case-domain';
+import { opened as openedEvent } from '@app/case-domain/testing';
 import { ManualClock } from '@app/clock';
 import { createEventStore, type EventStoreHandle } from '@app/event-store';
 import { ProjectionRunner } from '@app/projections';
@@ -16,19 +17,7 @@ const calendars = loadCalendars(join(__dirname, '..', '..', '..', '..', 'config'
 const opened = (caseId: string, language: string, vendorId: string | null, assigned = false): CaseEvent[] => {
   const base = { caseId, at: '2026-03-02T09:00:00.000Z', byId: 'x' };
   return [
-    caseEvent('Opened', {
-      ...base,
-      tenant: 'acme.example',
-      requester: { id: 'ana', email: 'ana@acme.example' },
-      subject: 's',
-      description: '-',
-      product: 'drive',
-      language,
-      channel: 'chat',
-      impact: { serviceState: 'unusable', scope: 'one-user', collaborationHarmed: false },
-      workaround: 'none',
-      priority: 'P2',
-    }),
+    openedEvent({ ...base, tenant: 'acme.example', language, priority: 'P2' }),
     ...(vendorId === undefined
       ? []
       : [
