@@ -106,9 +106,22 @@ export const rebuildProjection = async (deps: RebuildDeps, options: RebuildOptio
     after = (await readCheckpoint(db, name)) ?? LOG_START;
     next = readAhead(store, after, batchSize);
   }
+  await settle(db, building);
   const swapped = await swap(deps, batchSize);
   await dropRetired(db, projection.name);
   return finished(deps, events, swapped);
+};
+
+/**
+ * A table just filled has no planner statistics and no visibility map until autovacuum gets
+ * to it: plans guess, and index-only scans read the heap (a vendor's queue counts took 135 ms
+ * instead of 4 ms at a million cases). So the new tables are vacuumed and analysed before
+ * the swap shows them to readers. Best effort: a failure (the generation dropped by another
+ * process meanwhile, say) leaves the tables as autovacuum would find them.
+ */
+const settle = async (db: SqlDatabase, building: Generation): Promise<void> => {
+  for (const table of Object.values(building.tables))
+    await db.query(`VACUUM (ANALYZE) ${table}`).catch(() => undefined);
 };
 
 const NOTHING_MORE: Promise<ReadAllResult> = Promise.resolve({ events: [], checkpoint: LOG_START });
