@@ -4,7 +4,6 @@ import {
   logReader,
   type EventStore,
   type LogCheckpoint,
-  type ReadAllResult,
   type SqlDatabase,
 } from '@app/event-store';
 import type { Clock } from '@app/clock';
@@ -78,33 +77,27 @@ export const rebuildProjection = async (deps: RebuildDeps, options: RebuildOptio
   const name = checkpointNameFor(building);
   let after: LogCheckpoint = (await readCheckpoint(db, name)) ?? LOG_START;
   let events = 0;
-  let next = readAhead(store, after, batchSize);
   for (;;) {
     options.signal?.throwIfAborted();
-    const batch = await next;
+    const batch = await store.readAll({ after, limit: batchSize });
     if (batch.events.length === 0) break;
-    // a short batch: the log's end as it was a moment ago. Stop after it rather than chase
-    // writers that never pause; the swap applies what the live runner got to meanwhile.
-    const last = batch.events.length < batchSize;
-    // the next batch is read (on another pooled connection) while this one is written
-    next = last ? NOTHING_MORE : readAhead(store, batch.checkpoint, batchSize);
     const input = { scope: 'building' as const, events: batch.events, after, through: batch.checkpoint };
     const { outcome } = await writeBatch(db, projection, clock, input);
     if (outcome === 'applied') {
       after = batch.checkpoint;
       events += batch.events.length;
       await options.onProgress?.({ generation: building.generation, events, checkpoint: after });
-      if (last) break;
+      // a short batch: the log's end as it was a moment ago. Stop here rather than chase
+      // writers that never pause; the swap applies what the live runner got to meanwhile.
+      if (batch.events.length < batchSize) break;
       continue;
     }
     if (outcome === 'gone') return finished(deps, events, false);
     if (outcome === 'version-mismatch')
       throw new ProjectionNeedsRebuild(projection.name, projection.version, undefined);
     // busy or moved: another process builds the same generation; go on from where it is
-    // (what was read ahead is dropped)
     if (outcome === 'busy') await sleep(deps.pollMs, options.signal);
     after = (await readCheckpoint(db, name)) ?? LOG_START;
-    next = readAhead(store, after, batchSize);
   }
   await settle(db, building);
   const swapped = await swap(deps, batchSize);
@@ -122,15 +115,6 @@ export const rebuildProjection = async (deps: RebuildDeps, options: RebuildOptio
 const settle = async (db: SqlDatabase, building: Generation): Promise<void> => {
   for (const table of Object.values(building.tables))
     await db.query(`VACUUM (ANALYZE) ${table}`).catch(() => undefined);
-};
-
-const NOTHING_MORE: Promise<ReadAllResult> = Promise.resolve({ events: [], checkpoint: LOG_START });
-
-/** A batch read started now and awaited later; a failure is surfaced by that await, never as an unhandled rejection. */
-const readAhead = (store: EventStore, after: LogCheckpoint, limit: number): Promise<ReadAllResult> => {
-  const read = store.readAll({ after, limit });
-  read.catch(() => undefined);
-  return read;
 };
 
 const finished = async ({ db, projection }: RebuildDeps, events: number, swapped: boolean): Promise<RebuildResult> => {
