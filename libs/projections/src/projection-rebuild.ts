@@ -33,7 +33,7 @@ export interface RebuildProgress {
 }
 
 export interface RebuildOptions {
-  /** events per transaction; default: the runner's batch size */
+  /** events per transaction; default: the runner's rebuild batch size (5000) */
   readonly batchSize?: number;
   /**
    * Start over even when a rebuild of this version was left half done (by a crash or a
@@ -62,6 +62,7 @@ export interface RebuildDeps {
   readonly projection: Projection;
   readonly clock: Clock;
   readonly batchSize: number;
+  readonly rebuildBatchSize: number;
   readonly pollMs: number;
 }
 
@@ -72,7 +73,7 @@ export interface RebuildDeps {
  */
 export const rebuildProjection = async (deps: RebuildDeps, options: RebuildOptions = {}): Promise<RebuildResult> => {
   const { db, store, projection, clock } = deps;
-  const batchSize = options.batchSize ?? deps.batchSize;
+  const batchSize = options.batchSize ?? deps.rebuildBatchSize;
   const building = await startBuilding(deps, options.fresh ?? true);
   const name = checkpointNameFor(building);
   let after: LogCheckpoint = (await readCheckpoint(db, name)) ?? LOG_START;

@@ -13,6 +13,7 @@ export interface RunnerSettings {
   readonly db: SqlDatabase;
   readonly clock: Clock;
   readonly batchSize: number;
+  readonly rebuildBatchSize: number;
   readonly retryPolicy: BackoffPolicy;
   readonly leaseMs: number;
   readonly standbyPollMs: number;
@@ -27,6 +28,9 @@ const testing = () => process.env.NODE_ENV === 'test';
 export const runnerSettings = (projection: Projection, options: ProjectionRunnerOptions): RunnerSettings => {
   const batchSize = options.batchSize ?? 500;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new TypeError('batchSize must be a positive integer');
+  const rebuildBatchSize = options.rebuildBatchSize ?? 5_000;
+  if (!Number.isInteger(rebuildBatchSize) || rebuildBatchSize < 1)
+    throw new TypeError('rebuildBatchSize must be a positive integer');
   return {
     projection,
     name: projection.name,
@@ -34,6 +38,7 @@ export const runnerSettings = (projection: Projection, options: ProjectionRunner
     db: options.db,
     clock: options.clock ?? systemClock,
     batchSize,
+    rebuildBatchSize,
     retryPolicy: options.retry ?? (testing() ? { initialMs: 5, maxMs: 100 } : { initialMs: 100, maxMs: 10_000 }),
     leaseMs: options.lease?.durationMs ?? (testing() ? 2_000 : 15_000),
     standbyPollMs: options.lease?.standbyPollMs ?? (testing() ? 20 : 1_000),

@@ -260,6 +260,7 @@ export const projectionRunnerSuite = (
       const servedDuringRebuild: boolean[] = [];
       const v2 = runner(shouting, {
         batchSize: 100,
+        rebuildBatchSize: 100,
         onRebuildProgress: async () => {
           const rows = await summaryRows(t.db);
           servedDuringRebuild.push(

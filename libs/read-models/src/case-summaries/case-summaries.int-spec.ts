@@ -21,7 +21,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'case_summaries.vendor_id on P
   const runners: ProjectionRunner[] = [];
   const runner = (
     projection = caseSummariesProjection,
-    options: { batchSize?: number; onRebuildProgress?: () => Promise<void> } = {},
+    options: { batchSize?: number; rebuildBatchSize?: number; onRebuildProgress?: () => Promise<void> } = {},
   ) => {
     const made = new ProjectionRunner(projection, { store: handle.store, db: handle.db, ...options });
     runners.push(made);
@@ -156,6 +156,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'case_summaries.vendor_id on P
     const servedDuringRebuild: string[][][] = [];
     const v2 = runner(caseSummariesProjection, {
       batchSize: 20,
+      rebuildBatchSize: 20,
       onRebuildProgress: async () => {
         servedDuringRebuild.push(await pagesOf({ vendorId: 'vendor-a', languages: ['en'], limit: 2 }, fallback));
       },
