@@ -234,7 +234,8 @@ const caseReports: readonly CaseReportDefinition[] = [
                  ELSE '30d+' END AS age_bucket,
             count(*) AS n
           FROM ${REPORT_TABLES.spans}
-          WHERE started_at <= $1::timestamptz AND (ended_at IS NULL OR ended_at > $1::timestamptz) AND status <> 'closed'
+          WHERE coalesce(ended_at, 'infinity'::timestamptz) > $1::timestamptz AND started_at <= $1::timestamptz
+            AND status <> 'closed'
           GROUP BY 1, 2, 3`,
         [to.toISOString()],
       );
