@@ -37,43 +37,26 @@ export const runFullLifecycle = async (store: EventStore, options: { start?: Dat
     ...(tenant === undefined ? {} : { tenant }),
     correlationId: randomUUID(),
   });
+  /** the event types each topic got (a case's internal note: none) */
+  const record = (aggregate: LifecycleStep['aggregate'], type: string) =>
+    (aggregate === 'intake'
+      ? intakeEventTypes
+      : aggregate === 'incident' || isPublished(type, 'case')
+        ? eventTypes
+        : unpublishedEventTypes
+    ).push(type);
   const write = async (step: LifecycleStep) => {
     now = step.at;
-    const { streamId } = step;
-    switch (step.aggregate) {
-      case 'case': {
-        const { command } = step;
-        const result = await writers.case.write({
-          streamId,
-          metadata: metadata(command.actor, step.tenant),
-          decide: (state, _v, t) => caseDecider.decide(state, command, t),
-        });
-        for (const { type } of result.events)
-          (isPublished(type, 'case') ? eventTypes : unpublishedEventTypes).push(type);
-        return result;
-      }
-      case 'incident': {
-        const { command } = step;
-        const result = await writers.incident.write({
-          streamId,
-          metadata: metadata(command.actor, step.tenant),
-          decide: (state, _v, t) => incidentDecider.decide(state, command, t),
-        });
-        eventTypes.push(...result.events.map((e) => e.type));
-        return result;
-      }
-      case 'intake': {
-        const { command } = step;
-        const result = await writers.intake.write({
-          streamId,
-          // as ChangeIntakeHandler: every intake event says whose it is
-          metadata: metadata(command.actor, step.tenant),
-          decide: (state, _v, t) => intakeDecider.decide(state, command, t),
-        });
-        intakeEventTypes.push(...result.events.map((e) => e.type));
-        return result;
-      }
-    }
+    // as the command handlers record it (ChangeIntakeHandler: every intake event says whose it is)
+    const target = { streamId: step.streamId, metadata: metadata(step.command.actor, step.tenant) };
+    const result =
+      step.aggregate === 'case'
+        ? await writers.case.write({ ...target, decide: decideWith(caseDecider, step.command) })
+        : step.aggregate === 'incident'
+          ? await writers.incident.write({ ...target, decide: decideWith(incidentDecider, step.command) })
+          : await writers.intake.write({ ...target, decide: decideWith(intakeDecider, step.command) });
+    for (const { type } of result.events) record(step.aggregate, type);
+    return result;
   };
   let next = script.next();
   while (!next.done) {
@@ -83,3 +66,9 @@ export const runFullLifecycle = async (store: EventStore, options: { start?: Dat
   }
   return { ...next.value, eventTypes, unpublishedEventTypes, intakeEventTypes };
 };
+
+/** StreamWriter's `decide` for one command of a decider: the state and the time it is given. */
+const decideWith =
+  <S, C, R>(decider: { decide(state: S, command: C, now: Date): R }, command: C) =>
+  (state: S, _version: number, now: Date): R =>
+    decider.decide(state, command, now);
