@@ -99,6 +99,24 @@ const acmeAdmin = parsePrincipal({
 
 const OPTIONS = { keepAliveMs: 60_000, maxBufferedBytes: 4_000 };
 
+/** The store, but its follower awaits `beforeEach` before it hands over each batch it read. */
+const heldFollower = (store: EventStore, beforeEach: () => Promise<unknown>): EventStore => {
+  const follow: EventStore['follow'] = (options) =>
+    (async function* () {
+      for await (const batch of store.follow(options)) {
+        await beforeEach();
+        yield batch;
+      }
+    })();
+  return new Proxy(store, {
+    get: (target, name) => {
+      if (name === 'follow') return follow;
+      const value = Reflect.get(target, name) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+};
+
 /** An event store to run the hub over, and how to close it (and its database). */
 export interface HubStoreFixture {
   readonly handle: EventStoreHandle;
@@ -262,28 +280,62 @@ export const eventStreamHubSuite = (adapter: string, openStore: () => Promise<Hu
       expect(connection.closed).toBe(false);
     });
 
+    it("reads a resuming client the log at its own pace even when the hub's place lags: not one live batch that cuts it", async () => {
+      const gates = testGates();
+      const gate = gates.gate();
+      // the hub's follower holds every batch it reads until the gate opens: its place stays at the start
+      const lagging = new EventStreamHub(
+        heldFollower(handle.store, () => gate.opened),
+        new ProjectionRegistry([]),
+        { catchUpBatch: 7 },
+      );
+      try {
+        // a client already live: the hub follows the log from its start
+        await lagging.subscribe(supervisor, new SseConnection(new Client(), OPTIONS));
+        await caseWithNotes('c7', 40);
+        await waitFor(
+          async () => (await handle.store.readAll({ after: LOG_START, limit: 100 })).events.length === 42,
+          () => 'the log does not show the 42 events yet',
+        );
+        const slow = new Client(true, true);
+        const connection = new SseConnection(slow, OPTIONS);
+        const joining = lagging.subscribe(supervisor, connection, LOG_START);
+        while (!slow.comments.includes('live')) {
+          await waitFor(
+            () =>
+              slow.writableLength > OPTIONS.maxBufferedBytes / 2 || slow.comments.includes('live') || connection.closed,
+            () => `${slow.positions().length} events, ${slow.writableLength} bytes unread`,
+          );
+          expect(connection.closed).toBe(false);
+          slow.drain();
+        }
+        await joining;
+        // the hub's batch of those 42 events finds the client past them: nothing twice, nothing cut
+        gate.open();
+        await caseWithNotes('c8', 0);
+        await waitFor(
+          () => slow.positions().length >= 44,
+          () => `${slow.positions().length} events`,
+        );
+        expect(slow.positions()).toEqual(Array.from({ length: 44 }, (_, i) => i + 1));
+        expect(connection.closed).toBe(false);
+      } finally {
+        gates.openAll();
+        await lagging.onApplicationShutdown();
+      }
+    });
+
     it('a client that read the log ahead of the batch the hub is sending joins without being sent it twice', async () => {
       const gates = testGates();
       const gate = gates.gate();
       let hold = false;
       let holding = false;
       // the store, but the hub's follower is held on the gate after reading a batch (while `hold`)
-      const follow: EventStore['follow'] = (options) =>
-        (async function* () {
-          for await (const batch of handle.store.follow(options)) {
-            if (hold) {
-              holding = true;
-              await gate.opened;
-            }
-            yield batch;
-          }
-        })();
-      const store = new Proxy(handle.store, {
-        get: (target, name) => {
-          if (name === 'follow') return follow;
-          const value = Reflect.get(target, name) as unknown;
-          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-        },
+      const store = heldFollower(handle.store, async () => {
+        if (hold) {
+          holding = true;
+          await gate.opened;
+        }
       });
       const held = new EventStreamHub(store, new ProjectionRegistry([]), { catchUpBatch: 7 });
       try {

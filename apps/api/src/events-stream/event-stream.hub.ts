@@ -181,9 +181,14 @@ export class EventStreamHub implements BeforeApplicationShutdown, OnApplicationS
    */
   private async catchUp(subscriber: Subscriber): Promise<void> {
     const tracker = new CaseTracker(this.readHistory, 1_000);
+    // whether its last read reached the end of the log: until then it reads on at its own pace
+    // even past the hub's place, which lags behind the log when the hub's reads do (a busy
+    // machine): joining there would send it what lies between as one live batch, cut as a
+    // slow client's. Ahead of the hub is safe: a live batch skips what a subscriber has had.
+    let atEnd = false;
     for (;;) {
       if (subscriber.connection.closed || this.stop.signal.aborted) return;
-      if (compareCheckpoints(subscriber.checkpoint, this.checkpoint) >= 0) {
+      if (atEnd && compareCheckpoints(subscriber.checkpoint, this.checkpoint) >= 0) {
         this.joining.delete(subscriber);
         this.live.add(subscriber);
         // from here on it is sent every batch the hub reads (a client may wait for this line)
@@ -194,12 +199,13 @@ export class EventStreamHub implements BeforeApplicationShutdown, OnApplicationS
       // at the client's pace: the next page once it has read most of the last one
       await subscriber.connection.writable();
       if (subscriber.connection.closed || this.stop.signal.aborted) return;
-      if (compareCheckpoints(subscriber.checkpoint, this.checkpoint) >= 0) continue;
       const batch = await this.store.readAll({ after: subscriber.checkpoint, limit: this.options.catchUpBatch });
+      atEnd = batch.events.length < this.options.catchUpBatch;
       if (batch.events.length === 0) {
         // the hub's place came from the log's head, which an older transaction still in flight
         // may precede: wait for the hub's next batch (or that transaction) and look again
-        await new Promise((resolve) => setTimeout(resolve, 25));
+        if (compareCheckpoints(subscriber.checkpoint, this.checkpoint) < 0)
+          await new Promise((resolve) => setTimeout(resolve, 25));
         continue;
       }
       const moments = await tracker.moments(batch.events);
