@@ -17,7 +17,7 @@ import { readActiveCheckpoint, readCheckpoint } from './internal/checkpoints';
 import { checkpointNameFor, readGeneration } from './internal/generations';
 import { releaseLease } from './internal/lease';
 import { runLiveLoop } from './internal/live-loop';
-import { prepareProjection } from './internal/prepare';
+import { migrateProjections, prepareProjection } from './internal/prepare';
 import { RunnerState, runnerSettings, type RunnerSettings } from './internal/runner-state';
 import { sleep } from './internal/timing';
 
@@ -37,6 +37,7 @@ export class ProjectionRunner {
   private readonly onRebuildProgress: ProjectionRunnerOptions['onRebuildProgress'];
   private running?: { readonly stop: AbortController; readonly loop: Promise<void> };
   private prepared?: Promise<void>;
+  private migrated?: Promise<void>;
 
   constructor(
     readonly projection: Projection,
@@ -63,6 +64,15 @@ export class ProjectionRunner {
       throw error;
     });
     return this.prepared;
+  }
+
+  /** The runner's own tables only (no generation): what readers need to look at checkpoints. */
+  private migrate(): Promise<void> {
+    this.migrated ??= migrateProjections(this.s.db).catch((error: unknown) => {
+      this.migrated = undefined;
+      throw error;
+    });
+    return this.migrated;
   }
 
   /** Prepares, then follows the log in the background until {@link stop}. */
@@ -132,7 +142,8 @@ export class ProjectionRunner {
    * before it.
    */
   async waitForPosition(position: number | LogCheckpoint, timeoutMs: number): Promise<boolean> {
-    await this.prepare();
+    // not built yet (no worker has run): nothing to wait for, and nothing a reader may build
+    if (!(await this.storedCheckpoint())) return false;
     const deadline = Date.now() + timeoutMs;
     let target = typeof position === 'number' ? undefined : position;
     for (;;) {
@@ -147,7 +158,8 @@ export class ProjectionRunner {
 
   /** How far the read model readers see is behind the log. */
   async lag(): Promise<ProjectionLag> {
-    const checkpoint = await this.checkpoint();
+    // the whole log while none is built: a probe or a gauge builds nothing
+    const checkpoint = (await this.storedCheckpoint()) ?? LOG_START;
     const { events, oldest } = await logReader(this.s.db).countAfter(checkpoint);
     const seconds = oldest ? Math.max(0, (this.s.clock.now().getTime() - oldest.getTime()) / 1000) : 0;
     return { events, seconds, checkpoint };
@@ -161,17 +173,19 @@ export class ProjectionRunner {
 
   /**
    * The checkpoint of the generation readers see as stored, undefined while none is built.
-   * Prepares nothing, unlike {@link checkpoint}: for readers (the API's caches) that must not
+   * Prepares nothing (the runner's own tables only), unlike {@link checkpoint}: for readers
+   * (the API's caches, read-your-writes waits, lag probes) that must not
    * create a read model the worker has not built yet (READ_MODEL.NOT_READY).
    */
   async storedCheckpoint(): Promise<LogCheckpoint | undefined> {
+    await this.migrate();
     const at = await readActiveCheckpoint(this.s.db, this.name);
     return at && { transactionId: at.transactionId, globalPosition: at.globalPosition };
   }
 
   /** How many events are parked, in how many streams (of the generation readers see). */
   async parked(): Promise<ParkedCounts> {
-    await this.prepare();
+    await this.migrate();
     return countParked(this.s.db, this.name);
   }
 

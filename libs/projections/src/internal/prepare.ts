@@ -13,7 +13,7 @@ import { lock } from './locks';
  * Drops the tables of generations a crash left retired.
  */
 export const prepareProjection = async (db: SqlDatabase, projection: Projection, clock: Clock): Promise<void> => {
-  await migrate(db, { component: PROJECTIONS_COMPONENT, migrations: PROJECTIONS_MIGRATIONS });
+  await migrateProjections(db);
   await db.transaction(async (tx) => {
     // two processes starting together: the second waits here, then finds the first's generation
     await lock(tx, projection.name, 'active');
@@ -26,6 +26,11 @@ export const prepareProjection = async (db: SqlDatabase, projection: Projection,
     await pointViews(tx, await createGeneration(tx, projection, 'active', clock.now()));
   });
   await dropRetired(db, projection.name);
+};
+
+/** The runner's own tables (generations, parked events), without any projection's. */
+export const migrateProjections = async (db: SqlDatabase): Promise<void> => {
+  await migrate(db, { component: PROJECTIONS_COMPONENT, migrations: PROJECTIONS_MIGRATIONS });
 };
 
 /**
