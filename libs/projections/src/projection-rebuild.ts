@@ -61,7 +61,6 @@ export interface RebuildDeps {
   readonly store: EventStore;
   readonly projection: Projection;
   readonly clock: Clock;
-  readonly batchSize: number;
   readonly rebuildBatchSize: number;
   readonly pollMs: number;
 }
