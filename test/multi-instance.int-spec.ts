@@ -14,12 +14,11 @@
  *   - both APIs answer read-your-writes: a write on one, `?after=` its position on the other:
  *     an answer that says it caught up (x-read-model-caught-up) includes the write.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { issueLocalToken } from '@app/auth';
 import { createEventStore, type EventStoreHandle } from '@app/event-store';
@@ -34,7 +33,9 @@ import {
   describeWithService,
   freePort,
   OPEN_CASE_REQUEST,
+  ownBuild,
   waitFor,
+  type OwnBuild,
   type TestDatabase,
 } from '@app/testing';
 import { allProjections } from '../libs/workers/src/projections';
@@ -68,6 +69,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'two APIs and two workers on P
     const prefix = `mi-${randomUUID().slice(0, 8)}`;
     const topic = `${prefix}.case-events.v1`;
     let work: string;
+    let build: OwnBuild | undefined;
     let buildDir: string;
     let database: TestDatabase;
     let handle: EventStoreHandle;
@@ -116,23 +118,8 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'two APIs and two workers on P
 
     beforeAll(async () => {
       work = mkdtempSync(join(tmpdir(), 'multi-instance-'));
-      // a build of this run's own (dist/ itself may be rebuilt meanwhile by `npm start` elsewhere)
-      buildDir = join(ROOT, 'dist', `multi-instance-${randomUUID()}`);
-      await promisify(execFile)(
-        join(ROOT, 'node_modules/.bin/swc'),
-        [
-          'apps',
-          'libs',
-          '-d',
-          buildDir,
-          '--only',
-          '**/*.ts',
-          '--ignore',
-          '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts,**/test/*.ts,apps/console/**',
-          '-q',
-        ],
-        { cwd: ROOT },
-      );
+      build = await ownBuild('multi-instance');
+      buildDir = build.dir;
       // the shipped calendars plus one open around the clock, which every region uses: a
       // first response is due about 20 s after the opening, whatever the hour of the run
       const calendarsDir = join(work, 'calendars');
@@ -236,7 +223,7 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'two APIs and two workers on P
         );
       await handle?.store.close();
       await database?.drop();
-      if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+      build?.remove();
       if (work) rmSync(work, { recursive: true, force: true });
     });
 

@@ -202,7 +202,7 @@ const main = async () => {
     );
 
     started = Date.now();
-    const report = await verifyHashChains(db);
+    const report = await verifyHashChains(db, { databaseUrl: database.url });
     const verifyMs = Date.now() - started;
     if (!report.ok || report.events !== loaded + (checkpoint.taken ? 1 : 0))
       throw new Error(`verification failed: ${JSON.stringify(report.firstBreak ?? report)}`);

@@ -80,8 +80,10 @@ export function auditProgram(io: AuditCommandIo, setExit: (code: number) => void
     .option('--json', 'print the report as JSON')
     .action(async (opts: { stream?: string; json?: boolean }) => {
       const resource = `casectl audit verify${opts.stream ? ` --stream ${opts.stream}` : ''}`;
+      const { databaseUrl } = storeOptions(io, flags());
       await withAuditedStore(io, flags(), 'audit.verify', resource, async ({ db }) => {
-        const report = await verifyHashChains(db, { streamId: opts.stream });
+        // on PostgreSQL, every stream is walked in ranges on worker threads
+        const report = await verifyHashChains(db, { streamId: opts.stream, databaseUrl });
         io.stdout(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
         setExit(report.ok ? EXIT_OK : EXIT_NEGATIVE);
       });

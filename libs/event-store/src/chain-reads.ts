@@ -75,9 +75,14 @@ export interface ChainLink {
   readonly eventId: string;
   readonly type: string;
   readonly schemaVersion: number;
-  readonly data: unknown;
-  readonly metadata: unknown;
-  readonly recordedAt: Date;
+  /**
+   * data and metadata as the stored JSON text, not parsed: what the hash covers is their
+   * JCS form, which `storedEventHash` computes from this text (on another thread, maybe)
+   */
+  readonly dataJson: string;
+  readonly metadataJson: string;
+  /** milliseconds since the epoch */
+  readonly recordedAtMs: number;
   readonly globalPosition: number;
   /** null for an event written before the chain existed (or a tampered one) */
   readonly hash: Uint8Array | null;
@@ -90,60 +95,56 @@ export interface ChainLinksOptions {
   readonly streamId?: string;
   /** exclusive keyset cursor in primary-key order; for one stream, only its version counts */
   readonly after: { readonly streamId: string; readonly streamVersion: number };
+  /** every stream: up to this stream id (inclusive, all its events); default no bound */
+  readonly throughStreamId?: string | null;
   readonly limit: number;
   /** xid8 as a decimal string: marks each event `covered` when its transaction is older */
   readonly coveredBelow?: string | null;
 }
 
-interface ChainRow {
-  stream_id: string;
-  stream_version: number | string;
-  event_id: string;
-  event_type: string;
-  schema_version: number | string;
-  data: unknown;
-  metadata: unknown;
-  recorded_ms: number | string;
-  hash: Uint8Array | null;
-  global_position: number | string;
-  covered: boolean | null;
-}
-
-const LINK = `stream_id, stream_version, event_id::text AS event_id, event_type, schema_version, data, metadata,
-  (extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_ms, hash, global_position,
+/**
+ * The columns under ChainLink's names and types, so the rows are the links (no second
+ * object per event: a verification reads millions); versions and positions as float8,
+ * exact below 2^53
+ */
+const LINK = `stream_id AS "streamId", stream_version::float8 AS "streamVersion", event_id::text AS "eventId",
+  event_type AS "type", schema_version AS "schemaVersion", data::text AS "dataJson", metadata::text AS "metadataJson",
+  (extract(epoch FROM recorded_at) * 1000)::float8 AS "recordedAtMs", hash, global_position::float8 AS "globalPosition",
   CASE WHEN $4::xid8 IS NULL THEN NULL ELSE transaction_id < $4::xid8 END AS covered`;
 // (stream_id, stream_version) > (…) is a range scan of the primary key: keyset batches
 const ALL_LINKS = `SELECT ${LINK} FROM events
 WHERE (stream_id, stream_version) > ($1::text, $2::bigint)
 ORDER BY stream_id, stream_version LIMIT $3`;
+const RANGE_LINKS = `SELECT ${LINK} FROM events
+WHERE (stream_id, stream_version) > ($1::text, $2::bigint) AND stream_id <= $5::text
+ORDER BY stream_id, stream_version LIMIT $3`;
 const STREAM_LINKS = `SELECT ${LINK} FROM events
 WHERE stream_id = $1::text AND stream_version > $2::bigint
 ORDER BY stream_id, stream_version LIMIT $3`;
 
+/**
+ * The stream id `step` events past `after` in primary-key order (an index-only scan of that
+ * many keys), or null when the log ends before: where a verifier cuts its log into ranges.
+ */
+export const readStreamIdAhead = async (q: SqlQueryable, after: string, step: number): Promise<string | null> => {
+  const { rows } = await q.query<{ stream_id: string }>(
+    'SELECT stream_id FROM events WHERE stream_id > $1::text ORDER BY stream_id, stream_version OFFSET $2 LIMIT 1',
+    [after, step],
+  );
+  return rows[0]?.stream_id ?? null;
+};
+
 /** A keyset batch of events with their hashes, in primary-key order (stream, then version). */
 export const readChainLinks = async (
   q: SqlQueryable,
-  { streamId, after, limit, coveredBelow = null }: ChainLinksOptions,
+  { streamId, after, throughStreamId = null, limit, coveredBelow = null }: ChainLinksOptions,
 ): Promise<ChainLink[]> => {
-  const { rows } = await q.query<ChainRow>(streamId === undefined ? ALL_LINKS : STREAM_LINKS, [
-    streamId ?? after.streamId,
-    after.streamVersion,
-    limit,
-    coveredBelow,
-  ]);
-  return rows.map((r) => ({
-    streamId: r.stream_id,
-    streamVersion: Number(r.stream_version),
-    eventId: r.event_id,
-    type: r.event_type,
-    schemaVersion: Number(r.schema_version),
-    data: r.data,
-    metadata: r.metadata,
-    recordedAt: new Date(Number(r.recorded_ms)),
-    globalPosition: Number(r.global_position),
-    hash: r.hash,
-    covered: r.covered,
-  }));
+  const params = [streamId ?? after.streamId, after.streamVersion, limit, coveredBelow];
+  const { rows } = await q.query<ChainLink>(
+    streamId !== undefined ? STREAM_LINKS : throughStreamId === null ? ALL_LINKS : RANGE_LINKS,
+    throughStreamId === null || streamId !== undefined ? params : [...params, throughStreamId],
+  );
+  return rows;
 };
 
 /** An event of the log with its place and its hash (hex; null before the chain existed). */

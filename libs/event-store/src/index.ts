@@ -21,6 +21,7 @@ export {
   readChainHeads,
   readChainLinks,
   readHashedLog,
+  readStreamIdAhead,
   readUnchainedThrough,
   type ChainHeads,
   type ChainLink,
@@ -37,7 +38,9 @@ export {
   genesisHash,
   HASH_ALGORITHM,
   HASH_BYTES,
+  storedEventHash,
   type HashedEventContent,
+  type StoredEventContent,
 } from './event-hash';
 export { createEventStore, type EventStoreOptions, type EventStoreHandle } from './create-event-store';
 export { EventStoreModule, type EventStoreModuleAsyncOptions } from './event-store.module';

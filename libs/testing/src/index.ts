@@ -6,3 +6,4 @@ export * from './gates';
 export * from './append-history';
 export * from './free-port';
 export * from './desk-people';
+export * from './own-build';

@@ -483,12 +483,13 @@ export const measureVerify = async (
   try {
     const rss = sampleRss();
     const started = performance.now();
-    const report = await verifyHashChains(handle.db);
+    // in ranges on worker threads, as casectl and the API verify a PostgreSQL store
+    const report = await verifyHashChains(handle.db, { databaseUrl });
     const seconds = (performance.now() - started) / 1000;
     const { startMb, peakMb } = rss.stop();
     const verifyEventsPerSec = Math.round(report.events / seconds);
     options.log?.(
-      `  verify ${report.events} events in ${report.streams} chains: ${seconds.toFixed(1)} s, ${verifyEventsPerSec} events/s, ${report.ok ? 'ok' : `BROKEN: ${report.firstBreak?.detail}`} (RSS ${startMb} → peak ${peakMb} MB)`,
+      `  verify ${report.events} events in ${report.streams} chains on ${report.threads} threads: ${seconds.toFixed(1)} s, ${verifyEventsPerSec} events/s, ${report.ok ? 'ok' : `BROKEN: ${report.firstBreak?.detail}`} (RSS ${startMb} → peak ${peakMb} MB)`,
     );
     return {
       events: report.events,

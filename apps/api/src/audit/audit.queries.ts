@@ -17,6 +17,7 @@ import {
 } from '@app/audit';
 import type { CaseView } from '@app/case-domain';
 import { CLOCK, type Clock } from '@app/clock';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { EVENT_STORE, SQL_DATABASE, type EventStore, type SqlDatabase } from '@app/event-store';
 import { PROJECTIONS, type ProjectionRegistry } from '@app/projections';
 import { CASE_REPORTS_PROJECTION, REPORTS, type ReportName } from '@app/read-models';
@@ -88,10 +89,14 @@ const momentOf = (clock: Clock, asOf: string | undefined): Date =>
 
 @QueryHandler(VerifyHashChains)
 export class VerifyHashChainsHandler implements IQueryHandler<VerifyHashChains, VerifyReport> {
-  constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
+  constructor(
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   execute({ streamId }: VerifyHashChains): Promise<VerifyReport> {
-    return verifyHashChains(this.db, { streamId });
+    // on PostgreSQL, every stream is walked in ranges on worker threads
+    return verifyHashChains(this.db, { streamId, databaseUrl: this.config.databaseUrl });
   }
 }
 

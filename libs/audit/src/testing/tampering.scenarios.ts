@@ -1,7 +1,7 @@
 import { LOG_START, type EventStore, type NewEvent, type SqlDatabase } from '@app/event-store';
 import { waitFor } from '@app/testing';
 import { takeAuditCheckpoint } from '../audit-checkpoint';
-import { verifyHashChains } from '../chain-verifier';
+import { verifyHashChains as verifyInProcess } from '../chain-verifier';
 
 export interface TamperingFixture {
   readonly store: EventStore;
@@ -19,8 +19,14 @@ const logged = (n: number, extra: Partial<NewEvent> = {}): NewEvent => ({
 /**
  * What verification must find when someone with write access to the database changes
  * history behind the store's back. A fresh store per test: a checkpoint covers every stream.
+ * `verifyHashChains`: the verifier under test (by default this build's, as it is; a suite
+ * may pass one with other options, or another build of it).
  */
-export const verifiesTampering = (adapter: string, open: () => Promise<TamperingFixture>): void =>
+export const verifiesTampering = (
+  adapter: string,
+  open: () => Promise<TamperingFixture>,
+  verifyHashChains: typeof verifyInProcess = verifyInProcess,
+): void =>
   describe(`${adapter}: verification finds tampering`, () => {
     let fx: TamperingFixture;
     let store: EventStore;

@@ -268,7 +268,7 @@ export const logReadsContract = (fixture: () => EventStoreFixture): void =>
       let previous: Uint8Array = genesisHash(stream);
       for (const [i, link] of links.entries()) {
         expect(link).toMatchObject({ streamId: stream, streamVersion: i + 1, type: events[i].type, covered: null });
-        expect(link.recordedAt).toEqual(events[i].recordedAt);
+        expect(new Date(link.recordedAtMs)).toEqual(events[i].recordedAt);
         const expected = eventHash(previous, events[i]);
         expect(Buffer.from(link.hash ?? [])).toEqual(expected);
         previous = expected;
