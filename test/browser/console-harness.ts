@@ -6,7 +6,6 @@
  * `SCREENSHOTS_DIR=docs/screenshots` refreshes the committed ones the README shows).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -16,6 +15,7 @@ import { promisify } from 'node:util';
 import axe from 'axe-core';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { freePort } from '../../libs/testing/src/free-port';
+import { ownBuild } from '../../libs/testing/src/own-build';
 import { describeWithPrerequisite } from '../../libs/testing/src/services';
 import { waitFor } from '../../libs/testing/src/wait-for';
 
@@ -62,31 +62,13 @@ export interface Build {
  * repository so the compiled code finds node_modules), as `npm run build` does.
  */
 export const buildApiAndConsole = async (): Promise<Build> => {
-  const dir = join(ROOT, 'dist', `browser-${randomUUID()}`);
-  const run = promisify(execFile);
-  await run(
-    join(ROOT, 'node_modules/.bin/swc'),
-    [
-      'apps',
-      'libs',
-      '-d',
-      dir,
-      '--only',
-      '**/*.ts',
-      '--ignore',
-      '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts,**/test/*.ts,apps/console/**',
-      '-q',
-    ],
+  const build = await ownBuild('browser');
+  await promisify(execFile)(
+    join(ROOT, 'node_modules/.bin/vite'),
+    ['build', 'apps/console', '--logLevel', 'warn', '--outDir', join(build.dir, 'console')],
     { cwd: ROOT },
   );
-  await run(
-    join(ROOT, 'node_modules/.bin/vite'),
-    ['build', 'apps/console', '--logLevel', 'warn', '--outDir', join(dir, 'console')],
-    {
-      cwd: ROOT,
-    },
-  );
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+  return { dir: build.dir, remove: async () => build.remove() };
 };
 
 /**

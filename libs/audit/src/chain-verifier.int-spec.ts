@@ -2,21 +2,11 @@ import { createEventStore, LOG_START, type EventStoreHandle } from '@app/event-s
 import { createTestDatabase, describeWithService, testGates, waitFor, type TestDatabase } from '@app/testing';
 import { takeAuditCheckpoint } from './audit-checkpoint';
 import { verifyHashChains } from './chain-verifier';
-import { verifiesTampering } from './testing/tampering.scenarios';
+import { postgresTamperingFixture, verifiesTampering } from './testing/tampering.scenarios';
 
 describeWithService('DATABASE_URL', 'PostgreSQL', 'audit hash chains on PostgreSQL', (serverUrl) => {
   // the same scenarios as on PGlite, each on a fresh database
-  verifiesTampering('PostgreSQL', async () => {
-    const database = await createTestDatabase(serverUrl);
-    const handle = await createEventStore({ databaseUrl: database.url, poolSize: 4 });
-    return {
-      ...handle,
-      close: async () => {
-        await handle.store.close();
-        await database.drop();
-      },
-    };
-  });
+  verifiesTampering('PostgreSQL', () => postgresTamperingFixture(serverUrl));
 
   describe('with concurrent writers', () => {
     let database: TestDatabase;

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { createEventStore } from '@app/event-store';
-import { createTestDatabase, describeWithService, ownBuild, type OwnBuild } from '@app/testing';
+import { describeWithService, ownBuild, type OwnBuild } from '@app/testing';
 import type { verifyHashChains } from './chain-verifier';
-import { verifiesTampering } from './testing/tampering.scenarios';
+import { postgresTamperingFixture, verifiesTampering } from './testing/tampering.scenarios';
 
 /**
  * The verifier walking ranges of streams on worker threads, as it runs in the apps: the
@@ -42,16 +41,9 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'audit hash chains walked on w
   verifiesTampering(
     'PostgreSQL, walked on two worker threads',
     async () => {
-      const database = await createTestDatabase(serverUrl);
-      databaseUrl = database.url;
-      const handle = await createEventStore({ databaseUrl: database.url, poolSize: 4 });
-      return {
-        ...handle,
-        close: async () => {
-          await handle.store.close();
-          await database.drop();
-        },
-      };
+      const fixture = await postgresTamperingFixture(serverUrl);
+      databaseUrl = fixture.databaseUrl;
+      return fixture;
     },
     onThreads,
   );

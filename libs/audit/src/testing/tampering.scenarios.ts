@@ -1,5 +1,5 @@
-import { LOG_START, type EventStore, type NewEvent, type SqlDatabase } from '@app/event-store';
-import { waitFor } from '@app/testing';
+import { createEventStore, LOG_START, type EventStore, type NewEvent, type SqlDatabase } from '@app/event-store';
+import { createTestDatabase, waitFor } from '@app/testing';
 import { takeAuditCheckpoint } from '../audit-checkpoint';
 import { verifyHashChains as verifyInProcess } from '../chain-verifier';
 
@@ -8,6 +8,22 @@ export interface TamperingFixture {
   readonly db: SqlDatabase;
   close(): Promise<void>;
 }
+
+/** A fresh database of the PostgreSQL server at `serverUrl` with a store on it, dropped on close. */
+export const postgresTamperingFixture = async (
+  serverUrl: string,
+): Promise<TamperingFixture & { readonly databaseUrl: string }> => {
+  const database = await createTestDatabase(serverUrl);
+  const handle = await createEventStore({ databaseUrl: database.url, poolSize: 4 });
+  return {
+    ...handle,
+    databaseUrl: database.url,
+    close: async () => {
+      await handle.store.close();
+      await database.drop();
+    },
+  };
+};
 
 const logged = (n: number, extra: Partial<NewEvent> = {}): NewEvent => ({
   type: 'Logged',
