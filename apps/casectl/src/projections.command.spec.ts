@@ -73,6 +73,7 @@ describe('casectl projections', () => {
       'rebuilt case-reports',
       'rebuilt help-articles',
       'rebuilt intakes',
+      expect.stringMatching(/^rebuilt 5 projections in \d+\.\d s$/),
     ]);
     const list = await run('list');
     expect(list.code).toBe(EXIT_OK);

@@ -106,6 +106,23 @@ export interface ReadAllOptions {
   readonly limit?: number;
 }
 
+export interface ReadAllOfTypesOptions {
+  readonly after?: LogCheckpoint;
+  /** only events of these types are returned */
+  readonly types: readonly string[];
+  /** the events of the log (of any type) one call looks through */
+  readonly window: number;
+}
+
+export interface ReadWindowResult {
+  /** the window's events of the wanted types, in log order */
+  readonly events: RecordedEvent[];
+  /** the window's last event (of any type): where the next call goes on; `after` for an empty window */
+  readonly checkpoint: LogCheckpoint;
+  /** true when the window reached the end of the log as readAll sees it */
+  readonly end: boolean;
+}
+
 export interface ReadAllResult {
   readonly events: RecordedEvent[];
   /** the last event's checkpoint, or `after` when there was none */
@@ -156,6 +173,30 @@ export interface ReadCategoriesAsOfOptions {
   readonly limit: number;
 }
 
+export interface ReadWholeStreamsOptions {
+  /** streams after this one (bytewise order of ids, as the primary key); default: from the first */
+  readonly afterStream?: string;
+  /**
+   * only events up to this place of the log: a checkpoint of a never-skipping read
+   * ({@link LogReader.committedHead}), so that every event up to it is committed
+   */
+  readonly through: LogCheckpoint;
+  /** only events of these types */
+  readonly types: readonly string[];
+  /**
+   * about this many events of the log (of any type and place) per call: the read ends at the
+   * end of the stream that holds the this-many-th event after `afterStream`, so streams come whole
+   */
+  readonly events: number;
+}
+
+export interface WholeStreamsResult {
+  /** the events, stream after stream (bytewise order of ids), each stream's in version order */
+  readonly events: RecordedEvent[];
+  /** the last stream the call covered (the next call's `afterStream`), or null when no stream is left */
+  readonly next: string | null;
+}
+
 export interface StreamsOpenedWithOptions {
   readonly category: string;
   /** streams holding an event of this type recorded by `recordedUpTo` … */
@@ -187,6 +228,28 @@ export interface LogReader {
 
   /** {@link EventStore.head}, on this reader's connection */
   head(): Promise<LogCheckpoint | undefined>;
+
+  /**
+   * readAll, but only events of some types: looks through the next `window` events of the
+   * log (the commit-order index) and returns those of the types, with the window's end as
+   * the checkpoint, so that a reader of rare types moves on through the log without being
+   * handed the rest (a rebuild of a projection that handles few types).
+   */
+  readAllOfTypes(options: ReadAllOfTypesOptions): Promise<ReadWindowResult>;
+
+  /**
+   * The last event readAll would hand out now (its never-skip rule): every event up to it is
+   * committed, so it ends a range that later reads may walk in any order; undefined for an
+   * empty log or while the log's first transaction is in flight.
+   */
+  committedHead(): Promise<LogCheckpoint | undefined>;
+
+  /**
+   * The events of whole streams in stream order (the primary key's), up to a place of the
+   * log: a rebuild's first pass over the log, stream after stream, for projections whose rows
+   * of a stream depend on that stream alone. About `events` events of the log per call.
+   */
+  readWholeStreams(options: ReadWholeStreamsOptions): Promise<WholeStreamsResult>;
 
   /**
    * Events in (after, upTo], in log order. No never-skip rule: only for a range whose end

@@ -1,15 +1,19 @@
-import { checkpointOf, toRecordedEvent, type EventRow } from './event-rows';
+import { checkpointOf, compareCheckpoints, toRecordedEvent, type EventRow } from './event-rows';
 import {
   LOG_START,
   type LogCheckpoint,
   type LogReader,
   type ReadAllOptions,
+  type ReadAllOfTypesOptions,
   type ReadAllResult,
+  type ReadWindowResult,
   type ReadCategoriesAsOfOptions,
   type ReadCategoryOptions,
   type ReadRangeOptions,
+  type ReadWholeStreamsOptions,
   type RecordedEvent,
   type StreamsOpenedWithOptions,
+  type WholeStreamsResult,
 } from './event-store.port';
 import { EVENT_COLUMNS, LOG_HEAD, NEVER_SKIP, READ_ALL } from './event-store.sql';
 import { statement } from './statement';
@@ -48,6 +52,49 @@ const COUNT_AFTER = statement(`SELECT count(*) AS events, min(a.recorded_at) AS 
 
 /** The log's last position (a backward step of the position index). */
 const LAST_POSITION = statement('SELECT max(global_position) AS position FROM events');
+
+/** readAll's last event: a backward step of the commit-order index, past the transactions in flight */
+const COMMITTED_HEAD = statement(`SELECT e.transaction_id::text AS transaction_id, e.global_position FROM events e
+WHERE ${NEVER_SKIP}
+ORDER BY e.transaction_id DESC, e.global_position DESC LIMIT 1`);
+
+/** The place of the event $3 places after ($1, $2) in log order, readAll's rule: an index-only walk of the commit-order index. */
+const PLACE_AHEAD = `SELECT e.transaction_id::text AS transaction_id, e.global_position FROM events e
+WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint) AND ${NEVER_SKIP}
+ORDER BY e.transaction_id, e.global_position OFFSET $3 LIMIT 1`;
+
+/**
+ * Events in (($1, $2), ($3, $4)] of types $5, in log order (the end is a never-skipping
+ * read's: all committed). The BETWEEN repeats the bounds for the planner, which has no
+ * statistics for a row comparison: without it, it may guess a third of the log and scan it
+ * all in parallel.
+ */
+const RANGE_OF_TYPES = `SELECT ${EVENT_COLUMNS} FROM events e
+WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+  AND (e.transaction_id, e.global_position) <= ($3::xid8, $4::bigint)
+  AND e.transaction_id BETWEEN $1::xid8 AND $3::xid8
+  AND e.event_type = ANY($5::text[])
+ORDER BY e.transaction_id, e.global_position`;
+
+/**
+ * The stream of the event `$2` places after stream `$1` (an index-only walk of the primary
+ * key): where a read of whole streams ends.
+ */
+const STREAM_AHEAD = `SELECT e.stream_id FROM events e WHERE e.stream_id > $1::text
+ORDER BY e.stream_id, e.stream_version OFFSET $2 LIMIT 1`;
+
+/**
+ * Streams after $4 (through $5), up to ($1, $2) in log order, of types $3: a range of the
+ * primary key. Two texts, not one with `$5 IS NULL OR …`: that bound would be a filter,
+ * not a bound of the index scan, and the scan would walk the index to its end every time.
+ */
+const wholeStreams = (bounded: boolean) => `SELECT ${EVENT_COLUMNS} FROM events e
+WHERE e.stream_id > $4::text${bounded ? ' AND e.stream_id <= $5::text' : ''}
+  AND (e.transaction_id, e.global_position) <= ($1::xid8, $2::bigint)
+  AND e.event_type = ANY($3::text[])
+ORDER BY e.stream_id, e.stream_version`;
+const WHOLE_STREAMS = wholeStreams(true);
+const LAST_STREAMS = wholeStreams(false);
 
 const AT_POSITION = statement(
   'SELECT e.transaction_id::text AS transaction_id, e.global_position FROM events e WHERE e.global_position = $1',
@@ -128,6 +175,48 @@ export class SqlLogReader implements LogReader {
       LOG_HEAD,
     );
     return rows[0] ? checkpointOf(rows[0]) : undefined;
+  }
+
+  async readAllOfTypes({ after = LOG_START, types, window }: ReadAllOfTypesOptions): Promise<ReadWindowResult> {
+    if (!Number.isInteger(window) || window < 1) throw new RangeError(`window must be a positive integer: ${window}`);
+    // unnamed statements, planned for their values: a generic plan of a range between
+    // parameters guesses a third of the log, and scans all of it in parallel
+    const ahead = await this.q.query<{ transaction_id: string; global_position: number | string }>(PLACE_AHEAD, [
+      after.transactionId,
+      after.globalPosition,
+      window - 1,
+    ]);
+    // fewer than `window` events left: the window ends at the log's end as readAll sees it
+    const last = ahead.rows[0] ? checkpointOf(ahead.rows[0]) : await this.committedHead();
+    if (!last || compareCheckpoints(last, after) <= 0) return { events: [], checkpoint: after, end: true };
+    const params = [after.transactionId, after.globalPosition, last.transactionId, last.globalPosition, [...types]];
+    const { rows } = await this.q.query<EventRow>(RANGE_OF_TYPES, params);
+    return { events: rows.map(toRecordedEvent), checkpoint: last, end: !ahead.rows[0] };
+  }
+
+  async committedHead(): Promise<LogCheckpoint | undefined> {
+    const { rows } = await this.q.query<{ transaction_id: string; global_position: number | string }>(
+      COMMITTED_HEAD.text,
+      [],
+      COMMITTED_HEAD,
+    );
+    return rows[0] ? checkpointOf(rows[0]) : undefined;
+  }
+
+  async readWholeStreams({
+    afterStream = '',
+    through,
+    types,
+    events,
+  }: ReadWholeStreamsOptions): Promise<WholeStreamsResult> {
+    if (!Number.isInteger(events) || events < 1) throw new RangeError(`events must be a positive integer: ${events}`);
+    // unnamed statements, planned for their values (see readAllOfTypes)
+    const ahead = await this.q.query<{ stream_id: string }>(STREAM_AHEAD, [afterStream, events - 1]);
+    const end = ahead.rows[0]?.stream_id ?? null;
+    const read = end === null ? LAST_STREAMS : WHOLE_STREAMS;
+    const params = [through.transactionId, through.globalPosition, [...types], afterStream];
+    const { rows } = await this.q.query<EventRow>(read, end === null ? params : [...params, end]);
+    return { events: rows.map(toRecordedEvent), next: end };
   }
 
   async readRange({ after, upTo, limit = DEFAULT_LIMIT }: ReadRangeOptions): Promise<RecordedEvent[]> {

@@ -4,6 +4,7 @@ import {
   logReader,
   type EventStore,
   type LogCheckpoint,
+  type RecordedEvent,
   type SqlDatabase,
 } from '@app/event-store';
 import type { Clock } from '@app/clock';
@@ -15,21 +16,31 @@ import { deleteCheckpoint, readCheckpoint, renameCheckpoint, writeCheckpoint } f
 import {
   checkpointNameFor,
   createGeneration,
+  createIndexes,
   dropGeneration,
   pointViews,
   readGeneration,
+  readStreamPass,
   setGenerationState,
+  writeStreamPass,
   type Generation,
+  type StreamPass,
 } from './internal/generations';
-import { lock } from './internal/locks';
+import { lock, tryLock } from './internal/locks';
 import { dropRetired } from './internal/prepare';
+import { SharedPassReads } from './internal/shared-reads';
 import { sleep } from './internal/timing';
 
 export interface RebuildProgress {
+  /** the projection rebuilt (several progress together in {@link rebuildProjections}) */
+  readonly projection: string;
   readonly generation: number;
   /** events read from the log into the new tables so far */
   readonly events: number;
+  /** the generation's checkpoint: the start of the log during a pass stream by stream */
   readonly checkpoint: LogCheckpoint;
+  /** during a pass stream by stream, the last stream applied */
+  readonly afterStream?: string;
 }
 
 export interface RebuildOptions {
@@ -73,23 +84,44 @@ export interface RebuildDeps {
 export const rebuildProjection = async (deps: RebuildDeps, options: RebuildOptions = {}): Promise<RebuildResult> => {
   const { db, store, projection, clock } = deps;
   const batchSize = options.batchSize ?? deps.rebuildBatchSize;
-  const building = await startBuilding(deps, options.fresh ?? true);
-  const name = checkpointNameFor(building);
-  let after: LogCheckpoint = (await readCheckpoint(db, name)) ?? LOG_START;
+  let building = await startBuilding(deps, options.fresh ?? true);
   let events = 0;
+  if (projection.applyNewStreams) {
+    const passed = await passStreamByStream(deps, building, batchSize, options, async (count, afterStream) => {
+      events += count;
+      await options.onProgress?.({
+        projection: projection.name,
+        generation: building.generation,
+        events,
+        checkpoint: LOG_START,
+        afterStream,
+      });
+    });
+    if (!passed) return finished(deps, events, false);
+    building = passed;
+  }
+  const name = checkpointNameFor(building);
+  const reader = store.reader();
+  let after: LogCheckpoint = (await readCheckpoint(db, name)) ?? LOG_START;
   for (;;) {
     options.signal?.throwIfAborted();
-    const batch = await store.readAll({ after, limit: batchSize });
-    if (batch.events.length === 0) break;
+    // the next window of the log, only the events of the handled types sent over
+    const batch = await reader.readAllOfTypes({ after, types: projection.handles, window: batchSize });
+    if (compareCheckpoints(batch.checkpoint, after) <= 0) break;
     const input = { scope: 'building' as const, events: batch.events, after, through: batch.checkpoint };
     const { outcome } = await writeBatch(db, projection, clock, input);
     if (outcome === 'applied') {
       after = batch.checkpoint;
       events += batch.events.length;
-      await options.onProgress?.({ generation: building.generation, events, checkpoint: after });
-      // a short batch: the log's end as it was a moment ago. Stop here rather than chase
-      // writers that never pause; the swap applies what the live runner got to meanwhile.
-      if (batch.events.length < batchSize) break;
+      await options.onProgress?.({
+        projection: projection.name,
+        generation: building.generation,
+        events,
+        checkpoint: after,
+      });
+      // the log's end as it was a moment ago. Stop here rather than chase writers that
+      // never pause; the swap applies what the live runner got to meanwhile.
+      if (batch.end) break;
       continue;
     }
     if (outcome === 'gone') return finished(deps, events, false);
@@ -104,6 +136,177 @@ export const rebuildProjection = async (deps: RebuildDeps, options: RebuildOptio
   await dropRetired(db, projection.name);
   return finished(deps, events, swapped);
 };
+
+/**
+ * Rebuilds several projections of one store, as {@link rebuildProjection} each, but with
+ * one read of the log for the passes stream by stream: each batch of whole streams is read
+ * once and written to every new generation, each in its own transaction, at the same time
+ * (one connection each). Then each projection goes on alone: the rest of the log in log
+ * order, the swap. A projection whose batch is not applied (another process builds it
+ * too) leaves the shared pass and goes on from its own place afterwards. Resolves to the
+ * projections' results, in order.
+ */
+export const rebuildProjections = async (
+  all: readonly RebuildDeps[],
+  options: RebuildOptions = {},
+): Promise<RebuildResult[]> => {
+  if (all.length === 0) return [];
+  const fresh = options.fresh ?? true;
+  const through = await all[0].store.reader().committedHead();
+  const members: { deps: RebuildDeps; generation: Generation; events: number }[] = [];
+  for (const deps of all) {
+    const generation = await startBuilding(deps, fresh, through);
+    const pass = deps.projection.applyNewStreams && (await readStreamPass(deps.db, generation));
+    // together only from the same place: a pass resumed elsewhere goes on alone
+    if (pass && through && pass.afterStream === '' && compareCheckpoints(pass.through, through) === 0)
+      members.push({ deps, generation, events: 0 });
+  }
+  if (through && members.length > 0) {
+    const reads = new SharedPassReads(
+      all[0].store.reader(),
+      {
+        through,
+        types: [...new Set(members.flatMap((m) => m.deps.projection.handles))],
+        events: options.batchSize ?? members[0].deps.rebuildBatchSize,
+      },
+      members.length,
+    );
+    // each projection writes the batches at its own pace (its own transactions, on its own
+    // connection); the first failure stops the others between batches
+    const failed = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, failed.signal]) : failed.signal;
+    const settled = await Promise.allSettled(
+      members.map(async (member, r) => {
+        const { deps } = member;
+        try {
+          for (let i = 0; ; i++) {
+            signal.throwIfAborted();
+            const batch = await reads.get(r, i);
+            if (!batch) return;
+            const pass = { through, afterStream: batch.afterStream };
+            const following = batch.next === undefined ? undefined : { through, afterStream: batch.next };
+            const outcome = await writePassBatch(deps, member.generation, pass, following, batch.events);
+            if (outcome === 'version-mismatch')
+              throw new ProjectionNeedsRebuild(deps.projection.name, deps.projection.version, undefined);
+            // another process builds it too: it goes on from its own place afterwards
+            if (outcome !== 'applied') return;
+            reads.passed(r, i);
+            member.events += batch.events.filter((e) => deps.projection.handles.includes(e.type)).length;
+            await options.onProgress?.({
+              projection: deps.projection.name,
+              generation: member.generation.generation,
+              events: member.events,
+              checkpoint: LOG_START,
+              afterStream: batch.next ?? '',
+            });
+          }
+        } catch (error) {
+          failed.abort(error);
+          throw error;
+        } finally {
+          reads.leave(r);
+        }
+      }),
+    );
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure) throw options.signal?.aborted ? options.signal.reason : failure.reason;
+  }
+  const results: RebuildResult[] = [];
+  for (const deps of all) {
+    const result = await rebuildProjection(deps, { ...options, fresh: false });
+    const member = members.find((m) => m.deps === deps);
+    results.push({ ...result, events: result.events + (member?.events ?? 0) });
+  }
+  return results;
+};
+
+type PassOutcome = 'applied' | 'moved' | 'busy' | 'gone' | 'version-mismatch';
+
+/**
+ * The pass stream by stream of a projection with `applyNewStreams`: the log up to where it
+ * stood when the generation was made (`through`), whole streams at a time in the primary
+ * key's order, each batch committed with the pass's place (the last stream applied) on the
+ * generation's row. Ends by moving the generation's checkpoint to `through`, from where the
+ * rest of the log follows in log order. Reads the next batch while it writes one: the log
+ * up to `through` is all committed and never changes. Resolves to the generation built
+ * (another process may have replaced it), or undefined when none is left to build.
+ */
+const passStreamByStream = async (
+  deps: RebuildDeps,
+  start: Generation,
+  batchSize: number,
+  options: RebuildOptions,
+  onBatch: (events: number, afterStream: string) => Promise<void>,
+): Promise<Generation | undefined> => {
+  const { db, store, projection, pollMs } = deps;
+  const reader = store.reader();
+  const read = (pass: StreamPass) => {
+    const reading = reader.readWholeStreams({
+      afterStream: pass.afterStream,
+      through: pass.through,
+      types: projection.handles,
+      events: batchSize,
+    });
+    reading.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    return reading;
+  };
+  let generation = start;
+  let pass = await readStreamPass(db, generation);
+  let next = pass && read(pass);
+  while (pass && next) {
+    options.signal?.throwIfAborted();
+    const batch = await next;
+    const following = batch.next === null ? undefined : { through: pass.through, afterStream: batch.next };
+    next = following && read(following);
+    const outcome = await writePassBatch(deps, generation, pass, following, batch.events);
+    if (outcome === 'applied') {
+      await onBatch(batch.events.length, following?.afterStream ?? '');
+      pass = following;
+      continue;
+    }
+    if (outcome === 'version-mismatch')
+      throw new ProjectionNeedsRebuild(projection.name, projection.version, undefined);
+    if (outcome === 'busy') await sleep(pollMs, options.signal);
+    // another process builds this projection too (or built a new generation): go on from where it is
+    const current = await readGeneration(db, projection.name, 'building');
+    if (!current) return undefined;
+    generation = current;
+    pass = await readStreamPass(db, generation);
+    next = pass && read(pass);
+  }
+  return generation;
+};
+
+/** One batch of the pass and the pass's new place, in one transaction (as writeBatch for the log order). */
+const writePassBatch = (
+  { db, projection, clock }: RebuildDeps,
+  building: Generation,
+  pass: StreamPass,
+  following: StreamPass | undefined,
+  events: readonly RecordedEvent[],
+): Promise<PassOutcome> =>
+  transactionParkingPoison(db, async (tx, poison): Promise<PassOutcome> => {
+    // no wait for the WAL flush at commit: a crash may lose the last batches, but each takes
+    // its place in the pass with it, so the pass goes on from the last one kept
+    await tx.query('SET LOCAL synchronous_commit = off');
+    if (!(await tryLock(tx, projection.name, 'building'))) return 'busy';
+    const generation = await readGeneration(tx, projection.name, 'building');
+    if (!generation) return 'gone';
+    if (generation.version !== projection.version) return 'version-mismatch';
+    if (generation.generation !== building.generation) return 'moved';
+    const stored = await readStreamPass(tx, generation, { forUpdate: true });
+    if (!stored || stored.afterStream !== pass.afterStream || compareCheckpoints(stored.through, pass.through) !== 0)
+      return 'moved';
+    const now = clock.now();
+    await applyEvents(tx, { projection, generation, poison, now, newStreams: true }, events);
+    await writeStreamPass(tx, generation, following);
+    if (!following) {
+      // the pass is over: its indexes, built from the rows (the rest of the log updates them)
+      await createIndexes(tx, projection, generation.tables);
+      await writeCheckpoint(tx, checkpointNameFor(generation), pass.through, now);
+    }
+    return 'applied';
+  });
 
 /**
  * A table just filled has no planner statistics and no visibility map until autovacuum gets
@@ -123,7 +326,12 @@ const finished = async ({ db, projection }: RebuildDeps, events: number, swapped
 };
 
 /** The generation to fill: the half-built one of this version (when resuming), else a new one. */
-const startBuilding = ({ db, projection, clock }: RebuildDeps, fresh: boolean): Promise<Generation> =>
+const startBuilding = (
+  { db, projection, clock }: RebuildDeps,
+  fresh: boolean,
+  /** where a new generation's pass stream by stream ends; default the log's end now */
+  passThrough?: LogCheckpoint,
+): Promise<Generation> =>
   db.transaction(async (tx) => {
     await lock(tx, projection.name, 'building');
     const active = await readGeneration(tx, projection.name, 'active');
@@ -132,7 +340,12 @@ const startBuilding = ({ db, projection, clock }: RebuildDeps, fresh: boolean): 
     const existing = await readGeneration(tx, projection.name, 'building');
     if (existing && existing.version === projection.version && !fresh) return existing;
     if (existing) await dropGeneration(tx, existing);
-    return createGeneration(tx, projection, 'building', clock.now());
+    // stream by stream up to the log's end as of now (all of it committed), then in log order;
+    // the secondary indexes are made at the end of that pass, from the rows
+    const through = projection.applyNewStreams && (passThrough ?? (await logReader(tx).committedHead()));
+    const created = await createGeneration(tx, projection, 'building', clock.now(), { deferIndexes: !!through });
+    if (through) await writeStreamPass(tx, created, { through, afterStream: '' });
+    return created;
   });
 
 /**

@@ -11,7 +11,7 @@ import {
   type ParkedEvent,
   type RetryParkedResult,
 } from './parked-events';
-import { rebuildProjection, type RebuildOptions, type RebuildResult } from './projection-rebuild';
+import { rebuildProjection, rebuildProjections, type RebuildOptions, type RebuildResult } from './projection-rebuild';
 import { writeBatch } from './internal/batch-writer';
 import { readActiveCheckpoint, readCheckpoint } from './internal/checkpoints';
 import { checkpointNameFor, readGeneration } from './internal/generations';
@@ -216,6 +216,31 @@ export class ProjectionRunner {
       } catch (error) {
         if (!isRetriable(error) || ++failures > CALLER_ATTEMPTS || options.signal?.aborted) throw error;
         await sleep(backoffDelay(failures, this.s.retryPolicy), options.signal);
+      }
+    }
+  }
+
+  /**
+   * Rebuilds several projections as {@link rebuild} each, reading the log once for their
+   * passes stream by stream (`rebuildProjections`): what `casectl projections rebuild`
+   * does for all of them. The runners must share one store. Retriable failures are retried,
+   * resuming the half-built generations.
+   */
+  static async rebuildAll(
+    runners: readonly ProjectionRunner[],
+    options: RebuildOptions = {},
+  ): Promise<RebuildResult[]> {
+    for (const runner of runners) await runner.prepare();
+    const deps = runners.map((runner) => runner.s);
+    for (let failures = 0, fresh = options.fresh ?? true; ; fresh = false) {
+      try {
+        const results = await rebuildProjections(deps, { ...options, fresh });
+        for (const runner of runners) runner.state.progress.fire();
+        return results;
+      } catch (error) {
+        const retry = runners[0]?.s.retryPolicy;
+        if (!isRetriable(error) || ++failures > CALLER_ATTEMPTS || options.signal?.aborted || !retry) throw error;
+        await sleep(backoffDelay(failures, retry), options.signal);
       }
     }
   }

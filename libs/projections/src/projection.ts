@@ -26,6 +26,13 @@ export interface Projection<T extends string = string> {
    * constraints after that table name: each generation has its own.
    */
   readonly tables: { readonly [K in T]: (table: string) => string };
+  /**
+   * Optionally, the tables' secondary indexes apart from `tables` (same naming rule), run
+   * right after it for a new generation, except for one a rebuild fills stream by stream
+   * (`applyNewStreams`): it gets them at the end of that pass, built in bulk from the rows,
+   * instead of updated row by row in random order.
+   */
+  readonly indexes?: { readonly [K in T]?: (table: string) => string };
   /** event types it applies; other events only move the checkpoint */
   readonly handles: readonly string[];
   /**
@@ -41,6 +48,17 @@ export interface Projection<T extends string = string> {
    * a batch of one), which names the event to park.
    */
   applyBatch(tx: SqlQueryable, events: readonly RecordedEvent[], tables: ProjectionTables<T>): Promise<void>;
+  /**
+   * Only for a projection whose rows of a stream follow from that stream's events alone
+   * (each stream its own document, no event changing another stream's rows): a rebuild then
+   * first reads the log stream by stream, up to where the log stood when it began, and hands
+   * this the events of whole streams in stream order, streams of which the new tables hold
+   * no row yet, so nothing needs loading and each row is written once. The rest of the log
+   * follows through `applyBatch`, in log order (docs/projections.md, "Rebuild"). Refusals as
+   * `applyBatch`'s; the runner falls back to `applyBatch`, one event at a time, to name a
+   * culprit.
+   */
+  applyNewStreams?(tx: SqlQueryable, events: readonly RecordedEvent[], tables: ProjectionTables<T>): Promise<void>;
 }
 
 /** The checkpoint id of a projection's active generation (docs/conventions.md naming). */

@@ -23,7 +23,7 @@ INSERT INTO projection_checkpoints VALUES
   ('projector:case-queue:v2', '1234500', 98700, '2026-03-01T09:59:00.000Z');
 INSERT INTO projection_leases VALUES ('case-summaries', 'host:1:abc', now() + interval '1 hour');`);
 
-    expect(await migrate(db, { component: PROJECTIONS_COMPONENT, migrations: PROJECTIONS_MIGRATIONS })).toEqual([2]);
+    expect(await migrate(db, { component: PROJECTIONS_COMPONENT, migrations: PROJECTIONS_MIGRATIONS })).toEqual([2, 3]);
 
     expect(await readCheckpoint(db, 'projector:case-summaries:v3')).toEqual({
       transactionId: '1234567',

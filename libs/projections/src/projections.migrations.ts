@@ -87,6 +87,22 @@ DROP TABLE projection_leases;
 `,
 };
 
+/**
+ * A rebuild's pass over the log stream by stream (projection-rebuild.ts): where it reads up
+ * to (a place of the log) and the last stream it has applied, on the generation it fills.
+ * NULL when the generation is built in log order only, or once the pass is over.
+ */
+const streamPass: Migration = {
+  version: 3,
+  name: "a rebuild's pass stream by stream",
+  sql: `
+ALTER TABLE projection_versions
+  ADD COLUMN pass_through_transaction xid8,
+  ADD COLUMN pass_through_position bigint,
+  ADD COLUMN pass_after_stream text;
+`,
+};
+
 /** Add, never edit (an applied migration whose text changed is refused at start). */
-export const PROJECTIONS_MIGRATIONS: readonly Migration[] = [registry, sharedCheckpointsAndLeases];
+export const PROJECTIONS_MIGRATIONS: readonly Migration[] = [registry, sharedCheckpointsAndLeases, streamPass];
 export const PROJECTIONS_COMPONENT = 'projections';

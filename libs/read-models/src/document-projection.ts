@@ -10,6 +10,8 @@ import type { RowTable } from './row-table';
  */
 export interface DocumentStore<Doc, T extends string, Batch> {
   readonly tables: { readonly [K in T]: (table: string) => string };
+  /** the tables' secondary indexes apart (the projection's `indexes`): created after a rebuild's bulk fill */
+  readonly indexes?: { readonly [K in T]?: (table: string) => string };
   load(tx: SqlQueryable, tables: ProjectionTables<T>, keys: readonly string[]): Promise<Map<string, Doc>>;
   /** the batch's changed documents, in the order they first changed; `batch` is what the folds gathered */
   write(tx: SqlQueryable, tables: ProjectionTables<T>, changed: readonly Doc[], batch: Batch): Promise<void>;
@@ -40,6 +42,12 @@ export interface DocumentProjectionSpec<Doc, T extends string, Batch = void> {
   refused(key: string, event: RecordedEvent): Error;
   /** what the folds of one batch gather beside the documents (the report facts' changed rows) */
   readonly batch?: () => Batch;
+  /**
+   * true when each document is the fold of one stream's events and of nothing else (`keyOf`
+   * names the stream's own document, `evolve` reads no other): a rebuild may then fold whole
+   * streams it has not written yet, without loading anything (`applyNewStreams`).
+   */
+  readonly documentPerStream?: boolean;
 }
 
 /**
@@ -54,38 +62,47 @@ export const documentProjection = <Doc, T extends string, Batch = void>(
 ): Projection<T> => {
   const { store, keyOf, versionOf, evolve, refused } = spec;
   const newBatch = spec.batch ?? (() => undefined as Batch);
+  /** the loop: `fresh` when the keys have no documents yet (nothing to load) */
+  const apply = async (
+    tx: SqlQueryable,
+    events: readonly RecordedEvent[],
+    tables: ProjectionTables<T>,
+    fresh: boolean,
+  ): Promise<void> => {
+    const mine: [string, RecordedEvent][] = [];
+    for (const event of events) {
+      const key = keyOf(event);
+      if (key !== null) mine.push([key, event]);
+    }
+    if (mine.length === 0) return;
+    const docs = fresh ? new Map<string, Doc>() : await store.load(tx, tables, [...new Set(mine.map(([key]) => key))]);
+    const batch = newBatch();
+    const changed = new Set<string>();
+    for (const [key, event] of mine) {
+      const doc = docs.get(key) ?? null;
+      if (doc !== null && versionOf && event.streamVersion <= versionOf(doc)) continue;
+      const next = evolve(doc, event, batch);
+      if (next === null) throw refused(key, event);
+      if (next === doc) continue;
+      docs.set(key, next);
+      changed.add(key);
+    }
+    if (changed.size === 0) return;
+    await store.write(
+      tx,
+      tables,
+      [...changed].map((key) => docs.get(key) as Doc),
+      batch,
+    );
+  };
   return {
     name: spec.name,
     version: spec.version,
     tables: store.tables,
+    ...(store.indexes ? { indexes: store.indexes } : {}),
     handles: spec.handles,
-    applyBatch: async (tx, events, tables) => {
-      const mine: [string, RecordedEvent][] = [];
-      for (const event of events) {
-        const key = keyOf(event);
-        if (key !== null) mine.push([key, event]);
-      }
-      if (mine.length === 0) return;
-      const docs = await store.load(tx, tables, [...new Set(mine.map(([key]) => key))]);
-      const batch = newBatch();
-      const changed = new Set<string>();
-      for (const [key, event] of mine) {
-        const doc = docs.get(key) ?? null;
-        if (doc !== null && versionOf && event.streamVersion <= versionOf(doc)) continue;
-        const next = evolve(doc, event, batch);
-        if (next === null) throw refused(key, event);
-        if (next === doc) continue;
-        docs.set(key, next);
-        changed.add(key);
-      }
-      if (changed.size === 0) return;
-      await store.write(
-        tx,
-        tables,
-        [...changed].map((key) => docs.get(key) as Doc),
-        batch,
-      );
-    },
+    applyBatch: (tx, events, tables) => apply(tx, events, tables, false),
+    ...(spec.documentPerStream ? { applyNewStreams: (tx, events, tables) => apply(tx, events, tables, true) } : {}),
   };
 };
 
@@ -99,7 +116,8 @@ export const oneRowPerDocument = <Doc, T extends string>(
   table: RowTable<Doc>,
   keyOf: (doc: Doc) => string,
 ): DocumentStore<Doc, T, unknown> => ({
-  tables: { [stable]: table.ddl } as { readonly [K in T]: (table: string) => string },
+  tables: { [stable]: table.table } as { readonly [K in T]: (table: string) => string },
+  indexes: { [stable]: table.indexes } as { readonly [K in T]: (table: string) => string },
   load: async (tx, tables, keys) =>
     new Map((await table.selectByKey(tx, tables[stable], keys)).map((doc) => [keyOf(doc), doc])),
   write: (tx, tables, changed) => table.upsert(tx, tables[stable], changed),

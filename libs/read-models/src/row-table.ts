@@ -102,6 +102,10 @@ export interface RowTable<Row> {
   readonly names: string;
   /** the `CREATE TABLE` (and `extra`) of one physical table */
   ddl(table: string): string;
+  /** the `CREATE TABLE` alone (with its primary key) */
+  table(table: string): string;
+  /** `extra` alone (the secondary indexes): what a rebuild may create after filling the table */
+  indexes(table: string): string;
   /** a row as a driver (or `json_agg`) gives it back → the row object */
   read(row: Record<string, unknown>): Row;
   /**
@@ -162,14 +166,18 @@ ON CONFLICT (${keyNames.join(', ')}) DO UPDATE SET ${updates.map((n) => `${n} = 
     return out as Row;
   };
 
-  return {
-    names: names.join(', '),
-    ddl: (t) => `
+  const table = (t: string) => `
 CREATE TABLE ${t} (
   ${definitions.join(',\n  ')},
   CONSTRAINT ${t}_pkey PRIMARY KEY (${keyNames.join(', ')})
 );
-${spec.extra ? spec.extra(t) : ''}`,
+`;
+  const indexes = (t: string) => (spec.extra ? spec.extra(t) : '');
+  return {
+    names: names.join(', '),
+    ddl: (t) => `${table(t)}${indexes(t)}`,
+    table,
+    indexes,
     read,
     upsert: async (tx, t, rows) => {
       if (rows.length === 0) return;

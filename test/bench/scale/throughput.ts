@@ -4,8 +4,9 @@
  * own code path, as the worker runs it:
  *
  *  - {@link measureRebuild}: a full rebuild of every projection of the app (`allProjections`
- *    of @app/workers) from event 1, with `ProjectionRunner.rebuild` (fresh tables, then the
- *    swap), one projection after the other; peak RSS sampled every 50 ms;
+ *    of @app/workers) from event 1, all together with `ProjectionRunner.rebuildAll` (fresh
+ *    tables, one shared pass stream by stream, then each one's swap), as `casectl projections
+ *    rebuild all`; peak RSS sampled every 50 ms;
  *  - {@link measureRelay}: the Kafka relay (`EventRelay`, `KafkajsPublisher`) from position 0,
  *    against a raw kafkajs producer sending the same messages with the same settings in the
  *    same run; fresh topics per run (unique prefix), deleted afterwards;
@@ -27,7 +28,7 @@ import {
   type LogCheckpoint,
   type ReadAllResult,
 } from '../../../libs/event-store/src';
-import { ProjectionRunner } from '../../../libs/projections/src';
+import { ProjectionRunner, type RebuildProgress } from '../../../libs/projections/src';
 import {
   caseTopics,
   createKafkaClient,
@@ -86,6 +87,8 @@ export interface RebuildOptions {
    * events it got through: a partial rebuild, said so in the result (`partial`); default none
    */
   readonly maxSecondsPerProjection?: number;
+  /** one projection after the other (`ProjectionRunner.rebuild`), not all together (`rebuildAll`) */
+  readonly separately?: boolean;
   readonly log?: Log;
 }
 
@@ -110,9 +113,10 @@ export interface RebuildThroughput {
 }
 
 /**
- * A full rebuild of every projection from event 1 (`ProjectionRunner.rebuild`: new
- * generation, batches from the start of the log, swap, old tables dropped), one projection
- * after the other, as `casectl projections rebuild` and the worker's version change do.
+ * A full rebuild of every projection from event 1 (`ProjectionRunner.rebuildAll`: new
+ * generations, one pass stream by stream for those that have one, then the rest of the log,
+ * swap, old tables dropped), as `casectl projections rebuild all` does; or one projection
+ * after the other (`separately`), as the worker's rebuild after a version change does.
  */
 export const measureRebuild = async (databaseUrl: string, options: RebuildOptions = {}): Promise<RebuildThroughput> => {
   const log = options.log ?? (() => undefined);
@@ -120,7 +124,7 @@ export const measureRebuild = async (databaseUrl: string, options: RebuildOption
     calendarsDir: join(ROOT, 'config', 'calendars'),
     policyFile: join(ROOT, 'config', 'sla-policy.json'),
   });
-  const handle = await createEventStore({ databaseUrl, poolSize: 4 });
+  const handle = await createEventStore({ databaseUrl, poolSize: 6 });
   try {
     const projections = allProjections(sla).filter((p) => !options.only || options.only.includes(p.name));
     const runners = projections.map(
@@ -132,27 +136,47 @@ export const measureRebuild = async (databaseUrl: string, options: RebuildOption
         }),
     );
     for (const runner of runners) await runner.prepare();
+    // a rebuild reads only the events of the types its projection handles, so the events of
+    // the log it went through are counted here: all of them for a whole rebuild, those up to
+    // where a partial one stopped otherwise
+    const logEvents = Number(
+      (await handle.db.query<{ n: string }>('SELECT count(*)::bigint AS n FROM events')).rows[0].n,
+    );
+    const goneThrough = async (progress: RebuildProgress | undefined): Promise<number> => {
+      if (!progress) return 0;
+      const { rows } = await handle.db.query<{ n: string }>(
+        progress.afterStream !== undefined
+          ? 'SELECT count(*)::bigint AS n FROM events WHERE stream_id <= $1'
+          : 'SELECT count(*)::bigint AS n FROM events WHERE (transaction_id, global_position) <= ($1::xid8, $2::bigint)',
+        progress.afterStream !== undefined
+          ? [progress.afterStream]
+          : [progress.checkpoint.transactionId, progress.checkpoint.globalPosition],
+      );
+      return Number(rows[0].n);
+    };
     const rss = sampleRss();
     const perProjection: Record<string, number> = {};
     let events = 0;
     let eventsRebuilt = 0;
     let total = 0;
     let partial = false;
-    for (const runner of runners) {
+    // together: one read of the log for the passes stream by stream (casectl projections rebuild all)
+    const groups = options.separately ? runners.map((runner) => [runner]) : [runners];
+    for (const group of groups) {
       const started = performance.now();
       const stop = new AbortController();
       const timer = options.maxSecondsPerProjection
-        ? setTimeout(() => stop.abort(), options.maxSecondsPerProjection * 1000)
+        ? setTimeout(() => stop.abort(), options.maxSecondsPerProjection * group.length * 1000)
         : undefined;
-      let done = 0;
+      const last = new Map<string, { progress: RebuildProgress; seconds: number }>();
       try {
-        const result = await runner.rebuild({
+        await ProjectionRunner.rebuildAll(group, {
           ...(options.batchSize ? { batchSize: options.batchSize } : {}),
           signal: stop.signal,
-          onProgress: (progress) => void (done = progress.events),
+          onProgress: (progress) =>
+            void last.set(progress.projection, { progress, seconds: (performance.now() - started) / 1000 }),
         });
-        done = result.events;
-        events = Math.max(events, result.events);
+        events = logEvents;
       } catch (error) {
         if (!stop.signal.aborted) throw error;
         partial = true;
@@ -161,10 +185,18 @@ export const measureRebuild = async (databaseUrl: string, options: RebuildOption
       }
       const seconds = (performance.now() - started) / 1000;
       total += seconds;
-      eventsRebuilt += done;
-      perProjection[runner.name] = Math.round(done / seconds);
+      for (const runner of group) {
+        const done = stop.signal.aborted ? await goneThrough(last.get(runner.name)?.progress) : logEvents;
+        // a projection's own time: until its last batch (the others' tails and swaps go on after it)
+        const own = Math.min(seconds, last.get(runner.name)?.seconds ?? seconds);
+        eventsRebuilt += done;
+        perProjection[runner.name] = Math.round(done / own);
+        log(
+          `  rebuild ${runner.name.padEnd(15)} ${done} events, its last batch at ${own.toFixed(1)} s: ${perProjection[runner.name]} events/s${stop.signal.aborted ? ' (stopped there: a partial rebuild)' : ''}`,
+        );
+      }
       log(
-        `  rebuild ${runner.name.padEnd(15)} ${done} events in ${seconds.toFixed(1)} s: ${perProjection[runner.name]} events/s${stop.signal.aborted ? ' (stopped there: a partial rebuild)' : ''} (RSS ${Math.round(process.memoryUsage().rss / 1048576)} MB)`,
+        `  rebuild of ${group.map((r) => r.name).join(', ')}: ${seconds.toFixed(1)} s (RSS ${Math.round(process.memoryUsage().rss / 1048576)} MB)`,
       );
     }
     const { startMb, peakMb } = rss.stop();

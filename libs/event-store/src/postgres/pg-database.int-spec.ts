@@ -104,7 +104,9 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'PostgreSQL adapter', (serverU
             }
           });
         if (callback) return handOver(callback);
-        return new Promise((resolve, reject) => handOver((error, client) => (error ? reject(error) : resolve(client!))));
+        return new Promise((resolve, reject) =>
+          handOver((error, client) => (error ? reject(error) : resolve(client!))),
+        );
       }) as typeof pool.connect);
 
       const error = await rejectionOf(dying.transaction((tx) => tx.query('INSERT INTO t VALUES (1)')));

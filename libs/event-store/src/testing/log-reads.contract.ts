@@ -155,6 +155,95 @@ export const logReadsContract = (fixture: () => EventStoreFixture): void =>
       await expect(read({ categories: ['Case'] })).rejects.toThrow('Not stream categories');
     });
 
+    it('readAllOfTypes looks through a window of the log and returns its events of some types, with the window end', async () => {
+      const start = (await store().head()) ?? LOG_START;
+      const category = newCategory();
+      const [kept, other] = [`K${category}`, `O${category}`];
+      const first = await store().appendToStream(
+        `${category}-a`,
+        [ev(kept, 1), ev(other, 2), ev(other, 3)],
+        'no-stream',
+      );
+      const last = await store().appendToStream(`${category}-b`, [ev(other, 4), ev(kept, 5)], 'no-stream');
+      await waitFor(
+        async () => (await store().readAll({ after: start, limit: 10 })).events.length === 5,
+        () => 'the appends to reach the global log',
+      );
+      const windows: { data: unknown[]; at: number; end: boolean }[] = [];
+      for (let after = start, end = false; !end;) {
+        const read = await store()
+          .reader()
+          .readAllOfTypes({ after, types: [kept], window: 2 });
+        windows.push({ data: read.events.map((e) => e.data), at: read.checkpoint.globalPosition, end: read.end });
+        ({ checkpoint: after, end } = read);
+      }
+      const [p4, p5] = last.globalPositions;
+      // two events of the log a window, whatever their types; the last window is short and ends the log
+      expect(windows).toEqual([
+        { data: [1], at: first.globalPositions[1], end: false },
+        { data: [], at: p4, end: false },
+        { data: [5], at: p5, end: true },
+      ]);
+      const atEnd = await store()
+        .reader()
+        .readAllOfTypes({ after: last.checkpoint, types: [kept], window: 2 });
+      expect(atEnd).toEqual({ events: [], checkpoint: last.checkpoint, end: true });
+      await expect(
+        store()
+          .reader()
+          .readAllOfTypes({ types: [kept], window: 0 }),
+      ).rejects.toThrow('window must be a positive integer');
+    });
+
+    it('committedHead is the last event readAll hands out; readWholeStreams reads whole streams in stream order up to it', async () => {
+      const category = newCategory();
+      const [kept, other] = [`K${category}`, `O${category}`];
+      const a = await store().appendToStream(
+        `${category}-a`,
+        [ev(kept, 'a1'), ev(other, 'a2'), ev(kept, 'a3')],
+        'no-stream',
+      );
+      await store().appendToStream(`${category}-c`, [ev(kept, 'c1')], 'no-stream');
+      const b = await store().appendToStream(`${category}-b`, [ev(kept, 'b1'), ev(kept, 'b2')], 'no-stream');
+      // nothing else is appended meanwhile (the suite's tests run one after another)
+      let head: unknown;
+      await waitFor(
+        async () => {
+          head = await store().reader().committedHead();
+          return JSON.stringify(head) === JSON.stringify(b.checkpoint);
+        },
+        () => `committedHead ${JSON.stringify(head)}, last append ${JSON.stringify(b.checkpoint)}`,
+      );
+      const through = b.checkpoint;
+      // after the place read up to: left out
+      await store().appendToStream(`${category}-a`, [ev(kept, 'a4')], a.nextExpectedVersion);
+
+      const walk = async (events: number) => {
+        const calls: string[][] = [];
+        for (let afterStream: string | null = `${category}-`; afterStream?.startsWith(`${category}-`);) {
+          const read = await store()
+            .reader()
+            .readWholeStreams({ afterStream, through, types: [kept], events });
+          calls.push(read.events.map((e) => e.data as string));
+          afterStream = read.next;
+        }
+        return calls;
+      };
+      // stream by stream, each stream whole in one call, only the kept type, up to `through`
+      expect((await walk(1000)).flat()).toEqual(['a1', 'a3', 'b1', 'b2', 'c1']);
+      // two events of the log a call: a's three come together (never cut), then b's two, then c
+      expect((await walk(2)).slice(0, 2)).toEqual([
+        ['a1', 'a3'],
+        ['b1', 'b2'],
+      ]);
+      expect((await walk(1)).flat()).toEqual(['a1', 'a3', 'b1', 'b2', 'c1']);
+      await expect(
+        store()
+          .reader()
+          .readWholeStreams({ through, types: [kept], events: 0 }),
+      ).rejects.toThrow('events must be a positive integer');
+    });
+
     it('readStreamsOpenedWith reads the streams opened with a field of a value (trimmed, any case), up to a moment', async () => {
       const category = newCategory();
       await store().appendToStream(

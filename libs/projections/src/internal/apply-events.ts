@@ -10,6 +10,11 @@ export interface ApplyContext {
   /** events that failed in an earlier attempt at this same work, with their error */
   readonly poison: ReadonlyMap<string, string>;
   readonly now: Date;
+  /**
+   * the events are whole streams new to the generation, in stream order (a rebuild's pass
+   * stream by stream): applied with the projection's `applyNewStreams`
+   */
+  readonly newStreams?: boolean;
 }
 
 /**
@@ -20,7 +25,7 @@ export interface ApplyContext {
  */
 export const applyEvents = async (
   tx: SqlQueryable,
-  { projection, generation, poison, now }: ApplyContext,
+  { projection, generation, poison, now, newStreams = false }: ApplyContext,
   events: readonly RecordedEvent[],
 ): Promise<number> => {
   const handled = events.filter((event) => projection.handles.includes(event.type));
@@ -48,7 +53,9 @@ export const applyEvents = async (
     }
     batch.push(event);
   }
-  if (batch.length > 0 && !(await applyBatch(tx, projection, generation, batch)))
+  if (batch.length > 0 && !(await applyBatch(tx, projection, generation, batch, newStreams)))
+    // one at a time through applyBatch, also after applyNewStreams: each event then finds
+    // the rows its stream's earlier ones wrote in this transaction
     for (const event of batch) await applyOne(tx, projection, generation.tables, event);
   return parked;
 };
@@ -79,10 +86,12 @@ const applyBatch = async (
   projection: Projection,
   generation: Generation,
   events: readonly RecordedEvent[],
+  newStreams: boolean,
 ): Promise<boolean> => {
   await tx.query('SAVEPOINT projection_batch');
   try {
-    await projection.applyBatch(tx, events, generation.tables);
+    if (newStreams && projection.applyNewStreams) await projection.applyNewStreams(tx, events, generation.tables);
+    else await projection.applyBatch(tx, events, generation.tables);
   } catch (error) {
     if (isRetriable(error)) throw new ApplyFailed(projection.name, events[0], error);
     const named = (error as { event?: RecordedEvent } | null)?.event;

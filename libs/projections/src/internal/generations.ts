@@ -1,4 +1,4 @@
-import { statement, type SqlQueryable, type SqlTransaction } from '@app/event-store';
+import { statement, type LogCheckpoint, type SqlQueryable, type SqlTransaction } from '@app/event-store';
 import {
   checkpointNameOf,
   physicalTableOf,
@@ -72,6 +72,8 @@ export const createGeneration = async (
   projection: Projection,
   state: 'active' | 'building',
   now: Date,
+  /** leave the projection's `indexes` out, for {@link createIndexes} once the tables are filled */
+  { deferIndexes = false }: { deferIndexes?: boolean } = {},
 ): Promise<Generation> => {
   const { rows } = await tx.query<{ next: number | string }>(
     'SELECT COALESCE(MAX(generation), 0) + 1 AS next FROM projection_versions WHERE projection = $1',
@@ -83,6 +85,7 @@ export const createGeneration = async (
     tables[table] = physicalTableOf(table, projection.version, generation);
     await tx.exec(ddl(tables[table]));
   }
+  if (!deferIndexes) await createIndexes(tx, projection, tables);
   await tx.query(
     `INSERT INTO projection_versions (projection, generation, version, tables, state, created_at, activated_at)
      VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)`,
@@ -151,4 +154,61 @@ export const pointViews = async (tx: SqlTransaction, g: Generation, previous?: G
   }
   for (const view of Object.keys(previous?.tables ?? {}))
     if (!(view in g.tables)) await tx.exec(`DROP VIEW IF EXISTS ${view}`);
+};
+
+/**
+ * A rebuild's pass over the log stream by stream (projection-rebuild.ts): every event up to
+ * `through` of the streams up to `afterStream` (bytewise) is applied; '' before the first.
+ */
+export interface StreamPass {
+  readonly through: LogCheckpoint;
+  readonly afterStream: string;
+}
+
+const READ_PASS =
+  statement(`SELECT pass_through_transaction::text AS transaction_id, pass_through_position AS global_position,
+  pass_after_stream FROM projection_versions WHERE projection = $1 AND generation = $2`);
+const READ_PASS_FOR_UPDATE = statement(`${READ_PASS.text} FOR UPDATE`);
+
+/** The generation's pass stream by stream, or undefined when it has none (over, or never begun). */
+export const readStreamPass = async (
+  q: SqlQueryable,
+  g: Generation,
+  { forUpdate = false } = {},
+): Promise<StreamPass | undefined> => {
+  const read = forUpdate ? READ_PASS_FOR_UPDATE : READ_PASS;
+  const { rows } = await q.query<{
+    transaction_id: string | null;
+    global_position: number | string | null;
+    pass_after_stream: string | null;
+  }>(read.text, [g.projection, g.generation], read);
+  const row = rows[0];
+  if (!row || row.transaction_id === null || row.pass_after_stream === null) return undefined;
+  return {
+    through: { transactionId: row.transaction_id, globalPosition: Number(row.global_position) },
+    afterStream: row.pass_after_stream,
+  };
+};
+
+/** Sets the generation's pass (begun, or moved on), or ends it (undefined). */
+export const writeStreamPass = async (q: SqlQueryable, g: Generation, pass: StreamPass | undefined): Promise<void> => {
+  await q.query(
+    `UPDATE projection_versions SET pass_through_transaction = $3::xid8, pass_through_position = $4, pass_after_stream = $5
+     WHERE projection = $1 AND generation = $2`,
+    [
+      g.projection,
+      g.generation,
+      pass?.through.transactionId ?? null,
+      pass?.through.globalPosition ?? null,
+      pass?.afterStream ?? null,
+    ],
+  );
+};
+
+/** Runs the projection's `indexes` DDL on a generation's tables. */
+export const createIndexes = async (tx: SqlTransaction, projection: Projection, tables: ProjectionTables): Promise<void> => {
+  for (const [table, ddl] of Object.entries<((t: string) => string) | undefined>(projection.indexes ?? {})) {
+    const sql = ddl && tables[table] ? ddl(tables[table]).trim() : '';
+    if (sql) await tx.exec(sql);
+  }
 };

@@ -25,14 +25,24 @@ export const withFault = <T extends string>(
   projection: Projection<T>,
   before: (event: RecordedEvent, tx: SqlQueryable) => void | Promise<void>,
   overrides: Partial<Pick<Projection<T>, 'name' | 'version'>> = {},
-): Projection<T> => ({
-  ...projection,
-  ...overrides,
-  applyBatch: async (tx, events, tables) => {
-    for (const event of events) await before(event, tx);
-    await projection.applyBatch(tx, events, tables);
-  },
-});
+): Projection<T> => {
+  const { applyNewStreams } = projection;
+  return {
+    ...projection,
+    ...overrides,
+    applyBatch: async (tx, events, tables) => {
+      for (const event of events) await before(event, tx);
+      await projection.applyBatch(tx, events, tables);
+    },
+    // a rebuild's pass stream by stream meets the same faults
+    ...(applyNewStreams && {
+      applyNewStreams: async (tx, events, tables) => {
+        for (const event of events) await before(event, tx);
+        await applyNewStreams.call(projection, tx, events, tables);
+      },
+    }),
+  };
+};
 
 /**
  * The same projection, but its connection is lost once, at the `nth` event it applies

@@ -4,8 +4,9 @@ import { ManualClock } from '@app/clock';
 import type { RecordedEvent } from '@app/event-store';
 import { waitFor } from '@app/testing';
 // the runner's realistic projection: the case summaries of @app/read-models
-import { caseSummariesProjection, listCaseSummaries } from '@app/read-models';
+import { caseQueueProjection, caseSummariesProjection, listCaseSummaries } from '@app/read-models';
 import type { Projection } from '../projection';
+import { ProjectionRunner } from '../projection.runner';
 import { countingProjection } from './counting.projection';
 import { connectionLostAt, ConnectionLostForTest, PoisonEventForTest, withFault } from './faulty.projection';
 import {
@@ -199,10 +200,13 @@ export const projectionRunnerSuite = (
         while (reading) seen.push([...(await subjects())].join('+'));
       })();
       const late = randomUUID();
+      let progressed = 0;
       const rebuilt = await live.rebuild({
         batchSize: 50,
-        onProgress: async ({ events }) => {
-          if (events !== 50) return;
+        onProgress: async ({ afterStream }) => {
+          if (++progressed !== 1) return;
+          // case summaries are folded stream by stream first
+          expect(afterStream).toMatch(/^case-/);
           expect(await subjects()).toEqual(new Set(['old']));
           // events keep coming during the rebuild; the live runner serves them from the old tables
           const appended = await t.store.appendToStream(toCaseStreamId(late), caseStory(late, 'assign'), 'no-stream');
@@ -247,15 +251,19 @@ export const projectionRunnerSuite = (
       await v1.catchUp();
       await v1.stop();
       // the next version shouts its subjects
-      const shouting: Projection<'case_summaries'> = {
-        ...caseSummariesProjection,
-        version: NEXT,
-        applyBatch: async (tx, events, tables) => {
-          await caseSummariesProjection.applyBatch(tx, events, tables);
+      const shout =
+        (apply: Projection<'case_summaries'>['applyBatch']): Projection<'case_summaries'>['applyBatch'] =>
+        async (tx, events, tables) => {
+          await apply(tx, events, tables);
           await tx.query(
             `UPDATE ${tables.case_summaries} SET subject = upper(subject) WHERE subject <> upper(subject)`,
           );
-        },
+        };
+      const shouting: Projection<'case_summaries'> = {
+        ...caseSummariesProjection,
+        version: NEXT,
+        applyBatch: shout(caseSummariesProjection.applyBatch),
+        applyNewStreams: shout(caseSummariesProjection.applyNewStreams!),
       };
       const servedDuringRebuild: boolean[] = [];
       const v2 = runner(shouting, {
@@ -282,6 +290,115 @@ export const projectionRunnerSuite = (
       );
       expect(await physicalTables(t.db, 'case_summaries')).toEqual([`case_summaries_v${NEXT}_g2`]);
       expect(await checkpointNames(t.db)).toEqual([`projector:case-summaries:v${NEXT}`]);
+    });
+
+    it('a rebuild folds whole streams first and resumes that pass where it stopped; a poison event parks its stream', async () => {
+      const history = await appendHistory(t.store, deskHistory({ events: 600, seed: 11, concurrentCases: 30 }));
+      const poisoned = toCaseStreamId(history.caseIds[3]);
+      const projection = withFault(caseSummariesProjection, (event: RecordedEvent) => {
+        if (event.streamId === poisoned && event.streamVersion === 3) throw new PoisonEventForTest(event);
+      });
+      const live = runner(projection, { batchSize: 50 });
+      await live.start();
+      await live.catchUp();
+      const parkedLive = (await live.listParked()).map((p) => [p.streamId, p.streamVersion, p.reason]);
+      expect(parkedLive[0]).toEqual([poisoned, 3, 'failed']);
+
+      // stopped after its second batch of the pass: the half-built generation stays
+      const stop = new AbortController();
+      const stoppedAt: string[] = [];
+      await expect(
+        live.rebuild({
+          batchSize: 40,
+          signal: stop.signal,
+          onProgress: ({ afterStream, checkpoint }) => {
+            // during the pass the new generation's checkpoint stays at the start of the log
+            expect(checkpoint.globalPosition).toBe(0);
+            stoppedAt.push(afterStream!);
+            if (stoppedAt.length === 2) stop.abort();
+          },
+        }),
+      ).rejects.toThrow();
+      expect(stoppedAt).toEqual([expect.stringMatching(/^case-/), expect.stringMatching(/^case-/)]);
+      expect(stoppedAt[0] < stoppedAt[1]).toBe(true);
+      expect(await physicalTables(t.db, 'case_summaries')).toHaveLength(2);
+
+      // resumed: on from the last stream it applied, not from the first
+      const resumedFrom: string[] = [];
+      const rebuilt = await live.rebuild({
+        batchSize: 40,
+        fresh: false,
+        onProgress: ({ afterStream }) => void (afterStream !== undefined && resumedFrom.push(afterStream)),
+      });
+      expect(rebuilt).toMatchObject({ generation: 2, swapped: true });
+      expect(resumedFrom.length).toBeGreaterThan(0);
+      expect(resumedFrom.every((stream) => stream === '' || stream > stoppedAt[1])).toBe(true);
+
+      // every case as a plain fold of its stream; the poisoned one up to its hole, parked as live
+      const rows = await summaryRows(t.db);
+      const oracle = await foldedSummaries(t.store, history.caseIds);
+      const poisonedId = history.caseIds[3];
+      expect(rows.filter((s) => s.caseId !== poisonedId)).toEqual(oracle.filter((s) => s.caseId !== poisonedId));
+      expect(rows.find((s) => s.caseId === poisonedId)?.version).toBe(2);
+      expect((await live.listParked()).map((p) => [p.streamId, p.streamVersion, p.reason])).toEqual(parkedLive);
+    });
+
+    it('rebuilds several projections with one read of the log, each as its own rebuild would; a stopped one resumes', async () => {
+      const history = await appendHistory(t.store, deskHistory({ events: 500, seed: 13, concurrentCases: 25 }));
+      const [summaries, queue, counting] = [
+        runner(caseSummariesProjection, { batchSize: 60 }),
+        runner(caseQueueProjection, { batchSize: 60 }),
+        runner(countingProjection(), { batchSize: 60 }),
+      ];
+      for (const live of [summaries, queue, counting]) await live.catchUp();
+      const queueRows = async () => (await t.db.query('SELECT * FROM case_queue ORDER BY case_id')).rows;
+      const before = await queueRows();
+
+      // stopped in the shared pass: both passes stream by stream move together, the counting one waits for its turn
+      const stop = new AbortController();
+      const seen: string[] = [];
+      await expect(
+        ProjectionRunner.rebuildAll([summaries, queue, counting], {
+          batchSize: 40,
+          signal: stop.signal,
+          onProgress: ({ projection, afterStream }) => {
+            seen.push(`${projection}:${afterStream === undefined ? 'log' : 'streams'}`);
+            if (seen.length === 4) stop.abort();
+          },
+        }),
+      ).rejects.toThrow();
+      expect([...new Set(seen)].sort()).toEqual(['case-queue:streams', 'case-summaries:streams']);
+
+      // resumed: each pass goes on alone from its own place, then the rest in log order and the swaps
+      const late = randomUUID();
+      const progressed = new Set<string>();
+      const results = await ProjectionRunner.rebuildAll([summaries, queue, counting], {
+        batchSize: 40,
+        fresh: false,
+        onProgress: async ({ projection }) => {
+          if (progressed.size === 0)
+            await t.store.appendToStream(toCaseStreamId(late), caseStory(late, 'assign'), 'no-stream');
+          progressed.add(projection);
+        },
+      });
+      expect(results.map((r) => [r.generation, r.swapped])).toEqual([
+        [2, true],
+        [2, true],
+        [2, true],
+      ]);
+      expect(progressed).toEqual(new Set(['case-summaries', 'case-queue', 'event-counts']));
+      for (const live of [summaries, queue, counting]) await live.catchUp();
+      expect(await summaryRows(t.db)).toEqual(await foldedSummaries(t.store, [...history.caseIds, late]));
+      const counts = await countRows(t.db);
+      for (const row of counts) expect(row.applied).toBe(row.lastVersion);
+      expect(counts.reduce((sum, row) => sum + row.applied, 0)).toBe(history.events + 2);
+      // the queue as before, plus the late case; and as a rebuild of its own gives it
+      const after = await queueRows();
+      expect(after.filter((row) => row.case_id !== late)).toEqual(before);
+      expect(after.some((row) => row.case_id === late)).toBe(true);
+      await queue.rebuild({ batchSize: 40 });
+      expect(await queueRows()).toEqual(after);
+      expect(errors).toEqual([]);
     });
 
     it('one runner per projection is active; the other stands by and takes over when it stops', async () => {

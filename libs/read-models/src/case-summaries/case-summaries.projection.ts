@@ -129,4 +129,6 @@ export const caseSummariesProjection: Projection<typeof CASE_SUMMARIES_TABLE> = 
   versionOf: (s) => s.version,
   evolve: (doc, event) => evolveCaseSummary(doc, event as unknown as CaseSummaryInput),
   refused: (caseId, event) => new CaseSummaryMissing(caseId, event),
+  // a case's rows are the fold of its own stream: a rebuild folds whole streams, loading nothing
+  documentPerStream: true,
 });

@@ -64,6 +64,8 @@ export const caseQueueProjection: Projection<typeof CASE_QUEUE_TABLE> = document
   store: oneRowPerDocument(CASE_QUEUE_TABLE, QUEUE_ROWS, (c) => c.caseId),
   keyOf: (event) => caseIdFromStreamId(event.streamId),
   versionOf: (c) => c.version,
+  // a case's rows are the fold of its own stream: a rebuild folds whole streams, loading nothing
+  documentPerStream: true,
   evolve: (doc, event) => evolveQueuedCase(doc, event as unknown as QueueInput),
   refused: (caseId, event) =>
     new EventRefused(

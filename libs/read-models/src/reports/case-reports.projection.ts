@@ -180,11 +180,18 @@ const parseJson = (value: unknown): Json[] => (typeof value === 'string' ? JSON.
  */
 const reportStore: DocumentStore<CaseReport, TableName, ReportChanges> = {
   tables: {
-    report_cases: CASES.ddl,
-    report_cycles: CYCLES.ddl,
-    report_status_spans: SPANS.ddl,
-    report_waits: WAITS.ddl,
-    report_credits: CREDITS.ddl,
+    report_cases: CASES.table,
+    report_cycles: CYCLES.table,
+    report_status_spans: SPANS.table,
+    report_waits: WAITS.table,
+    report_credits: CREDITS.table,
+  },
+  indexes: {
+    report_cases: CASES.indexes,
+    report_cycles: CYCLES.indexes,
+    report_status_spans: SPANS.indexes,
+    report_waits: WAITS.indexes,
+    report_credits: CREDITS.indexes,
   },
   load: async (tx, tables, caseIds) => {
     // not a named statement: a generic plan, not knowing how many ids come, would scan whole
@@ -275,5 +282,7 @@ export const caseReportsProjection = ({ calendarOf, policy }: CaseReportsOptions
         `No report facts of case ${caseId} to apply ${event.type} #${event.streamVersion} to`,
       ),
     batch: emptyChanges,
+    // a case's rows are the fold of its own stream: a rebuild folds whole streams, loading nothing
+    documentPerStream: true,
   });
 };
