@@ -86,19 +86,17 @@ export const rebuildProjection = async (deps: RebuildDeps, options: RebuildOptio
   const batchSize = options.batchSize ?? deps.rebuildBatchSize;
   let building = await startBuilding(deps, options.fresh ?? true);
   let events = 0;
-  if (projection.applyNewStreams) {
-    const passed = await passStreamByStream(deps, building, batchSize, options, async (count, afterStream) => {
-      events += count;
-      await options.onProgress?.({
-        projection: projection.name,
-        generation: building.generation,
-        events,
-        checkpoint: LOG_START,
-        afterStream,
-      });
-    });
-    if (!passed) return finished(deps, events, false);
-    building = passed;
+  for (let pass = projection.applyNewStreams && (await readStreamPass(db, building)); pass;) {
+    const member: PassMember = { deps, generation: building, events };
+    const [left] = await passTogether([member], pass, batchSize, options);
+    events = member.events;
+    if (!left) break; // the pass is over
+    // another process builds this projection too (or a new generation): go on from where it is
+    if (left.outcome === 'busy') await sleep(deps.pollMs, options.signal);
+    const current = await readGeneration(db, projection.name, 'building');
+    if (!current) return finished(deps, events, false);
+    building = current;
+    pass = await readStreamPass(db, building);
   }
   const name = checkpointNameFor(building);
   const reader = store.reader();
@@ -153,7 +151,7 @@ export const rebuildProjections = async (
   if (all.length === 0) return [];
   const fresh = options.fresh ?? true;
   const through = await all[0].store.reader().committedHead();
-  const members: { deps: RebuildDeps; generation: Generation; events: number }[] = [];
+  const members: PassMember[] = [];
   for (const deps of all) {
     const generation = await startBuilding(deps, fresh, through);
     const pass = deps.projection.applyNewStreams && (await readStreamPass(deps.db, generation));
@@ -161,56 +159,14 @@ export const rebuildProjections = async (
     if (pass && through && pass.afterStream === '' && compareCheckpoints(pass.through, through) === 0)
       members.push({ deps, generation, events: 0 });
   }
-  if (through && members.length > 0) {
-    const reads = new SharedPassReads(
-      all[0].store.reader(),
-      {
-        through,
-        types: [...new Set(members.flatMap((m) => m.deps.projection.handles))],
-        events: options.batchSize ?? members[0].deps.rebuildBatchSize,
-      },
-      members.length,
+  // the projections that leave the pass (another process builds them too) go on alone below
+  if (through && members.length > 0)
+    await passTogether(
+      members,
+      { through, afterStream: '' },
+      options.batchSize ?? members[0].deps.rebuildBatchSize,
+      options,
     );
-    // each projection writes the batches at its own pace (its own transactions, on its own
-    // connection); the first failure stops the others between batches
-    const failed = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, failed.signal]) : failed.signal;
-    const settled = await Promise.allSettled(
-      members.map(async (member, r) => {
-        const { deps } = member;
-        try {
-          for (let i = 0; ; i++) {
-            signal.throwIfAborted();
-            const batch = await reads.get(r, i);
-            if (!batch) return;
-            const pass = { through, afterStream: batch.afterStream };
-            const following = batch.next === undefined ? undefined : { through, afterStream: batch.next };
-            const outcome = await writePassBatch(deps, member.generation, pass, following, batch.events);
-            if (outcome === 'version-mismatch')
-              throw new ProjectionNeedsRebuild(deps.projection.name, deps.projection.version, undefined);
-            // another process builds it too: it goes on from its own place afterwards
-            if (outcome !== 'applied') return;
-            reads.passed(r, i);
-            member.events += batch.events.filter((e) => deps.projection.handles.includes(e.type)).length;
-            await options.onProgress?.({
-              projection: deps.projection.name,
-              generation: member.generation.generation,
-              events: member.events,
-              checkpoint: LOG_START,
-              afterStream: batch.next ?? '',
-            });
-          }
-        } catch (error) {
-          failed.abort(error);
-          throw error;
-        } finally {
-          reads.leave(r);
-        }
-      }),
-    );
-    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failure) throw options.signal?.aborted ? options.signal.reason : failure.reason;
-  }
   const results: RebuildResult[] = [];
   for (const deps of all) {
     const result = await rebuildProjection(deps, { ...options, fresh: false });
@@ -222,59 +178,79 @@ export const rebuildProjections = async (
 
 type PassOutcome = 'applied' | 'moved' | 'busy' | 'gone' | 'version-mismatch';
 
+/** A generation in a pass stream by stream, and the events it has been given so far. */
+interface PassMember {
+  readonly deps: RebuildDeps;
+  readonly generation: Generation;
+  events: number;
+  /** why it left the pass before its end */
+  outcome?: Exclude<PassOutcome, 'applied' | 'version-mismatch'>;
+}
+
 /**
- * The pass stream by stream of a projection with `applyNewStreams`: the log up to where it
- * stood when the generation was made (`through`), whole streams at a time in the primary
- * key's order, each batch committed with the pass's place (the last stream applied) on the
- * generation's row. Ends by moving the generation's checkpoint to `through`, from where the
- * rest of the log follows in log order. Reads the next batch while it writes one: the log
- * up to `through` is all committed and never changes. Resolves to the generation built
- * (another process may have replaced it), or undefined when none is left to build.
+ * The pass stream by stream of generations of projections with `applyNewStreams`, all at
+ * the same place `from`: the log up to where it stood when they were made (`through`), whole
+ * streams at a time in the primary key's order, each batch read once (SharedPassReads, the
+ * next one read while one is written) and written by each generation at its own pace, in
+ * its own transaction with the pass's new place (the last stream applied) on its row. The
+ * last batch moves each generation's checkpoint to `through`, from where the rest of the
+ * log follows in log order. The first failure stops the others between batches. Resolves
+ * to the members that left before the end: their batch was not applied (another process
+ * builds them too), they go on from their own place.
  */
-const passStreamByStream = async (
-  deps: RebuildDeps,
-  start: Generation,
+const passTogether = async (
+  members: readonly PassMember[],
+  from: StreamPass,
   batchSize: number,
   options: RebuildOptions,
-  onBatch: (events: number, afterStream: string) => Promise<void>,
-): Promise<Generation | undefined> => {
-  const { db, store, projection, pollMs } = deps;
-  const reader = store.reader();
-  const read = (pass: StreamPass) => {
-    const reading = reader.readWholeStreams({
-      afterStream: pass.afterStream,
-      through: pass.through,
-      types: projection.handles,
-      events: batchSize,
-    });
-    reading.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
-    return reading;
-  };
-  let generation = start;
-  let pass = await readStreamPass(db, generation);
-  let next = pass && read(pass);
-  while (pass && next) {
-    options.signal?.throwIfAborted();
-    const batch = await next;
-    const following = batch.next === null ? undefined : { through: pass.through, afterStream: batch.next };
-    next = following && read(following);
-    const outcome = await writePassBatch(deps, generation, pass, following, batch.events);
-    if (outcome === 'applied') {
-      await onBatch(batch.events.length, following?.afterStream ?? '');
-      pass = following;
-      continue;
-    }
-    if (outcome === 'version-mismatch')
-      throw new ProjectionNeedsRebuild(projection.name, projection.version, undefined);
-    if (outcome === 'busy') await sleep(pollMs, options.signal);
-    // another process builds this projection too (or built a new generation): go on from where it is
-    const current = await readGeneration(db, projection.name, 'building');
-    if (!current) return undefined;
-    generation = current;
-    pass = await readStreamPass(db, generation);
-    next = pass && read(pass);
-  }
-  return generation;
+): Promise<PassMember[]> => {
+  const { through } = from;
+  const types = [...new Set(members.flatMap((m) => m.deps.projection.handles))];
+  const reads = new SharedPassReads(
+    members[0].deps.store.reader(),
+    { through, types, events: batchSize, afterStream: from.afterStream },
+    members.length,
+  );
+  const failed = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, failed.signal]) : failed.signal;
+  const settled = await Promise.allSettled(
+    members.map(async (member, r) => {
+      const { deps } = member;
+      try {
+        for (let i = 0; ; i++) {
+          signal.throwIfAborted();
+          const batch = await reads.get(r, i);
+          if (!batch) return;
+          const pass = { through, afterStream: batch.afterStream };
+          const following = batch.next === undefined ? undefined : { through, afterStream: batch.next };
+          const outcome = await writePassBatch(deps, member.generation, pass, following, batch.events);
+          if (outcome === 'version-mismatch')
+            throw new ProjectionNeedsRebuild(deps.projection.name, deps.projection.version, undefined);
+          if (outcome !== 'applied') {
+            member.outcome = outcome;
+            return;
+          }
+          reads.passed(r, i);
+          member.events += batch.events.filter((e) => deps.projection.handles.includes(e.type)).length;
+          await options.onProgress?.({
+            projection: deps.projection.name,
+            generation: member.generation.generation,
+            events: member.events,
+            checkpoint: LOG_START,
+            afterStream: batch.next ?? '',
+          });
+        }
+      } catch (error) {
+        failed.abort(error);
+        throw error;
+      } finally {
+        reads.leave(r);
+      }
+    }),
+  );
+  const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) throw options.signal?.aborted ? options.signal.reason : failure.reason;
+  return members.filter((member) => member.outcome !== undefined);
 };
 
 /** One batch of the pass and the pass's new place, in one transaction (as writeBatch for the log order). */

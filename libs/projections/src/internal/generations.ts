@@ -206,7 +206,11 @@ export const writeStreamPass = async (q: SqlQueryable, g: Generation, pass: Stre
 };
 
 /** Runs the projection's `indexes` DDL on a generation's tables. */
-export const createIndexes = async (tx: SqlTransaction, projection: Projection, tables: ProjectionTables): Promise<void> => {
+export const createIndexes = async (
+  tx: SqlTransaction,
+  projection: Projection,
+  tables: ProjectionTables,
+): Promise<void> => {
   for (const [table, ddl] of Object.entries<((t: string) => string) | undefined>(projection.indexes ?? {})) {
     const sql = ddl && tables[table] ? ddl(tables[table]).trim() : '';
     if (sql) await tx.exec(sql);

@@ -15,7 +15,7 @@ const fakeReader = (streams: number) => {
   return { reader, reads };
 };
 
-const READ = { through: { transactionId: '1', globalPosition: 1 }, types: ['T'], events: 1 };
+const READ = { through: { transactionId: '1', globalPosition: 1 }, types: ['T'], events: 1, afterStream: '' };
 
 describe('SharedPassReads', () => {
   it('reads each batch once for every reader, in order, to the end of the pass', async () => {

@@ -10,7 +10,7 @@ export interface PassBatch {
 
 /**
  * The batches of a pass stream by stream, read once for several readers that each write
- * them at their own pace (rebuildProjections: one per projection). Batch i is read after
+ * them at their own pace (passTogether: one per projection). Batch i is read after
  * batch i − 1 (its place comes from it), one ahead of the furthest reader; a reader more
  * than `ahead` batches in front of the slowest one still reading waits for it, so at most
  * `ahead` + 2 batches are held, whatever the speeds. A batch is dropped once every reader
@@ -23,10 +23,12 @@ export class SharedPassReads {
 
   constructor(
     private readonly reader: LogReader,
+    /** the pass's end, its types, events of the log a batch, and the place it starts from */
     private readonly read: {
       readonly through: LogCheckpoint;
       readonly types: readonly string[];
       readonly events: number;
+      readonly afterStream: string;
     },
     readers: number,
     private readonly ahead = 2,
@@ -76,7 +78,7 @@ export class SharedPassReads {
         const previous = await before;
         // past the pass's last batch
         if (i > 0 && previous?.next === undefined) return undefined;
-        const afterStream = previous?.next ?? '';
+        const afterStream = i === 0 ? this.read.afterStream : previous!.next!;
         const { events, next } = await this.reader.readWholeStreams({ ...this.read, afterStream });
         return { afterStream, next: next ?? undefined, events };
       })();
