@@ -124,7 +124,8 @@ ORDER BY stream_id, stream_version LIMIT $3`;
 
 /**
  * The stream id `step` events past `after` in primary-key order (an index-only scan of that
- * many keys), or null when the log ends before: where a verifier cuts its log into ranges.
+ * many keys), or null when the log ends before: where a verifier cuts its log into ranges,
+ * and where a read of whole streams ends (LogReader.readWholeStreams).
  */
 export const readStreamIdAhead = async (q: SqlQueryable, after: string, step: number): Promise<string | null> => {
   const { rows } = await q.query<{ stream_id: string }>(

@@ -1,3 +1,4 @@
+import { readStreamIdAhead } from './chain-reads';
 import { checkpointOf, compareCheckpoints, toRecordedEvent, type EventRow } from './event-rows';
 import {
   LOG_START,
@@ -75,13 +76,6 @@ WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
   AND e.transaction_id BETWEEN $1::xid8 AND $3::xid8
   AND e.event_type = ANY($5::text[])
 ORDER BY e.transaction_id, e.global_position`;
-
-/**
- * The stream of the event `$2` places after stream `$1` (an index-only walk of the primary
- * key): where a read of whole streams ends.
- */
-const STREAM_AHEAD = `SELECT e.stream_id FROM events e WHERE e.stream_id > $1::text
-ORDER BY e.stream_id, e.stream_version OFFSET $2 LIMIT 1`;
 
 /**
  * Streams after $4 (through $5), up to ($1, $2) in log order, of types $3: a range of the
@@ -210,9 +204,9 @@ export class SqlLogReader implements LogReader {
     events,
   }: ReadWholeStreamsOptions): Promise<WholeStreamsResult> {
     if (!Number.isInteger(events) || events < 1) throw new RangeError(`events must be a positive integer: ${events}`);
-    // unnamed statements, planned for their values (see readAllOfTypes)
-    const ahead = await this.q.query<{ stream_id: string }>(STREAM_AHEAD, [afterStream, events - 1]);
-    const end = ahead.rows[0]?.stream_id ?? null;
+    // where the read ends: the verifier's cut of the log into ranges; then an unnamed
+    // statement, planned for its values (see readAllOfTypes)
+    const end = await readStreamIdAhead(this.q, afterStream, events - 1);
     const read = end === null ? LAST_STREAMS : WHOLE_STREAMS;
     const params = [through.transactionId, through.globalPosition, [...types], afterStream];
     const { rows } = await this.q.query<EventRow>(read, end === null ? params : [...params, end]);
