@@ -25,6 +25,11 @@
  *     API's pool size, one route that parses the same open body and INSERTs one event row
  *     of the store's shape into another fresh database migrated with the store's migrations.
  *
+ * BENCH_WORKER=off starts no worker: opens are routed by the API, responses need no read
+ * model, so both workloads run, and the figures are the API's and PostgreSQL's own cost of a
+ * write without the read models' upkeep (a diagnostic: the summary then says "worker":false;
+ * the issue's figures are with the worker).
+ *
  * After a warm-up of each, BENCH_ROUNDS (default 2) rounds of bare, open, respond alternate,
  * so that drift on a busy machine hits them alike. A rate is 2xx answers per second of a
  * round, a workload's rate the mean of its rounds, its p99 the worst round's (autocannon's
@@ -58,6 +63,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CASES = Number(process.env.BENCH_CASES ?? 256);
 const WARMUP_SECONDS = Math.min(2, SECONDS);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** off: no worker process (see above) */
+const WORKER = process.env.BENCH_WORKER !== 'off';
 /** the API's pool: PgDatabase's default (libs/event-store/src/postgres/pg-database.ts), which the API does not change */
 const API_POOL_SIZE = 10;
 /** how long a process may take to start answering, and a setup request to answer */
@@ -391,12 +398,9 @@ const main = async () => {
     // BENCH_LOG_LEVEL (default info, the issue's setting) for the API, to see what its logging costs
     const apiEnv = { ...env, PORT: String(apiPort), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' };
     const api = start('the API', 'apps/api/src/main.js', apiEnv, join(work, 'api.log'));
-    const worker = start(
-      'the worker',
-      'apps/worker/src/main.js',
-      { ...env, PORT: String(apiPort) },
-      join(work, 'worker.log'),
-    );
+    const worker = WORKER
+      ? start('the worker', 'apps/worker/src/main.js', { ...env, PORT: String(apiPort) }, join(work, 'worker.log'))
+      : undefined;
     const bare = start(
       'the bare server',
       'test/bench/bare-http-server.js',
@@ -408,7 +412,7 @@ const main = async () => {
     await Promise.all([
       waitUntilReady(api, `${apiUrl}/health/ready`),
       waitUntilReady(bare, `${bareUrl}/health`),
-      waitForLogLine(worker, '"msg":"worker started"'),
+      ...(worker ? [waitForLogLine(worker, '"msg":"worker started"')] : []),
     ]);
 
     const token = (claims: PrincipalClaims) => issueLocalToken(AUTH_SECRET, claims, { expiresIn: '2h' });
@@ -472,7 +476,8 @@ const main = async () => {
     console.log(
       `http bench: ${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} rounds of bare, open, respond ` +
         `(after ${WARMUP_SECONDS} s of warm-up each); respond over ${CASES} new claimed cases each time; ` +
-        `API on PostgreSQL with the worker in its own process, LOG_LEVEL=info to a file; bare: Fastify + pg, pool ${API_POOL_SIZE}`,
+        `API on PostgreSQL ${WORKER ? 'with the worker in its own process' : 'WITHOUT a worker (BENCH_WORKER=off: no read model kept, a diagnostic)'}, ` +
+        `LOG_LEVEL=info to a file; bare: Fastify + pg, pool ${API_POOL_SIZE}`,
     );
     const warm = [
       await load(bareUrl, bareRequests, WARMUP_SECONDS),
@@ -508,6 +513,7 @@ const main = async () => {
       openP99Ms: p99('open'),
       respondP99Ms: p99('respond'),
       non2xx,
+      ...(WORKER ? {} : { worker: false }),
     };
     console.log(
       `  open ${openPerSec}/s (${summary.openRatio} of bare), respond ${respondPerSec}/s (${summary.respondRatio} of bare), ` +
