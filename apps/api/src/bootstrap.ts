@@ -24,7 +24,8 @@ export const createApiApp = async (options: ApiModuleOptions): Promise<NestFasti
     loggerInstance: options.logger,
     bodyLimit: BODY_LIMIT_BYTES,
     // a survey link's token (a JWT, about 300 characters) is a path parameter: POST /v1/surveys/{token}
-    maxParamLength: 2048,
+    // (under routerOptions: Fastify 5 deprecates the top-level option, FSTDEP022)
+    routerOptions: { maxParamLength: 2048 },
     // the router's own refusals (a malformed percent-encoding: 400, a path parameter over
     // maxParamLength: 414) are answered before Nest sees the request: as problem documents too
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {

@@ -162,6 +162,12 @@ describe('bad input: 4xx problem documents, never a 500', () => {
     it('400 for a malformed percent-encoding in the path', async () => {
       expectProblem(await http().get('/v1/cases/%E0%A4%A').set(as(tok.admin)), 400, 'HTTP.MALFORMED_URL');
     });
+    it('a path parameter up to 2,048 characters reaches the route (a survey token is about 300): its own 400, not 414', async () => {
+      const res = await http()
+        .get(`/v1/cases/${'a'.repeat(2048)}`)
+        .set(as(tok.admin));
+      expectProblem(res, 400, 'HTTP.BAD_REQUEST');
+    });
     it('414 for a 5,000-character path parameter', async () => {
       expectProblem(
         await http()
