@@ -23,7 +23,8 @@ import { checkReport, runCheckedReport, type ReportParameters, type ReportResult
  *
  * Cost: a rebuild of the report's facts up to `asOf`, every event of the streams the
  * report's projection folds (`case-`; `case-` and `intake-` for `deflection`) recorded by
- * then, read in keyset pages of the primary key (flat memory). On the embedded store
+ * then, read in keyset pages of the primary key (flat memory), whole streams folded from
+ * nothing where the projection can (`applyNewStreams`, see `replay`). On the embedded store
  * (PGlite, one connection) other requests wait for it.
  */
 
@@ -88,6 +89,13 @@ const createScratchTables = async (tx: SqlTransaction, projection: Projection): 
  * event the projection refuses (an error naming it, as the runner reads refusals) is
  * parked with the rest of its stream, as the live runner does; a savepoint undoes whatever
  * the batch wrote before it is redone without them.
+ *
+ * The pages come in stream order, so for a projection with `applyNewStreams` (one document
+ * per stream: case-reports) each page's whole streams are folded from nothing, as a
+ * rebuild's pass does: nothing is loaded and each row is written once. The page's last
+ * stream may go on in the next page, so it is held back and goes with that one; a stream
+ * longer than a page is folded from nothing for its first part, then through `applyBatch`
+ * (which loads what the part before wrote).
  */
 const replay = async (
   tx: SqlTransaction,
@@ -101,6 +109,10 @@ const replay = async (
   let folded = 0;
   const reader = logReader(tx);
   let after = { streamId: '', streamVersion: 0 };
+  /** the last stream of the page before, not folded yet */
+  let held: RecordedEvent[] = [];
+  /** a stream longer than a page, folded in part already: the rest of it through applyBatch */
+  let inPart: string | undefined;
   for (;;) {
     // a keyset page of the primary key (the store's readCategoriesAsOf): flat memory
     const events = await reader.readCategoriesAsOf({
@@ -110,27 +122,46 @@ const replay = async (
       types: [...projection.handles],
       limit: batchSize,
     });
-    if (events.length > 0) folded += await applyParking(tx, projection, tables, events, parked);
-    if (events.length < batchSize) return { events: folded, parked };
-    const last = events[events.length - 1];
-    after = { streamId: last.streamId, streamVersion: last.streamVersion };
+    const last = events.at(-1);
+    const end = events.length < batchSize;
+    let page = held.length > 0 ? [...held, ...events] : events;
+    held = [];
+    if (projection.applyNewStreams && !end && page.length > 0) {
+      const lastStream = page[page.length - 1].streamId;
+      const from = page.findIndex((e) => e.streamId === lastStream);
+      if (from > 0) [page, held] = [page.slice(0, from), page.slice(from)];
+    }
+    const continued = page.filter((e) => e.streamId === inPart);
+    const whole = continued.length > 0 ? page.filter((e) => e.streamId !== inPart) : page;
+    if (continued.length > 0) folded += await applyParking(tx, projection, tables, continued, parked, false);
+    if (whole.length > 0) folded += await applyParking(tx, projection, tables, whole, parked, true);
+    // a page of one stream that may go on (nothing held back): its next part finds these rows
+    if (projection.applyNewStreams && !end && whole.length > 0 && held.length === 0) inPart = whole[0].streamId;
+    if (end) return { events: folded, parked };
+    if (last) after = { streamId: last.streamId, streamVersion: last.streamVersion };
   }
 };
 
-/** parked: stream id → the version from which its events are left out */
+/**
+ * Applies a page, parking refused events with the rest of their stream (parked: stream id →
+ * the version from which its events are left out). `newStreams`: whole streams not folded
+ * before, through `applyNewStreams`.
+ */
 const applyParking = async (
   tx: SqlQueryable,
   projection: Projection,
   tables: ProjectionTables,
   page: readonly RecordedEvent[],
   parked: Map<string, number>,
+  newStreams: boolean,
 ): Promise<number> => {
   for (;;) {
     const batch = page.filter((e) => e.streamVersion < (parked.get(e.streamId) ?? Infinity));
     if (batch.length === 0) return 0;
     await tx.query('SAVEPOINT report_as_of_batch');
     try {
-      await projection.applyBatch(tx, batch, tables);
+      if (newStreams && projection.applyNewStreams) await projection.applyNewStreams(tx, batch, tables);
+      else await projection.applyBatch(tx, batch, tables);
       await tx.query('RELEASE SAVEPOINT report_as_of_batch');
       return batch.length;
     } catch (error) {
