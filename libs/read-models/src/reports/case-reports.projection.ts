@@ -75,7 +75,7 @@ const CASES = rowTable<ReportCase>({
   key: ['caseId'],
   // the version guard again, in SQL: a case's row never moves back to an older version
   guard: 't.version < EXCLUDED.version',
-  // escalation-rate: the cases opened in a period, an index-only scan (see COVERING below)
+  // escalation-rate: the cases opened in a period, an index-only scan (COVERING above)
   extra: (t) =>
     `CREATE INDEX ${t}_opened_idx ON ${t} (opened_at) INCLUDE (opened_priority, vendor_id, language, escalations);`,
 });
@@ -104,13 +104,13 @@ const CYCLES = rowTable<ReportCycle>({
     rating: integerOrNull(),
   },
   key: ['caseId', 'cycle'],
-  // each period report of the cycles reads one of these alone (COVERING below):
+  // each period report of the cycles reads one of these alone (COVERING above):
   // sla-attainment by the start, outcomes and reopen-rate by the resolution,
   // first-response-time by the response
   extra: (t) =>
     [
-      `CREATE INDEX ${t}_started_idx ON ${t} (started_at) INCLUDE (${GROUPS}, first_response_stopped_at,
-  first_response_breached, first_response_due_at, resolution_breached);`,
+      `CREATE INDEX ${t}_started_idx ON ${t} (started_at) INCLUDE (${GROUPS}, ` +
+        'first_response_stopped_at, first_response_breached, first_response_due_at, resolution_breached);',
       `CREATE INDEX ${t}_resolved_idx ON ${t} (resolved_at) INCLUDE (${GROUPS}, outcome, reopened_at);`,
       `CREATE INDEX ${t}_responded_idx ON ${t} (first_response_at) INCLUDE (${GROUPS}, first_response_minutes);`,
     ].join('\n'),
@@ -153,7 +153,7 @@ const WAITS = rowTable<CustomerWait>({
     endedBy: textOrNull(),
   },
   key: ['caseId', 'seq'],
-  // customer-wait: the waits ended in a period (COVERING below)
+  // customer-wait: the waits ended in a period (COVERING above)
   extra: (t) => `CREATE INDEX ${t}_ended_idx ON ${t} (ended_at) INCLUDE (${GROUPS}, started_at);`,
 });
 const CREDITS = rowTable<IssuedCredit>({
