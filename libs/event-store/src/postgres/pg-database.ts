@@ -191,6 +191,9 @@ export class PgDatabase implements SqlDatabase {
    * or checks pg_stat_activity right after would still find them (and a DROP … WITH (FORCE)
    * would terminate them, which `pg` reports as errors). So this waits for each to end too,
    * at most {@link CLOSE_WAIT_MS}: a connection whose peer is gone may never say goodbye.
+   * A session the server itself ended (a FATAL message, as after its idle-in-transaction
+   * timeout) is not waited for: `pg` destroys that socket at once, and the server's
+   * backend may still be leaving pg_stat_activity for a moment after.
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
