@@ -276,6 +276,9 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'two APIs and two workers on P
       let sampling = true;
       let samples = 0;
       const bothLed: string[] = [];
+      /** when the relay's leader was killed, and how long until the other worker led (for the summary line) */
+      let killedAt: number | undefined;
+      let takenOverAfterMs: number | undefined;
       const sampler = (async () => {
         while (sampling) {
           const leading = await Promise.all(
@@ -290,6 +293,8 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'two APIs and two workers on P
           );
           samples += 1;
           if (leading.every(Boolean)) bothLed.push(new Date().toISOString());
+          if (killedAt !== undefined && takenOverAfterMs === undefined && leading.some(Boolean))
+            takenOverAfterMs = Math.round(performance.now() - killedAt);
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       })();
@@ -303,13 +308,17 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'two APIs and two workers on P
           .rows[0];
         const pid = lease ? Number(lease.owner.split(':').at(-2)) : undefined;
         const victim = workers.find((w) => w.child.process.pid === pid) ?? workers[0];
-        await stop(victim.child, 'SIGKILL');
-        // the dead leader cannot move it any more, and no other relay leads before its lease expires
+        // frozen first, its sessions and presence lock still there: no other relay leads yet,
+        // and the checkpoint read now is the leader's last (or below it, if a commit of its
+        // own was still on the way: a looser bound, never a wrong one); then killed
+        victim.child.process.kill('SIGSTOP');
         const checkpoint = (
           await db.query<{ global_position: string }>(
             "SELECT global_position FROM checkpoints WHERE component = 'messaging'",
           )
         ).rows[0];
+        await stop(victim.child, 'SIGKILL');
+        killedAt = performance.now();
         killed = {
           name: victim.child.name,
           ledRelay: victim.child.process.pid === pid,
@@ -500,7 +509,8 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'two APIs and two workers on P
       process.stderr.write(
         `multi-instance: ${CASES} cases, ${commands} commands through 2 APIs; killed ${killed!.name} (relay leader: ${killed!.ledRelay}); ` +
           `${unanswered.length} breaches, ${resolved.length} surveys; ${stored.length} case events on Kafka, ${copies.length} sent twice; ` +
-          `${readChecks} cross-instance reads, ${notCaughtUp} answers not caught up within 2 s; ${samples} leadership samples\n`,
+          `${readChecks} cross-instance reads, ${notCaughtUp} answers not caught up within 2 s; ${samples} leadership samples, ` +
+          `the relay led again ${takenOverAfterMs ?? '?'} ms after the SIGKILL\n`,
       );
     });
   }),

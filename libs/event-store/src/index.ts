@@ -46,7 +46,7 @@ export { createEventStore, type EventStoreOptions, type EventStoreHandle } from 
 export { EventStoreModule, type EventStoreModuleAsyncOptions } from './event-store.module';
 export { derivedUuid } from './derived-id';
 export { isConnectionLoss, isUndefinedTable } from './sql-errors';
-export { SqlLease, type SqlLeaseOptions, type SqlLeaseHolder } from './sql-lease';
+export { SqlLease, PRESENCE_LOCK_CLASS, type SqlLeaseOptions, type SqlLeaseHolder } from './sql-lease';
 export { SqlCheckpoints, type StoredCheckpoint } from './sql-checkpoints';
 export {
   DATA_DIR_LOCK_FILE,

@@ -45,5 +45,13 @@ export interface SqlDatabase extends SqlQueryable {
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** NOTIFY outside any transaction: listeners get it at once */
   notify(channel: string, payload?: string): Promise<void>;
+  /**
+   * A key that stands for this process on the server for as long as it lives: a session
+   * advisory lock (`PRESENCE_LOCK_CLASS`, key) held on a connection of its own, which the
+   * server releases when the process dies. Leases record it, so that a standby can take
+   * over a dead holder's lease at once instead of when it expires (sql-lease.ts).
+   * Undefined while that connection is down. PostgreSQL only: PGlite is one process.
+   */
+  presence?(): Promise<number | undefined>;
   close(): Promise<void>;
 }

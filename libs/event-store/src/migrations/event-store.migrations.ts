@@ -1,6 +1,7 @@
 import { eventsMigration } from './0001-events.migration';
 import { hashChainMigration } from './0002-hash-chain.migration';
 import { checkpointsAndLeasesMigration } from './0003-checkpoints-and-leases.migration';
+import { leasePresenceMigration } from './0004-lease-presence.migration';
 import type { Migration } from './migration';
 
 /**
@@ -12,6 +13,7 @@ export const EVENT_STORE_MIGRATIONS: readonly Migration[] = [
   eventsMigration,
   hashChainMigration,
   checkpointsAndLeasesMigration,
+  leasePresenceMigration,
 ];
 
 export const EVENT_STORE_COMPONENT = 'event-store';

@@ -4,6 +4,7 @@ import { createEventStore, type EventStoreHandle } from '../create-event-store';
 import { EVENT_STORE_COMPONENT, EVENT_STORE_MIGRATIONS } from '../migrations/event-store.migrations';
 import { migrate } from '../migrations/migrate';
 import type { SqlQueryable, SqlTransaction } from '../sql-database.port';
+import { PRESENCE_LOCK_CLASS, SqlLease } from '../sql-lease';
 import { SqlEventStore } from '../sql-event-store';
 import { PgDatabase, TransactionConnectionLost } from './pg-database';
 
@@ -296,6 +297,79 @@ describeWithService('DATABASE_URL', 'PostgreSQL', 'PostgreSQL adapter', (serverU
     } finally {
       await db.close();
     }
+  });
+
+  describe("a process's presence (the lock a lease's standby looks for)", () => {
+    const opened: PgDatabase[] = [];
+    const open = () => {
+      const db = new PgDatabase({ connectionString: database.url, onError: () => undefined });
+      opened.push(db);
+      return db;
+    };
+    let admin: PgDatabase;
+    beforeEach(() => {
+      admin = open();
+    });
+    afterEach(() => Promise.all(opened.splice(0).map((d) => d.close())));
+    /** the sessions that hold presence lock `key`, as another process sees them */
+    const holders = async (key: number) =>
+      (
+        await admin.query<{ pid: number }>(
+          `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2
+             AND classid = $1::int::oid AND objid = $2::int::oid`,
+          [PRESENCE_LOCK_CLASS, key],
+        )
+      ).rows.map((r) => r.pid);
+
+    it('is a lock held on the listening connection, one key per process, gone when the process closes', async () => {
+      const a = open();
+      const b = open();
+      const key = (await a.presence())!;
+      expect(key).toBeGreaterThan(0);
+      expect(await a.presence()).toBe(key);
+      const other = (await b.presence())!;
+      expect(other).not.toBe(key);
+      expect(await holders(key)).toHaveLength(1);
+      expect(await holders(other)).toHaveLength(1);
+      await a.close();
+      expect(await holders(key)).toEqual([]);
+      expect(await a.presence()).toBeUndefined();
+      expect(await holders(other)).toHaveLength(1);
+    });
+
+    it('is taken again, with the same key, after its connection was cut', async () => {
+      const a = open();
+      const key = (await a.presence())!;
+      const [pid] = await holders(key);
+      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      await waitFor(
+        async () => {
+          const now = await holders(key);
+          return now.length === 1 && now[0] !== pid;
+        },
+        () => 'the presence lock to be taken again on a new connection',
+      );
+      expect(await a.presence()).toBe(key);
+    });
+
+    it('lets a standby take a lease from a closed (dead) holder long before it expires, never from a live one', async () => {
+      const holderDb = open();
+      const standbyDb = open();
+      // one SqlLease each, as in two processes; the standby needs two polls that find the holder gone
+      const holderLease = new SqlLease({ component: 'test', absentForMs: 0 });
+      const standbyLease = new SqlLease({ component: 'test', absentForMs: 0 });
+      await migrate(admin, { component: EVENT_STORE_COMPONENT, migrations: EVENT_STORE_MIGRATIONS });
+      const hour = 3_600_000;
+      expect(await holderLease.acquire(holderDb, 'x', 'holder', hour, await holderDb.presence())).toBe(true);
+      for (let poll = 0; poll < 3; poll += 1)
+        expect(await standbyLease.acquire(standbyDb, 'x', 'standby', hour, await standbyDb.presence())).toBe(false);
+      await holderDb.close(); // as a crash would: the lease is not given up
+      await waitFor(
+        () => standbyLease.acquire(standbyDb, 'x', 'standby', hour, undefined),
+        () => 'the standby to take the lease',
+      );
+      expect((await standbyLease.holder(admin, 'x'))?.owner).toBe('standby');
+    });
   });
 
   describe('followers in another process', () => {

@@ -182,6 +182,10 @@ export class PgDatabase implements SqlDatabase {
     return this.notifications.notify(channel, payload);
   }
 
+  presence(): Promise<number | undefined> {
+    return this.notifications.presence();
+  }
+
   /**
    * Ends the listening connection, then the pool, and resolves once the connections are
    * gone. The pool's end waits for every client checked out: a transaction still running

@@ -1,4 +1,6 @@
+import { randomInt } from 'node:crypto';
 import { Client } from 'pg';
+import { PRESENCE_LOCK_CLASS } from '../sql-lease';
 
 type Handler = (payload: string) => void;
 
@@ -11,11 +13,19 @@ export interface PgNotificationsOptions {
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+/** a presence key: a positive int4, so that pg_locks' oid columns show it as it is */
+const presenceKey = () => randomInt(1, 2 ** 31);
+
 /**
  * One dedicated connection for LISTEN and NOTIFY, outside the pool: a pooled connection
  * would be handed to someone else between queries and lose its LISTENs. Connected on first
  * use; when lost, it reconnects with a capped backoff, re-LISTENs, and calls every handler
  * with `''`, because notifications sent while it was down are gone.
+ *
+ * The same connection holds this process's presence lock once {@link presence} has been
+ * asked for (leases use it: sql-lease.ts): the server releases it when the session ends,
+ * which it does at once when the process dies, even by SIGKILL, since the kernel closes the
+ * socket. A reconnect takes the same key again.
  */
 export class PgNotifications {
   private client?: Client;
@@ -24,6 +34,12 @@ export class PgNotifications {
   private reconnectTimer?: NodeJS.Timeout;
   private delayMs: number;
   private closed = false;
+  private presenceWanted = false;
+  private presenceKey = presenceKey();
+  /** the connection that holds the presence lock, if one does */
+  private presenceHeldOn?: Client;
+  private presenceTaking?: Promise<void>;
+  private presenceHeldBefore = false;
 
   constructor(private readonly options: PgNotificationsOptions) {
     this.delayMs = this.delays.min;
@@ -66,6 +82,51 @@ export class PgNotifications {
     }
   }
 
+  /**
+   * The key of this process's presence lock (see the class): held from the first call on,
+   * taken again after a reconnect. Undefined while the connection is down or closed: a
+   * lease then records no presence and only its expiry frees it.
+   */
+  async presence(): Promise<number | undefined> {
+    if (this.closed) return undefined;
+    const held = this.client;
+    if (held && this.presenceHeldOn === held) return this.presenceKey;
+    this.presenceWanted = true;
+    try {
+      const client = await this.connect();
+      if (this.presenceHeldOn !== client) {
+        this.presenceTaking ??= this.takePresence(client).finally(() => (this.presenceTaking = undefined));
+        await this.presenceTaking;
+      }
+      return this.client === client && this.presenceHeldOn === client ? this.presenceKey : undefined;
+    } catch {
+      // asked again at the next renewal; the lease meanwhile relies on its expiry alone
+      return undefined;
+    }
+  }
+
+  /**
+   * Takes the presence lock on `client`, on another key if another live session holds this
+   * one. After a reconnect, that session is most likely this process's old one, still
+   * leaving the server: the same key is asked for again for a second first, since a lease
+   * row that still names the old key would let a standby take it.
+   */
+  private async takePresence(client: Client): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      const { rows } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1::int, $2::int) AS held', [
+        PRESENCE_LOCK_CLASS,
+        this.presenceKey,
+      ]);
+      if (rows[0].held) {
+        this.presenceHeldBefore = true;
+        this.presenceHeldOn = client;
+        return;
+      }
+      if (this.presenceHeldBefore && attempt < 20) await new Promise((resolve) => setTimeout(resolve, 50));
+      else this.presenceKey = presenceKey();
+    }
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.reconnectTimer);
@@ -104,6 +165,7 @@ export class PgNotifications {
     try {
       await client.connect();
       for (const channel of this.handlers.keys()) await client.query(`LISTEN ${quoteIdent(channel)}`);
+      if (this.presenceWanted) await this.takePresence(client);
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;
@@ -128,10 +190,11 @@ export class PgNotifications {
   }
 
   private lost(client: Client) {
+    if (this.presenceHeldOn === client) this.presenceHeldOn = undefined;
     if (this.client !== client) return;
     this.client = undefined;
     client.end().catch(() => undefined);
-    if (!this.closed && this.handlers.size > 0) this.scheduleReconnect();
+    if (!this.closed && (this.handlers.size > 0 || this.presenceWanted)) this.scheduleReconnect();
   }
 
   private scheduleReconnect() {

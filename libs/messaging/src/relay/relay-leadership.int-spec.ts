@@ -6,10 +6,11 @@
  * - While both run, one leads and every event is on the topic exactly once.
  * - The leader is killed (its PostgreSQL sessions terminated with pg_terminate_backend, its
  *   pool and broker connection gone, its lease not given up): the standby takes over once
- *   the lease has expired, and publishes the rest from the shared checkpoint; no event is
- *   lost.
- * - The leader's connections are terminated but it lives on: it reconnects and keeps
- *   leading; the standby never publishes.
+ *   the lease has expired or the leader's presence lock has been gone for 2 s (with a
+ *   ten-minute lease, only the latter), and publishes the rest from the shared checkpoint;
+ *   no event is lost.
+ * - The leader's connections are terminated, its presence connection's too, but it lives
+ *   on: it reconnects and keeps leading; the standby never publishes.
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -82,7 +83,11 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay: one leader across pr
       u.searchParams.set('application_name', name);
       return u.toString();
     };
-    const startProcess = async (name: string, topics: CaseTopics): Promise<RelayProcess> => {
+    const startProcess = async (
+      name: string,
+      topics: CaseTopics,
+      { durationMs = lease.durationMs } = {},
+    ): Promise<RelayProcess> => {
       const handle = await createEventStore({
         databaseUrl: withName(database.url, name),
         poolSize: 4,
@@ -97,7 +102,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay: one leader across pr
       const relay = new EventRelay(handle.store, handle.db, publisher, hmacPseudonymiser('l'.repeat(32)), {
         topics,
         partitions: 3,
-        lease,
+        lease: { ...lease, durationMs },
         owner: name,
         logger: log.logger,
         backoff: { initialMs: 20, maxMs: 200 },
@@ -245,6 +250,28 @@ describeWithService('KAFKA_BROKERS', 'Kafka', 'Kafka relay: one leader across pr
 
       const ids = await read(topics.caseEvents, appended);
       expect(new Set(ids).size).toBe(appended.length); // every event, none lost (a batch may repeat)
+    });
+
+    it('when the leader is killed, the standby takes over once its presence is gone, long before a ten-minute lease expires', async () => {
+      const topics = newTopics();
+      const long = { durationMs: 600_000 };
+      const a = await startProcess('relay-a', topics, long);
+      await waitFor(() => a.relay.status().leader, describeAll);
+      const b = await startProcess('relay-b', topics, long);
+      await waitFor(() => b.relay.status().state === 'standby', describeAll);
+      await append(20);
+      await drained();
+
+      await kill(a);
+      // the row still says relay-a for ten minutes; the standby found its presence lock gone
+      await waitFor(() => b.relay.status().leader, describeAll);
+      const holder = await relayLeaseHolder(api.db, KAFKA_RELAY_NAME);
+      expect(holder?.owner).toBe('relay-b');
+      await append(20);
+      await drained();
+      expect(b.relay.status().publishedEvents).toBeGreaterThan(0);
+      const ids = await read(topics.caseEvents, appended);
+      expect(new Set(ids).size).toBe(appended.length);
     });
 
     it('a leader whose connections are terminated reconnects and keeps leading; the standby never publishes', async () => {

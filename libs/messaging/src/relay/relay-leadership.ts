@@ -111,7 +111,7 @@ export class RelayLeadership {
 
   /** true when this relay holds the lease for the next `durationMs` (taken or renewed); on `q`, or the pool */
   async acquire(q: SqlQueryable = this.db): Promise<boolean> {
-    return leases.acquire(q, this.relay, this.owner, this.durationMs);
+    return leases.acquire(q, this.relay, this.owner, this.durationMs, await this.db.presence?.());
   }
 }
 

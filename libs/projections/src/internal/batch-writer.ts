@@ -68,10 +68,12 @@ export const writeBatch = (db: SqlDatabase, projection: Projection, clock: Clock
     },
   );
 
-const applyBatch = (db: SqlDatabase, projection: Projection, clock: Clock, input: BatchInput) =>
-  transactionParkingPoison(db, async (tx, poison): Promise<BatchResult> => {
+const applyBatch = async (db: SqlDatabase, projection: Projection, clock: Clock, input: BatchInput) => {
+  const presence = input.lease ? await db.presence?.() : undefined; // asked outside: PGlite has one connection
+  return transactionParkingPoison(db, async (tx, poison): Promise<BatchResult> => {
     if (!(await tryLock(tx, projection.name, input.scope))) return { outcome: 'busy', parked: 0 };
-    if (input.lease && !(await acquireLease(tx, projection.name, input.lease.owner, input.lease.durationMs)))
+    const { lease } = input;
+    if (lease && !(await acquireLease(tx, projection.name, lease.owner, lease.durationMs, presence)))
       return { outcome: 'lease-lost', parked: 0 };
     const generation = await readGeneration(tx, projection.name, input.scope);
     if (!generation) return { outcome: 'gone', parked: 0 };
@@ -85,3 +87,4 @@ const applyBatch = (db: SqlDatabase, projection: Projection, clock: Clock, input
     await writeCheckpoint(tx, name, input.through, now);
     return { outcome: 'applied', parked };
   });
+};

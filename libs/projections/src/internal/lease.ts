@@ -3,8 +3,8 @@ import { PROJECTIONS_COMPONENT } from '../projections.migrations';
 
 /**
  * Which runner is the active one for a projection (docs/projections.md, "One runner").
- * The lease is taken when free, expired or already ours, and renewed by every batch and
- * by a heartbeat. Expiry uses the database's clock, the one clock every process shares.
+ * The lease is taken when free, expired, already ours or held by a process that is gone
+ * (its presence lock released: SqlLease), and renewed by every batch and by a heartbeat. Expiry uses the database's clock, the one clock every process shares.
  * It keeps a second runner standing by instead of competing for every batch; it is not
  * what makes effects exactly-once (the checkpoint compare-and-set is). A row of the store's
  * `leases` table under the component `projections`, named by the projection; the SQL is the
@@ -12,13 +12,14 @@ import { PROJECTIONS_COMPONENT } from '../projections.migrations';
  */
 const leases = new SqlLease({ component: PROJECTIONS_COMPONENT, prepared: true });
 
-/** true when `owner` holds the lease for the next `durationMs` */
+/** true when `owner` holds the lease for the next `durationMs`; `presence`, its process's presence key, if any */
 export const acquireLease = (
   q: SqlQueryable,
   projection: string,
   owner: string,
   durationMs: number,
-): Promise<boolean> => leases.acquire(q, projection, owner, durationMs);
+  presence: number | undefined,
+): Promise<boolean> => leases.acquire(q, projection, owner, durationMs, presence);
 
 export const releaseLease = (q: SqlQueryable, projection: string, owner: string): Promise<void> =>
   leases.release(q, projection, owner);

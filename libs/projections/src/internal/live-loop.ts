@@ -51,6 +51,10 @@ export const runLiveLoop = async (
   }
 };
 
+/** Takes or renews the lease, with this process's presence (SqlLease). */
+const renewLease = async (s: RunnerSettings): Promise<boolean> =>
+  acquireLease(s.db, s.name, s.owner, s.leaseMs, await s.db.presence?.());
+
 /** One stretch as the active runner, from the stored checkpoint until something says to read it again. */
 const round = async (
   s: RunnerSettings,
@@ -58,7 +62,7 @@ const round = async (
   hooks: LiveLoopHooks,
   stop: AbortSignal,
 ): Promise<RoundOutcome> => {
-  if (!(await acquireLease(s.db, s.name, s.owner, s.leaseMs))) {
+  if (!(await renewLease(s))) {
     state.status = 'standby';
     return 'standby';
   }
@@ -115,7 +119,7 @@ const whileLeased = async (
   const lost = new AbortController();
   let beat: Promise<void> | undefined;
   const timer = setInterval(() => {
-    beat ??= acquireLease(s.db, s.name, s.owner, s.leaseMs)
+    beat ??= renewLease(s)
       .then(
         (held) => (held ? undefined : lost.abort()),
         (error: unknown) => state.report(error),
