@@ -49,7 +49,7 @@ export interface SqlDatabase extends SqlQueryable {
    * A key that stands for this process on the server for as long as it lives: a session
    * advisory lock (`PRESENCE_LOCK_CLASS`, key) held on a connection of its own, which the
    * server releases when the process dies. Leases record it, so that a standby can take
-   * over a dead holder's lease at once instead of when it expires (sql-lease.ts).
+   * over a dead holder's lease within seconds instead of when it expires (sql-lease.ts).
    * Undefined while that connection is down. PostgreSQL only: PGlite is one process.
    */
   presence?(): Promise<number | undefined>;

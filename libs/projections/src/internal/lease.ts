@@ -4,7 +4,8 @@ import { PROJECTIONS_COMPONENT } from '../projections.migrations';
 /**
  * Which runner is the active one for a projection (docs/projections.md, "One runner").
  * The lease is taken when free, expired, already ours or held by a process that is gone
- * (its presence lock released: SqlLease), and renewed by every batch and by a heartbeat. Expiry uses the database's clock, the one clock every process shares.
+ * (its presence lock released: SqlLease), and renewed by every batch and by a heartbeat.
+ * Expiry uses the database's clock, the one clock every process shares.
  * It keeps a second runner standing by instead of competing for every batch; it is not
  * what makes effects exactly-once (the checkpoint compare-and-set is). A row of the store's
  * `leases` table under the component `projections`, named by the projection; the SQL is the
