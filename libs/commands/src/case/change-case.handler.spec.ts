@@ -20,6 +20,7 @@ describe('ChangeCaseHandler (the command door for cases)', () => {
   let handle: EventStoreHandle;
   let door: CommandDoor;
   let other: CommandDoor;
+  let otherStore: SqlEventStore;
   const clock = new ManualClock('2026-03-02T09:00:00Z'); // Monday: the Paris desk is at work
   const sla = testSla();
 
@@ -42,9 +43,14 @@ describe('ChangeCaseHandler (the command door for cases)', () => {
     door = doorOn();
     await door.execute(new SeedVendors(EXAMPLE_VENDORS));
     // another process: its own handler, queue and cache, on the same database
-    other = doorOn(new SqlEventStore(handle.db));
+    otherStore = new SqlEventStore(handle.db);
+    other = doorOn(otherStore);
   });
-  afterEach(() => handle.store.close());
+  // the other process's store first: its last NOTIFY, throttled, goes out before the database closes
+  afterEach(async () => {
+    await otherStore.close();
+    await handle.store.close();
+  });
 
   it('opens a case with its SLA terms and routes it in the same append (R4, R10, R16)', async () => {
     const caseId = randomUUID();
