@@ -171,8 +171,11 @@ export class AttachmentStore {
       },
     });
     const source = Buffer.isBuffer(content) ? Readable.from([content]) : content;
+    // opened before any byte is read: a write stream opening the file itself could create it
+    // after a refusal had already failed the pipeline and found nothing to remove
+    const file = await open(tmp, 'wx', 0o640);
     // flush: the bytes are on disk before the rename makes them visible
-    await pipeline(source, meter, createWriteStream(tmp, { flags: 'wx', mode: 0o640, flush: true }));
+    await pipeline(source, meter, createWriteStream(tmp, { fd: file, flush: true }));
     const { textLike, head } = sniffer.finish();
     const contentType = await detectContentType(tmp, { textLike, head, size });
     return { sha256: hash.digest('hex'), size, contentType };
